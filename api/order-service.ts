@@ -1,0 +1,144 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import { getOrder, insertReceivedOrder, ordersWaitingForFunds, type StoredOrder } from '../db/orders.js';
+import type { Db } from '../db/pool.js';
+import { orderWorkflowId } from '../domain/ids.js';
+import { orderSummary } from '../domain/order-describe.js';
+import { deriveOrderId } from './order-id.js';
+import { initialState } from '../domain/order-machine.js';
+import { toOrderView } from '../domain/order-view.js';
+import type { NewOrder, OrderRecord } from '../domain/order.js';
+import { ExternalOrderIdKey, MerchantIdKey, OrderStatusKey, SalesChannelKey } from '../domain/search-attributes.js';
+import type { OrderTimings } from '../domain/timings.js';
+import { INVALID_ARGUMENT, INVALID_STATE, signals, updates, type ActionInput, type ActionName, type OrderActionResult } from '../workflows/messages.js';
+import type { orderWorkflow } from '../workflows/order-workflow.js';
+import { HttpError, notFound } from './errors.js';
+
+export interface OrderServiceDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  timings: OrderTimings;
+  logger: Logger;
+  /** How long an action waits for the order's workflow to accept it before answering 503. */
+  actionTimeoutMs?: number;
+}
+
+/** The API's only door into Temporal: starts order workflows and sends them the merchant's actions. */
+export class OrderService {
+  constructor(private readonly deps: OrderServiceDeps) {}
+
+  /**
+   * Starts the order's workflow. The workflow id comes from (merchant, channel, externalId), so the same channel
+   * order posted twice finds the running (or finished) workflow instead of creating a second one.
+   */
+  async createOrder(
+    merchantId: string,
+    input: NewOrder,
+    extra: Pick<OrderRecord, 'channelConnectionId'> = {},
+  ): Promise<{ created: boolean; order: StoredOrder }> {
+    const id = deriveOrderId(merchantId, input.channel, input.externalId);
+    const record: OrderRecord = { ...input, ...extra, id, merchantId, createdAt: new Date().toISOString() };
+    try {
+      await this.deps.temporal.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+        workflowId: orderWorkflowId(id),
+        taskQueue: this.deps.taskQueue,
+        args: [{ order: record, timings: this.deps.timings }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: [
+          { key: OrderStatusKey, value: 'RECEIVED' },
+          { key: MerchantIdKey, value: merchantId },
+          { key: SalesChannelKey, value: input.channel },
+          { key: ExternalOrderIdKey, value: input.externalId },
+        ],
+        staticSummary: orderSummary(record),
+        staticDetails: `Merchant ${merchantId} · order ${id} · ship to ${input.shippingAddress.city}, ${input.shippingAddress.country}`,
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return { created: false, order: await this.existing(id, merchantId) };
+      throw error;
+    }
+    const view = toOrderView(initialState(record));
+    await insertReceivedOrder(this.deps.db, view);
+    return { created: true, order: (await getOrder(this.deps.db, id, merchantId)) ?? view };
+  }
+
+  /** A duplicate's first delivery may still be writing its row: wait briefly, then ask the workflow itself. */
+  private async existing(id: string, merchantId: string): Promise<StoredOrder> {
+    for (let i = 0; i < 20; i++) {
+      const order = await getOrder(this.deps.db, id, merchantId);
+      if (order) return order;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return this.deps.temporal.workflow.getHandle(orderWorkflowId(id)).query<OrderActionResult>('state');
+  }
+
+  /** Sends an action as an update: answers once the workflow accepted it, or 409 when its status forbids it. */
+  async act<N extends ActionName>(order: StoredOrder, name: N, args: ActionInput<N>): Promise<OrderActionResult> {
+    const handle = this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id));
+    const timeout = this.deps.actionTimeoutMs ?? 20_000;
+    try {
+      return await this.deps.temporal.withAbortSignal(AbortSignal.timeout(timeout), () =>
+        handle.executeUpdate(updates[name] as (typeof updates)['resend'], { args: [args as ActionInput<'resend'>] }),
+      );
+    } catch (error) {
+      throw this.translate(error, order, name);
+    }
+  }
+
+  private translate(error: unknown, order: StoredOrder, name: string): Error {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      const failure = error.cause;
+      if (failure.type === INVALID_STATE) {
+        const status = typeof failure.details?.[0] === 'string' ? failure.details[0] : order.status;
+        return new HttpError(409, 'INVALID_STATE', `${failure.message} (current status: ${status})`);
+      }
+      if (failure.type === INVALID_ARGUMENT) {
+        const details = Array.isArray(failure.details?.[0]) ? (failure.details[0] as unknown[]) : [];
+        return new HttpError(422, 'VALIDATION_FAILED', failure.message, details);
+      }
+    }
+    if (error instanceof WorkflowNotFoundError || /already completed|completed workflow/i.test(String((error as Error).message))) {
+      return new HttpError(409, 'INVALID_STATE', `The order is ${order.status}: ${name} is no longer possible (current status: ${order.status})`);
+    }
+    if ((error as Error).name === 'AbortError' || /aborted|deadline|timeout/i.test(String((error as Error).message))) {
+      this.deps.logger.warn({ err: error, orderId: order.id, action: name }, 'order workflow did not answer in time');
+      return new HttpError(503, 'TEMPORARILY_UNAVAILABLE', 'The order did not answer in time (are the workers running?); try again');
+    }
+    return error as Error;
+  }
+
+  /**
+   * After a top-up, resumes the merchant's orders waiting for funds, oldest first, as far as the available
+   * balance reaches. Best effort: orders missed here are re-checked by their own timers.
+   */
+  async resumeOrdersWaitingForFunds(merchantId: string, available: number, by: string): Promise<string[]> {
+    const waiting = await ordersWaitingForFunds(this.deps.db, merchantId);
+    let remaining = available;
+    const resumed: string[] = [];
+    for (const order of waiting) {
+      if (order.costTotal === null || order.costTotal > remaining) continue;
+      remaining -= order.costTotal;
+      try {
+        await this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id)).signal(signals.walletToppedUp, { by });
+        resumed.push(order.id);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, orderId: order.id }, 'could not resume an order after a top-up');
+      }
+    }
+    return resumed;
+  }
+
+  async requireOrder(id: string, scope: string | null): Promise<StoredOrder> {
+    const order = await getOrder(this.deps.db, id, scope);
+    if (!order) throw notFound();
+    return order;
+  }
+}

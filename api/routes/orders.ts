@@ -1,0 +1,136 @@
+import { Router, type Request } from 'express';
+import { decodeCursor, findOrderIds, listOrderEvents, listOrders, type StoredOrder } from '../../db/orders.js';
+import type { Db } from '../../db/pool.js';
+import { NewOrder, OrderPatch } from '../../domain/order.js';
+import type { ActionInput, ActionName, OrderActionResult } from '../../workflows/messages.js';
+import { merchantOf, principalOf, scopeOf } from '../auth.js';
+import { HttpError } from '../errors.js';
+import { idempotent } from '../idempotency.js';
+import type { OrderService } from '../order-service.js';
+import { BulkResend, CancelBody, EmptyBody, OrderListQuery, SynchronizeBody } from '../schemas.js';
+import { parseBody, parseQuery } from '../validation.js';
+
+/** Who did it, as the order's timeline shows it. */
+function actor(req: Request): string {
+  const p = principalOf(req);
+  return p.kind === 'merchant' ? `merchant ${p.merchantId}` : 'operator';
+}
+
+/** What the cancel answer tells the merchant about the sales channel. */
+export function channelOutcome(order: OrderActionResult): { channelCancelled: boolean; message: string } {
+  switch (order.channelCancellation) {
+    case 'done':
+      return { channelCancelled: true, message: `Cancelled here and on ${order.channel}.` };
+    case 'pending':
+    case 'failed':
+      return {
+        channelCancelled: false,
+        message: `Cancelled here; ${order.channel} has not confirmed the cancellation yet and the platform keeps trying.`,
+      };
+    default:
+      return { channelCancelled: false, message: `Cancelled here. Cancel the order on ${order.channel} yourself: the platform has no connection to it.` };
+  }
+}
+
+export function orderRoutes(db: Db, orders: OrderService): Router {
+  const router = Router();
+
+  router.post('/v1/orders', idempotent(db), async (req, res) => {
+    const merchantId = merchantOf(req);
+    const input = parseBody(NewOrder, req);
+    const result = await orders.createOrder(merchantId, input);
+    res.status(result.created ? 201 : 200).json(result.order);
+  });
+
+  router.get('/v1/orders', async (req, res) => {
+    const q = parseQuery(OrderListQuery, req);
+    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    if (cursor === null) throw new HttpError(422, 'VALIDATION_FAILED', 'query.cursor: not a cursor from a previous page', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+    res.json(
+      await listOrders(db, {
+        merchantId: scopeOf(req),
+        limit: q.limit,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.reason ? { reason: q.reason } : {}),
+        ...(q.channel ? { channel: q.channel } : {}),
+        ...(cursor ? { cursor } : {}),
+      }),
+    );
+  });
+
+  router.post('/v1/orders/bulk/resend', async (req, res) => {
+    const merchantId = merchantOf(req);
+    const body = parseBody(BulkResend, req);
+    const ids = await findOrderIds(db, {
+      merchantId,
+      status: body.filter.status,
+      limit: body.limit,
+      ...(body.filter.reason ? { reason: body.filter.reason } : {}),
+      ...(body.filter.channel ? { channel: body.filter.channel } : {}),
+    });
+    const resentIds: string[] = [];
+    const refused: { id: string; code: string; message: string }[] = [];
+    // A few at a time: each resend waits for its workflow to accept it.
+    const queue = [...ids];
+    const by = `${actor(req)} (bulk resend)`;
+    await Promise.all(
+      Array.from({ length: Math.min(4, queue.length) }, async () => {
+        for (let id = queue.shift(); id; id = queue.shift()) {
+          try {
+            const order = await orders.requireOrder(id, merchantId);
+            await orders.act(order, 'resend', { by });
+            resentIds.push(id);
+          } catch (error) {
+            const e = error instanceof HttpError ? error : new HttpError(500, 'INTERNAL', 'unexpected error');
+            refused.push({ id, code: e.code, message: e.message });
+          }
+        }
+      }),
+    );
+    res.json({ matched: ids.length, resent: resentIds.length, resentIds, refused });
+  });
+
+  router.get('/v1/orders/:id', async (req, res) => {
+    res.json(await orders.requireOrder(req.params.id, scopeOf(req)));
+  });
+
+  router.get('/v1/orders/:id/events', async (req, res) => {
+    const order = await orders.requireOrder(req.params.id, scopeOf(req));
+    const events = await listOrderEvents(db, order.id);
+    res.json(events.map(({ seq: _seq, ...e }) => e));
+  });
+
+  const action = <N extends ActionName>(
+    path: string,
+    name: N,
+    args: (req: Request) => ActionInput<N>,
+    respond: (result: OrderActionResult) => unknown = (r) => r,
+  ): void => {
+    router.post(`/v1/orders/:id/${path}`, async (req, res) => {
+      merchantOf(req);
+      const order: StoredOrder = await orders.requireOrder(req.params.id as string, scopeOf(req));
+      const input = args(req);
+      res.json(respond(await orders.act(order, name, input)));
+    });
+  };
+
+  action('resend', 'resend', (req) => ({ ...parseBody(EmptyBody.optional(), req), by: actor(req) }));
+  action('payment-accepted', 'paymentAccepted', (req) => ({ ...parseBody(EmptyBody.optional(), req), by: actor(req) }));
+  action('mark-sent-manually', 'markSentManually', (req) => ({ ...parseBody(EmptyBody.optional(), req), by: actor(req) }));
+  action('synchronize', 'synchronize', (req) => ({ ...parseBody(SynchronizeBody.optional(), req), by: actor(req) }));
+  action(
+    'cancel',
+    'cancel',
+    (req) => ({ ...parseBody(CancelBody.optional(), req), by: actor(req) }),
+    (result) => ({ ...result, ...channelOutcome(result) }),
+  );
+
+  router.patch('/v1/orders/:id', async (req, res) => {
+    merchantOf(req);
+    const order = await orders.requireOrder(req.params.id, scopeOf(req));
+    const patch = parseBody(OrderPatch, req);
+    res.json(await orders.act(order, 'addressFixed', { ...patch, by: actor(req) }));
+  });
+
+  return router;
+}

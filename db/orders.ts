@@ -1,0 +1,154 @@
+import type { OrderView } from '../domain/order.js';
+import type { TimelineRow } from '../activities/types.js';
+import { inTransaction, toInt, type Db } from './pool.js';
+
+/**
+ * The listing projection of the order workflows. Written by the workflow (through an activity) on every
+ * transition, guarded by the order's version so that a late or repeated write never overwrites a newer one.
+ */
+
+export type StoredOrder = OrderView & { channelCancellation?: string | null };
+
+export async function insertReceivedOrder(db: Db, view: StoredOrder): Promise<void> {
+  await db.query(
+    `INSERT INTO orders (id, merchant_id, channel, external_id, status, review_reasons, cost_total, view, version, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+    row(view),
+  );
+}
+
+function row(view: StoredOrder): unknown[] {
+  return [
+    view.id,
+    view.merchantId,
+    view.channel,
+    view.externalId,
+    view.status,
+    [...new Set(view.reviewReasons.map((r) => r.code))],
+    view.cost?.total ?? null,
+    JSON.stringify(view),
+    view.version,
+    view.createdAt,
+    view.updatedAt,
+  ];
+}
+
+export async function projectOrder(db: Db, view: StoredOrder, timeline: TimelineRow[]): Promise<void> {
+  await inTransaction(db, async (client) => {
+    await client.query(
+      `INSERT INTO orders (id, merchant_id, channel, external_id, status, review_reasons, cost_total, view, version, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, review_reasons = EXCLUDED.review_reasons,
+         cost_total = EXCLUDED.cost_total, view = EXCLUDED.view, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+       WHERE orders.version < EXCLUDED.version`,
+      row(view),
+    );
+    for (const entry of timeline) {
+      await client.query(
+        `INSERT INTO order_events (order_id, seq, at, type, status, actor, details) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT DO NOTHING`,
+        [view.id, entry.seq, entry.at, entry.type, entry.status, entry.by ?? null, JSON.stringify(entry.details)],
+      );
+    }
+  });
+}
+
+/** A merchant sees only its own orders; `merchantId: null` is the operator's view of everything. */
+export async function getOrder(db: Db, id: string, merchantId: string | null): Promise<StoredOrder | null> {
+  const { rows } = await db.query('SELECT view FROM orders WHERE id = $1 AND ($2::text IS NULL OR merchant_id = $2)', [id, merchantId]);
+  return rows[0] ? (rows[0].view as StoredOrder) : null;
+}
+
+export interface OrderFilter {
+  merchantId: string | null;
+  status?: string;
+  reason?: string;
+  channel?: string;
+  limit: number;
+  cursor?: { createdAt: string; id: string };
+}
+
+export function encodeCursor(c: { createdAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
+}
+
+export function decodeCursor(raw: string): { createdAt: string; id: string } | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && !Number.isNaN(Date.parse(parsed[0]))) {
+      return { createdAt: parsed[0], id: parsed[1] };
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+export async function listOrders(db: Db, f: OrderFilter): Promise<{ items: StoredOrder[]; nextCursor: string | null }> {
+  const { rows } = await db.query(
+    `SELECT view, created_at, id FROM orders
+     WHERE ($1::text IS NULL OR merchant_id = $1)
+       AND ($2::text IS NULL OR status = $2)
+       AND ($3::text IS NULL OR review_reasons @> ARRAY[$3::text])
+       AND ($4::text IS NULL OR channel = $4)
+       AND ($5::timestamptz IS NULL OR (created_at, id) < ($5::timestamptz, $6::text))
+     ORDER BY created_at DESC, id DESC
+     LIMIT $7`,
+    [f.merchantId, f.status ?? null, f.reason ?? null, f.channel ?? null, f.cursor?.createdAt ?? null, f.cursor?.id ?? null, f.limit + 1],
+  );
+  const items = rows.slice(0, f.limit).map((r) => r.view as StoredOrder);
+  const last = rows.length > f.limit ? rows[f.limit - 1] : undefined;
+  return {
+    items,
+    nextCursor: last ? encodeCursor({ createdAt: new Date(last.created_at).toISOString(), id: String(last.id) }) : null,
+  };
+}
+
+export interface OrderEventRow {
+  seq: number;
+  at: string;
+  type: string;
+  status: string;
+  by: string | null;
+  details: Record<string, unknown>;
+}
+
+export async function listOrderEvents(db: Db, orderId: string): Promise<OrderEventRow[]> {
+  const { rows } = await db.query('SELECT seq, at, type, status, actor, details FROM order_events WHERE order_id = $1 ORDER BY seq ASC', [
+    orderId,
+  ]);
+  return rows.map((r) => ({
+    seq: toInt(r.seq),
+    at: new Date(r.at).toISOString(),
+    type: String(r.type),
+    status: String(r.status),
+    by: (r.actor as string | null) ?? null,
+    details: r.details as Record<string, unknown>,
+  }));
+}
+
+/** Orders parked for want of funds, oldest first, with what each costs: a top-up wakes as many as it covers. */
+export async function ordersWaitingForFunds(db: Db, merchantId: string): Promise<{ id: string; costTotal: number | null }[]> {
+  const { rows } = await db.query(
+    `SELECT id, cost_total FROM orders
+     WHERE merchant_id = $1 AND status = 'PENDING_REVIEW'
+       AND review_reasons && ARRAY['INSUFFICIENT_FUNDS', 'PAYMENT_DECLINED']
+     ORDER BY created_at ASC, id ASC`,
+    [merchantId],
+  );
+  return rows.map((r) => ({ id: String(r.id), costTotal: r.cost_total === null ? null : toInt(r.cost_total) }));
+}
+
+/** Orders matching a filter, oldest first, for bulk actions. */
+export async function findOrderIds(db: Db, f: Omit<OrderFilter, 'limit' | 'cursor'> & { limit: number }): Promise<string[]> {
+  const { rows } = await db.query(
+    `SELECT id FROM orders
+     WHERE ($1::text IS NULL OR merchant_id = $1)
+       AND ($2::text IS NULL OR status = $2)
+       AND ($3::text IS NULL OR review_reasons @> ARRAY[$3::text])
+       AND ($4::text IS NULL OR channel = $4)
+     ORDER BY created_at ASC, id ASC LIMIT $5`,
+    [f.merchantId, f.status ?? null, f.reason ?? null, f.channel ?? null, f.limit],
+  );
+  return rows.map((r) => String(r.id));
+}

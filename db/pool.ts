@@ -1,0 +1,31 @@
+import pg from 'pg';
+
+export type Db = pg.Pool;
+
+export function createPool(databaseUrl: string, max = 10): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Runs fn in a transaction on one client; rolls back on any error. */
+export async function inTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** pg returns bigint columns as strings; our amounts fit in a JS number (< 2^53 cents). */
+export function toInt(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}

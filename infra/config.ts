@@ -1,0 +1,115 @@
+import { msToNumber } from '@temporalio/common';
+import { z } from 'zod';
+import { defaultTimings, type OrderTimings } from '../domain/timings.js';
+
+/**
+ * Every setting comes from the environment and is parsed here, once. Each variable is documented in the README.
+ * Durations accept "500ms", "15m", "1h", "7d" or plain milliseconds.
+ */
+
+const duration = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    try {
+      const n = /^\d+$/.test(v) ? Number(v) : msToNumber(v as `${number}m`);
+      if (!Number.isFinite(n) || n <= 0) throw new Error('not positive');
+      return n;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 500ms, 15m, 1h, 7d)` });
+      return z.NEVER;
+    }
+  });
+
+const durationList = z
+  .string()
+  .trim()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(duration).min(1));
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = z.url().optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where `npm start` keeps its state (Postgres data, Temporal database, demo keys). */
+  DATA_DIR: z.string().default('.data'),
+
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Base URL merchants and shops reach the API at: used for the webhook URLs handed out. */
+  PUBLIC_BASE_URL: optionalUrl,
+  OPERATOR_API_KEY: z.string().min(16, 'OPERATOR_API_KEY must be at least 16 characters').optional(),
+  /** 32-byte key (base64 or hex) encrypting shop credentials at rest. */
+  SECRETS_KEY: z.string().min(32).optional(),
+  BODY_LIMIT: z.string().default('1mb'),
+
+  DATABASE_URL: z.string().optional(),
+  EMBEDDED_POSTGRES_PORT: port.default(5433),
+
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('orders'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+
+  SUPPLIER_BASE_URL: optionalUrl,
+  SUPPLIER_API_KEY: z.string().default('sandbox-supplier-key'),
+  SUPPLIER_TIMEOUT: duration.default(10_000),
+  PAYPAL_BASE_URL: optionalUrl,
+  PAYPAL_CLIENT_ID: z.string().default('sandbox-client-id'),
+  PAYPAL_CLIENT_SECRET: z.string().default('sandbox-client-secret'),
+  CHANNEL_TIMEOUT: duration.default(10_000),
+
+  SIMULATORS: z.enum(['on', 'off']).default('on'),
+  SUPPLIER_SIM_PORT: port.default(4001),
+  PAYPAL_SIM_PORT: port.default(4002),
+  SHOPIFY_SIM_PORT: port.default(4003),
+  WOOCOMMERCE_SIM_PORT: port.default(4004),
+
+  FUNDS_RETRY_SCHEDULE: durationList.optional(),
+  STOCK_RECHECK_INTERVAL: duration.optional(),
+  BANK_TRANSFER_EXPIRY: duration.optional(),
+  TRACKING_POLL_INTERVAL: duration.optional(),
+  CHANNEL_CANCEL_WAIT: duration.optional(),
+  ACTIVITY_TIMEOUT: duration.optional(),
+  RETRY_INITIAL_INTERVAL: duration.optional(),
+  RETRY_MAX_INTERVAL: duration.optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // An empty variable means "not set": compose files and shells often export blanks.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function orderTimings(env: Env): OrderTimings {
+  return {
+    fundsRetrySchedule: env.FUNDS_RETRY_SCHEDULE ?? defaultTimings.fundsRetrySchedule,
+    stockRecheckInterval: env.STOCK_RECHECK_INTERVAL ?? defaultTimings.stockRecheckInterval,
+    bankTransferExpiry: env.BANK_TRANSFER_EXPIRY ?? defaultTimings.bankTransferExpiry,
+    trackingPollInterval: env.TRACKING_POLL_INTERVAL ?? defaultTimings.trackingPollInterval,
+    channelCancelWait: env.CHANNEL_CANCEL_WAIT ?? defaultTimings.channelCancelWait,
+    activityTimeout: env.ACTIVITY_TIMEOUT ?? defaultTimings.activityTimeout,
+    retryInitialInterval: env.RETRY_INITIAL_INTERVAL ?? defaultTimings.retryInitialInterval,
+    retryMaxInterval: env.RETRY_MAX_INTERVAL ?? defaultTimings.retryMaxInterval,
+  };
+}
+
+/** Settings a process needs to require before it starts: a clear message instead of a late crash. */
+export function requireSetting<K extends keyof Env>(env: Env, key: K, why: string): NonNullable<Env[K]> {
+  const value = env[key];
+  if (value === undefined || value === null) throw new ConfigError(`${String(key)} is required: ${why}`);
+  return value as NonNullable<Env[K]>;
+}

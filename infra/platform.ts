@@ -1,0 +1,122 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createExternalClients } from '../activities/clients.js';
+import { createActivities } from '../activities/order-activities.js';
+import { createApp } from '../api/app.js';
+import { OrderService } from '../api/order-service.js';
+import { migrate } from '../db/migrate.js';
+import { createPool, type Db } from '../db/pool.js';
+import { ensureCatalogSchedule } from '../worker/catalog-schedule.js';
+import { createOrderWorker } from '../worker/create-worker.js';
+import { createChannelGateway } from '../activities/channels/create-gateway.js';
+import { orderTimings, type Env } from './config.js';
+import { installTemporalLogger } from './temporal-runtime.js';
+
+/**
+ * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
+ * `npm start` runs both in one process; production runs them as separate containers; tests run one per file.
+ */
+export interface PlatformOptions {
+  env: Env;
+  logger: Logger;
+  databaseUrl: string;
+  temporalAddress: string;
+  services: { supplier: string; paypal: string };
+  worker: boolean;
+  api: boolean;
+  apiPort?: number;
+  apiHost?: string;
+  workflowBundlePath?: string;
+  catalogSyncEveryMs?: number;
+  /** Override the timings the env gives (tests use seconds where production uses hours). */
+  timings?: ReturnType<typeof orderTimings>;
+}
+
+export interface RunningPlatform {
+  apiUrl: string | null;
+  db: Db;
+  temporal: Client;
+  worker: Worker | null;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
+  const { env, logger } = opts;
+  await migrate(opts.databaseUrl, logger);
+  const db = createPool(opts.databaseUrl, 20);
+  const connection = await Connection.connect({ address: opts.temporalAddress });
+  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const timings = opts.timings ?? orderTimings(env);
+  const stops: (() => Promise<void>)[] = [];
+
+  let worker: Worker | null = null;
+  if (opts.worker) {
+    installTemporalLogger(logger);
+    const native = await NativeConnection.connect({ address: opts.temporalAddress });
+    const clients = createExternalClients(env, opts.services);
+    const activities = createActivities({
+      db,
+      ...clients,
+      channels: createChannelGateway({ db, env, logger }),
+      logger: logger.child({ component: 'activities' }),
+    });
+    worker = await createOrderWorker({
+      connection: native,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      activities,
+      ...(opts.workflowBundlePath ? { workflowBundlePath: opts.workflowBundlePath } : {}),
+    });
+    const running = worker.run();
+    running.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
+    await ensureCatalogSchedule(temporal, env.TEMPORAL_TASK_QUEUE, opts.catalogSyncEveryMs ?? 15 * 60_000);
+    const w = worker;
+    stops.push(async () => {
+      if (w.getState() === 'RUNNING') w.shutdown();
+      await running.catch(() => undefined);
+      await native.close();
+    });
+  }
+
+  let apiUrl: string | null = null;
+  if (opts.api) {
+    const orders = new OrderService({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, timings, logger });
+    const app = createApp({
+      db,
+      temporal,
+      namespace: env.TEMPORAL_NAMESPACE,
+      orders,
+      logger: logger.child({ component: 'api' }),
+      operatorKey: env.OPERATOR_API_KEY,
+      bodyLimit: env.BODY_LIMIT,
+    });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(opts.apiPort ?? env.PORT, opts.apiHost ?? env.HOST, () => resolve(s));
+      s.once('error', reject);
+    });
+    const address = server.address() as AddressInfo;
+    apiUrl = `http://${address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address}:${address.port}`;
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+  }
+
+  return {
+    apiUrl,
+    db,
+    temporal,
+    worker,
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+      await connection.close();
+      await db.end();
+    },
+  };
+}

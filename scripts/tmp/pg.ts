@@ -1,0 +1,11 @@
+import { startPostgres } from '../../infra/postgres.js';
+import { migrate } from '../../db/migrate.js';
+import { pino } from 'pino';
+const t0 = Date.now();
+const pg = await startPostgres({ dataDir: '/tmp/pgsmoke', port: 15433, ephemeral: true });
+console.log('pg up', Date.now() - t0, pg.url);
+console.log(await migrate(pg.url, pino({ level: 'info' })));
+console.log(await migrate(pg.url, pino({ level: 'info' })));
+const u2 = await pg.createDatabase('t_abc'); console.log(u2, await migrate(u2, pino()));
+await pg.stop();
+console.log('stopped', Date.now() - t0);

@@ -1,0 +1,69 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { sendError } from './errors.js';
+import type { ApiRoute, PayPalState } from './state.js';
+
+export const FaultSchema = z.object({
+  route: z.enum(['token', 'create', 'capture', 'refund', 'get', 'any']),
+  // http_429 and malformed_body go beyond 5xx/slow so clients can be tested on rate limits and unreadable 2xx bodies.
+  kind: z.enum(['http_500', 'http_503', 'http_429', 'slow', 'malformed_body']),
+  times: z.number().int().min(1).max(1000).default(1),
+  delayMs: z.number().int().min(0).max(120_000).default(3_000),
+});
+export type FaultRequest = z.input<typeof FaultSchema>;
+export type Fault = z.output<typeof FaultSchema>;
+
+/** Faults wait in order; each request that matches the first suitable one uses up one of its `times`. */
+export class FaultQueue {
+  private queue: Fault[] = [];
+
+  add(fault: Fault): void {
+    this.queue.push({ ...fault });
+  }
+
+  list(): Fault[] {
+    return this.queue.map((f) => ({ ...f }));
+  }
+
+  clear(): void {
+    this.queue = [];
+  }
+
+  take(route: ApiRoute): Fault | undefined {
+    const index = this.queue.findIndex((f) => f.route === route || f.route === 'any');
+    const fault = this.queue[index];
+    if (!fault) return undefined;
+    fault.times -= 1;
+    if (fault.times === 0) this.queue.splice(index, 1);
+    return { ...fault };
+  }
+}
+
+/**
+ * Counts the request, then applies the next matching fault. A slow fault only delays: the request is then
+ * served for real, which is how a response gets lost while the charge still happens.
+ */
+export function countAndInjectFaults(state: PayPalState, faults: FaultQueue, route: ApiRoute): RequestHandler {
+  return async (_req, res, next) => {
+    state.counts[route] += 1;
+    const fault = faults.take(route);
+    if (!fault) return next();
+    switch (fault.kind) {
+      case 'slow':
+        // unref: a pending delay must not keep a test process alive after the server closed.
+        await new Promise<void>((resolve) => setTimeout(resolve, fault.delayMs).unref());
+        return next();
+      case 'http_500':
+        return sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'An internal error occurred (injected fault).');
+      case 'http_503':
+        res.setHeader('Retry-After', '1');
+        return sendError(res, 503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable (injected fault).');
+      case 'http_429':
+        res.setHeader('Retry-After', '2');
+        return sendError(res, 429, 'RATE_LIMIT_REACHED', 'Too many requests in a short time (injected fault).');
+      case 'malformed_body':
+        res.status(route === 'get' ? 200 : 201).type('application/json').send('{"id":"5O19012');
+        return;
+    }
+  };
+}

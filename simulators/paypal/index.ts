@@ -1,0 +1,90 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { adminRouter, errorMessage, httpStatusOf } from './admin.js';
+import { sendError } from './errors.js';
+import { FaultQueue } from './faults.js';
+import { oauthRouter } from './oauth.js';
+import { apiRouter } from './routes.js';
+import { PayPalState } from './state.js';
+
+/**
+ * A stand-in for PayPal's REST API (OAuth2 token, Orders v2, capture refunds) that speaks the same wire
+ * protocol, so the production client runs against it unchanged. State lives in memory; /_admin drives
+ * declines and injected faults and shows what was charged. See routes.ts for the API, admin.ts for the controls.
+ */
+export interface PayPalSimulatorOptions {
+  clientId: string;
+  clientSecret: string;
+  /** Vault ids whose captures are declined (INSTRUMENT_DECLINED); ids starting with `declined-` always are. */
+  declinedVaultIds?: string[];
+  /** The simulator's clock, for token expiry and timestamps. */
+  now?: () => number;
+}
+
+export interface PayPalSimulator {
+  app: Express;
+  /** Port 0 picks a free port; the returned url uses 127.0.0.1 when bound to every interface. */
+  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+const bodyIssues: Record<string, string> = {
+  'entity.parse.failed': 'MALFORMED_REQUEST_JSON',
+  'entity.too.large': 'REQUEST_BODY_TOO_LARGE',
+  'encoding.unsupported': 'UNSUPPORTED_ENCODING',
+  'charset.unsupported': 'UNSUPPORTED_CHARSET',
+};
+
+/** Unparseable bodies answer in PayPal's INVALID_REQUEST shape with the parser's 4xx status; anything else is a real 500. */
+const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  const status = httpStatusOf(err);
+  if (status >= 400 && status < 500) {
+    const type = (err as { type?: unknown }).type;
+    const issue = (typeof type === 'string' && bodyIssues[type]) || 'INVALID_REQUEST_BODY';
+    return sendError(res, status, 'INVALID_REQUEST', 'The request body could not be read.', [
+      { field: '/', location: 'body', issue, description: errorMessage(err) },
+    ]);
+  }
+  sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'An unexpected error occurred in the simulator.');
+};
+
+export function createPayPalSimulator(opts: PayPalSimulatorOptions): PayPalSimulator {
+  const now = opts.now ?? Date.now;
+  const state = new PayPalState(opts.declinedVaultIds ?? []);
+  const faults = new FaultQueue();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/_admin', adminRouter(state, faults));
+  app.use(oauthRouter(state, faults, { clientId: opts.clientId, clientSecret: opts.clientSecret, now }));
+  app.use(apiRouter(state, faults, now));
+  app.use((req, res) => {
+    sendError(res, 404, 'RESOURCE_NOT_FOUND', `No API at ${req.method} ${req.path}.`);
+  });
+  app.use(errorHandler);
+
+  return {
+    app,
+    listen(port = 0, host = '127.0.0.1') {
+      const server = createServer(app);
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const { port: bound } = server.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+          resolve({
+            url: `http://${shownHost}:${bound}`,
+            close: () =>
+              new Promise<void>((done, fail) => {
+                server.close((err) => (err ? fail(err) : done()));
+                // Keep-alive sockets and requests parked by a slow fault would otherwise hold close() open.
+                server.closeAllConnections();
+              }),
+          });
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { invalidRequest, resourceNotFound, unprocessable } from './errors.js';
+import { countAndInjectFaults, type FaultQueue } from './faults.js';
+import { resourceId } from './ids.js';
+import { parseValue } from './money.js';
+import { requireBearer } from './oauth.js';
+import { baseUrl, orderView, refundView } from './representations.js';
+import { CaptureBodySchema, CreateOrderSchema, RefundBodySchema, RequestIdSchema, validate } from './schemas.js';
+import type { ApiRoute, PayPalState, SimCapture, SimOrder, SimRefund, StoredReply } from './state.js';
+
+/** A handler either produces a success to send (and remember for its request id) or has already sent an error. */
+type Outcome = StoredReply | undefined;
+
+/** `Prefer: return=minimal` trims a response to id, status and links, as PayPal does. */
+function shaped(req: Request, status: number, body: Record<string, unknown>): StoredReply {
+  if (!/return=minimal/i.test(req.get('prefer') ?? '')) return { status, body };
+  return { status, body: { id: body['id'], status: body['status'], links: body['links'] } };
+}
+
+/**
+ * PayPal-Request-Id: the first success under an id is stored and replayed verbatim for the same id and resource,
+ * without doing anything again. Refusals are not stored, since they changed nothing and may succeed later
+ * (e.g. once a declined PayPal account is fixed).
+ */
+function idempotent(state: PayPalState, scope: string, req: Request, res: Response, handle: () => Outcome): void {
+  const requestId = validate(RequestIdSchema, req.get('paypal-request-id'), 'header');
+  if (!requestId.ok) {
+    invalidRequest(res, requestId.details.map((d) => ({ ...d, field: 'PayPal-Request-Id' })));
+    return;
+  }
+  const key = requestId.data === undefined ? undefined : `${scope}|${requestId.data}`;
+  const stored = key === undefined ? undefined : state.replies.get(key);
+  if (stored) {
+    res.status(stored.status).json(stored.body);
+    return;
+  }
+  const outcome = handle();
+  if (!outcome) return;
+  if (key !== undefined) state.replies.set(key, outcome);
+  res.status(outcome.status).json(outcome.body);
+}
+
+function param(req: Request, name: string): string {
+  const value: unknown = req.params[name];
+  return typeof value === 'string' ? value : '';
+}
+
+export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => number): Router {
+  const router = express.Router();
+  const isoNow = () => new Date(now()).toISOString();
+  // Faults come before authentication and parsing, like an outage in front of the API would.
+  const guard = (route: ApiRoute): RequestHandler[] => [countAndInjectFaults(state, faults, route), requireBearer(state, now), express.json({ limit: '100kb' })];
+  const captureOf = (order: SimOrder): SimCapture | undefined => (order.captureId ? state.captures.get(order.captureId) : undefined);
+
+  router.post('/v2/checkout/orders', ...guard('create'), (req: Request, res: Response) => {
+    idempotent(state, 'create', req, res, () => {
+      const parsed = validate(CreateOrderSchema, req.body);
+      if (!parsed.ok) return void invalidRequest(res, parsed.details);
+      const [unit] = parsed.data.purchase_units;
+      const amount = unit ? parseValue(unit.amount.value, unit.amount.currency_code) : undefined;
+      if (!unit || !amount?.ok) return void invalidRequest(res, [{ field: '/purchase_units/0/amount', location: 'body', issue: 'INVALID_PARAMETER_VALUE', description: 'amount is invalid' }]);
+      if (state.captureWithInvoice(unit.invoice_id)) {
+        return void unprocessable(res, 'DUPLICATE_INVOICE_ID', 'A payment was already made under this invoice_id.', '/purchase_units/0/invoice_id');
+      }
+      const time = isoNow();
+      const order: SimOrder = {
+        id: resourceId(),
+        // A vaulted PayPal account needs no buyer approval: the order is ready to capture at once.
+        status: 'APPROVED',
+        vaultId: parsed.data.payment_source.paypal.vault_id,
+        unit: {
+          referenceId: unit.reference_id ?? 'default',
+          currency: unit.amount.currency_code,
+          amount: amount.minor,
+          ...(unit.invoice_id ? { invoiceId: unit.invoice_id } : {}),
+          ...(unit.custom_id ? { customId: unit.custom_id } : {}),
+          ...(unit.description ? { description: unit.description } : {}),
+        },
+        createTime: time,
+        updateTime: time,
+      };
+      state.orders.set(order.id, order);
+      return shaped(req, 201, orderView(baseUrl(req), order, undefined));
+    });
+  });
+
+  router.get('/v2/checkout/orders/:id', ...guard('get'), (req: Request, res: Response) => {
+    const order = state.orders.get(param(req, 'id'));
+    if (!order) return void resourceNotFound(res, 'order_id', param(req, 'id'));
+    res.json(orderView(baseUrl(req), order, captureOf(order)));
+  });
+
+  router.post('/v2/checkout/orders/:id/capture', ...guard('capture'), (req: Request, res: Response) => {
+    const orderId = param(req, 'id');
+    idempotent(state, `capture:${orderId}`, req, res, () => {
+      const body = validate(CaptureBodySchema, req.body);
+      if (!body.ok) return void invalidRequest(res, body.details);
+      const order = state.orders.get(orderId);
+      if (!order) return void resourceNotFound(res, 'order_id', orderId);
+      if (order.status === 'COMPLETED') {
+        return void unprocessable(res, 'ORDER_ALREADY_CAPTURED', 'This order was already captured; an order with intent CAPTURE is captured once.');
+      }
+      const declineIssue = state.declineIssueFor(order.vaultId);
+      if (declineIssue) {
+        return void unprocessable(res, declineIssue, 'The funding instrument behind this vaulted PayPal account was declined by the processor or bank.');
+      }
+      // Two orders may have been created with one invoice_id before either was paid; only the first to capture wins.
+      if (state.captureWithInvoice(order.unit.invoiceId)) {
+        return void unprocessable(res, 'DUPLICATE_INVOICE_ID', 'A payment was already made under this invoice_id.');
+      }
+      const time = isoNow();
+      const capture: SimCapture = {
+        id: resourceId(),
+        orderId: order.id,
+        vaultId: order.vaultId,
+        currency: order.unit.currency,
+        amount: order.unit.amount,
+        refunded: 0,
+        status: 'COMPLETED',
+        ...(order.unit.invoiceId ? { invoiceId: order.unit.invoiceId } : {}),
+        ...(order.unit.customId ? { customId: order.unit.customId } : {}),
+        createTime: time,
+        updateTime: time,
+      };
+      state.captures.set(capture.id, capture);
+      order.status = 'COMPLETED';
+      order.captureId = capture.id;
+      order.updateTime = time;
+      return shaped(req, 201, orderView(baseUrl(req), order, capture));
+    });
+  });
+
+  router.post('/v2/payments/captures/:id/refund', ...guard('refund'), (req: Request, res: Response) => {
+    const captureId = param(req, 'id');
+    idempotent(state, `refund:${captureId}`, req, res, () => {
+      const body = validate(RefundBodySchema, req.body);
+      if (!body.ok) return void invalidRequest(res, body.details);
+      const capture = state.captures.get(captureId);
+      if (!capture) return void resourceNotFound(res, 'capture_id', captureId);
+      const remaining = capture.amount - capture.refunded;
+      if (remaining <= 0) return void unprocessable(res, 'CAPTURE_FULLY_REFUNDED', 'This capture has already been refunded in full.');
+      const requested = body.data?.amount;
+      if (requested && requested.currency_code !== capture.currency) {
+        return void unprocessable(res, 'REFUND_CAPTURE_CURRENCY_MISMATCH', `The refund must be in ${capture.currency}, the currency of the capture.`, '/amount/currency_code');
+      }
+      const parsed = requested ? parseValue(requested.value, requested.currency_code) : undefined;
+      const amount = parsed?.ok ? parsed.minor : remaining;
+      if (amount > remaining) {
+        return void unprocessable(res, 'REFUND_AMOUNT_EXCEEDED', 'The refunds would add up to more than was captured.', '/amount/value');
+      }
+      const time = isoNow();
+      const requestId = req.get('paypal-request-id');
+      const refund: SimRefund = {
+        id: resourceId(),
+        captureId,
+        currency: capture.currency,
+        amount,
+        status: 'COMPLETED',
+        ...(body.data?.invoice_id ? { invoiceId: body.data.invoice_id } : {}),
+        ...(body.data?.note_to_payer ? { noteToPayer: body.data.note_to_payer } : {}),
+        ...(requestId ? { requestId } : {}),
+        createTime: time,
+      };
+      state.refunds.set(refund.id, refund);
+      capture.refunded += amount;
+      capture.status = capture.refunded === capture.amount ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+      capture.updateTime = time;
+      return shaped(req, 201, refundView(baseUrl(req), refund));
+    });
+  });
+
+  return router;
+}

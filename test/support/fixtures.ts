@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { Stack } from './stack.js';
+import { OPERATOR_KEY } from './stack.js';
+import { waitFor } from './http.js';
+
+/** A merchant with a funded wallet, as an operator and the merchant would set it up through the API. */
+export async function createMerchant(stack: Stack, opts: { name?: string; topUp?: number } = {}): Promise<{ id: string; key: string }> {
+  const res = await stack.api.post('/v1/merchants', { name: opts.name ?? `Shop ${randomBytes(3).toString('hex')}` }, { key: OPERATOR_KEY });
+  if (res.status !== 201) throw new Error(`merchant not created: ${res.status} ${res.text}`);
+  const merchant = { id: res.body.id as string, key: res.body.apiKey as string };
+  if (opts.topUp) {
+    const t = await stack.api.post('/v1/wallet/top-ups', { amount: opts.topUp, currency: 'EUR', reference: `initial-${merchant.id}` }, { key: merchant.key });
+    if (t.status !== 201) throw new Error(`top-up failed: ${t.status} ${t.text}`);
+  }
+  return merchant;
+}
+
+let counter = 0;
+
+/** A valid Italian prepaid order for one seeded product; override any part. */
+export function orderInput(overrides: Record<string, unknown> = {}): Record<string, any> {
+  counter += 1;
+  return {
+    channel: 'amazon',
+    externalId: `402-${Date.now()}-${counter}-${randomBytes(2).toString('hex')}`,
+    payment: { method: 'prepaid', amountPaid: 5990, currency: 'EUR' },
+    customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '+39 333 1234567' },
+    shippingAddress: { line1: 'Via Roma 1', line2: '', city: 'Milano', postcode: '20121', region: 'MI', country: 'IT' },
+    items: [{ sku: 'BB-1001', quantity: 2 }],
+    ...overrides,
+  };
+}
+
+export async function getOrder(stack: Stack, key: string, id: string): Promise<any> {
+  const res = await stack.api.get(`/v1/orders/${id}`, { key });
+  if (res.status !== 200) throw new Error(`GET order ${id}: ${res.status} ${res.text}`);
+  return res.body;
+}
+
+export async function waitForStatus(stack: Stack, key: string, id: string, status: string, timeoutMs = 30_000): Promise<any> {
+  return waitFor(
+    `order ${id} to reach ${status}`,
+    async () => {
+      const order = await getOrder(stack, key, id);
+      return order.status === status ? order : false;
+    },
+    { timeoutMs },
+  );
+}
+
+export async function wallet(stack: Stack, key: string): Promise<{ balance: number; reserved: number; available: number }> {
+  const res = await stack.api.get('/v1/wallet', { key });
+  return res.body;
+}
+
+export async function supplierOrders(stack: Stack, internalReference: string): Promise<any[]> {
+  const res = await stack.supplier.get(`/_admin/orders?internalReference=${encodeURIComponent(internalReference)}`);
+  return res.body.orders;
+}
+
+export async function events(stack: Stack, key: string, id: string): Promise<any[]> {
+  const res = await stack.api.get(`/v1/orders/${id}/events`, { key });
+  return res.body;
+}

@@ -1,0 +1,70 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { startPostgres } from '../../infra/postgres.js';
+import { provisionTemporalCli } from '../../infra/temporal-cli.js';
+import { freePort, startTemporalDevServer } from '../../infra/temporal-dev-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    postgresUrl: string;
+    workflowBundlePath: string;
+    projectRoot: string;
+  }
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * One real Temporal dev server and one real PostgreSQL for the whole integration run (each test file then
+ * gets its own database, task queue, simulators, worker and API). The workflow code is bundled once.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'orders-it-'));
+  // PostgreSQL runs as the `postgres` user when we are root: it must be able to reach its data directory.
+  chmodSync(scratch, 0o755);
+  const say = (line: string): void => void process.stderr.write(`[setup] ${line}\n`);
+
+  const cliPath = await provisionTemporalCli({ projectRoot: root, explicitPath: process.env.TEMPORAL_CLI_PATH, progress: say });
+  const temporal = process.env.TEMPORAL_ADDRESS
+    ? { address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined }
+    : await startTemporalDevServer({
+        cliPath,
+        port: await freePort(),
+        uiPort: null,
+        fast: true,
+        logFile: path.join(scratch, 'temporal.log'),
+      });
+  say(`Temporal at ${temporal.address}`);
+
+  const postgres = await startPostgres({
+    databaseUrl: process.env.DATABASE_URL,
+    dataDir: path.join(scratch, 'pg'),
+    port: await freePort(),
+    database: 'postgres',
+    ephemeral: true,
+  });
+  say(`PostgreSQL at ${postgres.url.replace(/\/\/[^@]*@/, '//')}${postgres.embedded ? ' (embedded)' : ''}`);
+
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(root, 'workflows', 'index.ts'),
+    logger: { info: () => undefined, warn: say, error: say, debug: () => undefined, trace: () => undefined, log: () => undefined },
+  });
+  const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, code);
+
+  project.provide('temporalAddress', temporal.address);
+  project.provide('postgresUrl', postgres.url);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('projectRoot', root);
+
+  return async () => {
+    await temporal.stop();
+    await postgres.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { defaultTimings, type OrderTimings } from '../../domain/timings.js';
+import { parseEnv, type Env } from '../../infra/config.js';
+import { startPlatform, type RunningPlatform } from '../../infra/platform.js';
+import { createDatabaseAt } from '../../infra/postgres.js';
+import { createPayPalSimulator } from '../../simulators/paypal/index.js';
+import { createSupplierSimulator } from '../../simulators/supplier/index.js';
+import { HttpClient } from './http.js';
+
+export const OPERATOR_KEY = 'operator-test-key-0123456789';
+export const SUPPLIER_KEY = 'supplier-test-key';
+export const PAYPAL_ID = 'paypal-test-client';
+export const PAYPAL_SECRET = 'paypal-test-secret';
+
+/** Durations short enough for tests, in the same shape production configures in hours. */
+export const testTimings: OrderTimings = {
+  ...defaultTimings,
+  fundsRetrySchedule: [60_000],
+  stockRecheckInterval: 1_000,
+  bankTransferExpiry: 10 * 60_000,
+  trackingPollInterval: 500,
+  channelCancelWait: 5_000,
+  activityTimeout: 5_000,
+  retryInitialInterval: 200,
+  retryMaxInterval: 1_000,
+};
+
+export interface Stack {
+  api: HttpClient;
+  platform: RunningPlatform;
+  env: Env;
+  databaseUrl: string;
+  taskQueue: string;
+  supplier: HttpClient;
+  paypal: HttpClient;
+  supplierUrl: string;
+  paypalUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  timings?: Partial<OrderTimings>;
+  env?: Record<string, string>;
+}
+
+/**
+ * Everything one test file needs on top of the shared Temporal server and PostgreSQL: its own database, task
+ * queue, supplier and PayPal simulators, worker and REST API — all real, talking over real sockets.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const suffix = randomBytes(4).toString('hex');
+  const databaseUrl = await createDatabaseAt(inject('postgresUrl'), `t_${suffix}`);
+  const taskQueue = `orders-${suffix}`;
+
+  const supplierSim = await createSupplierSimulator({ apiKey: SUPPLIER_KEY }).listen(0, '127.0.0.1');
+  const paypalSim = await createPayPalSimulator({ clientId: PAYPAL_ID, clientSecret: PAYPAL_SECRET }).listen(0, '127.0.0.1');
+
+  const env = parseEnv({
+    OPERATOR_API_KEY: OPERATOR_KEY,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SUPPLIER_API_KEY: SUPPLIER_KEY,
+    PAYPAL_CLIENT_ID: PAYPAL_ID,
+    PAYPAL_CLIENT_SECRET: PAYPAL_SECRET,
+    SUPPLIER_TIMEOUT: '1500ms',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    BODY_LIMIT: '100kb',
+    ...options.env,
+  });
+  const logger = pino({ level: env.LOG_LEVEL }, pino.destination(2));
+  const platform = await startPlatform({
+    env,
+    logger,
+    databaseUrl,
+    temporalAddress: inject('temporalAddress'),
+    services: { supplier: supplierSim.url, paypal: paypalSim.url },
+    worker: true,
+    api: true,
+    apiPort: 0,
+    apiHost: '127.0.0.1',
+    workflowBundlePath: inject('workflowBundlePath'),
+    timings: { ...testTimings, ...options.timings },
+  });
+
+  return {
+    api: new HttpClient(platform.apiUrl ?? ''),
+    platform,
+    env,
+    databaseUrl,
+    taskQueue,
+    supplier: new HttpClient(supplierSim.url),
+    paypal: new HttpClient(paypalSim.url),
+    supplierUrl: supplierSim.url,
+    paypalUrl: paypalSim.url,
+    async stop() {
+      await platform.stop();
+      await supplierSim.close();
+      await paypalSim.close();
+    },
+  };
+}

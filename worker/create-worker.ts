@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { AllActivities } from '../activities/order-activities.js';
+
+/**
+ * Where the workflow code comes from: a bundle prebuilt by `npm run build` (production: no webpack at start),
+ * or the TypeScript sources bundled on start (development, tests).
+ */
+export function workflowSource(bundlePath?: string): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const prebuilt = bundlePath ?? fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
+  if (existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
+  const compiled = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+  return { workflowsPath: existsSync(compiled) ? compiled : fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) };
+}
+
+export interface OrderWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: AllActivities;
+  workflowBundlePath?: string;
+  identity?: string;
+}
+
+export async function createOrderWorker(opts: OrderWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: opts.activities,
+    ...workflowSource(opts.workflowBundlePath),
+    ...(opts.identity ? { identity: opts.identity } : {}),
+    // Finish in-flight activities on shutdown rather than abandoning them to a timeout.
+    shutdownGraceTime: '10s',
+  });
+}

@@ -1,0 +1,4 @@
+// The workflow bundle's entry point: only deterministic code is reachable from here.
+export { orderWorkflow } from './order-workflow.js';
+export type { OrderWorkflowInput } from './order-workflow.js';
+export { catalogSyncWorkflow } from './catalog-sync-workflow.js';

@@ -416,7 +416,7 @@ function pendingReview(step: Step, event: OrderEvent): string | undefined {
 
 function processing(step: Step, event: OrderEvent): string | undefined {
   const s = step.next;
-  const busy = 'The order is being charged and submitted right now; try again when it has settled';
+  const busy = 'The order is PROCESSING: it is being charged and submitted right now; try again when it has settled';
   switch (event.type) {
     case 'QUOTED': {
       if (s.phase !== 'quoting') return unexpected(s, event);

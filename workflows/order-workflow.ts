@@ -211,7 +211,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         return { type: 'CHARGE_RETURNED' };
       case 'PROBE': {
         const probe = await external.probeOrder({ order, kind: command.kind });
-        return { type: 'PROBED', ready: probe.ready, reasons: probe.reasons };
+        // The re-check was started by a timer: its outcome is the timer's doing in the timeline.
+        return { type: 'PROBED', ready: probe.ready, reasons: probe.reasons, by: 'timer' };
       }
       case 'POLL_TRACKING': {
         const tracking = state.supplierOrderId ? await external.pollTracking({ supplierOrderId: state.supplierOrderId }) : null;

@@ -3,6 +3,9 @@ import { z } from 'zod';
 /**
  * Queued misbehaviour, so tests and demos can make the simulator act like BigBuy on a bad day.
  * Each request to a matching route consumes one occurrence of the oldest matching fault.
+ * `slow` delays and then processes the request even if the client gave up meanwhile (a slow create still
+ * creates). `timeout_after_create` only holds the answer when the order really was created; a refused
+ * order is answered normally.
  */
 
 export const routeNames = ['check', 'create', 'reference', 'order', 'tracking', 'catalog'] as const;

@@ -29,6 +29,7 @@ export const testTimings: OrderTimings = {
 
 export interface Stack {
   api: HttpClient;
+  timings: OrderTimings;
   platform: RunningPlatform;
   env: Env;
   databaseUrl: string;
@@ -43,6 +44,8 @@ export interface Stack {
 export interface StackOptions {
   timings?: Partial<OrderTimings>;
   env?: Record<string, string>;
+  /** false: no in-process worker; the test runs workers as child processes it can kill. */
+  worker?: boolean;
 }
 
 /**
@@ -75,7 +78,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     databaseUrl,
     temporalAddress: inject('temporalAddress'),
     services: { supplier: supplierSim.url, paypal: paypalSim.url },
-    worker: true,
+    worker: options.worker ?? true,
     api: true,
     apiPort: 0,
     apiHost: '127.0.0.1',
@@ -85,6 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     api: new HttpClient(platform.apiUrl ?? ''),
+    timings: { ...testTimings, ...options.timings },
     platform,
     env,
     databaseUrl,

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMerchant, getMerchant } from '../db/merchants.js';
+import { topUp } from '../db/wallet-ledger.js';
+import { createLogger } from '../infra/config-logger.js';
+import { ConfigError, parseEnv } from '../infra/config.js';
+import { startPlatform } from '../infra/platform.js';
+import { startPostgres } from '../infra/postgres.js';
+import { onShutdown } from '../infra/shutdown.js';
+import { provisionTemporalCli } from '../infra/temporal-cli.js';
+import { startTemporalDevServer } from '../infra/temporal-dev-server.js';
+import { startSimulators } from '../simulators/run.js';
+
+/**
+ * `npm start`: the whole platform on embedded defaults in one process — Temporal dev server with its Web UI,
+ * PostgreSQL, the supplier/PayPal simulators, the worker and the REST API. State lives in DATA_DIR (.data/),
+ * so orders, wallets and workflows survive a restart.
+ */
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+
+const started = Date.now();
+const step = (message: string): void => {
+  process.stdout.write(`[start +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+};
+
+/** A secret generated once and kept in DATA_DIR, so that restarts print the same key. */
+function persistentSecret(file: string, make: () => string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = make();
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+const stops: (() => Promise<void>)[] = [];
+const stopAll = async (): Promise<void> => {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+};
+
+try {
+  const baseEnv = parseEnv();
+  const dataDir = path.resolve(baseEnv.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  const env = parseEnv({
+    ...process.env,
+    OPERATOR_API_KEY: baseEnv.OPERATOR_API_KEY ?? persistentSecret(path.join(dataDir, 'operator-key'), () => `op_${randomBytes(24).toString('base64url')}`),
+    SECRETS_KEY: baseEnv.SECRETS_KEY ?? persistentSecret(path.join(dataDir, 'secrets-key'), () => randomBytes(32).toString('base64')),
+  });
+  const logger = createLogger(env.LOG_LEVEL);
+
+  let temporalAddress = env.TEMPORAL_ADDRESS;
+  let uiUrl: string | null = null;
+  if (temporalAddress) {
+    step(`using the Temporal server at ${temporalAddress}`);
+  } else {
+    step('finding the Temporal CLI (the first start builds it from Go modules: a few minutes)…');
+    const cliPath = await provisionTemporalCli({ projectRoot: root, explicitPath: env.TEMPORAL_CLI_PATH, progress: step });
+    step(`starting the Temporal dev server${cliPath ? ` (${path.relative(root, cliPath)})` : ' (SDK download)'}…`);
+    const temporal = await startTemporalDevServer({
+      cliPath,
+      port: env.TEMPORAL_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+      dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+      logFile: path.join(dataDir, 'temporal', 'server.log'),
+    });
+    stops.push(() => temporal.stop());
+    temporalAddress = temporal.address;
+    uiUrl = temporal.uiUrl;
+  }
+
+  step(env.DATABASE_URL ? 'connecting to DATABASE_URL…' : `starting PostgreSQL (embedded, data in ${path.relative(root, dataDir)}/postgres)…`);
+  const postgres = await startPostgres({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: path.join(dataDir, 'postgres'),
+    port: env.EMBEDDED_POSTGRES_PORT,
+  });
+  stops.push(() => postgres.stop());
+
+  let services = { supplier: env.SUPPLIER_BASE_URL ?? '', paypal: env.PAYPAL_BASE_URL ?? '' };
+  if (env.SIMULATORS === 'on' && (!env.SUPPLIER_BASE_URL || !env.PAYPAL_BASE_URL)) {
+    step('starting the supplier and PayPal simulators…');
+    const sims = await startSimulators(env, { persist: true, shipAfterMs: 2 * 60_000 });
+    stops.push(() => sims.close());
+    services = { supplier: env.SUPPLIER_BASE_URL ?? sims.supplier, paypal: env.PAYPAL_BASE_URL ?? sims.paypal };
+  }
+  if (!services.supplier || !services.paypal) throw new ConfigError('Set SUPPLIER_BASE_URL and PAYPAL_BASE_URL, or SIMULATORS=on');
+
+  step('starting the worker and the REST API (bundling the workflow code)…');
+  const platform = await startPlatform({ env, logger, databaseUrl: postgres.url, temporalAddress, services, worker: true, api: true });
+  stops.push(() => platform.stop());
+
+  const demoFile = path.join(dataDir, 'demo-merchant.json');
+  let demo = existsSync(demoFile) ? (JSON.parse(readFileSync(demoFile, 'utf8')) as { id: string; apiKey: string }) : null;
+  if (!demo || !(await getMerchant(platform.db, demo.id))) {
+    const created = await createMerchant(platform.db, { name: 'Demo shop' });
+    await topUp(platform.db, created.id, { amount: 50_000, currency: 'EUR', reference: 'demo-initial-credit' });
+    demo = { id: created.id, apiKey: created.apiKey };
+    writeFileSync(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
+  }
+
+  const api = platform.apiUrl ?? '';
+  const lines = [
+    '',
+    `  The platform is up (${((Date.now() - started) / 1000).toFixed(1)}s).`,
+    '',
+    `  REST API        ${api}        (docs: ${api}/docs)`,
+    `  Temporal UI     ${uiUrl ?? `(external server ${temporalAddress})`}`,
+    `  Operator key    ${env.OPERATOR_API_KEY}`,
+    `  Demo merchant   ${demo.id}  key ${demo.apiKey}  (wallet topped up with €500.00 on first start)`,
+    `  Supplier        ${services.supplier}    PayPal ${services.paypal}`,
+    '',
+    '  Try it:',
+    `    curl -s -X POST ${api}/v1/orders -H "Authorization: Bearer ${demo.apiKey}" -H 'Content-Type: application/json' \\`,
+    `      -d '{"channel":"amazon","externalId":"402-0000001","payment":{"method":"prepaid","amountPaid":5990,"currency":"EUR"},` +
+      `"customer":{"name":"Maria Rossi","email":"maria@example.com","phone":"+39 333 1234567"},` +
+      `"shippingAddress":{"line1":"Via Roma 1","city":"Milano","postcode":"20121","country":"IT"},"items":[{"sku":"BB-1001","quantity":2}]}'`,
+    '',
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  onShutdown(logger, stopAll);
+} catch (error) {
+  process.stderr.write(`\n${error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  await stopAll();
+  process.exit(1);
+}

@@ -1,0 +1,24 @@
+import { pino } from 'pino';
+import { parseEnv } from '../../infra/config.js';
+import { startPlatform } from '../../infra/platform.js';
+
+/**
+ * A worker in its own OS process, so a test can kill it with SIGKILL mid-order (as a crashed machine would)
+ * and start another. Configured entirely through its environment by test/support/worker-child.ts.
+ */
+const env = parseEnv();
+const logger = pino({ level: env.LOG_LEVEL }, pino.destination(2));
+const platform = await startPlatform({
+  env,
+  logger,
+  databaseUrl: process.env.DATABASE_URL ?? '',
+  temporalAddress: process.env.TEMPORAL_ADDRESS ?? '',
+  services: { supplier: process.env.SUPPLIER_BASE_URL ?? '', paypal: process.env.PAYPAL_BASE_URL ?? '' },
+  worker: true,
+  api: false,
+  workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH ?? '',
+});
+process.stdout.write('worker ready\n');
+process.on('SIGTERM', () => {
+  void platform.stop().then(() => process.exit(0));
+});

@@ -42,23 +42,35 @@ export const Payment = z.object({
 });
 export type Payment = z.infer<typeof Payment>;
 
-export const Customer = z.object({
+const customerFields = {
   name: z.string().max(200),
-  email: z.string().max(320).default(''),
-  phone: z.string().max(60).default(''),
+  email: z.string().max(320),
+  phone: z.string().max(60),
+};
+
+export const Customer = z.object({
+  name: customerFields.name,
+  email: customerFields.email.default(''),
+  phone: customerFields.phone.default(''),
 });
 export type Customer = z.infer<typeof Customer>;
 
-export const ShippingAddress = z.object({
+const addressFields = {
   line1: z.string().max(500),
-  line2: z.string().max(500).default(''),
+  line2: z.string().max(500),
   city: z.string().max(200),
   postcode: z.string().max(40),
-  region: z.string().max(100).default(''),
+  region: z.string().max(100),
   country: z
     .string()
     .regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. IT')
     .transform((c) => c.toUpperCase()),
+};
+
+export const ShippingAddress = z.object({
+  ...addressFields,
+  line2: addressFields.line2.default(''),
+  region: addressFields.region.default(''),
 });
 export type ShippingAddress = z.infer<typeof ShippingAddress>;
 
@@ -86,8 +98,9 @@ export type NewOrder = z.infer<typeof NewOrder>;
 /** The fields a merchant may correct while an order waits. */
 export const OrderPatch = z
   .object({
-    customer: Customer.partial().optional(),
-    shippingAddress: ShippingAddress.partial().optional(),
+    // No defaults here: a field left out of a fix must keep its value, not become ''.
+    customer: z.object(customerFields).partial().strict().optional(),
+    shippingAddress: z.object(addressFields).partial().strict().optional(),
     shippingMethod: ShippingMethod.optional(),
   })
   .strict()

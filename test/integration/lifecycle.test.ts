@@ -74,6 +74,9 @@ describe('data problems wait in review until fixed and resent', () => {
 
     const half = await stack.api.patch(`/v1/orders/${parked.id}`, { customer: { phone: '+39 02 1234 5678' } }, { key: m.key });
     expect(half.body.reviewReasons.map((r: any) => r.code)).toEqual(['INVALID_EMAIL']);
+    // Fields left out of the fix keep their values.
+    expect(half.body.customer).toEqual({ name: 'Luca Bianchi', email: 'luca@@example', phone: '+39 02 1234 5678' });
+    expect(half.body.reviewReasons[0].message).toContain('luca@@example');
     expect(await ledger(m.key, parked.id)).toHaveLength(0);
   });
 

@@ -1,0 +1,205 @@
+import { mkdirSync, mkdtempSync, chmodSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { pino } from 'pino';
+import { parseEnv } from '../infra/config.js';
+import { startPlatform } from '../infra/platform.js';
+import { startPostgres } from '../infra/postgres.js';
+import { provisionTemporalCli } from '../infra/temporal-cli.js';
+import { freePort, startTemporalDevServer } from '../infra/temporal-dev-server.js';
+import { startSimulators } from '../simulators/run.js';
+import { HttpClient, waitFor } from '../test/support/http.js';
+import { defaultTimings } from '../domain/timings.js';
+
+/**
+ * `npm run histories:record`: drives the real stack through the order paths and saves each workflow's
+ * history to test/histories/. The suite replays them on every run (test/unit/replay.test.ts), so a code change
+ * that would break orders already running in production fails CI. Re-record only when such a change is
+ * deliberate and guarded with `patched()`.
+ */
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = path.join(root, 'test', 'histories');
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'histories-'));
+chmodSync(scratch, 0o755);
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+const cli = await provisionTemporalCli({ projectRoot: root, explicitPath: process.env.TEMPORAL_CLI_PATH, progress: say });
+if (!cli) throw new Error('Recording histories needs the Temporal CLI (Go, or TEMPORAL_CLI_PATH)');
+const cliBinary: string = cli;
+const temporal = await startTemporalDevServer({ cliPath: cli, port: await freePort(), uiPort: null, fast: true });
+const postgres = await startPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), ephemeral: true });
+const env = parseEnv({
+  ...process.env,
+  OPERATOR_API_KEY: 'history-recorder-operator-key',
+  LOG_LEVEL: 'warn',
+  SUPPLIER_SIM_PORT: String(await freePort()),
+  PAYPAL_SIM_PORT: String(await freePort()),
+  SUPPLIER_TIMEOUT: '1s',
+});
+const sims = await startSimulators(env);
+const platform = await startPlatform({
+  env,
+  logger: pino({ level: 'warn' }),
+  databaseUrl: postgres.url,
+  temporalAddress: temporal.address,
+  services: sims,
+  worker: true,
+  api: true,
+  apiPort: 0,
+  apiHost: '127.0.0.1',
+  timings: {
+    ...defaultTimings,
+    fundsRetrySchedule: [600_000],
+    stockRecheckInterval: 800,
+    bankTransferExpiry: 1_500,
+    trackingPollInterval: 400,
+    activityTimeout: 5_000,
+    retryInitialInterval: 200,
+    retryMaxInterval: 1_000,
+  },
+});
+
+const api = new HttpClient(platform.apiUrl ?? '');
+const supplier = new HttpClient(sims.supplier);
+const op = 'history-recorder-operator-key';
+let n = 0;
+
+async function merchant(topUp: number, paypalVault?: string): Promise<string> {
+  const m = await api.post('/v1/merchants', { name: `Recorder ${++n}` }, { key: op });
+  if (topUp > 0) await api.post('/v1/wallet/top-ups', { amount: topUp, currency: 'EUR', reference: `r-${n}` }, { key: m.body.apiKey });
+  if (paypalVault) await api.put('/v1/settings/paypal', { enabled: true, vaultId: paypalVault }, { key: m.body.apiKey });
+  return m.body.apiKey as string;
+}
+
+function order(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    channel: 'amazon',
+    externalId: `rec-${++n}`,
+    payment: { method: 'prepaid', amountPaid: 5990, currency: 'EUR' },
+    customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '+39 333 1234567' },
+    shippingAddress: { line1: 'Via Roma 1', city: 'Milano', postcode: '20121', country: 'IT' },
+    items: [{ sku: 'BB-1001', quantity: 2 }],
+    ...overrides,
+  };
+}
+
+async function status(key: string, id: string, wanted: string): Promise<any> {
+  return waitFor(`${id} → ${wanted}`, async () => {
+    const o = (await api.get(`/v1/orders/${id}`, { key })).body;
+    return o.status === wanted ? o : false;
+  });
+}
+
+const recorded: Record<string, string> = {};
+async function save(name: string, key: string, id: string): Promise<void> {
+  const o = (await api.get(`/v1/orders/${id}`, { key })).body;
+  // Let the workflow finish writing its projection so the history ends on a quiet point.
+  await new Promise((r) => setTimeout(r, 500));
+  // The CLI's JSON is the format the Temporal UI downloads too, so operators can add real histories the same way.
+  const json = execFileSync(cliBinary, ['workflow', 'show', '--address', temporal.address, '--workflow-id', o.workflowId, '--output', 'json'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  writeFileSync(path.join(out, `${name}.json`), json);
+  recorded[name] = `${o.status} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`;
+}
+
+try {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+
+  {
+    const key = await merchant(10_000);
+    const o = (await api.post('/v1/orders', order(), { key })).body;
+    const s = await status(key, o.id, 'SUBMITTED');
+    await supplier.post(`/_admin/orders/${s.supplierOrderId}/ship`, { trackingNumber: 'GLS1' });
+    await status(key, o.id, 'SHIPPED');
+    await save('prepaid-shipped', key, o.id);
+  }
+  {
+    const key = await merchant(10_000);
+    const o = (await api.post('/v1/orders', order({ shippingAddress: { line1: 'x'.repeat(80), city: 'Milano', postcode: '2012', country: 'IT' } }), { key })).body;
+    await status(key, o.id, 'PENDING_REVIEW');
+    await api.patch(`/v1/orders/${o.id}`, { shippingAddress: { line1: 'Via Roma 1', postcode: '20121' } }, { key });
+    await api.post(`/v1/orders/${o.id}/resend`, {}, { key });
+    await status(key, o.id, 'SUBMITTED');
+    await save('address-fixed-resent', key, o.id);
+  }
+  {
+    const key = await merchant(10_000);
+    const o = (await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), { key })).body;
+    await status(key, o.id, 'AWAITING_PAYMENT');
+    const handle = platform.temporal.workflow.getHandle(o.workflowId);
+    await handle.signal('resend');
+    await handle.signal('paymentAccepted', { by: 'operator' });
+    await status(key, o.id, 'SUBMITTED');
+    await save('bank-transfer-signals', key, o.id);
+  }
+  {
+    const key = await merchant(10_000);
+    const o = (await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), { key })).body;
+    await status(key, o.id, 'CANCELLED');
+    await save('bank-transfer-expired', key, o.id);
+  }
+  {
+    const key = await merchant(10_000);
+    const o = (await api.post('/v1/orders', order({ payment: { method: 'cod', amountPaid: 5990, currency: 'EUR' } }), { key })).body;
+    await status(key, o.id, 'AWAITING_SHIPPING_METHOD');
+    await api.post(`/v1/orders/${o.id}/synchronize`, { shippingMethod: 'gls' }, { key });
+    await status(key, o.id, 'SUBMITTED');
+    await save('cod-synchronized', key, o.id);
+  }
+  {
+    const key = await merchant(100);
+    const o = (await api.post('/v1/orders', order(), { key })).body;
+    await status(key, o.id, 'PENDING_REVIEW');
+    await api.post('/v1/wallet/top-ups', { amount: 10_000, currency: 'EUR', reference: `late-${n}` }, { key });
+    await status(key, o.id, 'SUBMITTED');
+    await save('funds-topped-up', key, o.id);
+  }
+  {
+    const key = await merchant(0, 'vault-recorder');
+    const creates = async (): Promise<number> => (await supplier.get('/_admin/requests')).body.counts.create;
+    const before = await creates();
+    await supplier.post('/_admin/faults', { route: 'create', kind: 'slow', delayMs: 600 });
+    const o = (await api.post('/v1/orders', order({ items: [{ sku: 'BB-1006', quantity: 1 }] }), { key })).body;
+    await waitFor('the create call', async () => (await creates()) > before, { intervalMs: 20 });
+    await supplier.put('/_admin/products/BB-1006', { stock: 0 });
+    await status(key, o.id, 'PENDING_REVIEW');
+    await new Promise((r) => setTimeout(r, 1_200));
+    await supplier.put('/_admin/products/BB-1006', { stock: 10 });
+    await status(key, o.id, 'SUBMITTED');
+    await save('paypal-out-of-stock-restocked', key, o.id);
+  }
+  {
+    const key = await merchant(10_000);
+    const o = (await api.post('/v1/orders', order({ customer: { name: 'A B', email: 'x', phone: '1' } }), { key })).body;
+    await status(key, o.id, 'PENDING_REVIEW');
+    await api.post(`/v1/orders/${o.id}/mark-sent-manually`, {}, { key });
+    await save('sent-manually', key, o.id);
+  }
+  {
+    const key = await merchant(0, 'declined-recorder');
+    const o = (await api.post('/v1/orders', order(), { key })).body;
+    await status(key, o.id, 'PENDING_REVIEW');
+    await api.post(`/v1/orders/${o.id}/cancel`, { reason: 'declined' }, { key });
+    await save('paypal-declined-cancelled', key, o.id);
+  }
+  {
+    const key = await merchant(10_000);
+    await supplier.post('/_admin/faults', { route: 'create', kind: 'timeout_after_create', delayMs: 2_000 });
+    const o = (await api.post('/v1/orders', order(), { key })).body;
+    await status(key, o.id, 'SUBMITTED');
+    await save('supplier-timeout-after-create', key, o.id);
+  }
+  say('recorded:');
+  for (const [name, what] of Object.entries(recorded)) say(`  ${name}: ${what}`);
+} finally {
+  await platform.stop();
+  await sims.close();
+  await postgres.stop();
+  await temporal.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}

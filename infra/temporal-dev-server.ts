@@ -32,6 +32,8 @@ export interface DevServerOptions {
   /** SQLite tuned for speed (tests, benchmarks): WAL and no fsync. */
   fast?: boolean;
   readyTimeoutMs?: number;
+  /** Server dynamic config, e.g. a low continue-as-new threshold so tests exercise it. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface RunningTemporal {
@@ -71,6 +73,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
   }
   const address = `${ip}:${opts.port}`;
   const uiUrl = opts.uiPort === null ? null : `http://${ip === '0.0.0.0' ? '127.0.0.1' : ip}:${opts.uiPort}`;
+  const dynamic = Object.entries(opts.dynamicConfig ?? {}).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]);
   const pragmas = opts.fast ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'] : ['--sqlite-pragma', 'journal_mode=WAL'];
 
   if (opts.cliPath === null) {
@@ -82,13 +85,13 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
         ...(opts.uiPort === null ? { ui: false } : { ui: true, uiPort: opts.uiPort }),
         ...(opts.dbFile ? { dbFilename: opts.dbFile } : {}),
         searchAttributes: [OrderStatusKey, ReviewReasonsKey, MerchantIdKey, SalesChannelKey, ExternalOrderIdKey],
-        extraArgs: pragmas,
+        extraArgs: [...pragmas, ...dynamic],
       },
     });
     return { address, uiUrl, stop: () => env.teardown() };
   }
 
-  const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--namespace', namespace, '--log-level', 'warn', ...pragmas];
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--namespace', namespace, '--log-level', 'warn', ...pragmas, ...dynamic];
   args.push(...(opts.uiPort === null ? ['--headless'] : ['--ui-port', String(opts.uiPort)]));
   if (opts.dbFile) {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });

@@ -85,9 +85,9 @@ function order(overrides: Record<string, unknown> = {}): Record<string, unknown>
   };
 }
 
-async function status(key: string, id: string, wanted: string): Promise<any> {
+async function status(key: string, id: string, wanted: string): Promise<{ status: string; supplierOrderId: string }> {
   return waitFor(`${id} → ${wanted}`, async () => {
-    const o = (await api.get(`/v1/orders/${id}`, { key })).body;
+    const o = (await api.get<{ status: string; supplierOrderId: string }>(`/v1/orders/${id}`, { key })).body;
     return o.status === wanted ? o : false;
   });
 }

@@ -292,6 +292,31 @@ describe('out of stock, cancel and mark sent manually', () => {
   });
 });
 
+describe('long-lived orders', () => {
+  it('carry their state over to a new run (continue-as-new) while polling tracking, then ship', async () => {
+    const m = await createMerchant(stack, { topUp: 10_000 });
+    const created = await stack.api.post('/v1/orders', orderInput(), { key: m.key });
+    const submitted = await waitForStatus(stack, m.key, created.body.id, 'SUBMITTED');
+    const handle = stack.platform.temporal.workflow.getHandle(submitted.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    // The test server suggests continue-as-new after 80 history events: a few tracking polls.
+    await waitFor('a new run of the same order', async () => (await handle.describe()).runId !== firstRun, { timeoutMs: 30_000 });
+    const runs: string[] = [];
+    for await (const wf of stack.platform.temporal.workflow.list({ query: `WorkflowId="${submitted.workflowId}"` })) runs.push(wf.status.name);
+    expect(runs).toContain('CONTINUED_AS_NEW');
+
+    const carried: any = await handle.query('state');
+    expect(carried).toMatchObject({ id: submitted.id, status: 'SUBMITTED', supplierOrderId: submitted.supplierOrderId, cost: submitted.cost });
+    await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, { trackingNumber: 'CAN-1' });
+    const shipped = await waitForStatus(stack, m.key, submitted.id, 'SHIPPED');
+    expect(shipped.tracking.number).toBe('CAN-1');
+    const timeline = await events(stack, m.key, submitted.id);
+    expect(timeline.map((e) => e.type).filter((t) => t === 'supplier.shipped')).toHaveLength(1);
+    expect(timeline.at(-1)).toMatchObject({ type: 'status.changed', details: { to: 'SHIPPED' } });
+    expect(await supplierOrders(stack, submitted.id)).toHaveLength(1);
+  });
+});
+
 describe('operators and bulk actions', () => {
   it('keeps ReviewReasons and the current details readable in Temporal', async () => {
     const m = await createMerchant(stack);

@@ -18,6 +18,7 @@ declare module 'vitest' {
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+export const CONTINUE_AS_NEW_AFTER_EVENTS = 80;
 
 /**
  * One real Temporal dev server and one real PostgreSQL for the whole integration run (each test file then
@@ -38,6 +39,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
         uiPort: null,
         fast: true,
         logFile: path.join(scratch, 'temporal.log'),
+        // Production suggests continue-as-new after thousands of events; here after a few tracking polls, so
+        // every long-lived order in the suite really carries its state over to a new run.
+        dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': CONTINUE_AS_NEW_AFTER_EVENTS },
       });
   say(`Temporal at ${temporal.address}`);
 

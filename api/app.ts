@@ -6,7 +6,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Db } from '../db/pool.js';
 import { authenticate } from './auth.js';
 import { errorHandler, unknownRoute } from './errors.js';
-import { buildOpenApi, type PathSpec } from './openapi.js';
+import { buildOpenApi } from './openapi.js';
 import type { OrderService } from './order-service.js';
 import { accountRoutes } from './routes/account.js';
 import { healthRoutes } from './routes/health.js';
@@ -22,9 +22,8 @@ export interface AppDeps {
   bodyLimit: string;
   /** Routes that read the raw body (signed webhooks), mounted before the JSON parser and without API keys. */
   rawRoutes?: Router[];
-  /** Authenticated routes added by other modules (channels, import), with their OpenAPI paths. */
+  /** Authenticated routes added by other modules (channels). */
   routes?: Router[];
-  openApiPaths?: PathSpec[];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -33,13 +32,14 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', true);
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
 
-  const openapi = buildOpenApi(deps.openApiPaths);
+  const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi as swaggerUi.JsonObject));
   app.use(healthRoutes(deps.db, deps.temporal, deps.namespace));
 
+  // Before the JSON parser: webhooks verify signatures on the raw bytes; imports take large text bodies.
   for (const router of deps.rawRoutes ?? []) app.use(router);
 
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));

@@ -136,6 +136,17 @@ export class OrderService {
     return resumed;
   }
 
+  /** The order a channel's (channel, externalId) maps to for this merchant, if it exists. */
+  async findByExternalId(merchantId: string, channel: string, externalId: string): Promise<StoredOrder | null> {
+    return getOrder(this.deps.db, deriveOrderId(merchantId, channel, externalId), merchantId);
+  }
+
+  /** Sends an action as a signal: for senders that must not wait (webhooks); a refusal lands in the timeline. */
+  async signal<N extends ActionName>(orderId: string, name: N, args: ActionInput<N>): Promise<void> {
+    const handle = this.deps.temporal.workflow.getHandle(orderWorkflowId(orderId));
+    await handle.signal(signals[name] as (typeof signals)['cancel'], args as ActionInput<'cancel'>);
+  }
+
   async requireOrder(id: string, scope: string | null): Promise<StoredOrder> {
     const order = await getOrder(this.deps.db, id, scope);
     if (!order) throw notFound();

@@ -51,7 +51,7 @@ export type ActionEvent =
   | { type: 'PAYMENT_ACCEPTED' }
   | { type: 'FIX_DATA'; patch: OrderPatch }
   | { type: 'RESEND' }
-  | { type: 'CANCEL'; reason?: string }
+  | { type: 'CANCEL'; reason?: string; /** The shop cancelled it: nothing to tell the shop back. */ fromChannel?: boolean }
   | { type: 'MARK_SENT_MANUALLY' }
   | { type: 'SYNCHRONIZE'; shippingMethod?: string }
   | { type: 'WALLET_TOPPED_UP' };
@@ -304,13 +304,15 @@ function fixData(step: Step, patch: OrderPatch): void {
   });
 }
 
-function cancel(step: Step, reason: string | undefined): void {
+function cancel(step: Step, reason: string | undefined, fromChannel = false): void {
   const s = step.next;
   s.phase = null;
   s.retry = null;
   returnCharge(step);
-  step.moveTo('CANCELLED', { reason: reason ?? 'cancelled' });
-  if (s.order.channelConnectionId) {
+  step.moveTo('CANCELLED', { reason: reason ?? 'cancelled', ...(fromChannel ? { on: s.order.channel } : {}) });
+  if (fromChannel) {
+    s.channelCancellation = 'done';
+  } else if (s.order.channelConnectionId) {
     s.channelCancellation = 'pending';
     step.commands.push({ type: 'CANCEL_ON_CHANNEL', reason: reason ?? 'cancelled' });
   } else {
@@ -330,7 +332,7 @@ function awaitingPayment(step: Step, event: OrderEvent): string | undefined {
       fixData(step, event.patch);
       return undefined;
     case 'CANCEL':
-      cancel(step, event.reason);
+      cancel(step, event.reason, event.fromChannel);
       return undefined;
     case 'TIMER_FIRED':
       if (event.timer !== 'payment-expiry') return 'No such timer is running';
@@ -357,7 +359,7 @@ function awaitingShippingMethod(step: Step, event: OrderEvent): string | undefin
       fixData(step, event.patch);
       return undefined;
     case 'CANCEL':
-      cancel(step, event.reason);
+      cancel(step, event.reason, event.fromChannel);
       return undefined;
     default:
       return notAllowed(s, event, 'it waits for a shipping method: synchronize or cancel');
@@ -375,7 +377,7 @@ function pendingReview(step: Step, event: OrderEvent): string | undefined {
       fixData(step, event.patch);
       return undefined;
     case 'CANCEL':
-      cancel(step, event.reason);
+      cancel(step, event.reason, event.fromChannel);
       return undefined;
     case 'MARK_SENT_MANUALLY':
       s.phase = null;

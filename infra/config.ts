@@ -62,6 +62,10 @@ const EnvSchema = z.object({
   PAYPAL_CLIENT_ID: z.string().default('sandbox-client-id'),
   PAYPAL_CLIENT_SECRET: z.string().default('sandbox-client-secret'),
   CHANNEL_TIMEOUT: duration.default(10_000),
+  /** After a webhook secret rotation, deliveries signed with the old secret are accepted this long. */
+  WEBHOOK_SECRET_GRACE: duration.default(24 * 60 * 60_000),
+  /** Largest bulk-import file accepted. */
+  IMPORT_LIMIT: z.string().default('5mb'),
 
   SIMULATORS: z.enum(['on', 'off']).default('on'),
   SUPPLIER_SIM_PORT: port.default(4001),

@@ -14,6 +14,10 @@ import { createOrderWorker } from '../worker/create-worker.js';
 import { createChannelGateway } from '../activities/channels/create-gateway.js';
 import { orderTimings, type Env } from './config.js';
 import { installTemporalLogger } from './temporal-runtime.js';
+import { SecretBox } from './secret-box.js';
+import { webhookRoutes } from '../api/webhooks/routes.js';
+import { importRoutes } from '../api/routes/import.js';
+import { channelRoutes } from '../api/routes/channels.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -84,14 +88,21 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   let apiUrl: string | null = null;
   if (opts.api) {
     const orders = new OrderService({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, timings, logger });
+    const box = env.SECRETS_KEY ? new SecretBox(env.SECRETS_KEY) : null;
+    const apiLogger = logger.child({ component: 'api' });
     const app = createApp({
       db,
       temporal,
       namespace: env.TEMPORAL_NAMESPACE,
       orders,
-      logger: logger.child({ component: 'api' }),
+      logger: apiLogger,
       operatorKey: env.OPERATOR_API_KEY,
       bodyLimit: env.BODY_LIMIT,
+      rawRoutes: [
+        webhookRoutes({ db, box, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
+        importRoutes(db, orders, { operatorKey: env.OPERATOR_API_KEY, limit: env.IMPORT_LIMIT }),
+      ],
+      routes: [channelRoutes(db, box, { publicBaseUrl: env.PUBLIC_BASE_URL, secretGraceMs: env.WEBHOOK_SECRET_GRACE })],
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(opts.apiPort ?? env.PORT, opts.apiHost ?? env.HOST, () => resolve(s));

@@ -1,17 +1,9 @@
-import { mkdirSync, mkdtempSync, chmodSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { pino } from 'pino';
-import { parseEnv } from '../infra/config.js';
-import { startPlatform } from '../infra/platform.js';
-import { startPostgres } from '../infra/postgres.js';
-import { provisionTemporalCli } from '../infra/temporal-cli.js';
-import { freePort, startTemporalDevServer } from '../infra/temporal-dev-server.js';
-import { startSimulators } from '../simulators/run.js';
-import { HttpClient, waitFor } from '../test/support/http.js';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { defaultTimings } from '../domain/timings.js';
+import { HttpClient, waitFor } from '../test/support/http.js';
+import { projectRoot, startEphemeralStack } from './ephemeral-stack.js';
 
 /**
  * `npm run histories:record`: drives the real stack through the order paths and saves each workflow's
@@ -19,37 +11,11 @@ import { defaultTimings } from '../domain/timings.js';
  * that would break orders already running in production fails CI. Re-record only when such a change is
  * deliberate and guarded with `patched()`.
  */
-const root = fileURLToPath(new URL('..', import.meta.url));
-const out = path.join(root, 'test', 'histories');
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'histories-'));
-chmodSync(scratch, 0o755);
+const out = path.join(projectRoot, 'test', 'histories');
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
-const cli = await provisionTemporalCli({ projectRoot: root, explicitPath: process.env.TEMPORAL_CLI_PATH, progress: say });
-if (!cli) throw new Error('Recording histories needs the Temporal CLI (Go, or TEMPORAL_CLI_PATH)');
-const cliBinary: string = cli;
-const temporal = await startTemporalDevServer({ cliPath: cli, port: await freePort(), uiPort: null, fast: true });
-const postgres = await startPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), ephemeral: true });
-const env = parseEnv({
-  ...process.env,
-  OPERATOR_API_KEY: 'history-recorder-operator-key',
-  LOG_LEVEL: 'warn',
-  SUPPLIER_SIM_PORT: String(await freePort()),
-  PAYPAL_SIM_PORT: String(await freePort()),
-  SUPPLIER_TIMEOUT: '1s',
-});
-const sims = await startSimulators(env);
-const platform = await startPlatform({
-  env,
-  logger: pino({ level: 'warn' }),
-  databaseUrl: postgres.url,
-  temporalAddress: temporal.address,
-  services: sims,
-  worker: true,
-  api: true,
-  apiPort: 0,
-  apiHost: '127.0.0.1',
-  timings: {
+const stack = await startEphemeralStack(
+  {
     ...defaultTimings,
     fundsRetrySchedule: [600_000],
     stockRecheckInterval: 800,
@@ -59,11 +25,14 @@ const platform = await startPlatform({
     retryInitialInterval: 200,
     retryMaxInterval: 1_000,
   },
-});
-
+  { SUPPLIER_TIMEOUT: '1s' },
+);
+if (!stack.cliPath) throw new Error('Recording histories needs the Temporal CLI (Go, or TEMPORAL_CLI_PATH)');
+const cliBinary: string = stack.cliPath;
+const { platform, sims } = stack;
 const api = new HttpClient(platform.apiUrl ?? '');
 const supplier = new HttpClient(sims.supplier);
-const op = 'history-recorder-operator-key';
+const op = stack.operatorKey;
 let n = 0;
 
 async function merchant(topUp: number, paypalVault?: string): Promise<string> {
@@ -98,7 +67,7 @@ async function save(name: string, key: string, id: string): Promise<void> {
   // Let the workflow finish writing its projection so the history ends on a quiet point.
   await new Promise((r) => setTimeout(r, 500));
   // The CLI's JSON is the format the Temporal UI downloads too, so operators can add real histories the same way.
-  const json = execFileSync(cliBinary, ['workflow', 'show', '--address', temporal.address, '--workflow-id', o.workflowId, '--output', 'json'], {
+  const json = execFileSync(cliBinary, ['workflow', 'show', '--address', stack.temporalAddress, '--workflow-id', o.workflowId, '--output', 'json'], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -197,9 +166,5 @@ try {
   say('recorded:');
   for (const [name, what] of Object.entries(recorded)) say(`  ${name}: ${what}`);
 } finally {
-  await platform.stop();
-  await sims.close();
-  await postgres.stop();
-  await temporal.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await stack.stop();
 }

@@ -5,13 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { createMerchant, getMerchant } from '../db/merchants.js';
 import { topUp } from '../db/wallet-ledger.js';
 import { createLogger } from '../infra/config-logger.js';
-import { ConfigError, parseEnv } from '../infra/config.js';
+import { ConfigError, parseEnv, type Env } from '../infra/config.js';
 import { startPlatform } from '../infra/platform.js';
 import { startPostgres } from '../infra/postgres.js';
 import { onShutdown } from '../infra/shutdown.js';
 import { provisionTemporalCli } from '../infra/temporal-cli.js';
 import { startTemporalDevServer } from '../infra/temporal-dev-server.js';
-import { startSimulators } from '../simulators/run.js';
+import { sandboxShops, startSimulators } from '../simulators/run.js';
+import { createConnection, listConnections } from '../db/channels.js';
+import type { Db } from '../db/pool.js';
+import { SecretBox } from '../infra/secret-box.js';
 
 /**
  * `npm start`: the whole platform on embedded defaults in one process — Temporal dev server with its Web UI,
@@ -32,6 +35,44 @@ function persistentSecret(file: string, make: () => string): string {
   const value = make();
   writeFileSync(file, `${value}\n`, { mode: 0o600 });
   return value;
+}
+
+/**
+ * The demo merchant's shops are the Shopify and WooCommerce simulators: connected once, and on every start the
+ * simulators (which keep no state) are told again where to send their webhooks.
+ */
+async function connectDemoShops(
+  db: Db,
+  env: Env,
+  merchantId: string,
+  shops: { shopify: string; woocommerce: string },
+  baseUrl: string,
+  secret: string,
+): Promise<{ type: string; id: string; shopUrl: string; webhookUrl: string }[]> {
+  if (!env.SECRETS_KEY) return [];
+  const box = new SecretBox(env.SECRETS_KEY);
+  const existing = await listConnections(db, merchantId);
+  const result = [];
+  for (const type of ['shopify', 'woocommerce'] as const) {
+    const shopUrl = shops[type];
+    const connection =
+      existing.find((c) => c.type === type && c.shopUrl === shopUrl) ??
+      (await createConnection(db, box, {
+        merchantId,
+        shopUrl,
+        webhookSecret: secret,
+        credentials: type === 'shopify' ? { type, ...sandboxShops.shopify } : { type, ...sandboxShops.woocommerce },
+      }));
+    const webhookUrl = `${baseUrl}/webhooks/${type}/${connection.id}`;
+    const res = await fetch(`${shopUrl}/_admin/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ webhookUrl, webhookSecret: secret }),
+    });
+    if (!res.ok) throw new Error(`could not configure the ${type} simulator: ${res.status}`);
+    result.push({ type, id: connection.id, shopUrl, webhookUrl });
+  }
+  return result;
 }
 
 const stops: (() => Promise<void>)[] = [];
@@ -79,11 +120,13 @@ try {
   stops.push(() => postgres.stop());
 
   let services = { supplier: env.SUPPLIER_BASE_URL ?? '', paypal: env.PAYPAL_BASE_URL ?? '' };
-  if (env.SIMULATORS === 'on' && (!env.SUPPLIER_BASE_URL || !env.PAYPAL_BASE_URL)) {
-    step('starting the supplier and PayPal simulators…');
+  let shops: { shopify: string; woocommerce: string } | null = null;
+  if (env.SIMULATORS === 'on') {
+    step('starting the simulators (supplier, PayPal, Shopify, WooCommerce)…');
     const sims = await startSimulators(env, { persist: true, shipAfterMs: 2 * 60_000 });
     stops.push(() => sims.close());
     services = { supplier: env.SUPPLIER_BASE_URL ?? sims.supplier, paypal: env.PAYPAL_BASE_URL ?? sims.paypal };
+    shops = { shopify: sims.shopify, woocommerce: sims.woocommerce };
   }
   if (!services.supplier || !services.paypal) throw new ConfigError('Set SUPPLIER_BASE_URL and PAYPAL_BASE_URL, or SIMULATORS=on');
 
@@ -101,6 +144,9 @@ try {
   }
 
   const api = platform.apiUrl ?? '';
+  const demoShops = shops
+    ? await connectDemoShops(platform.db, env, demo.id, shops, env.PUBLIC_BASE_URL ?? api, persistentSecret(path.join(dataDir, 'demo-webhook-secret'), () => randomBytes(18).toString('base64url')))
+    : [];
   const lines = [
     '',
     `  The platform is up (${((Date.now() - started) / 1000).toFixed(1)}s).`,
@@ -110,12 +156,19 @@ try {
     `  Operator key    ${env.OPERATOR_API_KEY}`,
     `  Demo merchant   ${demo.id}  key ${demo.apiKey}  (wallet topped up with €500.00 on first start)`,
     `  Supplier        ${services.supplier}    PayPal ${services.paypal}`,
+    ...demoShops.map((d) => `  Demo ${d.type.padEnd(11)} ${d.shopUrl}  (connection ${d.id}; its webhooks go to ${d.webhookUrl})`),
     '',
     '  Try it:',
     `    curl -s -X POST ${api}/v1/orders -H "Authorization: Bearer ${demo.apiKey}" -H 'Content-Type: application/json' \\`,
     `      -d '{"channel":"amazon","externalId":"402-0000001","payment":{"method":"prepaid","amountPaid":5990,"currency":"EUR"},` +
       `"customer":{"name":"Maria Rossi","email":"maria@example.com","phone":"+39 333 1234567"},` +
       `"shippingAddress":{"line1":"Via Roma 1","city":"Milano","postcode":"20121","country":"IT"},"items":[{"sku":"BB-1001","quantity":2}]}'`,
+    ...(demoShops.length > 0
+      ? [
+          '  A shop order arriving by webhook (fixtures: paid, cod, bank_deposit / paid, cod, bacs):',
+          `    curl -s -X POST ${demoShops[0]?.shopUrl}/_admin/orders -H 'Content-Type: application/json' -d '{"fixture":"paid"}'`,
+        ]
+      : []),
     '',
     '  Ctrl-C stops everything.',
     '',

@@ -1,11 +1,21 @@
 import path from 'node:path';
 import type { Env } from '../infra/config.js';
 import { createPayPalSimulator } from './paypal/index.js';
+import { createShopifySimulator } from './shopify/index.js';
 import { createSupplierSimulator } from './supplier/index.js';
+import { createWooCommerceSimulator } from './woocommerce/index.js';
+
+/** Credentials the sandbox shops accept: the demo connections of `npm start` use them. */
+export const sandboxShops = {
+  shopify: { accessToken: 'shpat_sandbox_access_token' },
+  woocommerce: { consumerKey: 'ck_sandbox_consumer_key', consumerSecret: 'cs_sandbox_consumer_secret' },
+} as const;
 
 export interface RunningSimulators {
   supplier: string;
   paypal: string;
+  shopify: string;
+  woocommerce: string;
   close(): Promise<void>;
 }
 
@@ -13,7 +23,10 @@ export interface RunningSimulators {
  * The stand-ins for the services we cannot reach from a laptop, each on its own port so the platform talks to
  * them exactly as to the real hosts. The supplier keeps its orders in DATA_DIR so they survive a restart.
  */
-export async function startSimulators(env: Env, opts: { host?: string; persist?: boolean; shipAfterMs?: number | null } = {}): Promise<RunningSimulators> {
+export async function startSimulators(
+  env: Env,
+  opts: { host?: string; persist?: boolean; shipAfterMs?: number | null } = {},
+): Promise<RunningSimulators> {
   const host = opts.host ?? '127.0.0.1';
   const supplier = await createSupplierSimulator({
     apiKey: env.SUPPLIER_API_KEY,
@@ -24,11 +37,23 @@ export async function startSimulators(env: Env, opts: { host?: string; persist?:
     env.PAYPAL_SIM_PORT,
     host,
   );
+  // The shops keep no state; ids seeded from the clock never repeat an order the platform already has.
+  const seed = opts.persist ? Math.floor(Date.now() / 1000) : undefined;
+  const shopify = await createShopifySimulator({
+    accessToken: sandboxShops.shopify.accessToken,
+    ...(seed ? { firstOrderId: 5_800_000_000_000 + seed * 10 } : {}),
+  }).listen(env.SHOPIFY_SIM_PORT, host);
+  const woocommerce = await createWooCommerceSimulator({ ...sandboxShops.woocommerce, ...(seed ? { firstOrderId: seed } : {}) }).listen(
+    env.WOOCOMMERCE_SIM_PORT,
+    host,
+  );
   return {
     supplier: supplier.url,
     paypal: paypal.url,
+    shopify: shopify.url,
+    woocommerce: woocommerce.url,
     async close() {
-      await Promise.all([supplier.close(), paypal.close()]);
+      await Promise.all([supplier.close(), paypal.close(), shopify.close(), woocommerce.close()]);
     },
   };
 }

@@ -13,7 +13,7 @@ export const ActionArgs = {
   paymentAccepted: z.object({ by }).strict(),
   addressFixed: OrderPatch.and(z.object({ by })),
   resend: z.object({ by }).strict(),
-  cancel: z.object({ by, reason: z.string().max(500).optional() }).strict(),
+  cancel: z.object({ by, reason: z.string().max(500).optional(), fromChannel: z.boolean().optional() }).strict(),
   markSentManually: z.object({ by }).strict(),
   synchronize: z.object({ by, shippingMethod: ShippingMethod.optional() }).strict(),
   walletToppedUp: z.object({ by }).strict(),

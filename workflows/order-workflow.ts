@@ -119,7 +119,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       case 'resend':
         return { type: 'RESEND', ...base };
       case 'cancel':
-        return { type: 'CANCEL', ...(typeof args.reason === 'string' ? { reason: args.reason } : {}), ...base };
+        return {
+          type: 'CANCEL',
+          ...(typeof args.reason === 'string' ? { reason: args.reason } : {}),
+          ...(args.fromChannel === true ? { fromChannel: true } : {}),
+          ...base,
+        };
       case 'markSentManually':
         return { type: 'MARK_SENT_MANUALLY', ...base };
       case 'synchronize':

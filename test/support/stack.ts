@@ -6,13 +6,17 @@ import { parseEnv, type Env } from '../../infra/config.js';
 import { startPlatform, type RunningPlatform } from '../../infra/platform.js';
 import { createDatabaseAt } from '../../infra/postgres.js';
 import { createPayPalSimulator } from '../../simulators/paypal/index.js';
+import { sandboxShops } from '../../simulators/run.js';
+import { createShopifySimulator } from '../../simulators/shopify/index.js';
 import { createSupplierSimulator } from '../../simulators/supplier/index.js';
+import { createWooCommerceSimulator } from '../../simulators/woocommerce/index.js';
 import { HttpClient } from './http.js';
 
 export const OPERATOR_KEY = 'operator-test-key-0123456789';
 export const SUPPLIER_KEY = 'supplier-test-key';
 export const PAYPAL_ID = 'paypal-test-client';
 export const PAYPAL_SECRET = 'paypal-test-secret';
+export const SECRETS_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
 /** Durations short enough for tests, in the same shape production configures in hours. */
 export const testTimings: OrderTimings = {
@@ -38,6 +42,8 @@ export interface Stack {
   paypal: HttpClient;
   supplierUrl: string;
   paypalUrl: string;
+  shopify: HttpClient;
+  woocommerce: HttpClient;
   stop(): Promise<void>;
 }
 
@@ -59,6 +65,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const supplierSim = await createSupplierSimulator({ apiKey: SUPPLIER_KEY }).listen(0, '127.0.0.1');
   const paypalSim = await createPayPalSimulator({ clientId: PAYPAL_ID, clientSecret: PAYPAL_SECRET }).listen(0, '127.0.0.1');
+  const shopifySim = await createShopifySimulator({ accessToken: sandboxShops.shopify.accessToken }).listen(0, '127.0.0.1');
+  const wooSim = await createWooCommerceSimulator({ ...sandboxShops.woocommerce }).listen(0, '127.0.0.1');
 
   const env = parseEnv({
     OPERATOR_API_KEY: OPERATOR_KEY,
@@ -69,6 +77,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SUPPLIER_TIMEOUT: '1500ms',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     BODY_LIMIT: '100kb',
+    SECRETS_KEY,
+    CHANNEL_TIMEOUT: '1500ms',
     ...options.env,
   });
   const logger = pino({ level: env.LOG_LEVEL }, pino.destination(2));
@@ -97,10 +107,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     paypal: new HttpClient(paypalSim.url),
     supplierUrl: supplierSim.url,
     paypalUrl: paypalSim.url,
+    shopify: new HttpClient(shopifySim.url),
+    woocommerce: new HttpClient(wooSim.url),
     async stop() {
       await platform.stop();
-      await supplierSim.close();
-      await paypalSim.close();
+      await Promise.all([supplierSim.close(), paypalSim.close(), shopifySim.close(), wooSim.close()]);
     },
   };
 }

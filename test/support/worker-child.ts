@@ -20,6 +20,7 @@ export async function spawnWorker(stack: Stack): Promise<ChildProcess> {
       PAYPAL_CLIENT_SECRET: stack.env.PAYPAL_CLIENT_SECRET,
       SUPPLIER_TIMEOUT: String(stack.env.SUPPLIER_TIMEOUT),
       WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+      SECRETS_KEY: stack.env.SECRETS_KEY ?? '',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import express, { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { findDelivery, loadForWebhook, recordDelivery, type ChannelConnection, type DeliveryOutcome } from '../../db/channels.js';
+import type { Db } from '../../db/pool.js';
+import type { SecretBox } from '../../infra/secret-box.js';
+import { errorBody } from '../errors.js';
+import type { OrderService } from '../order-service.js';
+import type { ShopOrderEvent } from './channel-event.js';
+import { mapShopifyOrderWebhook, verifyShopifySignature } from './shopify-payload.js';
+import { isWooCommercePing, mapWooCommerceOrderWebhook, verifyWooCommerceSignature } from './woocommerce-payload.js';
+
+export interface WebhookDeps {
+  db: Db;
+  box: SecretBox | null;
+  orders: OrderService;
+  logger: Logger;
+  bodyLimit: string;
+}
+
+interface ShopProtocol {
+  type: 'shopify' | 'woocommerce';
+  verify(raw: Buffer, header: string | undefined, secrets: string[]): boolean;
+  signatureHeader: string;
+  topicHeader: string;
+  deliveryHeader: string;
+  map(topic: string, payload: unknown): ShopOrderEvent;
+}
+
+const protocols: ShopProtocol[] = [
+  {
+    type: 'shopify',
+    verify: verifyShopifySignature,
+    signatureHeader: 'x-shopify-hmac-sha256',
+    topicHeader: 'x-shopify-topic',
+    deliveryHeader: 'x-shopify-webhook-id',
+    map: mapShopifyOrderWebhook,
+  },
+  {
+    type: 'woocommerce',
+    verify: verifyWooCommerceSignature,
+    signatureHeader: 'x-wc-webhook-signature',
+    topicHeader: 'x-wc-webhook-topic',
+    deliveryHeader: 'x-wc-webhook-delivery-id',
+    map: mapWooCommerceOrderWebhook,
+  },
+];
+
+/**
+ * Shop webhooks in. The signature is checked on the raw bytes before anything is stored; a delivery seen before
+ * is acknowledged without effect; an order is acknowledged once its workflow is durably started or signalled —
+ * not after it is processed, so the shop's few-second deadline is met.
+ */
+export function webhookRoutes(deps: WebhookDeps): Router {
+  const router = Router();
+  const raw = express.raw({ type: () => true, limit: deps.bodyLimit });
+  for (const protocol of protocols) {
+    router.post(`/webhooks/${protocol.type}/:connectionId`, raw, async (req: Request<{ connectionId: string }>, res: Response) => {
+      await receive(deps, protocol, req, res);
+    });
+  }
+  return router;
+}
+
+async function receive(deps: WebhookDeps, protocol: ShopProtocol, req: Request<{ connectionId: string }>, res: Response): Promise<void> {
+  const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  if (!deps.box) {
+    res.status(503).json(errorBody('CHANNELS_NOT_CONFIGURED', 'SECRETS_KEY is not set on this platform'));
+    return;
+  }
+  const loaded = await loadForWebhook(deps.db, deps.box, req.params.connectionId);
+  if (!loaded || loaded.connection.type !== protocol.type) {
+    res.status(404).json(errorBody('NOT_FOUND', 'Unknown webhook endpoint'));
+    return;
+  }
+  // WooCommerce pings a new webhook with `webhook_id=N` and nothing else: acknowledge, store nothing.
+  if (protocol.type === 'woocommerce' && isWooCommercePing(body, req.get('content-type'))) {
+    res.json({ received: true, ping: true });
+    return;
+  }
+  if (!protocol.verify(body, req.get(protocol.signatureHeader), loaded.secrets)) {
+    res.status(401).json(errorBody('UNAUTHORIZED', `Missing or wrong ${protocol.signatureHeader} signature`));
+    return;
+  }
+  const { connection } = loaded;
+  const topic = req.get(protocol.topicHeader) ?? 'unknown';
+  // Some senders omit the delivery id: the body's hash then identifies the delivery.
+  const deliveryId = req.get(protocol.deliveryHeader) ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  const seen = await findDelivery(deps.db, connection.id, deliveryId);
+  if (seen) {
+    res.json({ received: true, duplicate: true, outcome: seen.outcome, orderId: seen.orderId });
+    return;
+  }
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.toString('utf8'));
+  } catch {
+    await record(deps, connection, deliveryId, topic, { outcome: 'unmapped', reason: 'The body is not JSON', payload: { raw: body.toString('utf8').slice(0, 10_000) } });
+    res.json({ received: true, outcome: 'unmapped' });
+    return;
+  }
+
+  const event = protocol.map(topic, payload);
+  const result = await apply(deps, connection, protocol.type, event);
+  await record(deps, connection, deliveryId, topic, { ...result, ...(result.outcome === 'unmapped' ? { payload } : {}) });
+  if (result.outcome === 'unmapped') deps.logger.warn({ connectionId: connection.id, deliveryId, reason: result.reason }, 'webhook kept for the operator');
+  res.json({ received: true, outcome: result.outcome, orderId: result.orderId ?? null });
+}
+
+interface Applied {
+  outcome: DeliveryOutcome;
+  orderId?: string | null;
+  externalId?: string | null;
+  reason?: string;
+  payload?: unknown;
+}
+
+async function apply(deps: WebhookDeps, connection: ChannelConnection, shop: string, event: ShopOrderEvent): Promise<Applied> {
+  if (event.kind === 'ignored') return { outcome: 'ignored', reason: event.reason };
+  if (event.kind === 'unmappable') return { outcome: 'unmapped', reason: event.reason, externalId: event.externalId };
+
+  const { merchantId } = connection;
+  const existing = await deps.orders.findByExternalId(merchantId, event.order.channel, event.externalId);
+  if (event.cancelled) {
+    if (!existing) return { outcome: 'ignored', externalId: event.externalId, reason: 'Cancelled on the shop before the platform received it' };
+    // Typically the shop echoing a cancellation the platform itself sent.
+    if (existing.status === 'CANCELLED') return { outcome: 'ignored', orderId: existing.id, externalId: event.externalId, reason: 'Already cancelled' };
+    await deps.orders.signal(existing.id, 'cancel', { by: `${shop} (cancelled on the shop)`, reason: `cancelled on ${shop}`, fromChannel: true });
+    return { outcome: 'updated', orderId: existing.id, externalId: event.externalId };
+  }
+  if (existing) {
+    if (event.paid && existing.status === 'AWAITING_PAYMENT') {
+      await deps.orders.signal(existing.id, 'paymentAccepted', { by: `${shop} (payment received)` });
+      return { outcome: 'updated', orderId: existing.id, externalId: event.externalId };
+    }
+    return { outcome: 'ignored', orderId: existing.id, externalId: event.externalId, reason: 'Nothing new for an order already received' };
+  }
+  // Paid on the shop by the time we hear of it: no reason to wait for a payment confirmation.
+  const order = event.paid && event.order.payment.method === 'bank_transfer' ? { ...event.order, payment: { ...event.order.payment, method: 'prepaid' as const } } : event.order;
+  const created = await deps.orders.createOrder(merchantId, order, { channelConnectionId: connection.id });
+  return { outcome: created.created ? 'created' : 'ignored', orderId: created.order.id, externalId: event.externalId };
+}
+
+async function record(
+  deps: WebhookDeps,
+  connection: ChannelConnection,
+  deliveryId: string,
+  topic: string,
+  result: Applied,
+): Promise<void> {
+  await recordDelivery(deps.db, {
+    connectionId: connection.id,
+    deliveryId,
+    topic,
+    outcome: result.outcome,
+    externalId: result.externalId ?? null,
+    orderId: result.orderId ?? null,
+    reason: result.reason ?? null,
+    ...(result.payload !== undefined ? { payload: result.payload } : {}),
+  });
+}

@@ -1,0 +1,72 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import type { OrderTimings } from '../domain/timings.js';
+import { parseEnv, type Env } from '../infra/config.js';
+import { startPlatform, type RunningPlatform } from '../infra/platform.js';
+import { startPostgres } from '../infra/postgres.js';
+import { provisionTemporalCli } from '../infra/temporal-cli.js';
+import { freePort, startTemporalDevServer } from '../infra/temporal-dev-server.js';
+import { startSimulators, type RunningSimulators } from '../simulators/run.js';
+
+/** A throwaway platform for scripts (benchmarks, history recording): its own Temporal, Postgres and simulators. */
+export interface EphemeralStack {
+  platform: RunningPlatform;
+  sims: RunningSimulators;
+  env: Env;
+  temporalAddress: string;
+  cliPath: string | null;
+  operatorKey: string;
+  stop(): Promise<void>;
+}
+
+export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export async function startEphemeralStack(timings: OrderTimings, extraEnv: Record<string, string> = {}): Promise<EphemeralStack> {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'orders-script-'));
+  chmodSync(scratch, 0o755);
+  const cliPath = await provisionTemporalCli({ projectRoot, explicitPath: process.env.TEMPORAL_CLI_PATH });
+  const temporal = await startTemporalDevServer({ cliPath, port: await freePort(), uiPort: null, fast: true });
+  const postgres = await startPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), ephemeral: true });
+  const operatorKey = 'ephemeral-operator-key-0123';
+  const env = parseEnv({
+    ...process.env,
+    OPERATOR_API_KEY: operatorKey,
+    LOG_LEVEL: 'warn',
+    SUPPLIER_SIM_PORT: String(await freePort()),
+    PAYPAL_SIM_PORT: String(await freePort()),
+    SHOPIFY_SIM_PORT: String(await freePort()),
+    WOOCOMMERCE_SIM_PORT: String(await freePort()),
+    ...extraEnv,
+  });
+  const sims = await startSimulators(env);
+  const platform = await startPlatform({
+    env,
+    logger: pino({ level: env.LOG_LEVEL }),
+    databaseUrl: postgres.url,
+    temporalAddress: temporal.address,
+    services: { supplier: sims.supplier, paypal: sims.paypal },
+    worker: true,
+    api: true,
+    apiPort: 0,
+    apiHost: '127.0.0.1',
+    timings,
+  });
+  return {
+    platform,
+    sims,
+    env,
+    temporalAddress: temporal.address,
+    cliPath,
+    operatorKey,
+    async stop() {
+      await platform.stop();
+      await sims.close();
+      await postgres.stop();
+      await temporal.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}

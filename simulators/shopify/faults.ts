@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Queued misbehaviour of the Admin API. `fulfillment` is the fulfilment create (POST fulfillments.json),
+ * `cancel` the order cancel, `any` every Admin API request including the reads. Each matching request uses up
+ * one occurrence of the oldest matching fault. `slow` waits, then answers normally.
+ */
+
+export type ApiRoute = 'fulfillment' | 'cancel' | 'read';
+
+export const FaultRequestSchema = z.strictObject({
+  route: z.enum(['fulfillment', 'cancel', 'any']),
+  kind: z.enum(['http_500', 'http_429', 'slow']),
+  times: z.number().int().min(1).max(1000).default(1),
+  delayMs: z.number().int().min(0).max(120_000).default(2000),
+  /** Sent in Retry-After with http_429, as Shopify does ("2.0"). */
+  retryAfterSeconds: z.number().min(0).max(3600).default(2),
+});
+export type FaultRequest = z.infer<typeof FaultRequestSchema>;
+
+export interface Fault extends FaultRequest {
+  id: number;
+  remaining: number;
+}
+
+export class FaultQueue {
+  private faults: Fault[] = [];
+  private nextId = 1;
+
+  add(request: FaultRequest): Fault {
+    const fault: Fault = { ...request, id: this.nextId++, remaining: request.times };
+    this.faults.push(fault);
+    return { ...fault };
+  }
+
+  take(route: ApiRoute): Fault | undefined {
+    const fault = this.faults.find((f) => f.route === route || f.route === 'any');
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
+    return { ...fault };
+  }
+
+  list(): Fault[] {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  clear(): number {
+    const count = this.faults.length;
+    this.faults = [];
+    return count;
+  }
+}

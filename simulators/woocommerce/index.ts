@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler } from 'express';
+import { createAdminRouter } from './admin.js';
+import { TimerRegistry, type WebhookConfig, type WooSimContext } from './context.js';
+import { FaultQueue } from './faults.js';
+import { createRestRouter } from './rest-routes.js';
+import { WooState } from './state.js';
+import { WebhookSender } from './webhooks.js';
+import { sendNoRoute, sendWpError } from './wire.js';
+
+export { WooCommerceSimulatorAdmin } from './admin-client.js';
+export { fixtureNames, fixturePayload, type FixtureName } from './fixtures/index.js';
+export type { FaultRequest } from './faults.js';
+export type { Cancellation, Completion, DeliveryRecord, SimNote } from './state.js';
+export type { WebhookConfig } from './context.js';
+
+export interface WooCommerceSimulatorOptions {
+  /** REST API credentials (WooCommerce → Settings → Advanced → REST API). */
+  consumerKey: string;
+  consumerSecret: string;
+  /** The shop's home URL, sent as X-WC-Webhook-Source and used in `_links`. */
+  shopUrl?: string;
+  /** Where webhooks go; none are sent until one is set (here or through PUT /_admin/config). */
+  webhookUrl?: string;
+  /** The webhook secret; WooCommerce generates one when the merchant leaves it blank, and so does this. */
+  webhookSecret?: string;
+  now?: () => Date;
+  /** First order id handed out (default 5001). */
+  firstOrderId?: number;
+}
+
+export interface WooCommerceSimulator {
+  app: express.Express;
+  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+export function createWooCommerceSimulator(opts: WooCommerceSimulatorOptions): WooCommerceSimulator {
+  const state = new WooState(opts.firstOrderId);
+  const now = opts.now ?? (() => new Date());
+  const config: WebhookConfig = {
+    shopUrl: (opts.shopUrl ?? 'https://demo-shop.example/').replace(/\/*$/, '/'),
+    deliveryUrl: opts.webhookUrl ?? null,
+    secret: opts.webhookSecret ?? randomBytes(24).toString('base64url'),
+    webhookId: 12,
+  };
+  const ctx: WooSimContext = {
+    consumerKey: opts.consumerKey,
+    consumerSecret: opts.consumerSecret,
+    config,
+    state,
+    faults: new FaultQueue(),
+    webhooks: new WebhookSender(() => config, state, now),
+    timers: new TimerRegistry(),
+    now,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(createRestRouter(ctx));
+  app.use('/_admin', createAdminRouter(ctx));
+  app.use((req, res) => (req.path.startsWith('/wp-json') ? sendNoRoute(res) : res.status(404).json({ error: 'not_found', message: `No route ${req.method} ${req.path}` })));
+  app.use(errorHandler);
+
+  return {
+    app,
+    listen: (port = 0, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        const server = app.listen(port, host);
+        server.once('error', reject);
+        server.once('listening', () => {
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve({
+            url: `http://${shownHost}:${address.port}`,
+            close: async () => {
+              ctx.timers.releaseAll();
+              await ctx.webhooks.close();
+              await new Promise<void>((done, fail) => {
+                server.close((err) => (err ? fail(err) : done()));
+                // Keep-alive connections would otherwise hold close() open.
+                server.closeAllConnections();
+              });
+            },
+          });
+        });
+      }),
+  };
+}
+
+/** Malformed bodies get a 4xx in the shape of the surface they hit, never a stack trace. */
+const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
+  if (res.headersSent) return next(err);
+  const status = typeof err === 'object' && err !== null ? Number((err as { status?: unknown }).status) : NaN;
+  const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
+  const wp = req.path.startsWith('/wp-json');
+  if (type === 'entity.parse.failed') {
+    if (wp) return sendWpError(res, 400, 'rest_invalid_json', 'Invalid JSON body passed.');
+    return res.status(400).json({ error: 'invalid_request', message: 'The request body is not valid JSON' });
+  }
+  if (status >= 400 && status < 500) {
+    const message = err instanceof Error ? err.message : 'Bad request';
+    if (wp) return sendWpError(res, status, 'rest_invalid_request', message);
+    return res.status(status).json({ error: 'invalid_request', message });
+  }
+  console.error('woocommerce simulator: unexpected error', err);
+  if (wp) return sendWpError(res, 500, 'internal_server_error', 'There has been a critical error on this website.');
+  res.status(500).json({ error: 'internal', message: 'Internal error' });
+};

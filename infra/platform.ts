@@ -72,6 +72,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       activities,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       ...(opts.workflowBundlePath ? { workflowBundlePath: opts.workflowBundlePath } : {}),
     });
     const running = worker.run();

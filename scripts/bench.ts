@@ -39,6 +39,10 @@ try {
   const m = await api.post('/v1/merchants', { name: 'Bench' }, { key: stack.operatorKey });
   const key = m.body.apiKey as string;
   await api.post('/v1/wallet/top-ups', { amount: 100_000_000, currency: 'EUR', reference: 'bench' }, { key });
+  const supplier = new HttpClient(stack.sims.supplier);
+  const skus = ['BB-1001', 'BB-1002', 'BB-1003', 'BB-1004'];
+  // The seeded catalogue holds a few hundred of each: enough for a shop, not for a benchmark.
+  for (const sku of skus) await supplier.put(`/_admin/products/${sku}`, { stock: 1_000_000 });
 
   const accepted: number[] = [];
   const submitted: number[] = [];
@@ -53,7 +57,7 @@ try {
         payment: { method: 'prepaid', amountPaid: 5990, currency: 'EUR' },
         customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '+39 333 1234567' },
         shippingAddress: { line1: 'Via Roma 1', city: 'Milano', postcode: '20121', country: 'IT' },
-        items: [{ sku: `BB-10${String((i % 4) + 1).padStart(2, '0')}`, quantity: 1 }],
+        items: [{ sku: skus[i % skus.length] ?? 'BB-1001', quantity: 1 }],
       },
       { key },
     );

@@ -21,6 +21,7 @@ export interface OrderWorkerOptions {
   activities: AllActivities;
   workflowBundlePath?: string;
   identity?: string;
+  maxCachedWorkflows?: number;
 }
 
 export async function createOrderWorker(opts: OrderWorkerOptions): Promise<Worker> {
@@ -31,6 +32,7 @@ export async function createOrderWorker(opts: OrderWorkerOptions): Promise<Worke
     activities: opts.activities,
     ...workflowSource(opts.workflowBundlePath),
     ...(opts.identity ? { identity: opts.identity } : {}),
+    ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     // Finish in-flight activities on shutdown rather than abandoning them to a timeout.
     shutdownGraceTime: '10s',
   });

@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import { z } from 'zod';
-import { FaultSchema, type FaultQueue } from './faults.js';
+import { FaultSchema, pendingFaults, type FaultQueue } from './faults.js';
 import { formatValue } from './money.js';
 import type { PayPalState } from './state.js';
 
@@ -79,7 +79,7 @@ export function adminRouter(state: PayPalState, faults: FaultQueue): Router {
   });
 
   router.get('/faults', (_req, res) => {
-    res.json({ faults: faults.list() });
+    res.json({ faults: pendingFaults(faults) });
   });
 
   router.post('/faults', (req, res) => {

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { FaultQueue as SharedFaultQueue } from '../shared/fault-queue.js';
 import { sendError } from './errors.js';
 import type { ApiRoute, PayPalState } from './state.js';
 
@@ -13,30 +14,15 @@ export const FaultSchema = z.object({
 export type FaultRequest = z.input<typeof FaultSchema>;
 export type Fault = z.output<typeof FaultSchema>;
 
-/** Faults wait in order; each request that matches the first suitable one uses up one of its `times`. */
-export class FaultQueue {
-  private queue: Fault[] = [];
+export type FaultQueue = SharedFaultQueue<Fault, ApiRoute>;
 
-  add(fault: Fault): void {
-    this.queue.push({ ...fault });
-  }
+export function createFaultQueue(): FaultQueue {
+  return new SharedFaultQueue();
+}
 
-  list(): Fault[] {
-    return this.queue.map((f) => ({ ...f }));
-  }
-
-  clear(): void {
-    this.queue = [];
-  }
-
-  take(route: ApiRoute): Fault | undefined {
-    const index = this.queue.findIndex((f) => f.route === route || f.route === 'any');
-    const fault = this.queue[index];
-    if (!fault) return undefined;
-    fault.times -= 1;
-    if (fault.times === 0) this.queue.splice(index, 1);
-    return { ...fault };
-  }
+/** PayPal's admin lists faults as posted, with `times` counting down; id and remaining stay internal. */
+export function pendingFaults(faults: FaultQueue): Fault[] {
+  return faults.list().map(({ id: _id, remaining, ...fault }) => ({ ...fault, times: remaining }));
 }
 
 /**

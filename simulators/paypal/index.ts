@@ -1,9 +1,8 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { listen, type Listening } from '../shared/listen.js';
 import { adminRouter, errorMessage, httpStatusOf } from './admin.js';
 import { sendError } from './errors.js';
-import { FaultQueue } from './faults.js';
+import { createFaultQueue } from './faults.js';
 import { oauthRouter } from './oauth.js';
 import { apiRouter } from './routes.js';
 import { PayPalState } from './state.js';
@@ -25,7 +24,7 @@ export interface PayPalSimulatorOptions {
 export interface PayPalSimulator {
   app: Express;
   /** Port 0 picks a free port; the returned url uses 127.0.0.1 when bound to every interface. */
-  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+  listen(port?: number, host?: string): Promise<Listening>;
 }
 
 const bodyIssues: Record<string, string> = {
@@ -52,7 +51,7 @@ const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
 export function createPayPalSimulator(opts: PayPalSimulatorOptions): PayPalSimulator {
   const now = opts.now ?? Date.now;
   const state = new PayPalState(opts.declinedVaultIds ?? []);
-  const faults = new FaultQueue();
+  const faults = createFaultQueue();
 
   const app = express();
   app.disable('x-powered-by');
@@ -66,25 +65,6 @@ export function createPayPalSimulator(opts: PayPalSimulatorOptions): PayPalSimul
 
   return {
     app,
-    listen(port = 0, host = '127.0.0.1') {
-      const server = createServer(app);
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const { port: bound } = server.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-          resolve({
-            url: `http://${shownHost}:${bound}`,
-            close: () =>
-              new Promise<void>((done, fail) => {
-                server.close((err) => (err ? fail(err) : done()));
-                // Keep-alive sockets and requests parked by a slow fault would otherwise hold close() open.
-                server.closeAllConnections();
-              }),
-          });
-        });
-      });
-    },
+    listen: (port = 0, host = '127.0.0.1') => listen(app, port, host),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FaultQueue as SharedFaultQueue, type QueuedFault } from '../shared/fault-queue.js';
 
 /**
  * Queued misbehaviour of the Admin API. `fulfillment` is the fulfilment create (POST fulfillments.json),
@@ -18,36 +19,9 @@ export const FaultRequestSchema = z.strictObject({
 });
 export type FaultRequest = z.infer<typeof FaultRequestSchema>;
 
-export interface Fault extends FaultRequest {
-  id: number;
-  remaining: number;
-}
+export type Fault = QueuedFault<FaultRequest>;
+export type FaultQueue = SharedFaultQueue<FaultRequest, ApiRoute>;
 
-export class FaultQueue {
-  private faults: Fault[] = [];
-  private nextId = 1;
-
-  add(request: FaultRequest): Fault {
-    const fault: Fault = { ...request, id: this.nextId++, remaining: request.times };
-    this.faults.push(fault);
-    return { ...fault };
-  }
-
-  take(route: ApiRoute): Fault | undefined {
-    const fault = this.faults.find((f) => f.route === route || f.route === 'any');
-    if (!fault) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
-    return { ...fault };
-  }
-
-  list(): Fault[] {
-    return this.faults.map((f) => ({ ...f }));
-  }
-
-  clear(): number {
-    const count = this.faults.length;
-    this.faults = [];
-    return count;
-  }
+export function createFaultQueue(): FaultQueue {
+  return new SharedFaultQueue();
 }

@@ -1,10 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { listen, type Listening } from '../shared/listen.js';
 import { createAdminRouter } from './admin.js';
 import { createAdminApiRouter } from './admin-api.js';
 import { Timers, type ShopConfig, type ShopContext } from './context.js';
-import { FaultQueue } from './faults.js';
+import { createFaultQueue } from './faults.js';
 import { ShopState } from './state.js';
 import { WebhookSender } from './webhooks.js';
 
@@ -34,7 +33,7 @@ export interface ShopifySimulatorOptions {
 export interface ShopifySimulator {
   app: Express;
   /** Port 0 picks a free port; the url uses 127.0.0.1 when bound to every interface. */
-  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+  listen(port?: number, host?: string): Promise<Listening>;
 }
 
 /** Version of the payloads and of the X-Shopify-API-Version header on webhooks. */
@@ -53,7 +52,7 @@ export function createShopifySimulator(opts: ShopifySimulatorOptions): ShopifySi
   const ctx: ShopContext = {
     config,
     state: new ShopState(opts.firstOrderId),
-    faults: new FaultQueue(),
+    faults: createFaultQueue(),
     webhooks: new WebhookSender(config, now),
     timers,
     now,
@@ -71,27 +70,7 @@ export function createShopifySimulator(opts: ShopifySimulatorOptions): ShopifySi
 
   return {
     app,
-    listen(port = 0, host = '127.0.0.1') {
-      const server = createServer(app);
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const { port: bound } = server.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-          resolve({
-            url: `http://${shownHost}:${bound}`,
-            close: () =>
-              new Promise<void>((done, fail) => {
-                timers.clearAll();
-                server.close((err) => (err ? fail(err) : done()));
-                // Keep-alive and slow-fault connections would otherwise hold close() open.
-                server.closeAllConnections();
-              }),
-          });
-        });
-      });
-    },
+    listen: (port = 0, host = '127.0.0.1') => listen(app, port, host, () => timers.clearAll()),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FaultQueue as SharedFaultQueue, type QueuedFault } from '../shared/fault-queue.js';
 
 /**
  * Queued misbehaviour, so tests and demos can make the simulator act like BigBuy on a bad day.
@@ -28,39 +29,10 @@ export const FaultRequestSchema = z
 
 export type FaultRequest = z.infer<typeof FaultRequestSchema>;
 
-export interface Fault extends FaultRequest {
-  id: number;
-  remaining: number;
-}
+export type Fault = QueuedFault<FaultRequest>;
+export type FaultQueue = SharedFaultQueue<FaultRequest, RouteName>;
 
-export class FaultQueue {
-  private faults: Fault[] = [];
-  private nextId = 1;
-
-  add(request: FaultRequest): Fault {
-    const fault: Fault = { ...request, id: this.nextId++, remaining: request.times };
-    this.faults.push(fault);
-    return fault;
-  }
-
-  /** Consumes one occurrence of the first fault that applies to this route, if any. */
-  take(route: RouteName): Fault | undefined {
-    const fault = this.faults.find(
-      (f) => (f.route === route || f.route === 'any') && (f.kind !== 'timeout_after_create' || route === 'create'),
-    );
-    if (!fault) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
-    return { ...fault };
-  }
-
-  list(): Fault[] {
-    return this.faults.map((f) => ({ ...f }));
-  }
-
-  clear(): number {
-    const count = this.faults.length;
-    this.faults = [];
-    return count;
-  }
+export function createFaultQueue(): FaultQueue {
+  // A held answer only means something after a create, so such a fault waits for one even when queued for 'any'.
+  return new SharedFaultQueue({ applies: (f, route) => f.kind !== 'timeout_after_create' || route === 'create' });
 }

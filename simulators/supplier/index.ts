@@ -1,9 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
+import { listen, type Listening } from '../shared/listen.js';
 import { createAdminRouter } from './admin.js';
 import { seededCatalog, type SimProduct } from './catalog.js';
 import { shipDueOrders, TimerRegistry, type SimContext } from './context.js';
-import { FaultQueue, routeNames, type RouteName } from './faults.js';
+import { createFaultQueue, routeNames, type RouteName } from './faults.js';
 import { createRestRouter } from './routes.js';
 import { SimState } from './state.js';
 import { sendPlainError } from './wire.js';
@@ -32,14 +32,14 @@ export interface SupplierSimulatorOptions {
 
 export interface SupplierSimulator {
   app: express.Express;
-  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+  listen(port?: number, host?: string): Promise<Listening>;
 }
 
 export function createSupplierSimulator(opts: SupplierSimulatorOptions): SupplierSimulator {
   const ctx: SimContext = {
     apiKey: opts.apiKey,
     state: new SimState(opts.catalog ?? seededCatalog, opts.statePath),
-    faults: new FaultQueue(),
+    faults: createFaultQueue(),
     counts: Object.fromEntries(routeNames.map((r) => [r, 0])) as Record<RouteName, number>,
     now: opts.now ?? Date.now,
     vatRate: opts.vatRate ?? 0,
@@ -61,25 +61,7 @@ export function createSupplierSimulator(opts: SupplierSimulatorOptions): Supplie
 
   return {
     app,
-    listen: (port = 0, host = '127.0.0.1') =>
-      new Promise((resolve, reject) => {
-        const server = app.listen(port, host);
-        server.once('error', reject);
-        server.once('listening', () => {
-          const address = server.address() as AddressInfo;
-          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolve({
-            url: `http://${shownHost}:${address.port}`,
-            close: () =>
-              new Promise<void>((done, fail) => {
-                ctx.timers.clearAll();
-                server.close((err) => (err ? fail(err) : done()));
-                // Held and keep-alive connections would otherwise keep close() waiting.
-                server.closeAllConnections();
-              }),
-          });
-        });
-      }),
+    listen: (port = 0, host = '127.0.0.1') => listen(app, port, host, () => ctx.timers.clearAll()),
   };
 }
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
+import { listen, type Listening } from '../shared/listen.js';
 import { createAdminRouter } from './admin.js';
 import { TimerRegistry, type WebhookConfig, type WooSimContext } from './context.js';
-import { FaultQueue } from './faults.js';
+import { createFaultQueue } from './faults.js';
 import { createRestRouter } from './rest-routes.js';
 import { WooState } from './state.js';
 import { WebhookSender } from './webhooks.js';
@@ -32,7 +32,7 @@ export interface WooCommerceSimulatorOptions {
 
 export interface WooCommerceSimulator {
   app: express.Express;
-  listen(port?: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
+  listen(port?: number, host?: string): Promise<Listening>;
 }
 
 export function createWooCommerceSimulator(opts: WooCommerceSimulatorOptions): WooCommerceSimulator {
@@ -49,7 +49,7 @@ export function createWooCommerceSimulator(opts: WooCommerceSimulatorOptions): W
     consumerSecret: opts.consumerSecret,
     config,
     state,
-    faults: new FaultQueue(),
+    faults: createFaultQueue(),
     webhooks: new WebhookSender(() => config, state, now),
     timers: new TimerRegistry(),
     now,
@@ -66,25 +66,9 @@ export function createWooCommerceSimulator(opts: WooCommerceSimulatorOptions): W
   return {
     app,
     listen: (port = 0, host = '127.0.0.1') =>
-      new Promise((resolve, reject) => {
-        const server = app.listen(port, host);
-        server.once('error', reject);
-        server.once('listening', () => {
-          const address = server.address() as AddressInfo;
-          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolve({
-            url: `http://${shownHost}:${address.port}`,
-            close: async () => {
-              ctx.timers.releaseAll();
-              await ctx.webhooks.close();
-              await new Promise<void>((done, fail) => {
-                server.close((err) => (err ? fail(err) : done()));
-                // Keep-alive connections would otherwise hold close() open.
-                server.closeAllConnections();
-              });
-            },
-          });
-        });
+      listen(app, port, host, async () => {
+        ctx.timers.releaseAll();
+        await ctx.webhooks.close();
       }),
   };
 }

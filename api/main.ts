@@ -6,6 +6,7 @@ import { onShutdown } from '../infra/shutdown.js';
 /** Production entry of the REST API (docker-compose `api`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
 const env = parseEnv();
 const logger = createLogger(env.LOG_LEVEL, 'api');
+requireSetting(env, 'OPERATOR_API_KEY', 'without it nobody can create merchants');
 const platform = await startPlatform({
   env,
   logger,
@@ -15,6 +16,5 @@ const platform = await startPlatform({
   worker: false,
   api: true,
 });
-requireSetting(env, 'OPERATOR_API_KEY', 'without it nobody can create merchants');
 logger.info({ url: platform.apiUrl }, 'API listening');
 onShutdown(logger, () => platform.stop());

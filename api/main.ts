@@ -1,20 +1,22 @@
 import { createLogger } from '../infra/config-logger.js';
 import { parseEnv, requireSetting } from '../infra/config.js';
 import { startPlatform } from '../infra/platform.js';
-import { onShutdown } from '../infra/shutdown.js';
+import { onShutdown, runMain } from '../infra/shutdown.js';
 
 /** Production entry of the REST API (docker-compose `api`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
-const env = parseEnv();
-const logger = createLogger(env.LOG_LEVEL, 'api');
-requireSetting(env, 'OPERATOR_API_KEY', 'without it nobody can create merchants');
-const platform = await startPlatform({
-  env,
-  logger,
-  databaseUrl: requireSetting(env, 'DATABASE_URL', 'the API stores merchants, wallets and the order listing in PostgreSQL'),
-  temporalAddress: requireSetting(env, 'TEMPORAL_ADDRESS', 'the API starts and signals order workflows'),
-  services: { supplier: '', paypal: '' },
-  worker: false,
-  api: true,
+await runMain(async () => {
+  const env = parseEnv();
+  const logger = createLogger(env.LOG_LEVEL, 'api');
+  requireSetting(env, 'OPERATOR_API_KEY', 'without it nobody can create merchants');
+  const platform = await startPlatform({
+    env,
+    logger,
+    databaseUrl: requireSetting(env, 'DATABASE_URL', 'the API stores merchants, wallets and the order listing in PostgreSQL'),
+    temporalAddress: requireSetting(env, 'TEMPORAL_ADDRESS', 'the API starts and signals order workflows'),
+    services: { supplier: '', paypal: '' },
+    worker: false,
+    api: true,
+  });
+  logger.info({ url: platform.apiUrl }, 'API listening');
+  onShutdown(logger, () => platform.stop());
 });
-logger.info({ url: platform.apiUrl }, 'API listening');
-onShutdown(logger, () => platform.stop());

@@ -1,14 +1,19 @@
+import { ConfigError } from './config.js';
 import type { Logger } from 'pino';
 
-/** Stops cleanly on Ctrl-C / SIGTERM (in-flight activities finish); a second signal forces the exit. */
+/** A terminal's Ctrl-C reaches the process more than once (directly and relayed by npm/tsx): not a second request. */
+const SAME_SIGNAL_WINDOW_MS = 2_000;
+
+/** Stops cleanly on Ctrl-C / SIGTERM (in-flight activities finish); a later second Ctrl-C forces the exit. */
 export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const handler = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      if (Date.now() - stoppingSince < SAME_SIGNAL_WINDOW_MS) return;
       logger.warn('second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'shutting down');
     stop().then(
       () => process.exit(0),
@@ -20,4 +25,14 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+}
+
+/** Runs a process entry point: a configuration mistake prints one clear line, anything else its stack. */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`);
+    process.exit(1);
+  }
 }

@@ -1,11 +1,13 @@
 import { createLogger } from '../infra/config-logger.js';
 import { parseEnv } from '../infra/config.js';
-import { onShutdown } from '../infra/shutdown.js';
+import { onShutdown, runMain } from '../infra/shutdown.js';
 import { startSimulators } from './run.js';
 
 /** Entry of the `simulators` container: the sandbox stand-ins for the supplier, PayPal and the shops. */
-const env = parseEnv();
-const logger = createLogger(env.LOG_LEVEL, 'simulators');
-const sims = await startSimulators(env, { host: env.HOST, persist: true, shipAfterMs: 5 * 60_000 });
-logger.info({ supplier: sims.supplier, paypal: sims.paypal, shopify: sims.shopify, woocommerce: sims.woocommerce }, 'simulators listening');
-onShutdown(logger, () => sims.close());
+await runMain(async () => {
+  const env = parseEnv();
+  const logger = createLogger(env.LOG_LEVEL, 'simulators');
+  const sims = await startSimulators(env, { host: env.HOST, persist: true, shipAfterMs: 5 * 60_000 });
+  logger.info({ supplier: sims.supplier, paypal: sims.paypal, shopify: sims.shopify, woocommerce: sims.woocommerce }, 'simulators listening');
+  onShutdown(logger, () => sims.close());
+});

@@ -80,15 +80,22 @@ export class OrderService {
     return this.deps.temporal.workflow.getHandle(orderWorkflowId(id)).query<OrderActionResult>('state');
   }
 
-  /** Sends an action as an update: answers once the workflow accepted it, or 409 when its status forbids it. */
+  /**
+   * Sends an action as an update: answers once the workflow accepted it, 409 when its status forbids it, 503 when
+   * the order does not answer in time (no worker running, say).
+   */
   async act<N extends ActionName>(order: StoredOrder, name: N, args: ActionInput<N>): Promise<OrderActionResult> {
     const handle = this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id));
-    const timeout = this.deps.actionTimeoutMs ?? 20_000;
+    const deadline = AbortSignal.timeout(this.deps.actionTimeoutMs ?? 20_000);
     try {
-      return await this.deps.temporal.withAbortSignal(AbortSignal.timeout(timeout), () =>
+      return await this.deps.temporal.withAbortSignal(deadline, () =>
         handle.executeUpdate(updates[name] as (typeof updates)['resend'], { args: [args as ActionInput<'resend'>] }),
       );
     } catch (error) {
+      if (deadline.aborted) {
+        this.deps.logger.warn({ err: error, orderId: order.id, action: name }, 'order workflow did not answer in time');
+        throw new HttpError(503, 'TEMPORARILY_UNAVAILABLE', 'The order did not answer in time (are the workers running?); try again');
+      }
       throw this.translate(error, order, name);
     }
   }
@@ -107,10 +114,6 @@ export class OrderService {
     }
     if (error instanceof WorkflowNotFoundError || /already completed|completed workflow/i.test(String((error as Error).message))) {
       return new HttpError(409, 'INVALID_STATE', `The order is ${order.status}: ${name} is no longer possible (current status: ${order.status})`);
-    }
-    if ((error as Error).name === 'AbortError' || /aborted|deadline|timeout/i.test(String((error as Error).message))) {
-      this.deps.logger.warn({ err: error, orderId: order.id, action: name }, 'order workflow did not answer in time');
-      return new HttpError(503, 'TEMPORARILY_UNAVAILABLE', 'The order did not answer in time (are the workers running?); try again');
     }
     return error as Error;
   }

@@ -237,10 +237,6 @@ export async function settleHold(
   });
 }
 
-export async function findTransaction(db: Db, merchantId: string, key: string): Promise<WalletTransaction | null> {
-  return findByKey(db as unknown as pg.ClientBase, merchantId, key);
-}
-
 export async function listTransactions(
   db: Db,
   merchantId: string,

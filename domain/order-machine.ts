@@ -145,8 +145,6 @@ export const keys = {
   release: (s: OrderState) => `order:${s.order.id}:return:${s.attempt}`,
 };
 
-const waitingStatuses: ReadonlySet<OrderStatus> = new Set(['PENDING_REVIEW', 'AWAITING_PAYMENT', 'AWAITING_SHIPPING_METHOD']);
-
 const refuse = (reason: string): Transition => ({ accepted: false, reason });
 
 /** `at` is the workflow's clock at the time of the event, passed in to keep this function pure. */
@@ -557,8 +555,4 @@ export function pendingTimer(s: OrderState): { timer: TimerKind; retryCount: num
   }
   if (s.status === 'SUBMITTED') return { timer: 'tracking-poll', retryCount: 0 };
   return null;
-}
-
-export function isWaiting(status: OrderStatus): boolean {
-  return waitingStatuses.has(status);
 }

@@ -48,7 +48,3 @@ export function checkPostcode(country: string, postcode: string): PostcodeCheck 
   if (!format) return { ok: true };
   return format.pattern.test(postcode.trim()) ? { ok: true } : { ok: false, example: format.example };
 }
-
-export function postcodeExample(country: string): string | undefined {
-  return formats[country.toUpperCase()]?.example;
-}

@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   /** 32-byte key (base64 or hex) encrypting shop credentials at rest. */
   SECRETS_KEY: z.string().min(32).optional(),
   BODY_LIMIT: z.string().default('1mb'),
+  /** How long an order action waits for the order's workflow to accept it before answering 503. */
+  ACTION_TIMEOUT: duration.default(20_000),
 
   DATABASE_URL: z.string().optional(),
   EMBEDDED_POSTGRES_PORT: port.default(5433),

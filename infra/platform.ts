@@ -88,7 +88,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
 
   let apiUrl: string | null = null;
   if (opts.api) {
-    const orders = new OrderService({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, timings, logger });
+    const orders = new OrderService({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, timings, logger, actionTimeoutMs: env.ACTION_TIMEOUT });
     const box = env.SECRETS_KEY ? new SecretBox(env.SECRETS_KEY) : null;
     const apiLogger = logger.child({ component: 'api' });
     const app = createApp({

@@ -63,15 +63,12 @@ async function buildWithGo(target: string, say: (line: string) => void): Promise
   const started = Date.now();
   let downloaded = 0;
   let compiled = 0;
-  let lastReport = 0;
-  const report = (force = false): void => {
+  const report = (): void => {
     const now = Date.now();
-    if (!force && now - lastReport < 10_000) return;
-    lastReport = now;
     const pct = Math.min(99, Math.round((compiled / EXPECTED_PACKAGES) * 100));
     say(`[temporal-cli] ${Math.round((now - started) / 1000)}s: ${downloaded} modules downloaded, ${compiled} packages compiled (~${pct}%)`);
   };
-  const timer = setInterval(() => report(true), 15_000);
+  const timer = setInterval(report, 15_000);
   try {
     await new Promise<void>((resolve, reject) => {
       const child = spawn('go', ['install', '-v', `${MODULE}@v${TEMPORAL_CLI_VERSION}`], {
@@ -87,7 +84,6 @@ async function buildWithGo(target: string, say: (line: string) => void): Promise
           else compiled += 1;
           tail = `${tail}\n${line}`.slice(-4000);
         }
-        report();
       });
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install failed (exit ${code}):${tail}`))));

@@ -28,7 +28,7 @@ import { toOrderView } from '../domain/order-view.js';
 import type { OrderRecord } from '../domain/order.js';
 import { OrderStatusKey, ReviewReasonsKey } from '../domain/search-attributes.js';
 import type { OrderTimings } from '../domain/timings.js';
-import { ActionArgs, INVALID_ARGUMENT, INVALID_STATE, signals, stateQuery, updates, type ActionName } from './messages.js';
+import { ActionArgs, actionNames, INVALID_ARGUMENT, INVALID_STATE, signals, stateQuery, updates, type ActionName } from './messages.js';
 
 export interface OrderWorkflowInput {
   order: OrderRecord;
@@ -106,6 +106,22 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     projectedVersion = Math.max(projectedVersion, version);
   };
 
+  /**
+   * Awaits a command while keeping the projection current: an action accepted while a call is being retried
+   * (a shop or PayPal that is down) is answered without waiting for that call.
+   */
+  const projectingWhile = async <T>(work: Promise<T>): Promise<T> => {
+    let settled = false;
+    const tracked = work.finally(() => {
+      settled = true;
+    });
+    for (;;) {
+      await condition(() => settled || needsProjection());
+      if (settled) return tracked;
+      await project();
+    }
+  };
+
   const eventFor = (name: ActionName, args: Record<string, unknown>): OrderEvent => {
     const by = typeof args.by === 'string' ? args.by : undefined;
     const base = by ? { by } : {};
@@ -151,7 +167,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     return event;
   };
 
-  for (const name of Object.keys(ActionArgs) as ActionName[]) {
+  for (const name of actionNames) {
     setHandler(signals[name], (raw?: unknown) => {
       const parsed = ActionArgs[name].safeParse(raw ?? {});
       const by = parsed.success && typeof (parsed.data as { by?: unknown }).by === 'string' ? (parsed.data as { by: string }).by : 'operator (Temporal signal)';
@@ -259,7 +275,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     }
     const command = queue.shift();
     if (command) {
-      dispatchResult(await run(command));
+      dispatchResult(await projectingWhile(run(command)));
       continue;
     }
     if (isTerminal(state.status)) break;

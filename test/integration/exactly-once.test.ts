@@ -14,7 +14,7 @@ let stack: Stack;
 let worker: ChildProcess | null = null;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  stack = await startStack({ worker: false, env: { ACTION_TIMEOUT: '3s' } });
   worker = await spawnWorker(stack);
 });
 afterAll(async () => {
@@ -103,6 +103,24 @@ describe('a worker killed mid-order', () => {
     expect((await wallet(stack, m.key)).balance).toBe(10_000 - submitted.cost.total);
     const ledger = (await stack.api.get('/v1/wallet/transactions', { key: m.key })).body.items.filter((t: any) => t.orderId === submitted.id);
     expect(ledger.map((t: any) => t.kind)).toEqual(['capture', 'hold']);
+  });
+});
+
+describe('no worker running', () => {
+  it('an order is still accepted; an action answers 503 (never 500); the order goes on once a worker is back', async () => {
+    const m = await createMerchant(stack, { topUp: 10_000 });
+    if (worker) await killWorker(worker);
+    worker = null;
+    const created = await stack.api.post('/v1/orders', orderInput(), { key: m.key });
+    expect(created.status).toBe(201);
+    expect((await stack.api.get(`/v1/orders/${created.body.id}`, { key: m.key })).body.status).toBe('RECEIVED');
+    const resend = await stack.api.post(`/v1/orders/${created.body.id}/resend`, {}, { key: m.key });
+    expect(resend.status).toBe(503);
+    expect(resend.body.error.code).toBe('TEMPORARILY_UNAVAILABLE');
+
+    worker = await spawnWorker(stack);
+    await waitForStatus(stack, m.key, created.body.id, 'SUBMITTED', 60_000);
+    expect(await supplierOrders(stack, created.body.id)).toHaveLength(1);
   });
 });
 

@@ -264,6 +264,27 @@ describe('out of stock, cancel and mark sent manually', () => {
     await stack.supplier.put('/_admin/products/BB-1004', { stock: 40 });
   });
 
+  it('PayPal down while a refund is owed: the cancel is answered at once, the refund lands once when PayPal is back', async () => {
+    const m = await createMerchant(stack);
+    await stack.api.put('/v1/settings/paypal', { enabled: true, vaultId: 'vault-outage-1' }, { key: m.key });
+    await stack.paypal.post('/_admin/faults', { route: 'refund', kind: 'http_503', times: 1000 });
+    const order = await orderThatGoesOutOfStock(m.key, 'BB-1009');
+    const parked = await waitForStatus(stack, m.key, order.id, 'PENDING_REVIEW');
+    const refundsOf = async (): Promise<any[]> =>
+      (await stack.paypal.get('/_admin/refunds')).body.refunds.filter((r: any) => r.captureId === parked.charge.reference);
+
+    const cancel = await stack.api.post(`/v1/orders/${order.id}/cancel`, {}, { key: m.key });
+    expect(cancel.status).toBe(200);
+    expect(cancel.body.status).toBe('CANCELLED');
+    expect(await refundsOf()).toHaveLength(0);
+
+    await stack.paypal.delete('/_admin/faults');
+    await waitFor('the refund once PayPal is back', async () => (await refundsOf()).length > 0);
+    await waitFor('the timeline', async () => (await events(stack, m.key, order.id)).some((e) => e.type === 'charge.returned'));
+    expect(await refundsOf()).toHaveLength(1);
+    await stack.supplier.put('/_admin/products/BB-1009', { stock: 40 });
+  });
+
   it('cancel on a SUBMITTED order → 409 and nothing changes', async () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
     const created = await stack.api.post('/v1/orders', orderInput(), { key: m.key });

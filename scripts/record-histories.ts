@@ -32,6 +32,7 @@ const cliBinary: string = stack.cliPath;
 const { platform, sims } = stack;
 const api = new HttpClient(platform.apiUrl ?? '');
 const supplier = new HttpClient(sims.supplier);
+const paypal = new HttpClient(sims.paypal);
 const op = stack.operatorKey;
 let n = 0;
 
@@ -162,6 +163,22 @@ try {
     const o = (await api.post('/v1/orders', order(), { key })).body;
     await status(key, o.id, 'SUBMITTED');
     await save('supplier-timeout-after-create', key, o.id);
+  }
+  {
+    // An action accepted while a refund is being retried (PayPal down): the projection keeps up meanwhile.
+    const key = await merchant(0, 'vault-outage-recorder');
+    await paypal.post('/_admin/faults', { route: 'refund', kind: 'http_503', times: 1000 });
+    const creates = async (): Promise<number> => (await supplier.get('/_admin/requests')).body.counts.create;
+    const before = await creates();
+    await supplier.post('/_admin/faults', { route: 'create', kind: 'slow', delayMs: 600 });
+    const o = (await api.post('/v1/orders', order({ items: [{ sku: 'BB-1007', quantity: 1 }] }), { key })).body;
+    await waitFor('the create call', async () => (await creates()) > before, { intervalMs: 20 });
+    await supplier.put('/_admin/products/BB-1007', { stock: 0 });
+    await status(key, o.id, 'PENDING_REVIEW');
+    await api.post(`/v1/orders/${o.id}/cancel`, {}, { key });
+    await paypal.delete('/_admin/faults');
+    await waitFor('the refund', async () => (await api.get(`/v1/orders/${o.id}/events`, { key })).body.some((e: { type: string }) => e.type === 'charge.returned'));
+    await save('paypal-refund-outage-cancelled', key, o.id);
   }
   say('recorded:');
   for (const [name, what] of Object.entries(recorded)) say(`  ${name}: ${what}`);

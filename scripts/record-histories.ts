@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultTimings } from '../domain/timings.js';
 import { HttpClient, waitFor } from '../test/support/http.js';
+import { placeWhileStockVanishes } from '../test/support/supplier-stock.js';
 import { projectRoot, startEphemeralStack } from './ephemeral-stack.js';
 
 /**
@@ -131,12 +132,7 @@ try {
   }
   {
     const key = await merchant(0, 'vault-recorder');
-    const creates = async (): Promise<number> => (await supplier.get('/_admin/requests')).body.counts.create;
-    const before = await creates();
-    await supplier.post('/_admin/faults', { route: 'create', kind: 'slow', delayMs: 600 });
-    const o = (await api.post('/v1/orders', order({ items: [{ sku: 'BB-1006', quantity: 1 }] }), { key })).body;
-    await waitFor('the create call', async () => (await creates()) > before, { intervalMs: 20 });
-    await supplier.put('/_admin/products/BB-1006', { stock: 0 });
+    const o = (await placeWhileStockVanishes(supplier, 'BB-1006', () => api.post('/v1/orders', order({ items: [{ sku: 'BB-1006', quantity: 1 }] }), { key }), 600)).body;
     await status(key, o.id, 'PENDING_REVIEW');
     await new Promise((r) => setTimeout(r, 1_200));
     await supplier.put('/_admin/products/BB-1006', { stock: 10 });
@@ -168,12 +164,7 @@ try {
     // An action accepted while a refund is being retried (PayPal down): the projection keeps up meanwhile.
     const key = await merchant(0, 'vault-outage-recorder');
     await paypal.post('/_admin/faults', { route: 'refund', kind: 'http_503', times: 1000 });
-    const creates = async (): Promise<number> => (await supplier.get('/_admin/requests')).body.counts.create;
-    const before = await creates();
-    await supplier.post('/_admin/faults', { route: 'create', kind: 'slow', delayMs: 600 });
-    const o = (await api.post('/v1/orders', order({ items: [{ sku: 'BB-1007', quantity: 1 }] }), { key })).body;
-    await waitFor('the create call', async () => (await creates()) > before, { intervalMs: 20 });
-    await supplier.put('/_admin/products/BB-1007', { stock: 0 });
+    const o = (await placeWhileStockVanishes(supplier, 'BB-1007', () => api.post('/v1/orders', order({ items: [{ sku: 'BB-1007', quantity: 1 }] }), { key }), 600)).body;
     await status(key, o.id, 'PENDING_REVIEW');
     await api.post(`/v1/orders/${o.id}/cancel`, {}, { key });
     await paypal.delete('/_admin/faults');

@@ -2,6 +2,7 @@ import type { FaultRequest } from './faults.js';
 import type { FixtureName } from './fixtures/index.js';
 import type { JsonObject } from './json.js';
 import type { Delivery, DeliverySummary, SignatureMode } from './webhooks.js';
+import { adminCall } from '../shared/admin-call.js';
 
 export interface RecordedFulfillment {
   id: string;
@@ -91,14 +92,7 @@ export class ShopifySimulatorAdmin {
     await this.call('POST', '/reset');
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.baseUrl.replace(/\/+$/, '')}/_admin${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`shopify simulator admin ${method} ${path}: HTTP ${res.status} ${text}`);
-    return JSON.parse(text) as T;
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return adminCall<T>(this.baseUrl, 'shopify', method, path, body);
   }
 }

@@ -1,6 +1,7 @@
 import type { SimProduct } from './catalog.js';
 import type { FaultRequest, RouteName } from './faults.js';
 import type { SimOrder } from './state.js';
+import { adminCall } from '../shared/admin-call.js';
 
 /** Typed access to a running simulator's /_admin routes, for tests and demo scripts. */
 export class SupplierSimulatorAdmin {
@@ -39,14 +40,7 @@ export class SupplierSimulatorAdmin {
     await this.call('POST', '/reset');
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.baseUrl.replace(/\/+$/, '')}/_admin${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`supplier simulator admin ${method} ${path}: HTTP ${res.status} ${text}`);
-    return JSON.parse(text) as T;
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return adminCall<T>(this.baseUrl, 'supplier', method, path, body);
   }
 }

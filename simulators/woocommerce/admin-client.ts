@@ -3,6 +3,7 @@ import type { JsonObject } from './deep-merge.js';
 import type { FaultRequest } from './faults.js';
 import type { FixtureName } from './fixtures/index.js';
 import type { Cancellation, Completion, DeliveryRecord, SimNote } from './state.js';
+import { adminCall } from '../shared/admin-call.js';
 
 export interface DeliverySummary {
   id: string;
@@ -68,14 +69,7 @@ export class WooCommerceSimulatorAdmin {
     await this.call('POST', '/reset');
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.baseUrl.replace(/\/+$/, '')}/_admin${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`woocommerce simulator admin ${method} ${path}: HTTP ${res.status} ${text}`);
-    return JSON.parse(text) as T;
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return adminCall<T>(this.baseUrl, 'woocommerce', method, path, body);
   }
 }

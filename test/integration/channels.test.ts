@@ -4,6 +4,7 @@ import { sandboxShops } from '../../simulators/run.js';
 import { createMerchant, events, getOrder, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
 import { waitFor, type HttpClient } from '../support/http.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { placeWhileStockVanishes } from '../support/supplier-stock.js';
 
 /** Shop connectors end to end: the shop simulators send signed webhooks to the real API and receive calls back. */
 let stack: Stack;
@@ -157,12 +158,9 @@ describe('Shopify', () => {
 
   it('a cancellation sent by the shop while the order is pending review → CANCELLED, charge returned', async () => {
     const before = await wallet(stack, m.key);
-    const creates = async (): Promise<number> => (await stack.supplier.get('/_admin/requests')).body.counts.create;
-    const count = await creates();
-    await stack.supplier.post('/_admin/faults', { route: 'create', kind: 'slow', delayMs: 1_000 });
-    const { order: shop } = await shopOrder(stack.shopify, 'paid', { line_items: [{ id: 1, sku: 'BB-1008', quantity: 1, title: 'Lunch box', price: '12.00', requires_shipping: true }] });
-    await waitFor('the create call', async () => (await creates()) > count, { intervalMs: 20 });
-    await stack.supplier.put('/_admin/products/BB-1008', { stock: 0 });
+    const { order: shop } = await placeWhileStockVanishes(stack.supplier, 'BB-1008', () =>
+      shopOrder(stack.shopify, 'paid', { line_items: [{ id: 1, sku: 'BB-1008', quantity: 1, title: 'Lunch box', price: '12.00', requires_shipping: true }] }),
+    );
     const o = await platformOrder(m, 'shopify', String(shop.id));
     const parked = await waitForStatus(stack, m.key, o.id, 'PENDING_REVIEW');
     expect(parked.reviewReasons.map((r: any) => r.code)).toEqual(['OUT_OF_STOCK']);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, events, getOrder, orderInput, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
 import { waitFor } from '../support/http.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { placeWhileStockVanishes } from '../support/supplier-stock.js';
 
 /** Every order path of the source articles, through HTTP against the real stack. */
 let stack: Stack;
@@ -19,15 +20,10 @@ async function ledger(key: string, orderId?: string): Promise<any[]> {
   return orderId ? res.body.items.filter((t: any) => t.orderId === orderId) : res.body.items;
 }
 
-/** Places an order whose stock vanishes between the supplier's price check and the create call. */
 async function orderThatGoesOutOfStock(key: string, sku: string, extra: Record<string, unknown> = {}): Promise<any> {
-  const creates = async (): Promise<number> => (await stack.supplier.get('/_admin/requests')).body.counts.create;
-  const before = await creates();
-  // Slow, but within the client's timeout: the create is evaluated after the stock has gone.
-  await stack.supplier.post('/_admin/faults', { route: 'create', kind: 'slow', delayMs: 1_000 });
-  const created = await stack.api.post('/v1/orders', orderInput({ items: [{ sku, quantity: 1 }], ...extra }), { key });
-  await waitFor('the create call to reach the supplier', async () => (await creates()) > before, { intervalMs: 20 });
-  await stack.supplier.put(`/_admin/products/${sku}`, { stock: 0 });
+  const created = await placeWhileStockVanishes(stack.supplier, sku, () =>
+    stack.api.post('/v1/orders', orderInput({ items: [{ sku, quantity: 1 }], ...extra }), { key }),
+  );
   return created.body;
 }
 

@@ -42,5 +42,5 @@ RUN mkdir -p /app/.data && chown node:node /app/.data
 # The unprivileged `node` user of the base image; the code itself stays root-owned and read-only.
 USER node
 EXPOSE 3000
-# The api by default; docker-compose.yml runs dist/worker/main.js and dist/simulators/main.js too.
-CMD ["node", "dist/api/main.js"]
+# The api by default; docker-compose.yml runs dist/app/worker-main.js and dist/app/simulators-main.js too.
+CMD ["node", "dist/app/api-main.js"]

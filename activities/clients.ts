@@ -1,16 +1,18 @@
-import type { Env } from '../infra/config.js';
 import { PayPalClient } from './paypal/client.js';
 import { SupplierClient } from './supplier/client.js';
 
-/** The supplier and PayPal clients as configured: real services or the simulators, by base URL alone. */
-export function createExternalClients(env: Env, urls: { supplier: string; paypal: string }): { supplier: SupplierClient; paypal: PayPalClient } {
+/** Where the supplier and PayPal are: the real services or the simulators, by base URL alone. */
+export interface ExternalServices {
+  supplier: { baseUrl: string; apiKey: string };
+  paypal: { baseUrl: string; clientId: string; clientSecret: string };
+  /** Limit of one HTTP exchange with either. */
+  timeoutMs: number;
+}
+
+export function createExternalClients(services: ExternalServices): { supplier: SupplierClient; paypal: PayPalClient } {
+  const { timeoutMs } = services;
   return {
-    supplier: new SupplierClient({ baseUrl: urls.supplier, apiKey: env.SUPPLIER_API_KEY, timeoutMs: env.SUPPLIER_TIMEOUT }),
-    paypal: new PayPalClient({
-      baseUrl: urls.paypal,
-      clientId: env.PAYPAL_CLIENT_ID,
-      clientSecret: env.PAYPAL_CLIENT_SECRET,
-      timeoutMs: env.SUPPLIER_TIMEOUT,
-    }),
+    supplier: new SupplierClient({ ...services.supplier, timeoutMs }),
+    paypal: new PayPalClient({ ...services.paypal, timeoutMs }),
   };
 }

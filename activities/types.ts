@@ -1,5 +1,5 @@
 import type { Charge, Cost, OrderRecord, OrderView, Tracking } from '../domain/order.js';
-import type { RetryKind, TimelineEntry } from '../domain/order-machine.js';
+import type { RetryKind, TimelineRow } from '../domain/order-machine.js';
 import type { ReviewReason } from '../domain/review-reasons.js';
 
 /**
@@ -43,11 +43,6 @@ export interface OrderActivities {
   pollTracking(input: { supplierOrderId: string }): Promise<Tracking | null>;
   notifyChannelShipped(input: { order: OrderRecord; tracking: Tracking }): Promise<ChannelResult>;
   cancelOnChannel(input: { order: OrderRecord; reason: string }): Promise<ChannelResult>;
-}
-
-export interface TimelineRow extends TimelineEntry {
-  seq: number;
-  at: string;
 }
 
 export interface ProjectionActivities {

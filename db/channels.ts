@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SecretBox } from '../infra/secret-box.js';
+import type { SecretBox } from './secret-box.js';
 import type { Db } from './pool.js';
 
 export type ChannelType = 'shopify' | 'woocommerce';

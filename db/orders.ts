@@ -1,5 +1,5 @@
 import type { OrderView } from '../domain/order.js';
-import type { TimelineRow } from '../activities/types.js';
+import type { TimelineRow } from '../domain/order-machine.js';
 import { inTransaction, toInt, type Db } from './pool.js';
 
 /**

@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- phone metadata moves to an activity (replay-safe checks)
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Customer, ShippingAddress } from './order.js';

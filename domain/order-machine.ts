@@ -98,6 +98,12 @@ export interface TimelineEntry {
   by?: Actor;
 }
 
+/** A timeline entry as stored: numbered within the order and stamped with the workflow's clock. */
+export interface TimelineRow extends TimelineEntry {
+  seq: number;
+  at: string;
+}
+
 export type Transition =
   | { accepted: true; state: OrderState; commands: Command[]; timeline: TimelineEntry[] }
   | { accepted: false; reason: string };

@@ -3,8 +3,8 @@ import { defaultTimings } from '../domain/timings.js';
 import { hold, settleHold } from '../db/wallet-ledger.js';
 import { createMerchant } from '../db/merchants.js';
 import { topUp } from '../db/wallet-ledger.js';
-import { HttpClient } from '../test/support/http.js';
-import { startEphemeralStack } from './ephemeral-stack.js';
+import { HttpClient } from '../dev/http-client.js';
+import { startEphemeralStack } from '../dev/ephemeral-stack.js';
 
 /**
  * `npm run bench`: figures a capacity plan starts from, measured on the real stack (dev server, embedded

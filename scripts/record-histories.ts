@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultTimings } from '../domain/timings.js';
-import { HttpClient, waitFor } from '../test/support/http.js';
-import { placeWhileStockVanishes } from '../test/support/supplier-stock.js';
-import { projectRoot, startEphemeralStack } from './ephemeral-stack.js';
+import { HttpClient, waitFor } from '../dev/http-client.js';
+import { placeWhileStockVanishes } from '../dev/supplier-stock.js';
+import { projectRoot, startEphemeralStack } from '../dev/ephemeral-stack.js';
 
 /**
  * `npm run histories:record`: drives the real stack through the order paths and saves each workflow's

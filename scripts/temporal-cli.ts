@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { provisionTemporalCli } from '../infra/temporal-cli.js';
+import { provisionTemporalCli } from '../dev/temporal-cli.js';
 
 /** `npm run temporal:cli`: builds (or finds) the Temporal CLI ahead of time, e.g. in CI. Prints its path. */
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Env } from '../infra/config.js';
 import { createPayPalSimulator } from './paypal/index.js';
 import { createShopifySimulator } from './shopify/index.js';
 import { createSupplierSimulator } from './supplier/index.js';
@@ -10,6 +9,18 @@ export const sandboxShops = {
   shopify: { accessToken: 'shpat_sandbox_access_token' },
   woocommerce: { consumerKey: 'ck_sandbox_consumer_key', consumerSecret: 'cs_sandbox_consumer_secret' },
 } as const;
+
+/** What the simulators read from the platform's configuration (app/config.ts `Env` satisfies it). */
+export interface SimulatorSettings {
+  DATA_DIR: string;
+  SUPPLIER_API_KEY: string;
+  PAYPAL_CLIENT_ID: string;
+  PAYPAL_CLIENT_SECRET: string;
+  SUPPLIER_SIM_PORT: number;
+  PAYPAL_SIM_PORT: number;
+  SHOPIFY_SIM_PORT: number;
+  WOOCOMMERCE_SIM_PORT: number;
+}
 
 export interface RunningSimulators {
   supplier: string;
@@ -24,7 +35,7 @@ export interface RunningSimulators {
  * them exactly as to the real hosts. The supplier keeps its orders in DATA_DIR so they survive a restart.
  */
 export async function startSimulators(
-  env: Env,
+  env: SimulatorSettings,
   opts: { host?: string; persist?: boolean; shipAfterMs?: number | null } = {},
 ): Promise<RunningSimulators> {
   const host = opts.host ?? '127.0.0.1';

@@ -12,7 +12,7 @@ import {
   log,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { OrderActivities, ProjectionActivities, TimelineRow } from '../activities/types.js';
+import type { OrderActivities, ProjectionActivities } from '../activities/types.js';
 import { describeWaiting } from '../domain/order-describe.js';
 import {
   initialState,
@@ -23,6 +23,7 @@ import {
   type Command,
   type OrderEvent,
   type OrderState,
+  type TimelineRow,
 } from '../domain/order-machine.js';
 import { toOrderView } from '../domain/order-view.js';
 import type { OrderRecord } from '../domain/order.js';

@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import { loadCredentials, type ChannelCredentials } from '../../db/channels.js';
 import type { Db } from '../../db/pool.js';
 import type { OrderRecord, Tracking } from '../../domain/order.js';
-import type { Env } from '../../infra/config.js';
-import { SecretBox } from '../../infra/secret-box.js';
+import type { SecretBox } from '../../db/secret-box.js';
 import { retryLater } from '../failures.js';
 import type { ChannelResult } from '../types.js';
 import { ChannelRejected } from './errors.js';
@@ -13,7 +12,10 @@ import { WooCommerceClient } from './woocommerce-client.js';
 
 export interface ChannelGatewayDeps {
   db: Db;
-  env: Env;
+  /** Decrypts the stored shop credentials; null when the platform has no SECRETS_KEY. */
+  box: SecretBox | null;
+  /** Limit of one call to a shop. */
+  timeoutMs: number;
   logger: Logger;
 }
 
@@ -23,9 +25,7 @@ type ShopAction = { shopify: (c: ShopifyClient) => Promise<string>; woocommerce:
  * Tells the shop an order came from what happened to it. Orders entered by hand or imported have no shop to
  * tell. A shop that is down is retried (the error is thrown for Temporal); a shop that refuses is reported.
  */
-export function createChannelGateway({ db, env, logger }: ChannelGatewayDeps): ChannelGateway {
-  const box = env.SECRETS_KEY ? new SecretBox(env.SECRETS_KEY) : null;
-  const timeoutMs = env.CHANNEL_TIMEOUT;
+export function createChannelGateway({ db, box, timeoutMs, logger }: ChannelGatewayDeps): ChannelGateway {
 
   const clients = (credentials: ChannelCredentials, shopUrl: string): ShopifyClient | WooCommerceClient =>
     credentials.type === 'shopify'

@@ -10,7 +10,7 @@ import {
   type ChannelConnection,
 } from '../../db/channels.js';
 import type { Db } from '../../db/pool.js';
-import type { SecretBox } from '../../infra/secret-box.js';
+import type { SecretBox } from '../../db/secret-box.js';
 import { merchantOf, scopeOf } from '../auth.js';
 import { HttpError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';

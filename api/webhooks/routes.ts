@@ -3,7 +3,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { findDelivery, loadForWebhook, recordDelivery, type ChannelConnection, type DeliveryOutcome } from '../../db/channels.js';
 import type { Db } from '../../db/pool.js';
-import type { SecretBox } from '../../infra/secret-box.js';
+import type { SecretBox } from '../../db/secret-box.js';
 import { errorBody } from '../errors.js';
 import type { OrderService } from '../order-service.js';
 import type { ShopOrderEvent } from './channel-event.js';

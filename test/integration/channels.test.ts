@@ -2,9 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxShops } from '../../simulators/run.js';
 import { createMerchant, events, getOrder, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
-import { waitFor, type HttpClient } from '../support/http.js';
+import { waitFor, type HttpClient } from '../../dev/http-client.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { placeWhileStockVanishes } from '../support/supplier-stock.js';
+import { placeWhileStockVanishes } from '../../dev/supplier-stock.js';
 
 /** Shop connectors end to end: the shop simulators send signed webhooks to the real API and receive calls back. */
 let stack: Stack;

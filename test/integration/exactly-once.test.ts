@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, events, orderInput, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
-import { waitFor } from '../support/http.js';
+import { waitFor } from '../../dev/http-client.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { killWorker, spawnWorker } from '../support/worker-child.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { MerchantIdKey, SalesChannelKey } from '../../domain/search-attributes.js';
 import { createMerchant, events, orderInput, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
-import { waitFor } from '../support/http.js';
+import { waitFor } from '../../dev/http-client.js';
 import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;

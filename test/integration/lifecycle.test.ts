@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, events, getOrder, orderInput, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
-import { waitFor } from '../support/http.js';
+import { waitFor } from '../../dev/http-client.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { placeWhileStockVanishes } from '../support/supplier-stock.js';
+import { placeWhileStockVanishes } from '../../dev/supplier-stock.js';
 
 /** Every order path of the source articles, through HTTP against the real stack. */
 let stack: Stack;

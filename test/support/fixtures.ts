@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Stack } from './stack.js';
 import { OPERATOR_KEY } from './stack.js';
-import { waitFor } from './http.js';
+import { waitFor } from '../../dev/http-client.js';
 
 /** A merchant with a funded wallet, as an operator and the merchant would set it up through the API. */
 export async function createMerchant(stack: Stack, opts: { name?: string; topUp?: number } = {}): Promise<{ id: string; key: string }> {

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { startPostgres } from '../../infra/postgres.js';
-import { provisionTemporalCli } from '../../infra/temporal-cli.js';
-import { freePort, startTemporalDevServer } from '../../infra/temporal-dev-server.js';
+import { startPostgres } from '../../dev/postgres.js';
+import { provisionTemporalCli } from '../../dev/temporal-cli.js';
+import { freePort, startTemporalDevServer } from '../../dev/temporal-dev-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

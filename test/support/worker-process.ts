@@ -1,6 +1,6 @@
 import { pino } from 'pino';
-import { parseEnv } from '../../infra/config.js';
-import { startPlatform } from '../../infra/platform.js';
+import { parseEnv } from '../../app/config.js';
+import { startPlatform } from '../../app/platform.js';
 
 /**
  * A worker in its own OS process, so a test can kill it with SIGKILL mid-order (as a crashed machine would)

@@ -169,7 +169,7 @@ describe('docker-compose.yml', () => {
     expect(`${JSON.stringify(schemaJob.entrypoint)} ${commandLine(schemaJob)}`).toContain('setup-schema');
 
     // api and worker: this repo's image, waiting for postgres and the search-attribute job.
-    const expectedCommands = { api: 'dist/api/main.js', worker: 'dist/worker/main.js' };
+    const expectedCommands = { api: 'dist/app/api-main.js', worker: 'dist/app/worker-main.js' };
     for (const [name, script] of Object.entries(expectedCommands)) {
       const service = services[name]!;
       expect(buildContext(service) && path.resolve(repoRoot, buildContext(service)!), `${name} build context`).toBe(
@@ -208,7 +208,7 @@ describe('docker-compose.yml', () => {
     // Simulators: same image, the four partner stand-ins listening on all interfaces.
     const sims = services.simulators!;
     expect(path.resolve(repoRoot, buildContext(sims) ?? '')).toBe(repoRoot);
-    expect(commandLine(sims)).toBe('node dist/simulators/main.js');
+    expect(commandLine(sims)).toBe('node dist/app/simulators-main.js');
     expect(publishedPorts(sims)).toEqual(expect.arrayContaining(['4001->4001', '4002->4002', '4003->4003', '4004->4004']));
     expect(environment(sims)).toMatchObject({
       HOST: '0.0.0.0',

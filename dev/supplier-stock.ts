@@ -1,5 +1,5 @@
-import type { HttpClient } from './http.js';
-import { waitFor } from './http.js';
+import type { HttpClient } from './http-client.js';
+import { waitFor } from './http-client.js';
 
 /**
  * Places an order whose stock vanishes between the supplier's price check and its create call: the create is

@@ -1,7 +1,7 @@
-import { createLogger } from '../infra/config-logger.js';
-import { parseEnv } from '../infra/config.js';
-import { onShutdown, runMain } from '../infra/shutdown.js';
-import { startSimulators } from './run.js';
+import { createLogger } from './logger.js';
+import { parseEnv } from './config.js';
+import { onShutdown, runMain } from './shutdown.js';
+import { startSimulators } from '../simulators/run.js';
 
 /** Entry of the `simulators` container: the sandbox stand-ins for the supplier, PayPal and the shops. */
 await runMain(async () => {

@@ -4,17 +4,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMerchant, getMerchant } from '../db/merchants.js';
 import { topUp } from '../db/wallet-ledger.js';
-import { createLogger } from '../infra/config-logger.js';
-import { ConfigError, parseEnv, type Env } from '../infra/config.js';
-import { startPlatform } from '../infra/platform.js';
-import { startPostgres } from '../infra/postgres.js';
-import { onShutdown } from '../infra/shutdown.js';
-import { provisionTemporalCli } from '../infra/temporal-cli.js';
-import { startTemporalDevServer } from '../infra/temporal-dev-server.js';
+import { createLogger } from '../app/logger.js';
+import { ConfigError, parseEnv, type Env } from '../app/config.js';
+import { startPlatform } from '../app/platform.js';
+import { startPostgres } from './postgres.js';
+import { onShutdown } from '../app/shutdown.js';
+import { provisionTemporalCli } from './temporal-cli.js';
+import { startTemporalDevServer } from './temporal-dev-server.js';
 import { sandboxShops, startSimulators } from '../simulators/run.js';
 import { createConnection, listConnections } from '../db/channels.js';
 import type { Db } from '../db/pool.js';
-import { SecretBox } from '../infra/secret-box.js';
+import { SecretBox } from '../db/secret-box.js';
 
 /**
  * `npm start`: the whole platform on embedded defaults in one process — Temporal dev server with its Web UI,
@@ -89,7 +89,7 @@ try {
     OPERATOR_API_KEY: baseEnv.OPERATOR_API_KEY ?? persistentSecret(path.join(dataDir, 'operator-key'), () => `op_${randomBytes(24).toString('base64url')}`),
     SECRETS_KEY: baseEnv.SECRETS_KEY ?? persistentSecret(path.join(dataDir, 'secrets-key'), () => randomBytes(32).toString('base64')),
   });
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, 'dropship', { pretty: process.stdout.isTTY === true });
 
   let temporalAddress = env.TEMPORAL_ADDRESS;
   let uiUrl: string | null = null;

@@ -13,8 +13,8 @@ import { ensureCatalogSchedule } from '../worker/catalog-schedule.js';
 import { createOrderWorker } from '../worker/create-worker.js';
 import { createChannelGateway } from '../activities/channels/create-gateway.js';
 import { orderTimings, type Env } from './config.js';
-import { installTemporalLogger } from './temporal-runtime.js';
-import { SecretBox } from './secret-box.js';
+import { installTemporalLogger } from '../worker/temporal-logger.js';
+import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
@@ -55,16 +55,22 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const timings = opts.timings ?? orderTimings(env);
   const stops: (() => Promise<void>)[] = [];
+  // Shop credentials and webhook secrets are sealed with it; without it shop connections are unavailable.
+  const box = env.SECRETS_KEY ? new SecretBox(env.SECRETS_KEY) : null;
 
   let worker: Worker | null = null;
   if (opts.worker) {
     installTemporalLogger(logger);
     const native = await NativeConnection.connect({ address: opts.temporalAddress });
-    const clients = createExternalClients(env, opts.services);
+    const clients = createExternalClients({
+      supplier: { baseUrl: opts.services.supplier, apiKey: env.SUPPLIER_API_KEY },
+      paypal: { baseUrl: opts.services.paypal, clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET },
+      timeoutMs: env.SUPPLIER_TIMEOUT,
+    });
     const activities = createActivities({
       db,
       ...clients,
-      channels: createChannelGateway({ db, env, logger }),
+      channels: createChannelGateway({ db, box, timeoutMs: env.CHANNEL_TIMEOUT, logger }),
       logger: logger.child({ component: 'activities' }),
     });
     worker = await createOrderWorker({
@@ -89,7 +95,6 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   let apiUrl: string | null = null;
   if (opts.api) {
     const orders = new OrderService({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, timings, logger, actionTimeoutMs: env.ACTION_TIMEOUT });
-    const box = env.SECRETS_KEY ? new SecretBox(env.SECRETS_KEY) : null;
     const apiLogger = logger.child({ component: 'api' });
     const app = createApp({
       db,

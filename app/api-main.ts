@@ -1,7 +1,7 @@
-import { createLogger } from '../infra/config-logger.js';
-import { parseEnv, requireSetting } from '../infra/config.js';
-import { startPlatform } from '../infra/platform.js';
-import { onShutdown, runMain } from '../infra/shutdown.js';
+import { createLogger } from './logger.js';
+import { parseEnv, requireSetting } from './config.js';
+import { startPlatform } from './platform.js';
+import { onShutdown, runMain } from './shutdown.js';
 
 /** Production entry of the REST API (docker-compose `api`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
 await runMain(async () => {

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { OrderTimings } from '../domain/timings.js';
-import { parseEnv, type Env } from '../infra/config.js';
-import { startPlatform, type RunningPlatform } from '../infra/platform.js';
-import { startPostgres } from '../infra/postgres.js';
-import { provisionTemporalCli } from '../infra/temporal-cli.js';
-import { freePort, startTemporalDevServer } from '../infra/temporal-dev-server.js';
+import { parseEnv, type Env } from '../app/config.js';
+import { startPlatform, type RunningPlatform } from '../app/platform.js';
+import { startPostgres } from './postgres.js';
+import { provisionTemporalCli } from './temporal-cli.js';
+import { freePort, startTemporalDevServer } from './temporal-dev-server.js';
 import { startSimulators, type RunningSimulators } from '../simulators/run.js';
 
 /** A throwaway platform for scripts (benchmarks, history recording): its own Temporal, Postgres and simulators. */

@@ -66,7 +66,7 @@ export interface TemporalServerBinaries {
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** The config file shared with docker-compose.yml (templated from the environment). */
+/** The server config, templated from the environment; meant for docker-compose.yml too (see its header). */
 export const serverConfigFile = path.join(projectRoot, 'deploy/temporal/config/production.yaml');
 export const dynamicConfigFile = path.join(projectRoot, 'deploy/temporal/dynamicconfig/production.yaml');
 

@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit tests run alone; integration tests share one Temporal dev server and one Postgres,
-// started by the global setup. The native Temporal bridge needs the forks pool, not threads.
+// Three projects: unit tests run alone; integration tests share one Temporal dev server and one Postgres,
+// started by the global setup; production tests build and run the real Temporal server on PostgreSQL (the
+// first run compiles it from Go modules, hence the long hook timeout). The native Temporal bridge needs the
+// forks pool, not threads.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -22,6 +24,15 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'production',
+          include: ['test/production/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 1_800_000,
         },
       },
     ],

@@ -13,6 +13,7 @@ import { ensureCatalogSchedule } from '../worker/catalog-schedule.js';
 import { createOrderWorker } from '../worker/create-worker.js';
 import { createChannelGateway } from '../activities/channels/create-gateway.js';
 import { orderTimings, type Env } from './config.js';
+import { loadTemporalConnection } from './temporal-connection.js';
 import { installTemporalLogger } from '../worker/temporal-logger.js';
 import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
@@ -51,7 +52,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const { env, logger } = opts;
   await migrate(opts.databaseUrl, logger);
   const db = createPool(opts.databaseUrl, 20);
-  const connection = await Connection.connect({ address: opts.temporalAddress });
+  // TLS, API key and gRPC headers from the environment (TEMPORAL_TLS_*, TEMPORAL_API_KEY…): see temporal-connection.ts.
+  const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
+  const connection = await Connection.connect(connectionOptions);
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const timings = opts.timings ?? orderTimings(env);
   const stops: (() => Promise<void>)[] = [];
@@ -61,7 +64,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   let worker: Worker | null = null;
   if (opts.worker) {
     installTemporalLogger(logger);
-    const native = await NativeConnection.connect({ address: opts.temporalAddress });
+    const native = await NativeConnection.connect(connectionOptions);
     const clients = createExternalClients({
       supplier: { baseUrl: opts.services.supplier, apiKey: env.SUPPLIER_API_KEY },
       paypal: { baseUrl: opts.services.paypal, clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET },

@@ -15,3 +15,6 @@ export const searchAttributeRegistrations: Record<string, string> = {
   SalesChannel: 'Keyword',
   ExternalOrderId: 'Keyword',
 };
+
+/** Every custom search attribute the workflows set, for registration on a server. */
+export const searchAttributeKeys = [OrderStatusKey, ReviewReasonsKey, MerchantIdKey, SalesChannelKey, ExternalOrderIdKey] as const;

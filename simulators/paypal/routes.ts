@@ -68,6 +68,8 @@ export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => num
       if (!body.ok) return void invalidRequest(res, body.details);
       const order = state.orders.get(orderId);
       if (!order) return void resourceNotFound(res, 'order_id', orderId);
+      // The simulator still captures an order whose payment token was deleted after the order was created: the
+      // order already holds the payer's approval, and a charge retried after a lost answer must be able to finish.
       if (order.status === 'COMPLETED') {
         return void unprocessable(res, 'ORDER_ALREADY_CAPTURED', 'This order was already captured; an order with intent CAPTURE is captured once.');
       }

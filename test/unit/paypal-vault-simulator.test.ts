@@ -323,6 +323,15 @@ describe('payment tokens in use', () => {
     expect(await admin.paymentTokens()).toEqual([expect.objectContaining({ id: vaultId, status: 'DELETED', deleteTime: expect.any(String) })]);
   });
 
+  it('still captures an order created before its token was deleted, so a charge retried after a lost answer finishes', async () => {
+    const vaultId = await savedPayPal();
+    const created = await call('POST', '/v2/checkout/orders', { body: orderBody(vaultId) });
+    expect((await call('DELETE', `/v3/vault/payment-tokens/${vaultId}`)).status).toBe(204);
+    const captured = await call('POST', `/v2/checkout/orders/${created.body.id}/capture`, { body: {} });
+    expect(captured.status).toBe(201);
+    expect((await admin.captures()).map((c) => c.vaultId)).toEqual([vaultId]);
+  });
+
   it('refuses an order on a vault id it never issued', async () => {
     const res = await call('POST', '/v2/checkout/orders', { body: orderBody('vault-typed-by-hand') });
     expect(res.status).toBe(404);

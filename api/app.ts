@@ -6,6 +6,8 @@ import swaggerUi from 'swagger-ui-express';
 import type { Db } from '../db/pool.js';
 import { authenticate } from './auth.js';
 import { errorHandler, unknownRoute } from './errors.js';
+import { traceRequests } from './tracing.js';
+import { measureRequests } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import type { OrderService } from './order-service.js';
 import { accountRoutes } from './routes/account.js';
@@ -28,6 +30,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  // First, so every request is measured and traced, refusals included.
+  app.use(traceRequests, measureRequests);
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));

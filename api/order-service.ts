@@ -19,6 +19,7 @@ import type { OrderTimings } from '../domain/timings.js';
 import { INVALID_ARGUMENT, INVALID_STATE, signals, updates, type ActionInput, type ActionName, type OrderActionResult } from '../workflows/messages.js';
 import type { orderWorkflow } from '../workflows/order-workflow.js';
 import { HttpError, notFound } from './errors.js';
+import { actionResult, apiMetrics } from './metrics.js';
 
 export interface OrderServiceDeps {
   db: Db;
@@ -65,6 +66,7 @@ export class OrderService {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { created: false, order: await this.existing(id, merchantId) };
       throw error;
     }
+    apiMetrics.orderCreated(input.channel);
     const view = toOrderView(initialState(record));
     await insertReceivedOrder(this.deps.db, view);
     return { created: true, order: (await getOrder(this.deps.db, id, merchantId)) ?? view };
@@ -88,10 +90,13 @@ export class OrderService {
     const handle = this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id));
     const deadline = AbortSignal.timeout(this.deps.actionTimeoutMs ?? 20_000);
     try {
-      return await this.deps.temporal.withAbortSignal(deadline, () =>
+      const result = await this.deps.temporal.withAbortSignal(deadline, () =>
         handle.executeUpdate(updates[name] as (typeof updates)['resend'], { args: [args as ActionInput<'resend'>] }),
       );
+      apiMetrics.action(name, 'ok');
+      return result;
     } catch (error) {
+      apiMetrics.action(name, actionResult(error, deadline.aborted));
       if (deadline.aborted) {
         this.deps.logger.warn({ err: error, orderId: order.id, action: name }, 'order workflow did not answer in time');
         throw new HttpError(503, 'TEMPORARILY_UNAVAILABLE', 'The order did not answer in time (are the workers running?); try again');

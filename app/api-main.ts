@@ -1,13 +1,18 @@
+import { apiRegistry, registerOrderGauges } from '../api/metrics.js';
 import { createLogger } from './logger.js';
 import { parseEnv, requireSetting } from './config.js';
+import { serveMetrics } from './observability.js';
 import { startPlatform } from './platform.js';
 import { onShutdown, runMain } from './shutdown.js';
+import { startTracing } from './tracing.js';
 
 /** Production entry of the REST API (docker-compose `api`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
 await runMain(async () => {
   const env = parseEnv();
+  const tracing = startTracing({ serviceName: 'dropship-api' });
   const logger = createLogger(env.LOG_LEVEL, 'api');
   requireSetting(env, 'OPERATOR_API_KEY', 'without it nobody can create merchants');
+  const metrics = await serveMetrics(env, logger, apiRegistry);
   const platform = await startPlatform({
     env,
     logger,
@@ -16,7 +21,13 @@ await runMain(async () => {
     services: { supplier: '', paypal: '' },
     worker: false,
     api: true,
+    tracing,
   });
+  registerOrderGauges(platform.db);
   logger.info({ url: platform.apiUrl }, 'API listening');
-  onShutdown(logger, () => platform.stop());
+  onShutdown(logger, async () => {
+    await platform.stop();
+    await metrics.stop();
+    await tracing.shutdown();
+  });
 });

@@ -61,6 +61,14 @@ const EnvSchema = z.object({
    * An evicted order replays its (short) history on its next task; the SDK's default grows with the heap.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  /** The prebuilt workflow bundle (default: dist/workflow-bundle.js beside the compiled code). */
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
+
+  /** Prometheus `/metrics` of the api-main and worker-main processes (app/metrics-server.ts). */
+  METRICS_PORT: port.default(9464),
+  METRICS_HOST: z.string().default('0.0.0.0'),
+  /** Loopback port of the Temporal SDK's own Prometheus exporter in a worker, merged into METRICS_PORT's answer. */
+  TEMPORAL_METRICS_PORT: port.default(9465),
 
   SUPPLIER_BASE_URL: optionalUrl,
   SUPPLIER_API_KEY: z.string().default('sandbox-supplier-key'),

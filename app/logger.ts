@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { traceLogFields } from './tracing.js';
 
 /**
  * JSON lines by default (what log collectors read). `pretty` is for a person at a terminal: the development
@@ -8,6 +9,8 @@ export function createLogger(level: string, name = 'dropship', opts: { pretty?: 
   return pino({
     name,
     level,
+    // The active trace on every line: the API's request and the worker's activities share one trace id.
+    mixin: traceLogFields,
     ...(opts.pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
   });
 }

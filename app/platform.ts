@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createExternalClients } from '../activities/clients.js';
@@ -19,6 +20,8 @@ import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
+import { retryOnStart } from './startup-retry.js';
+import type { Tracing } from './tracing.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -35,6 +38,12 @@ export interface PlatformOptions {
   apiPort?: number;
   apiHost?: string;
   workflowBundlePath?: string;
+  /** Production: a worker without the prebuilt workflow bundle refuses to start instead of bundling for seconds. */
+  requirePrebuiltBundle?: boolean;
+  /** Spans of the Temporal client, the workflows and the activities go to this process-wide tracer (app/tracing.ts). */
+  tracing?: Tracing;
+  /** The worker stopped polling for good (e.g. a fatal error in the SDK): a production process exits to be restarted. */
+  onWorkerFailure?: (error: unknown) => void;
   catalogSyncEveryMs?: number;
   /** Override the timings the env gives (tests use seconds where production uses hours). */
   timings?: ReturnType<typeof orderTimings>;
@@ -50,12 +59,15 @@ export interface RunningPlatform {
 
 export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
   const { env, logger } = opts;
-  await migrate(opts.databaseUrl, logger);
+  // Started before its dependencies (a reboot, compose in any order): wait for them, logging each attempt.
+  const waitFor = <T>(what: string, attempt: () => Promise<T>): Promise<T> => retryOnStart(what, attempt, { logger });
+  await waitFor('PostgreSQL (migrations)', () => migrate(opts.databaseUrl, logger));
   const db = createPool(opts.databaseUrl, 20);
   // TLS, API key and gRPC headers from the environment (TEMPORAL_TLS_*, TEMPORAL_API_KEY…): see temporal-connection.ts.
   const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
-  const connection = await Connection.connect(connectionOptions);
-  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const connection = await waitFor('Temporal', () => Connection.connect(connectionOptions));
+  // Carries the request's trace into the workflow it starts, signals or updates (headers the worker reads).
+  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
   const timings = opts.timings ?? orderTimings(env);
   const stops: (() => Promise<void>)[] = [];
   // Shop credentials and webhook secrets are sealed with it; without it shop connections are unavailable.
@@ -64,7 +76,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   let worker: Worker | null = null;
   if (opts.worker) {
     installTemporalLogger(logger);
-    const native = await NativeConnection.connect(connectionOptions);
+    const native = await waitFor('Temporal (worker connection)', () => NativeConnection.connect(connectionOptions));
     const clients = createExternalClients({
       supplier: { baseUrl: opts.services.supplier, apiKey: env.SUPPLIER_API_KEY },
       paypal: { baseUrl: opts.services.paypal, clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET },
@@ -83,10 +95,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       activities,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       ...(opts.workflowBundlePath ? { workflowBundlePath: opts.workflowBundlePath } : {}),
+      ...(opts.requirePrebuiltBundle ? { requirePrebuiltBundle: true } : {}),
+      ...(opts.tracing ? { tracing: opts.tracing } : {}),
+      onLoaded: ({ source, ms }) => logger.info({ workflowCode: source, loadMs: ms }, 'workflow code loaded'),
     });
     const running = worker.run();
-    running.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
-    await ensureCatalogSchedule(temporal, env.TEMPORAL_TASK_QUEUE, opts.catalogSyncEveryMs ?? 15 * 60_000);
+    running.catch((error: unknown) => {
+      logger.error({ err: error }, 'worker stopped with an error');
+      opts.onWorkerFailure?.(error);
+    });
+    await waitFor('Temporal (catalogue schedule)', () => ensureCatalogSchedule(temporal, env.TEMPORAL_TASK_QUEUE, opts.catalogSyncEveryMs ?? 15 * 60_000));
     const w = worker;
     stops.push(async () => {
       if (w.getState() === 'RUNNING') w.shutdown();

@@ -1,12 +1,21 @@
+import { workerRegistry } from '../worker/activity-metrics.js';
+import { installTemporalLogger } from '../worker/temporal-logger.js';
 import { createLogger } from './logger.js';
 import { parseEnv, requireSetting } from './config.js';
+import { serveMetrics } from './observability.js';
 import { startPlatform } from './platform.js';
 import { onShutdown, runMain } from './shutdown.js';
+import { startTracing } from './tracing.js';
 
 /** Production entry of the worker (docker-compose `worker`): runs order workflows and their activities. */
 await runMain(async () => {
   const env = parseEnv();
+  const tracing = startTracing({ serviceName: 'dropship-worker' });
   const logger = createLogger(env.LOG_LEVEL, 'worker');
+  // The SDK's exporter listens on loopback only: /metrics on METRICS_PORT serves it with the business counters.
+  const sdkMetrics = `127.0.0.1:${env.TEMPORAL_METRICS_PORT}`;
+  installTemporalLogger(logger, { prometheusBindAddress: sdkMetrics });
+  const metrics = await serveMetrics(env, logger, workerRegistry, `http://${sdkMetrics}/metrics`);
   const platform = await startPlatform({
     env,
     logger,
@@ -18,7 +27,16 @@ await runMain(async () => {
     },
     worker: true,
     api: false,
+    tracing,
+    ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: env.WORKFLOW_BUNDLE_PATH } : {}),
+    requirePrebuiltBundle: env.NODE_ENV === 'production',
+    // A worker that stopped polling must not linger as a healthy-looking process: exit, the supervisor restarts it.
+    onWorkerFailure: () => process.exit(1),
   });
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker polling');
-  onShutdown(logger, () => platform.stop());
+  onShutdown(logger, async () => {
+    await platform.stop();
+    await metrics.stop();
+    await tracing.shutdown();
+  });
 });

@@ -207,6 +207,7 @@ export interface TemporalServerOptions {
 export interface RunningTemporalServer {
   address: string;
   ports: TemporalServerPorts;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -280,5 +281,5 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     await proc.stop(5_000);
     throw new Error(`The Temporal server did not start: ${(error as Error).message}\n--- server output (tail) ---\n${proc.tail()}`);
   }
-  return { address, ports, stop: () => proc.stop() };
+  return { address, ports, pid: proc.child.pid, stop: () => proc.stop() };
 }

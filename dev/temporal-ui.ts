@@ -26,6 +26,7 @@ const UiOptions = z.object({
 
 export interface RunningTemporalUi {
   url: string;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -72,5 +73,5 @@ export async function startTemporalUi(input: z.input<typeof UiOptions>): Promise
     await cleanup();
     throw new Error(`The Temporal UI did not start: ${(error as Error).message}\n${proc.tail()}`);
   }
-  return { url, stop: cleanup };
+  return { url, pid: proc.child.pid, stop: cleanup };
 }

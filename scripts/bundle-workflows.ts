@@ -1,16 +1,16 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleOrderWorkflows } from '../worker/workflow-bundle.js';
 
 /**
- * Build step after `tsc`: prebundles the workflow code (the worker then starts without webpack) and copies the
- * SQL migrations next to the compiled migrator.
+ * Build step after `tsc`: prebundles the workflow code with its interceptors (the worker then starts without
+ * webpack) and copies the SQL migrations next to the compiled migrator.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
 
-const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows', 'index.ts') });
+const code = await bundleOrderWorkflows();
 writeFileSync(path.join(dist, 'workflow-bundle.js'), code);
 
 const migrations = path.join(dist, 'db', 'migrations');

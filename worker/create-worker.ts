@@ -1,18 +1,10 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Resource } from '@opentelemetry/resources';
+import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { AllActivities } from '../activities/order-activities.js';
-
-/**
- * Where the workflow code comes from: a bundle prebuilt by `npm run build` (production: no webpack at start),
- * or the TypeScript sources bundled on start (development, tests).
- */
-export function workflowSource(bundlePath?: string): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  const prebuilt = bundlePath ?? fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
-  if (existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
-  const compiled = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
-  return { workflowsPath: existsSync(compiled) ? compiled : fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) };
-}
+import { ActivityMetricsInterceptor } from './activity-metrics.js';
+import { workflowSource } from './workflow-bundle.js';
 
 export interface OrderWorkerOptions {
   connection: NativeConnection;
@@ -20,20 +12,44 @@ export interface OrderWorkerOptions {
   taskQueue: string;
   activities: AllActivities;
   workflowBundlePath?: string;
+  /** Refuse to start without a prebuilt bundle (production). */
+  requirePrebuiltBundle?: boolean;
   identity?: string;
   maxCachedWorkflows?: number;
+  /** Where workflow spans go (through the `exporter` sink the OpenTelemetry workflow interceptors call). */
+  tracing?: { resource: Resource; spanProcessor: SpanProcessor };
+  /** Told which workflow code the worker runs, and how long loading it took. */
+  onLoaded?: (info: { source: string; ms: number }) => void;
 }
 
 export async function createOrderWorker(opts: OrderWorkerOptions): Promise<Worker> {
-  return Worker.create({
+  const source = workflowSource({ bundlePath: opts.workflowBundlePath, requirePrebuilt: opts.requirePrebuiltBundle });
+  const { description: _description, interceptorModules, ...code } = source;
+  const started = Date.now();
+  const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: opts.activities,
-    ...workflowSource(opts.workflowBundlePath),
+    ...code,
+    interceptors: {
+      // Only used when bundling at start; a prebuilt bundle already contains them (worker/workflow-bundle.ts).
+      workflowModules: interceptorModules,
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+        (ctx) => ({ inbound: new ActivityMetricsInterceptor(ctx) }),
+      ],
+    },
+    // The workflow interceptors export through this sink; without tracing the spans are dropped here.
+    sinks: { exporter: makeWorkflowExporter(opts.tracing?.spanProcessor ?? new NoopSpanProcessor(), opts.tracing?.resource ?? Resource.empty()) },
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     // Finish in-flight activities on shutdown rather than abandoning them to a timeout.
     shutdownGraceTime: '10s',
   });
+  opts.onLoaded?.({ source: source.description, ms: Date.now() - started });
+  return worker;
 }

@@ -3,8 +3,17 @@ import type { Logger } from 'pino';
 
 let installed = false;
 
-/** Routes the Temporal SDK's own logs (worker lifecycle, workflow `log.*`) through the platform's pino logger. */
-export function installTemporalLogger(logger: Logger): void {
+export interface TemporalTelemetryOptions {
+  /** host:port where the SDK's Prometheus exporter listens (worker task latencies, schedule-to-start, sticky cache). */
+  prometheusBindAddress?: string;
+}
+
+/**
+ * The one Runtime.install of the process (the SDK allows one): routes the Temporal SDK's own logs (worker
+ * lifecycle, workflow `log.*`) through the platform's pino logger and, when asked, turns on the SDK's Prometheus
+ * exporter. The first call wins, so an entry point that wants metrics calls it before startPlatform does.
+ */
+export function installTemporalLogger(logger: Logger, telemetry: TemporalTelemetryOptions = {}): void {
   if (installed) return;
   installed = true;
   const child = logger.child({ component: 'temporal' });
@@ -20,5 +29,10 @@ export function installTemporalLogger(logger: Logger): void {
     warn: (m, meta) => write('WARN', m, meta),
     error: (m, meta) => write('ERROR', m, meta),
   };
-  Runtime.install({ logger: sdkLogger });
+  Runtime.install({
+    logger: sdkLogger,
+    ...(telemetry.prometheusBindAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: telemetry.prometheusBindAddress, useSecondsForDurations: true } } } }
+      : {}),
+  });
 }

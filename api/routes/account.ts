@@ -6,6 +6,7 @@ import { getPayPalSettings, putPayPalSettings } from '../../db/settings.js';
 import { getWallet, listTransactions, topUp, WalletError } from '../../db/wallet-ledger.js';
 import { merchantOf, requireOperator } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { apiMetrics } from '../metrics.js';
 import { idempotent } from '../idempotency.js';
 import type { OrderService } from '../order-service.js';
 import { CreateMerchant, PageQuery, PayPalSettingsBody, ProductQuery, TopUp } from '../schemas.js';
@@ -31,6 +32,7 @@ export function accountRoutes(db: Db, orders: OrderService): Router {
     const body = parseBody(TopUp, req);
     try {
       const result = await topUp(db, merchantId, body);
+      if (result.created) apiMetrics.walletMovement('top_up');
       const ordersResumed = result.created
         ? await orders.resumeOrdersWaitingForFunds(merchantId, result.wallet.available, `wallet top-up ${body.reference}`)
         : [];

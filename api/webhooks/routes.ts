@@ -5,6 +5,7 @@ import { findDelivery, loadForWebhook, recordDelivery, type ChannelConnection, t
 import type { Db } from '../../db/pool.js';
 import type { SecretBox } from '../../db/secret-box.js';
 import { errorBody } from '../errors.js';
+import { apiMetrics } from '../metrics.js';
 import type { OrderService } from '../order-service.js';
 import type { ShopOrderEvent } from './channel-event.js';
 import { mapShopifyOrderWebhook, verifyShopifySignature } from './shopify-payload.js';
@@ -88,6 +89,7 @@ async function receive(deps: WebhookDeps, protocol: ShopProtocol, req: Request<{
   const deliveryId = req.get(protocol.deliveryHeader) ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const seen = await findDelivery(deps.db, connection.id, deliveryId);
   if (seen) {
+    apiMetrics.webhookDelivery(protocol.type, 'duplicate');
     res.json({ received: true, duplicate: true, outcome: seen.outcome, orderId: seen.orderId });
     return;
   }
@@ -104,6 +106,7 @@ async function receive(deps: WebhookDeps, protocol: ShopProtocol, req: Request<{
   const event = protocol.map(topic, payload);
   const result = await apply(deps, connection, protocol.type, event);
   await record(deps, connection, deliveryId, topic, { ...result, ...(result.outcome === 'unmapped' ? { payload } : {}) });
+  apiMetrics.webhookDelivery(protocol.type, result.outcome);
   if (result.outcome === 'unmapped') deps.logger.warn({ connectionId: connection.id, deliveryId, reason: result.reason }, 'webhook kept for the operator');
   res.json({ received: true, outcome: result.outcome, orderId: result.orderId ?? null });
 }

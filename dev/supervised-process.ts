@@ -1,0 +1,87 @@
+import { spawnLogged, stopChild, type LoggedChild } from './child-process.js';
+
+/**
+ * One process of the production topology (an API, a worker, the simulators), supervised the way
+ * docker-compose's `restart: unless-stopped` supervises a container: an exit that nobody asked for is followed by
+ * a new start after a pause (1 s, doubling to 10 s while it keeps failing). Output goes to its log file.
+ */
+export interface SupervisedOptions {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  logFile: string;
+  /** Resolves once the process serves (e.g. its /healthz answers); polled after each start. */
+  ready: (child: LoggedChild) => Promise<boolean>;
+  readyTimeoutMs?: number;
+  /** Told about each unplanned exit and restart. */
+  say?: (line: string) => void;
+}
+
+export class SupervisedProcess {
+  private current: LoggedChild | null = null;
+  private stopping = false;
+  private restartDelayMs = 1_000;
+  /** Starts, including the first one. */
+  starts = 0;
+
+  constructor(readonly opts: SupervisedOptions) {}
+
+  get name(): string {
+    return this.opts.name;
+  }
+
+  get pid(): number | undefined {
+    return this.current?.child.pid;
+  }
+
+  get logFile(): string {
+    return this.opts.logFile;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.spawn();
+    await this.waitReady();
+  }
+
+  /** Resolves once the current process (the first one, or the one started after a crash) is ready. */
+  async waitReady(timeoutMs = this.opts.readyTimeoutMs ?? 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const child = this.current;
+      if (child && !child.exited() && (await this.opts.ready(child).catch(() => false))) return;
+      if (Date.now() > deadline) throw new Error(`${this.name} not ready after ${timeoutMs} ms:\n${child?.tail() ?? ''}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Sends a signal as an operator or a crash would (SIGKILL: no clean-up); the supervisor restarts it. */
+  kill(signal: NodeJS.Signals): number | undefined {
+    const pid = this.pid;
+    this.current?.child.kill(signal);
+    return pid;
+  }
+
+  async stop(graceMs = 15_000): Promise<void> {
+    this.stopping = true;
+    if (this.current) await stopChild(this.current.child, graceMs);
+  }
+
+  private spawn(): void {
+    const child = spawnLogged(this.opts.command, this.opts.args, { cwd: this.opts.cwd, env: this.opts.env, logFile: this.opts.logFile });
+    this.current = child;
+    this.starts += 1;
+    const startedAt = Date.now();
+    child.child.once('exit', (code, signal) => {
+      if (this.stopping || this.current !== child) return;
+      // A process that ran for a while gets the short pause again; one that keeps dying backs off.
+      this.restartDelayMs = Date.now() - startedAt > 30_000 ? 1_000 : Math.min(10_000, this.restartDelayMs * 2);
+      this.opts.say?.(`${this.name} (pid ${child.child.pid}) exited (${signal ?? `code ${code}`}); restarting in ${this.restartDelayMs} ms`);
+      setTimeout(() => {
+        if (!this.stopping && this.current === child) this.spawn();
+      }, this.restartDelayMs);
+    });
+  }
+}

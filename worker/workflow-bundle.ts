@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+
+/**
+ * The workflow code a worker runs, and the one place that says what goes into it: the order workflows and the
+ * OpenTelemetry workflow interceptors (spans for workflow runs, signals, updates and activity schedules, handed
+ * to the worker through a sink). A prebuilt bundle must be made by the same function the development fallback
+ * uses, or production would run different code than the tests.
+ */
+const require = createRequire(import.meta.url);
+
+export const workflowInterceptorModules: string[] = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+
+/** The workflow entry module: compiled JavaScript beside this file in dist/, the TypeScript source otherwise. */
+export function workflowsEntry(): string {
+  const compiled = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+  return existsSync(compiled) ? compiled : fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+}
+
+/** The bundle `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
+export const defaultBundlePath = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
+
+export async function bundleOrderWorkflows(opts: { logger?: Parameters<typeof bundleWorkflowCode>[0]['logger'] } = {}): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: workflowsEntry(),
+    workflowInterceptorModules,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
+  return code;
+}
+
+export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> & {
+  /** What the worker runs, for its start-up log line. */
+  description: string;
+  /** Interceptor modules to bundle at start; empty with a prebuilt bundle (they are inside it). */
+  interceptorModules: string[];
+};
+
+export class MissingWorkflowBundle extends Error {}
+
+/**
+ * A prebuilt bundle when there is one (production: no webpack at start, a restarted worker polls within a second
+ * or two). Without one, a production worker refuses to start rather than silently spending 6–13 s in webpack on
+ * every restart; development and tests bundle the sources on start.
+ */
+export function workflowSource(opts: { bundlePath?: string | undefined; requirePrebuilt?: boolean } = {}): WorkflowSource {
+  const prebuilt = opts.bundlePath || defaultBundlePath;
+  if (existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt }, description: `prebuilt bundle ${prebuilt}`, interceptorModules: [] };
+  if (opts.requirePrebuilt) {
+    throw new MissingWorkflowBundle(`The prebuilt workflow bundle ${prebuilt} is missing: run \`npm run build\` (or set WORKFLOW_BUNDLE_PATH)`);
+  }
+  const entry = workflowsEntry();
+  return { workflowsPath: entry, description: `bundled on start from ${entry}`, interceptorModules: workflowInterceptorModules };
+}

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { LoggedChild } from './child-process.js';
 import { startPostgres, type RunningPostgres } from './postgres.js';
 import { SupervisedProcess } from './supervised-process.js';
 import { freePort } from './temporal-dev-server.js';
@@ -192,6 +191,15 @@ function postmasterPid(dataDir: string): string {
   }
 }
 
+async function fetchText(url: string): Promise<string> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return await res.text();
+  } catch {
+    return '';
+  }
+}
+
 async function answers(url: string, ok: (status: number) => boolean = (s) => s < 500): Promise<boolean> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -325,7 +333,8 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         cwd: projectRoot,
         env: { ...shared, METRICS_PORT: String(metricsPort), TEMPORAL_METRICS_PORT: String(ports.workerSdkMetrics[i]), OTEL_SERVICE_NAME: 'dropship-worker' },
         logFile: path.join(logDir, `${name}.log`),
-        ready: async (child: LoggedChild) => child.tail().includes('"msg":"worker polling"'),
+        // Polling once the SDK reports pollers: independent of the log level.
+        ready: async () => (await fetchText(`http://127.0.0.1:${metricsPort}/metrics`)).includes('temporal_num_pollers'),
         say,
       });
       return { process: proc, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };

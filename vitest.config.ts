@@ -14,6 +14,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 30_000,
+          // Type-level tests (*.test-d.ts): tsc checks them, e.g. the Grafana dashboard against Grafana's schema types.
+          typecheck: { enabled: true, include: ['test/unit/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },
       },
       {

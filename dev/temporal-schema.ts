@@ -32,6 +32,11 @@ export function databaseFromUrl(url: string, names: { temporalDb?: string; visib
   };
 }
 
+/** The tool's steps per database, as deploy/temporal/scripts/setup-schema.sh runs them (a test holds them equal). */
+export function schemaSteps(versionedDir: string): string[][] {
+  return [['create-database'], ['setup-schema', '-v', '0.0'], ['update-schema', '-d', versionedDir]];
+}
+
 export interface SchemaSetupOptions {
   sqlToolPath: string;
   /** Holds postgresql/v12/{temporal,visibility}/versioned (provisionTemporalServer's schemaDir). */
@@ -57,7 +62,7 @@ export async function setupTemporalSchema(opts: SchemaSetupOptions): Promise<voi
     { name: db.visibilityDb, versioned: path.join(opts.schemaDir, 'postgresql/v12/visibility/versioned') },
   ];
   for (const { name, versioned } of targets) {
-    for (const step of [['create-database'], ['setup-schema', '-v', '0.0'], ['update-schema', '-d', versioned]]) {
+    for (const step of schemaSteps(versioned)) {
       opts.log?.(`temporal-sql-tool --db ${name} ${step.join(' ')}`);
       await runTool(opts.sqlToolPath, ['--db', name, ...step], env);
     }

@@ -270,7 +270,7 @@ describe('production topology under failure', () => {
         `double charges: ${doubleCharges}; submitted without a capture: ${uncharged}`,
         `double supplier orders: ${doubleSupplierOrders}; submitted without a supplier order: ${missingSupplierOrders}; supplier orders of cancelled orders: ${supplierOrdersOfCancelled}`,
         `ledger: ${ledger.length} wallets, ${inconsistent.length} inconsistent (balance ≠ sum of rows, or reserved ≠ 0)`,
-        `5xx answers: ${errorsInside} inside outage windows (${windows.map((w) => `${w.what} ${((w.to - w.from) / 1000).toFixed(1)} s incl. ${RECOVERY_GRACE_MS / 1000} s grace`).join(', ')}), ${errorsOutside.length} outside; refused connections (killed API, retried on the other): ${traffic.refused.length}`,
+        `5xx answers: ${errorsInside} inside outage windows (${windows.map((w) => `${w.what} ${((w.to - w.from) / 1000).toFixed(1)} s incl. ${RECOVERY_GRACE_MS / 1000} s grace`).join(', ')}), ${errorsOutside.length} outside; refused connections (killed API, retried on the other): ${traffic.refused.length}; 409 IDEMPOTENCY_KEY_IN_USE retried (claim of a request the killed API never finished): ${traffic.keyInUse.length}`,
         `actions answered 409 "RECEIVED, try again" (first workflow task redone after a fault) and retried: ${refusedWhileReceived.length} (${new Set(refusedWhileReceived).size} orders: ${[...new Set(refusedWhileReceived)].slice(0, 3).join(", ")})`,
         `time to settle after the last fault: ${(settledAfterMs / 1000).toFixed(1)} s`,
       ];

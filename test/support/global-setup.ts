@@ -2,11 +2,11 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { startPostgres } from '../../dev/postgres.js';
 import { provisionTemporalCli } from '../../dev/temporal-cli.js';
 import { freePort, startTemporalDevServer } from '../../dev/temporal-dev-server.js';
+import { bundleOrderWorkflows } from '../../worker/workflow-bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,8 +54,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   say(`PostgreSQL at ${postgres.url.replace(/\/\/[^@]*@/, '//')}${postgres.embedded ? ' (embedded)' : ''}`);
 
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(root, 'workflows', 'index.ts'),
+  // The same bundle as production's (workflows + interceptors), built once for every worker of the run.
+  const code = await bundleOrderWorkflows({
     logger: { info: () => undefined, warn: say, error: say, debug: () => undefined, trace: () => undefined, log: () => undefined },
   });
   const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { defaultTimings, type OrderTimings } from '../../domain/timings.js';
 import { parseEnv, type Env } from '../../app/config.js';
 import { startPlatform, type RunningPlatform } from '../../app/platform.js';
+import type { Tracing } from '../../app/tracing.js';
 import { createDatabaseAt } from '../../dev/postgres.js';
 import { createPayPalSimulator } from '../../simulators/paypal/index.js';
 import { sandboxShops } from '../../simulators/run.js';
@@ -52,6 +53,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** false: no in-process worker; the test runs workers as child processes it can kill. */
   worker?: boolean;
+  /** The process's tracer (app/tracing.ts): spans of the API, the workflows and the activities go to it. */
+  tracing?: Tracing;
 }
 
 /**
@@ -94,6 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     apiHost: '127.0.0.1',
     workflowBundlePath: inject('workflowBundlePath'),
     timings: { ...testTimings, ...options.timings },
+    ...(options.tracing ? { tracing: options.tracing } : {}),
   });
 
   return {

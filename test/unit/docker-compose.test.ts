@@ -1,10 +1,15 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import { ComposeError, loadComposeFile } from '../support/compose-file.js';
 import { interpolate, InterpolationError } from '../support/compose-interpolation.js';
+import { parse as parseYaml } from 'yaml';
+import { searchAttributeRegistrations } from '../../domain/search-attributes.js';
+import { appEnvironment, productionSettings } from '../../dev/production-topology.js';
+import { dynamicConfigFile, TEMPORAL_SERVER_VERSION } from '../../dev/temporal-server.js';
+import { schemaSteps } from '../../dev/temporal-schema.js';
 
 /**
  * Validates docker-compose.yml without Docker: test/support/compose-file.ts resolves anchors, merge keys and
@@ -148,7 +153,7 @@ describe('docker-compose.yml', () => {
       expect(env.PAYPAL_BASE_URL).toBe('http://simulators:4002');
     }
 
-    expect(publishedPorts(services.api!)).toContain('3000->3000');
+    expect(publishedPorts(services.api!)).toContain('3000-3001->3000');
     expect(JSON.stringify(services.api!.healthcheck)).toContain('/healthz');
     expect(publishedPorts(services['temporal-ui']!)).toContain('8233->8080');
     expect(environment(services['temporal-ui']!).TEMPORAL_ADDRESS).toBe('temporal:7233');
@@ -214,5 +219,92 @@ describe('compose file loading (the checks `docker compose config` made)', () =>
     expect(load('services:\n  a:\n    image: x\n    depends_on: [b]\n')).toThrow(/undefined service b/);
     expect(load('services:\n  a:\n    image: x\n    volumes: ["data:/d"]\n')).toThrow(/undefined volume data/);
     expect(load('x-base: &base\n  image: x\nservices:\n  a:\n    <<: *base\n    command: ["${CMD:-run}"]\n')).not.toThrow();
+  });
+});
+
+/** Where a service mounts a directory of this repository, by the directory's path. */
+function mountOf(service: Service, repoDir: string): string | undefined {
+  for (const volume of (service.volumes ?? []) as unknown[]) {
+    const [source, target] = typeof volume === 'string' ? volume.split(':') : [String((volume as { source?: string }).source), String((volume as { target?: string }).target)];
+    if (source && path.resolve(repoRoot, source) === repoDir) return target;
+  }
+  return undefined;
+}
+
+describe('docker-compose.yml mirrors npm run start:production (dev/production-topology.ts)', () => {
+  const services = resolvedServices();
+  const temporal = services.temporal!;
+
+  it('runs the same Temporal server release from the same config file', () => {
+    const configDir = path.dirname(productionSettings.serverConfigFile);
+    const mounted = mountOf(temporal, configDir);
+    expect(mounted, 'temporal mounts deploy/temporal/config').toBeDefined();
+    expect(environment(temporal).TEMPORAL_SERVER_CONFIG_FILE_PATH).toBe(`${mounted}/${path.basename(productionSettings.serverConfigFile)}`);
+    const dynamicMount = mountOf(temporal, path.dirname(dynamicConfigFile));
+    expect(environment(temporal).DYNAMIC_CONFIG_FILE_PATH).toBe(`${dynamicMount}/${path.basename(dynamicConfigFile)}`);
+    expect(temporal.image).toBe(`temporalio/server:${TEMPORAL_SERVER_VERSION}`);
+    const schemaJob = services[completedJobs(services, 'temporal')[0]!]!;
+    expect(String(schemaJob.image).startsWith(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`)).toBe(true);
+  });
+
+  it('sets up the schema with the same temporal-sql-tool steps', () => {
+    const script = readFileSync(path.join(repoRoot, 'deploy/temporal/scripts/setup-schema.sh'), 'utf8');
+    const steps = [...script.matchAll(/^\s*temporal-sql-tool --db "\$db" (.+)$/gm)].map((m) => m[1]!.replace('"$versioned_dir"', 'VERSIONED').split(' '));
+    expect(steps).toEqual(schemaSteps('VERSIONED'));
+  });
+
+  it('registers the same search attributes, namespace and retention', () => {
+    const script = readFileSync(path.join(repoRoot, 'deploy/temporal/scripts/register-search-attributes.sh'), 'utf8');
+    const pairs = /^SEARCH_ATTRIBUTES="([^"]+)"/m.exec(script)![1]!.split(' ').map((pair) => pair.split(':'));
+    expect(Object.fromEntries(pairs)).toEqual(searchAttributeRegistrations);
+    expect(/RETENTION=\$\{TEMPORAL_NAMESPACE_RETENTION:-([^}]+)\}/.exec(script)![1]).toBe(productionSettings.namespaceRetention);
+    const job = environment(services['temporal-search-attributes']!);
+    expect(job.TEMPORAL_NAMESPACE_RETENTION).toBe(productionSettings.namespaceRetention);
+    expect(job.TEMPORAL_NAMESPACE).toBe(productionSettings.namespace);
+  });
+
+  it('gives api and worker the same environment names, two replicas each', () => {
+    const local = appEnvironment({
+      databaseUrl: 'postgres://x@y/orders',
+      temporalAddress: 'x:1',
+      operatorKey: 'k',
+      secretsKey: 's',
+      publicBaseUrl: 'http://x',
+      supplierBaseUrl: 'http://x',
+      paypalBaseUrl: 'http://x',
+      credentials: { SUPPLIER_API_KEY: 'a', PAYPAL_CLIENT_ID: 'b', PAYPAL_CLIENT_SECRET: 'c' },
+      logLevel: 'info',
+    });
+    // Per process (ports, observability) rather than shared: set by each side for its own processes.
+    const perProcess = new Set(['HOST', 'PORT', 'METRICS_PORT', 'TEMPORAL_METRICS_PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
+    for (const name of ['api', 'worker']) {
+      const composeNames = Object.keys(environment(services[name]!)).filter((n) => !perProcess.has(n)).sort();
+      expect(composeNames, name).toEqual(Object.keys(local).sort());
+      expect(environment(services[name]!)).toMatchObject({ TEMPORAL_NAMESPACE: local.TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE: local.TEMPORAL_TASK_QUEUE, NODE_ENV: 'production' });
+    }
+    expect((services.api!.deploy as { replicas?: number }).replicas).toBe(productionSettings.apiReplicas);
+    expect((services.worker!.deploy as { replicas?: number }).replicas).toBe(productionSettings.workerReplicas);
+  });
+
+  it('scrapes every api and worker replica with Prometheus and provisions the Grafana dashboard', () => {
+    const prometheus = parseYaml(readFileSync(path.join(repoRoot, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; port: number }[] }[];
+    };
+    for (const name of ['api', 'worker']) {
+      const job = prometheus.scrape_configs.find((j) => j.job_name === name);
+      expect(job?.dns_sd_configs?.[0]).toMatchObject({ names: [name], port: Number(environment(services[name]!).METRICS_PORT) });
+    }
+    expect(mountOf(services.prometheus!, path.join(repoRoot, 'deploy/prometheus'))).toBe('/etc/prometheus');
+    const grafana = services.grafana!;
+    expect(mountOf(grafana, path.join(repoRoot, 'deploy/grafana/provisioning'))).toBe('/etc/grafana/provisioning');
+    const dashboardsDir = mountOf(grafana, path.join(repoRoot, 'deploy/grafana/dashboards'));
+    const provider = parseYaml(readFileSync(path.join(repoRoot, 'deploy/grafana/provisioning/dashboards/dashboards.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
+    expect(provider.providers[0]!.options.path).toBe(dashboardsDir);
+    const datasource = parseYaml(readFileSync(path.join(repoRoot, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: { uid: string; url: string }[] };
+    expect(datasource.datasources[0]!.url).toBe('http://prometheus:9090');
+    const dashboard = JSON.parse(readFileSync(path.join(repoRoot, 'deploy/grafana/dashboards/orders.json'), 'utf8')) as { panels: { title: string; datasource: { uid: string }; targets: { expr: string }[] }[] };
+    for (const panel of dashboard.panels) expect(panel.datasource.uid, panel.title).toBe(datasource.datasources[0]!.uid);
+    const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
+    for (const topic of ['throughput', 'orders by status', 'pending review by reason', 'supplier error rate', 'paypal declines', 'schedule-to-start']) expect(titles).toContain(topic);
   });
 });

@@ -5,10 +5,12 @@
 #
 # Re-running is safe and is exactly how upgrades are applied: bump the server and admin-tools tags
 # together (one minor version at a time), `docker compose up -d`, and this job runs again:
-#   create         -> "database already exists" is treated as success by temporal-sql-tool
+#   create-database -> "database already exists" is treated as success by temporal-sql-tool
 #   setup-schema   -> creates only the version tables, skipped when a version is already recorded
 #   update-schema  -> applies only the versioned migrations newer than the recorded version
 #
+# The same three steps as dev/temporal-schema.ts (npm run start:production and the tests); the compose test
+# holds them equal.
 # temporal-sql-tool reads its connection from the environment: SQL_PLUGIN, SQL_HOST, SQL_PORT,
 # SQL_USER, SQL_PASSWORD (set in docker-compose.yml), so the password never appears in argv.
 set -eu
@@ -44,7 +46,7 @@ setup_database() {
     exit 1
   fi
   echo "schema-setup: database $db (plugin $SQL_PLUGIN, schema $versioned_dir)"
-  temporal-sql-tool --db "$db" create
+  temporal-sql-tool --db "$db" create-database
   temporal-sql-tool --db "$db" setup-schema -v 0.0
   temporal-sql-tool --db "$db" update-schema -d "$versioned_dir"
 }

@@ -22,6 +22,8 @@ export interface Window {
 export class Traffic {
   readonly serverErrors: Failure[] = [];
   readonly refused: Failure[] = [];
+  /** 409 IDEMPOTENCY_KEY_IN_USE: the twin of this request died with its replica; retried until its claim expires. */
+  readonly keyInUse: Failure[] = [];
   private next = 0;
   private readonly clients: HttpClient[];
 
@@ -41,8 +43,11 @@ export class Traffic {
           ...(opts.body !== undefined ? { body: opts.body } : {}),
           ...(opts.idempotencyKey ? { headers: { 'Idempotency-Key': opts.idempotencyKey } } : {}),
         });
-        if (res.status < 500) return { ...res, retried };
-        this.serverErrors.push({ at: Date.now(), api: client.baseUrl, what: `${what} → ${res.status} ${res.text.slice(0, 160)}`, status: res.status });
+        // A request with the same key that a killed replica left unfinished: its claim is taken over after a while.
+        if (res.status === 409 && (res.body as { error?: { code?: string } } | null)?.error?.code === 'IDEMPOTENCY_KEY_IN_USE') {
+          this.keyInUse.push({ at: Date.now(), api: client.baseUrl, what, status: 409 });
+        } else if (res.status < 500) return { ...res, retried };
+        else this.serverErrors.push({ at: Date.now(), api: client.baseUrl, what: `${what} → ${res.status} ${res.text.slice(0, 160)}`, status: res.status });
       } catch (error) {
         this.refused.push({ at: Date.now(), api: client.baseUrl, what: `${what}: ${(error as Error).message}`, status: null });
       }

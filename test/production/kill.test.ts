@@ -293,3 +293,37 @@ describe('production topology under failure', () => {
     }
   });
 });
+
+describe('metrics of every process of the topology', () => {
+  it('each API and worker serves /metrics: HTTP by route template, business counters and gauges, the SDK worker metrics', async () => {
+    const text = async (url: string): Promise<string> => (await fetch(url)).text();
+    for (const api of topology.apis) {
+      const body = await text(api.metricsUrl);
+      for (const series of [
+        /^dropship_http_requests_total\{method="POST",route="\/v1\/orders",status_code="201"\} \d+/m,
+        /^dropship_http_requests_total\{method="GET",route="\/v1\/orders\/:id",status_code="200"\} \d+/m,
+        /^dropship_http_request_duration_seconds_bucket\{le="0\.1",method="POST",route="\/v1\/orders"\} \d+/m,
+        /^dropship_orders_created_total\{channel="amazon"\} \d+/m,
+        /^dropship_order_actions_total\{action="paymentAccepted",result="ok"\} \d+/m,
+        /^dropship_orders\{status="SUBMITTED"\} \d+/m,
+        /^dropship_orders_pending_review\{reason="ADDRESS_TOO_LONG"\} \d+/m,
+        /^process_cpu_seconds_total \d/m,
+      ]) expect(body, `${api.metricsUrl} ${series}`).toMatch(series);
+      // Route templates only: no order id in a label.
+      expect(body).not.toMatch(/route="[^"]*ord_/);
+    }
+    for (const worker of topology.workers) {
+      const body = await text(worker.metricsUrl);
+      for (const series of [
+        /^dropship_wallet_movements_total\{kind="(hold|capture)"\} \d+/m,
+        /^dropship_supplier_calls_total\{activity="submitOrder",outcome="ok"\} \d+/m,
+        /^temporal_workflow_task_schedule_to_start_latency_bucket\{/m,
+        /^temporal_activity_schedule_to_start_latency_bucket\{/m,
+        /^temporal_workflow_task_execution_latency_bucket\{/m,
+        /^temporal_sticky_cache_size\{/m,
+      ]) expect(body, `${worker.metricsUrl} ${series}`).toMatch(series);
+    }
+    const sample = (await text(topology.workers[1]!.metricsUrl)).split('\n').filter((l) => /^(dropship_wallet|dropship_supplier|temporal_sticky_cache_size|temporal_workflow_task_schedule_to_start_latency_count)/.test(l));
+    say(`worker-2 /metrics (excerpt):\n${sample.join('\n')}`);
+  });
+});

@@ -41,6 +41,7 @@ COPY --from=build /app/db/migrations ./dist/db/migrations
 RUN mkdir -p /app/.data && chown node:node /app/.data
 # The unprivileged `node` user of the base image; the code itself stays root-owned and read-only.
 USER node
-EXPOSE 3000
+# 3000: the REST API; 9464: /metrics (METRICS_PORT) of the api and worker processes.
+EXPOSE 3000 9464
 # The api by default; docker-compose.yml runs dist/app/worker-main.js and dist/app/simulators-main.js too.
 CMD ["node", "dist/app/api-main.js"]

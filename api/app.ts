@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
   app.use('/v1', authenticate(deps.db, deps.operatorKey));
   app.use(orderRoutes(deps.db, deps.orders));
-  app.use(accountRoutes(deps.db, deps.orders));
+  app.use(accountRoutes(deps.db));
   for (const router of deps.routes ?? []) app.use(router);
 
   app.use(unknownRoute);

@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AccessTokenCache } from './access-token.js';
+import { parseInput, type ApiCall } from './api-call.js';
 import { fromPayPalValue, toPayPalValue } from './amounts.js';
-import { PayPalConfigError, PayPalDeclined, PayPalTransientError } from './errors.js';
+import { declinedFrom, PayPalConfigError, PayPalDeclined, PayPalTransientError } from './errors.js';
 import {
   ChargeInputSchema,
   OrderSchema,
@@ -12,15 +13,17 @@ import {
   type Order,
 } from './schemas.js';
 import { PayPalTransport } from './transport.js';
+import { PayPalVault, type PayPalPaymentToken, type PayPalSetupToken, type PayPalSetupTokenInput } from './vault.js';
 
 export { PayPalConfigError, PayPalDeclined, PayPalError, PayPalTransientError, type PayPalTransientKind } from './errors.js';
+export type { PayPalPaymentToken, PayPalSetupToken, PayPalSetupTokenInput } from './vault.js';
 
 export interface PayPalChargeInput {
   /** Business idempotency key, e.g. "order:ord_x:paypal:1": the same key never charges twice. */
   requestKey: string;
   /** Our order reference; PayPal refuses a second payment under the same one (DUPLICATE_INVOICE_ID). */
   invoiceId: string;
-  /** The merchant's saved PayPal account (a Vault v3 payment token id). */
+  /** The merchant's saved PayPal account (a Vault v3 payment token id, from createPaymentToken). */
   vaultId: string;
   /** Integer minor units (cents). */
   amount: number;
@@ -51,28 +54,21 @@ export interface PayPalClientOptions {
   now?: () => number;
 }
 
-interface ApiCall<T> {
-  method: 'GET' | 'POST';
-  path: string;
-  schema: z.ZodType<T>;
-  body?: unknown;
-  /** PayPal-Request-Id: makes a POST safe to repeat. */
-  requestId?: string;
-}
-
 /** Capture statuses under which no money moved. */
 const failedCaptureStatuses = new Set(['DECLINED', 'FAILED']);
 
 /**
- * Charges a merchant's vaulted PayPal account (merchant not present) and refunds such charges, through PayPal's
- * Orders v2 and Payments v2 REST APIs. It makes no retries of its own: it throws PayPalTransientError for what is
- * worth retrying, and every request carries a PayPal-Request-Id derived from the caller's key, so a retry of the
- * whole call (a Temporal activity attempt) replays what already happened instead of paying again.
+ * Saves a merchant's PayPal account (Payment Method Tokens v3), charges it with the merchant not present and refunds
+ * such charges (Orders v2, Payments v2). It makes no retries of its own: it throws PayPalTransientError for what is
+ * worth retrying, and every request that changes something carries a PayPal-Request-Id derived from the caller's
+ * key, so a retry of the whole call (a Temporal activity attempt) replays what already happened instead of doing
+ * it again.
  */
 export class PayPalClient {
   private readonly transport: PayPalTransport;
   private readonly tokens: AccessTokenCache;
   private readonly basicAuth: string;
+  private readonly vault: PayPalVault;
 
   constructor(opts: PayPalClientOptions) {
     if (!(opts.timeoutMs > 0)) throw new PayPalConfigError(`timeoutMs must be a positive number of milliseconds, got ${opts.timeoutMs}`);
@@ -83,12 +79,38 @@ export class PayPalClient {
     this.transport = new PayPalTransport(opts.baseUrl.replace(/\/+$/, ''), opts.timeoutMs, fetchImpl, now);
     this.basicAuth = `Basic ${Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64')}`;
     this.tokens = new AccessTokenCache(() => this.requestToken(), now);
+    this.vault = new PayPalVault((call) => this.api(call));
+  }
+
+  /**
+   * Starts saving the merchant's PayPal account: a setup token (PayPal-Request-Id `<requestKey>:setup`) whose
+   * approveUrl the merchant's browser must visit. PayPal sends the browser back to returnUrl or cancelUrl with
+   * approval_token_id (the setup token id) appended.
+   */
+  createSetupToken(input: PayPalSetupTokenInput): Promise<PayPalSetupToken> {
+    return this.vault.createSetupToken(input);
+  }
+
+  /** PAYER_ACTION_REQUIRED (not approved, or cancelled), APPROVED, or VAULTED once exchanged. */
+  getSetupToken(id: string): Promise<{ id: string; status: string }> {
+    return this.vault.getSetupToken(id);
+  }
+
+  /** Exchanges the approved setup token for the vault id that `charge` takes. */
+  createPaymentToken(input: { requestKey: string; setupTokenId: string }): Promise<PayPalPaymentToken> {
+    return this.vault.createPaymentToken(input);
+  }
+
+  /** Forgets the saved account on PayPal; resolves too when PayPal no longer knows it. */
+  deletePaymentToken(id: string): Promise<void> {
+    return this.vault.deletePaymentToken(id);
   }
 
   /**
    * Charges `amount` to the vaulted account: creates an order (PayPal-Request-Id `<requestKey>:create`) and
    * captures it (`<requestKey>:capture`). Called again with the same key after a lost answer, it returns the
-   * first charge. Throws PayPalDeclined when PayPal refuses the payment, including DUPLICATE_INVOICE_ID (see below).
+   * first charge. Throws PayPalDeclined when PayPal refuses the payment, including DUPLICATE_INVOICE_ID (see below)
+   * and a vault id PayPal no longer knows (INVALID_RESOURCE_ID: the merchant deleted it or never saved it).
    */
   async charge(input: PayPalChargeInput): Promise<PayPalCharge> {
     const request = parseInput(ChargeInputSchema, input);
@@ -97,24 +119,18 @@ export class PayPalClient {
     // this key after PayPal forgot its request id) already paid this invoice, and Orders v2 cannot look a payment
     // up by invoice id, so the client cannot prove which capture that was. Reporting success without a capture
     // id would leave nothing to refund; reporting a decline lets a person check PayPal before charging again.
-    let order = await this.api({
-      method: 'POST',
-      path: '/v2/checkout/orders',
-      requestId: `${request.requestKey}:create`,
-      schema: OrderSchema,
-      body: {
-        intent: 'CAPTURE',
-        purchase_units: [
-          {
-            reference_id: 'default',
-            invoice_id: request.invoiceId,
-            custom_id: request.requestKey,
-            ...(request.description ? { description: request.description } : {}),
-            amount: { currency_code: request.currency, value },
-          },
-        ],
-        payment_source: { paypal: { vault_id: request.vaultId } },
-      },
+    let order = await this.createOrder(request.requestKey, request.vaultId, {
+      intent: 'CAPTURE',
+      purchase_units: [
+        {
+          reference_id: 'default',
+          invoice_id: request.invoiceId,
+          custom_id: request.requestKey,
+          ...(request.description ? { description: request.description } : {}),
+          amount: { currency_code: request.currency, value },
+        },
+      ],
+      payment_source: { paypal: { vault_id: request.vaultId } },
     });
 
     switch (order.status) {
@@ -159,6 +175,19 @@ export class PayPalClient {
     const capture = captureIn(order);
     if (!capture) throw new PayPalTransientError('bad_response', `PayPal order ${order.id} is ${order.status} but shows no capture`);
     return capture.status;
+  }
+
+  private async createOrder(requestKey: string, vaultId: string, body: unknown): Promise<Order> {
+    try {
+      return await this.api({ method: 'POST', path: '/v2/checkout/orders', requestId: `${requestKey}:create`, schema: OrderSchema, body });
+    } catch (err) {
+      // PayPal answers a vault id it does not know with 404 INVALID_RESOURCE_ID pointing at the field: for the
+      // merchant that is a refusal (link PayPal again), not a broken integration.
+      if (err instanceof PayPalConfigError && err.status === 404 && err.field?.endsWith('/vault_id')) {
+        throw declinedFrom(err, `PayPal does not know the saved PayPal account ${vaultId} (deleted or never saved): the merchant has to link PayPal again`);
+      }
+      throw err;
+    }
   }
 
   private async capture(orderId: string, requestKey: string): Promise<Order> {
@@ -250,10 +279,4 @@ export class PayPalClient {
 function captureIn(order: Order): Capture | undefined {
   const captures = (order.purchase_units ?? []).flatMap((unit) => unit.payments?.captures ?? []);
   return captures.find((c) => !failedCaptureStatuses.has(c.status)) ?? captures.at(-1);
-}
-
-function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new PayPalConfigError(`Invalid PayPal request: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
 }

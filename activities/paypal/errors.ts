@@ -9,6 +9,8 @@ export interface PayPalErrorMeta {
   status?: number;
   /** PayPal's debug_id: quote it to PayPal support to find the request. */
   debugId?: string;
+  /** The input PayPal blamed (its first detail's `field`), e.g. /payment_source/paypal/vault_id. */
+  field?: string;
   cause?: unknown;
 }
 
@@ -16,17 +18,21 @@ export abstract class PayPalError extends Error {
   abstract readonly retryable: boolean;
   readonly status: number | undefined;
   readonly debugId: string | undefined;
+  readonly field: string | undefined;
 
   constructor(message: string, meta: PayPalErrorMeta = {}) {
     super(message, meta.cause === undefined ? undefined : { cause: meta.cause });
     this.status = meta.status;
     this.debugId = meta.debugId;
+    this.field = meta.field;
   }
 }
 
 /**
  * PayPal refused the payment for a business reason (HTTP 422): INSTRUMENT_DECLINED, PAYER_ACTION_REQUIRED,
  * PAYER_CANNOT_PAY, TRANSACTION_REFUSED, BILLING_AGREEMENT_NOT_FOUND, DUPLICATE_INVOICE_ID, REFUND_AMOUNT_EXCEEDED…
+ * Also a saved PayPal account or a setup token PayPal no longer knows (INVALID_RESOURCE_ID), and a setup token
+ * the payer has not approved or that was already used (PAYER_ACTION_REQUIRED, SETUP_TOKEN_ALREADY_TOKENIZED).
  * Retrying the same request gives the same answer; the merchant has to act.
  */
 export class PayPalDeclined extends PayPalError {
@@ -75,4 +81,14 @@ export class PayPalConfigError extends PayPalError {
     super(message, meta);
     this.issue = meta.issue;
   }
+}
+
+/** Re-labels PayPal's 404 for an id the caller was handed (a vault id, a setup token) as the refusal it is. */
+export function declinedFrom(error: PayPalConfigError, description: string): PayPalDeclined {
+  return new PayPalDeclined(error.issue ?? 'INVALID_RESOURCE_ID', description, {
+    status: error.status,
+    debugId: error.debugId,
+    field: error.field,
+    cause: error,
+  });
 }

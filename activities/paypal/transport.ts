@@ -3,7 +3,7 @@ import { PayPalConfigError, PayPalDeclined, type PayPalError, PayPalTransientErr
 import { ErrorBodySchema, type ErrorBody } from './schemas.js';
 
 export interface HttpRequest<T> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   headers: Record<string, string>;
   body?: string;
@@ -60,7 +60,11 @@ export class PayPalTransport {
     const detail = body?.details?.[0];
     const issue = detail?.issue ?? body?.error ?? body?.name;
     const description = detail?.description ?? body?.error_description ?? body?.message ?? `HTTP ${status}`;
-    const meta = { status, debugId: body?.debug_id ?? response.headers.get('paypal-debug-id') ?? undefined };
+    const meta = {
+      status,
+      debugId: body?.debug_id ?? response.headers.get('paypal-debug-id') ?? undefined,
+      ...(detail?.field ? { field: detail.field } : {}),
+    };
     const summary = `PayPal answered ${status}${issue ? ` ${issue}` : ''} to ${operation}: ${description}`;
 
     if (status === 422) return new PayPalDeclined(issue ?? 'UNPROCESSABLE_ENTITY', description, meta);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { FaultSchema, pendingFaults, type FaultQueue } from './faults.js';
 import { formatValue } from './money.js';
 import type { PayPalState } from './state.js';
+import { vaultAdminRouter } from './vault-admin.js';
 
 const DeclinedSchema = z.object({
   vaultIds: z.array(z.string().min(1).max(255)).max(10_000),
@@ -13,17 +14,29 @@ const DeclinedSchema = z.object({
     .optional(),
 });
 
+export interface AdminCapture {
+  id: string;
+  orderId: string;
+  invoiceId: string | null;
+  vaultId: string;
+  amount: string;
+  currency: string;
+  refunded: string;
+  status: string;
+  createTime: string;
+}
+
 /**
  * Test and demo controls under /_admin, without authentication: the simulator is never exposed beyond a
  * developer machine or a CI job. Bad input answers 400 `{ error, issues }`.
  */
-export function adminRouter(state: PayPalState, faults: FaultQueue): Router {
+export function adminRouter(state: PayPalState, faults: FaultQueue, now: () => number): Router {
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }));
 
   router.get('/captures', (_req, res) => {
     res.json({
-      captures: [...state.captures.values()].map((c) => ({
+      captures: [...state.captures.values()].map((c): AdminCapture => ({
         id: c.id,
         orderId: c.orderId,
         invoiceId: c.invoiceId ?? null,
@@ -97,6 +110,14 @@ export function adminRouter(state: PayPalState, faults: FaultQueue): Router {
   router.get('/requests', (_req, res) => {
     res.json({ counts: { ...state.counts } });
   });
+
+  /** Zeroes the request counts only, e.g. after a test linked PayPal and before it counts what the code under test does. */
+  router.delete('/requests', (_req, res) => {
+    state.resetCounts();
+    res.status(204).end();
+  });
+
+  router.use(vaultAdminRouter(state, now));
 
   /** Invalidates every access token, as PayPal may do before expiry; clients must fetch a new one. */
   router.post('/tokens/revoke', (_req, res) => {

@@ -38,9 +38,15 @@ export function unprocessable(res: Response, issue: string, description: string,
   ]);
 }
 
-export function resourceNotFound(res: Response, field: string, value: string): void {
+/** 404 INVALID_RESOURCE_ID for `what` (e.g. order_id); `at` names where the id was given, the URL path by default. */
+export function resourceNotFound(
+  res: Response,
+  what: string,
+  value: string,
+  at: { field: string; location: IssueDetail['location'] } = { field: what, location: 'path' },
+): void {
   sendError(res, 404, 'RESOURCE_NOT_FOUND', 'No resource exists under this id.', [
-    { field, value, location: 'path', issue: 'INVALID_RESOURCE_ID', description: `No ${field} ${value} exists for this account.` },
+    { ...at, value, issue: 'INVALID_RESOURCE_ID', description: `No ${what} ${value} exists for this account.` },
   ]);
 }
 

@@ -2,10 +2,10 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { FaultQueue as SharedFaultQueue } from '../shared/fault-queue.js';
 import { sendError } from './errors.js';
-import type { ApiRoute, PayPalState } from './state.js';
+import { apiRoutes, type ApiRoute, type PayPalState } from './state.js';
 
 export const FaultSchema = z.object({
-  route: z.enum(['token', 'create', 'capture', 'refund', 'get', 'any']),
+  route: z.enum([...apiRoutes, 'any']),
   // http_429 and malformed_body go beyond 5xx/slow so clients can be tested on rate limits and unreadable 2xx bodies.
   kind: z.enum(['http_500', 'http_503', 'http_429', 'slow', 'malformed_body']),
   times: z.number().int().min(1).max(1000).default(1),
@@ -48,8 +48,13 @@ export function countAndInjectFaults(state: PayPalState, faults: FaultQueue, rou
         res.setHeader('Retry-After', '2');
         return sendError(res, 429, 'RATE_LIMIT_REACHED', 'Too many requests in a short time (injected fault).');
       case 'malformed_body':
-        res.status(route === 'get' ? 200 : 201).type('application/json').send('{"id":"5O19012');
+        res.status(createsResource(route) ? 201 : 200).type('application/json').send('{"id":"5O19012');
         return;
     }
   };
+}
+
+/** The routes whose success is 201 Created; reads and deletes answer 200 (a body cannot be malformed on a 204). */
+function createsResource(route: ApiRoute): boolean {
+  return route === 'create' || route === 'capture' || route === 'refund' || route === 'setup-token' || route === 'payment-token';
 }

@@ -1,22 +1,24 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { listen, type Listening } from '../shared/listen.js';
 import { adminRouter, errorMessage, httpStatusOf } from './admin.js';
+import { approvalRouter } from './approval-routes.js';
 import { sendError } from './errors.js';
 import { createFaultQueue } from './faults.js';
 import { oauthRouter } from './oauth.js';
 import { apiRouter } from './routes.js';
 import { PayPalState } from './state.js';
+import { vaultRouter } from './vault-routes.js';
 
 /**
- * A stand-in for PayPal's REST API (OAuth2 token, Orders v2, capture refunds) that speaks the same wire
- * protocol, so the production client runs against it unchanged. State lives in memory; /_admin drives
- * declines and injected faults and shows what was charged. See routes.ts for the API, admin.ts for the controls.
+ * A stand-in for PayPal's REST API (OAuth2 token, Orders v2, capture refunds, Payment Method Tokens v3 with the
+ * payer's approval page) that speaks the same wire protocol, so the production client runs against it unchanged.
+ * State lives in memory; /_admin drives approvals, declines and injected faults and shows what was saved and
+ * charged. See routes.ts and vault-routes.ts for the API, approval-routes.ts for the payer's page, admin.ts for the
+ * controls. Orders charge live payment tokens only, plus `declined-…` ids, which always decline.
  */
 export interface PayPalSimulatorOptions {
   clientId: string;
   clientSecret: string;
-  /** Vault ids whose captures are declined (INSTRUMENT_DECLINED); ids starting with `declined-` always are. */
-  declinedVaultIds?: string[];
   /** The simulator's clock, for token expiry and timestamps. */
   now?: () => number;
 }
@@ -50,14 +52,16 @@ const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
 
 export function createPayPalSimulator(opts: PayPalSimulatorOptions): PayPalSimulator {
   const now = opts.now ?? Date.now;
-  const state = new PayPalState(opts.declinedVaultIds ?? []);
+  const state = new PayPalState();
   const faults = createFaultQueue();
 
   const app = express();
   app.disable('x-powered-by');
-  app.use('/_admin', adminRouter(state, faults));
+  app.use('/_admin', adminRouter(state, faults, now));
   app.use(oauthRouter(state, faults, { clientId: opts.clientId, clientSecret: opts.clientSecret, now }));
   app.use(apiRouter(state, faults, now));
+  app.use(vaultRouter(state, faults, now));
+  app.use(approvalRouter(state, now));
   app.use((req, res) => {
     sendError(res, 404, 'RESOURCE_NOT_FOUND', `No API at ${req.method} ${req.path}.`);
   });

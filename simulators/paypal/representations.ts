@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { formatValue } from './money.js';
 import type { SimCapture, SimOrder, SimRefund } from './state.js';
+import type { SimPaymentToken } from './vault-state.js';
 
 /** Turns ledger records into PayPal's JSON shapes, with the HATEOAS links PayPal adds to every resource. */
 
@@ -31,13 +32,25 @@ export function captureView(base: string, capture: SimCapture): Record<string, u
   };
 }
 
-export function orderView(base: string, order: SimOrder, capture: SimCapture | undefined): Record<string, unknown> {
+/** The payer behind a vaulted order, as PayPal shows it; `declined-` rehearsal ids have no payment token behind them. */
+function paypalSource(vaultId: string, token: SimPaymentToken | undefined): Record<string, unknown> {
+  const vault = { id: vaultId, status: 'VAULTED', ...(token ? { customer: { id: token.customerId } } : {}) };
+  if (!token) return { attributes: { vault } };
+  return {
+    email_address: token.payer.email,
+    account_id: token.payer.payerId,
+    name: { given_name: token.payer.givenName, surname: token.payer.surname },
+    attributes: { vault },
+  };
+}
+
+export function orderView(base: string, order: SimOrder, capture: SimCapture | undefined, token: SimPaymentToken | undefined): Record<string, unknown> {
   const unit = order.unit;
   return {
     id: order.id,
     intent: 'CAPTURE',
     status: order.status,
-    payment_source: { paypal: { attributes: { vault: { id: order.vaultId, status: 'VAULTED' } } } },
+    payment_source: { paypal: paypalSource(order.vaultId, token) },
     purchase_units: [
       {
         reference_id: unit.referenceId,

@@ -1,55 +1,18 @@
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { invalidRequest, resourceNotFound, unprocessable } from './errors.js';
-import { countAndInjectFaults, type FaultQueue } from './faults.js';
+import type { FaultQueue } from './faults.js';
+import { apiGuard } from './guard.js';
 import { resourceId } from './ids.js';
 import { parseValue } from './money.js';
-import { requireBearer } from './oauth.js';
+import { idempotent, param, shaped } from './replies.js';
 import { baseUrl, orderView, refundView } from './representations.js';
-import { CaptureBodySchema, CreateOrderSchema, RefundBodySchema, RequestIdSchema, validate } from './schemas.js';
-import type { ApiRoute, PayPalState, SimCapture, SimOrder, SimRefund, StoredReply } from './state.js';
-
-/** A handler either produces a success to send (and remember for its request id) or has already sent an error. */
-type Outcome = StoredReply | undefined;
-
-/** `Prefer: return=minimal` trims a response to id, status and links, as PayPal does. */
-function shaped(req: Request, status: number, body: Record<string, unknown>): StoredReply {
-  if (!/return=minimal/i.test(req.get('prefer') ?? '')) return { status, body };
-  return { status, body: { id: body['id'], status: body['status'], links: body['links'] } };
-}
-
-/**
- * PayPal-Request-Id: the first success under an id is stored and replayed verbatim for the same id and resource,
- * without doing anything again. Refusals are not stored, since they changed nothing and may succeed later
- * (e.g. once a declined PayPal account is fixed).
- */
-function idempotent(state: PayPalState, scope: string, req: Request, res: Response, handle: () => Outcome): void {
-  const requestId = validate(RequestIdSchema, req.get('paypal-request-id'), 'header');
-  if (!requestId.ok) {
-    invalidRequest(res, requestId.details.map((d) => ({ ...d, field: 'PayPal-Request-Id' })));
-    return;
-  }
-  const key = requestId.data === undefined ? undefined : `${scope}|${requestId.data}`;
-  const stored = key === undefined ? undefined : state.replies.get(key);
-  if (stored) {
-    res.status(stored.status).json(stored.body);
-    return;
-  }
-  const outcome = handle();
-  if (!outcome) return;
-  if (key !== undefined) state.replies.set(key, outcome);
-  res.status(outcome.status).json(outcome.body);
-}
-
-function param(req: Request, name: string): string {
-  const value: unknown = req.params[name];
-  return typeof value === 'string' ? value : '';
-}
+import { CaptureBodySchema, CreateOrderSchema, RefundBodySchema, validate } from './schemas.js';
+import type { PayPalState, SimCapture, SimOrder, SimRefund } from './state.js';
 
 export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => number): Router {
   const router = express.Router();
   const isoNow = () => new Date(now()).toISOString();
-  // Faults come before authentication and parsing, like an outage in front of the API would.
-  const guard = (route: ApiRoute): RequestHandler[] => [countAndInjectFaults(state, faults, route), requireBearer(state, now), express.json({ limit: '100kb' })];
+  const guard = apiGuard(state, faults, now);
   const captureOf = (order: SimOrder): SimCapture | undefined => (order.captureId ? state.captures.get(order.captureId) : undefined);
 
   router.post('/v2/checkout/orders', ...guard('create'), (req: Request, res: Response) => {
@@ -59,6 +22,14 @@ export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => num
       const [unit] = parsed.data.purchase_units;
       const amount = unit ? parseValue(unit.amount.value, unit.amount.currency_code) : undefined;
       if (!unit || !amount?.ok) return void invalidRequest(res, [{ field: '/purchase_units/0/amount', location: 'body', issue: 'INVALID_PARAMETER_VALUE', description: 'amount is invalid' }]);
+      const vaultId = parsed.data.payment_source.paypal.vault_id;
+      // PayPal's error catalogue: INVALID_RESOURCE_ID (404 RESOURCE_NOT_FOUND) is what Orders v2 answers for an id
+      // in the request that does not exist. It does not say which answer a deleted payment token gets; the
+      // simulator treats it as never issued. The field points at the vault id, so a client can tell it apart from
+      // a wrong URL.
+      if (!state.isChargeableVaultId(vaultId)) {
+        return void resourceNotFound(res, 'vault_id', vaultId, { field: '/payment_source/paypal/vault_id', location: 'body' });
+      }
       if (state.captureWithInvoice(unit.invoice_id)) {
         return void unprocessable(res, 'DUPLICATE_INVOICE_ID', 'A payment was already made under this invoice_id.', '/purchase_units/0/invoice_id');
       }
@@ -67,7 +38,7 @@ export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => num
         id: resourceId(),
         // A vaulted PayPal account needs no buyer approval: the order is ready to capture at once.
         status: 'APPROVED',
-        vaultId: parsed.data.payment_source.paypal.vault_id,
+        vaultId,
         unit: {
           referenceId: unit.reference_id ?? 'default',
           currency: unit.amount.currency_code,
@@ -80,14 +51,14 @@ export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => num
         updateTime: time,
       };
       state.orders.set(order.id, order);
-      return shaped(req, 201, orderView(baseUrl(req), order, undefined));
+      return shaped(req, 201, orderView(baseUrl(req), order, undefined, state.paymentTokens.get(vaultId)));
     });
   });
 
   router.get('/v2/checkout/orders/:id', ...guard('get'), (req: Request, res: Response) => {
     const order = state.orders.get(param(req, 'id'));
     if (!order) return void resourceNotFound(res, 'order_id', param(req, 'id'));
-    res.json(orderView(baseUrl(req), order, captureOf(order)));
+    res.json(orderView(baseUrl(req), order, captureOf(order), state.paymentTokens.get(order.vaultId)));
   });
 
   router.post('/v2/checkout/orders/:id/capture', ...guard('capture'), (req: Request, res: Response) => {
@@ -97,6 +68,8 @@ export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => num
       if (!body.ok) return void invalidRequest(res, body.details);
       const order = state.orders.get(orderId);
       if (!order) return void resourceNotFound(res, 'order_id', orderId);
+      // The simulator still captures an order whose payment token was deleted after the order was created: the
+      // order already holds the payer's approval, and a charge retried after a lost answer must be able to finish.
       if (order.status === 'COMPLETED') {
         return void unprocessable(res, 'ORDER_ALREADY_CAPTURED', 'This order was already captured; an order with intent CAPTURE is captured once.');
       }
@@ -126,7 +99,7 @@ export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => num
       order.status = 'COMPLETED';
       order.captureId = capture.id;
       order.updateTime = time;
-      return shaped(req, 201, orderView(baseUrl(req), order, capture));
+      return shaped(req, 201, orderView(baseUrl(req), order, capture, state.paymentTokens.get(order.vaultId)));
     });
   });
 

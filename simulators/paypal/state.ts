@@ -1,7 +1,21 @@
+import type { SimPaymentToken, SimSetupToken } from './vault-state.js';
+
 /** The simulator's in-memory ledger: what a PayPal merchant account would hold for one REST app. */
 
-export type ApiRoute = 'token' | 'create' | 'capture' | 'refund' | 'get';
-export const apiRoutes: readonly ApiRoute[] = ['token', 'create', 'capture', 'refund', 'get'];
+/** Every API route, named for fault injection and request counts; the vault routes are Payment Method Tokens v3. */
+export const apiRoutes = [
+  'token',
+  'create',
+  'capture',
+  'refund',
+  'get',
+  'setup-token',
+  'setup-token-get',
+  'payment-token',
+  'payment-token-get',
+  'payment-token-delete',
+] as const;
+export type ApiRoute = (typeof apiRoutes)[number];
 
 export interface SimPurchaseUnit {
   referenceId: string;
@@ -64,13 +78,16 @@ export class PayPalState {
   readonly captures = new Map<string, SimCapture>();
   readonly refunds = new Map<string, SimRefund>();
   readonly replies = new Map<string, StoredReply>();
+  readonly setupTokens = new Map<string, SimSetupToken>();
+  /** Deleted payment tokens stay listed (with deleteTime) for /_admin, but the API no longer knows them. */
+  readonly paymentTokens = new Map<string, SimPaymentToken>();
+  /** payer e-mail → payer id: one PayPal account keeps its id across links, as on PayPal. */
+  readonly payerIds = new Map<string, string>();
+  /** Numbers the default payer e-mails (buyer-1@example.com, …) so each setup token offers a new buyer. */
+  buyerSequence = 0;
   /** vault id → the issue its capture is declined with. */
   declined = new Map<string, string>();
   counts: Record<ApiRoute, number> = emptyCounts();
-
-  constructor(private readonly initialDeclined: readonly string[]) {
-    this.setDeclined(initialDeclined);
-  }
 
   reset(): void {
     this.tokens.clear();
@@ -78,7 +95,15 @@ export class PayPalState {
     this.captures.clear();
     this.refunds.clear();
     this.replies.clear();
-    this.setDeclined(this.initialDeclined);
+    this.setupTokens.clear();
+    this.paymentTokens.clear();
+    this.payerIds.clear();
+    this.buyerSequence = 0;
+    this.declined = new Map();
+    this.resetCounts();
+  }
+
+  resetCounts(): void {
     this.counts = emptyCounts();
   }
 
@@ -86,9 +111,27 @@ export class PayPalState {
     this.declined = new Map(vaultIds.map((id) => [id, issue]));
   }
 
-  /** Vault ids starting with `declined-` always decline, so tests and demos need no admin call to get one. */
+  /** A payment token that can still be charged; a deleted one is as unknown to the API as one never issued. */
+  livePaymentToken(id: string): SimPaymentToken | undefined {
+    const token = this.paymentTokens.get(id);
+    return token && !token.deleteTime ? token : undefined;
+  }
+
+  /**
+   * Vault ids that may be charged: live payment tokens, plus ids starting with `declined-`, a standing rehearsal
+   * of a saved account whose funding always fails (tests and demos get one without linking anything).
+   */
+  isChargeableVaultId(vaultId: string): boolean {
+    return this.livePaymentToken(vaultId) !== undefined || vaultId.startsWith('declined-');
+  }
+
+  /** The admin declined list wins, then the decline chosen when the payer approved, then the `declined-` prefix. */
   declineIssueFor(vaultId: string): string | undefined {
-    return this.declined.get(vaultId) ?? (vaultId.startsWith('declined-') ? defaultDeclineIssue : undefined);
+    return (
+      this.declined.get(vaultId) ??
+      this.paymentTokens.get(vaultId)?.declineIssue ??
+      (vaultId.startsWith('declined-') ? defaultDeclineIssue : undefined)
+    );
   }
 
   /** An invoice id stays taken once money moved under it, even if refunded since (as on PayPal). */
@@ -100,5 +143,5 @@ export class PayPalState {
 }
 
 function emptyCounts(): Record<ApiRoute, number> {
-  return { token: 0, create: 0, capture: 0, refund: 0, get: 0 };
+  return Object.fromEntries(apiRoutes.map((route) => [route, 0])) as Record<ApiRoute, number>;
 }

@@ -1,4 +1,7 @@
-/** One JSON call to a simulator's `/_admin` surface; a non-2xx answer is an error naming the simulator. */
+/**
+ * One JSON call to a simulator's `/_admin` surface; a non-2xx answer is an error naming the simulator. An empty
+ * answer (204 of a reset or a delete) resolves to undefined.
+ */
 export async function adminCall<T>(baseUrl: string, simulator: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/_admin${path}`, {
     method,
@@ -7,5 +10,5 @@ export async function adminCall<T>(baseUrl: string, simulator: string, method: s
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${simulator} simulator admin ${method} ${path}: HTTP ${res.status} ${text}`);
-  return JSON.parse(text) as T;
+  return (text === '' ? undefined : JSON.parse(text)) as T;
 }

@@ -10,6 +10,7 @@ import {
   type PayPalClientOptions,
 } from '../../activities/paypal/client.js';
 import { createPayPalSimulator } from '../../simulators/paypal/index.js';
+import { linkPayPal } from '../../simulators/paypal/link-paypal.js';
 
 // The real simulator over real HTTP, driven by the production client: nothing is mocked.
 
@@ -19,11 +20,12 @@ const tokenLifetimeMs = 32_400_000;
 /** Lets a test move the simulator's clock, e.g. to expire the tokens it issued. */
 let simulatorClockOffset = 0;
 let server: { url: string; close(): Promise<void> };
+/** The merchant's saved PayPal account, linked through the vault before each test. */
+let linkedVaultId: string;
 
 beforeAll(async () => {
   const simulator = createPayPalSimulator({
     ...credentials,
-    declinedVaultIds: ['vault-blocked-by-option'],
     now: () => Date.now() + simulatorClockOffset,
   });
   server = await simulator.listen(0);
@@ -36,6 +38,9 @@ afterAll(async () => {
 beforeEach(async () => {
   simulatorClockOffset = 0;
   await admin('POST', '/reset');
+  linkedVaultId = (await linkPayPal(server.url, credentials)).vaultId;
+  // Counts start after linking, so they show what the client under test asked for.
+  await admin('DELETE', '/requests');
 });
 
 async function admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
@@ -72,7 +77,7 @@ function chargeInput(overrides: Partial<PayPalChargeInput> = {}): PayPalChargeIn
   return {
     requestKey: `order:ord_${sequence}:paypal:1`,
     invoiceId: `ord_${sequence}`,
-    vaultId: 'vault-good',
+    vaultId: linkedVaultId,
     amount: 3990,
     currency: 'EUR',
     description: 'Wholesale cost of order',
@@ -102,7 +107,7 @@ describe('PayPalClient.charge', () => {
         id: charge.captureId,
         orderId: charge.paypalOrderId,
         invoiceId: input.invoiceId,
-        vaultId: 'vault-good',
+        vaultId: linkedVaultId,
         amount: '39.90',
         currency: 'EUR',
         refunded: '0.00',
@@ -180,14 +185,15 @@ describe('PayPalClient.charge', () => {
     expect((err as PayPalDeclined).description).not.toBe('');
     expect(await captures()).toEqual([]);
 
-    const optionDeclined = await failure(client().charge(chargeInput({ vaultId: 'vault-blocked-by-option' })));
-    expect(optionDeclined).toMatchObject({ issue: 'INSTRUMENT_DECLINED' });
+    const declining = await linkPayPal(server.url, { ...credentials, declineWith: 'INSTRUMENT_DECLINED' });
+    const linkedDeclined = await failure(client().charge(chargeInput({ vaultId: declining.vaultId })));
+    expect(linkedDeclined).toMatchObject({ issue: 'INSTRUMENT_DECLINED' });
     expect(await captures()).toEqual([]);
   });
 
   it('passes on the decline issue PayPal gives, and charges once the account is fixed', async () => {
-    const input = chargeInput({ vaultId: 'vault-empty' });
-    await admin('PUT', '/declined-vault-ids', { vaultIds: ['vault-empty'], issue: 'PAYER_CANNOT_PAY' });
+    const input = chargeInput();
+    await admin('PUT', '/declined-vault-ids', { vaultIds: [linkedVaultId], issue: 'PAYER_CANNOT_PAY' });
     expect(await failure(client().charge(input))).toMatchObject({ issue: 'PAYER_CANNOT_PAY' });
 
     await admin('PUT', '/declined-vault-ids', { vaultIds: [] });

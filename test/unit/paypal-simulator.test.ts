@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPayPalSimulator } from '../../simulators/paypal/index.js';
+import { linkPayPal } from '../../simulators/paypal/link-paypal.js';
 
 // The simulator's wire protocol as a PayPal client sees it: raw HTTP only.
 
@@ -7,6 +8,8 @@ const clientId = 'sim-client';
 const clientSecret = 'sim-secret';
 let server: { url: string; close(): Promise<void> };
 let token: string;
+/** A PayPal account saved through the vault before each test: orders may only charge such an account. */
+let vaultId: string;
 
 beforeAll(async () => {
   server = await createPayPalSimulator({ clientId, clientSecret }).listen(0);
@@ -18,6 +21,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await fetch(`${server.url}/_admin/reset`, { method: 'POST' });
+  vaultId = (await linkPayPal(server.url, { clientId, clientSecret })).vaultId;
+  await fetch(`${server.url}/_admin/requests`, { method: 'DELETE' });
   token = ((await tokenRequest().then((r) => r.json())) as { access_token: string }).access_token;
 });
 
@@ -66,7 +71,7 @@ function orderBody(overrides: { invoice_id?: string; value?: string; currency_co
         amount: { currency_code: overrides.currency_code ?? 'EUR', value: overrides.value ?? '39.90' },
       },
     ],
-    payment_source: { paypal: { vault_id: overrides.vault_id ?? 'vault-1' } },
+    payment_source: { paypal: { vault_id: overrides.vault_id ?? vaultId } },
   };
 }
 
@@ -133,7 +138,7 @@ describe('POST /v2/checkout/orders', () => {
       id: expect.stringMatching(/^[0-9A-Z]{17}$/),
       intent: 'CAPTURE',
       status: 'APPROVED',
-      payment_source: { paypal: { attributes: { vault: { id: 'vault-1' } } } },
+      payment_source: { paypal: { email_address: 'buyer-1@example.com', attributes: { vault: { id: vaultId, status: 'VAULTED' } } } },
       purchase_units: [{ invoice_id: 'ord_1', amount: { currency_code: 'EUR', value: '39.90' } }],
       links: expect.arrayContaining([expect.objectContaining({ rel: 'capture', method: 'POST' })]),
     });
@@ -228,9 +233,9 @@ describe('POST /v2/checkout/orders/{id}/capture', () => {
   });
 
   it('declines a vault id from the declined set with 422 INSTRUMENT_DECLINED and captures nothing', async () => {
-    await call('PUT', '/_admin/declined-vault-ids', { body: { vaultIds: ['vault-bad'] }, auth: null });
-    for (const vaultId of ['vault-bad', 'declined-anything']) {
-      const created = await call('POST', '/v2/checkout/orders', { body: orderBody({ vault_id: vaultId, invoice_id: vaultId }) });
+    await call('PUT', '/_admin/declined-vault-ids', { body: { vaultIds: [vaultId] }, auth: null });
+    for (const declined of [vaultId, 'declined-anything']) {
+      const created = await call('POST', '/v2/checkout/orders', { body: orderBody({ vault_id: declined, invoice_id: declined }) });
       const res = await call('POST', `/v2/checkout/orders/${created.body.id}/capture`, { body: {} });
       expect(res.status).toBe(422);
       expect(res.body).toEqual(paypalError('UNPROCESSABLE_ENTITY'));
@@ -310,10 +315,12 @@ describe('admin surface and faults', () => {
   it('counts requests per route, and reset clears everything', async () => {
     const { captureId } = await capturedOrder();
     await call('POST', `/v2/payments/captures/${captureId}/refund`, { body: {} });
-    expect((await call('GET', '/_admin/requests')).body.counts).toEqual({ token: 1, create: 1, capture: 1, refund: 1, get: 0 });
+    const none = { token: 0, create: 0, capture: 0, refund: 0, get: 0, 'setup-token': 0, 'setup-token-get': 0, 'payment-token': 0, 'payment-token-get': 0, 'payment-token-delete': 0 };
+    expect((await call('GET', '/_admin/requests')).body.counts).toEqual({ ...none, token: 1, create: 1, capture: 1, refund: 1 });
 
     await call('POST', '/_admin/reset');
-    expect((await call('GET', '/_admin/requests')).body.counts).toEqual({ token: 0, create: 0, capture: 0, refund: 0, get: 0 });
+    expect((await call('GET', '/_admin/requests')).body.counts).toEqual(none);
+    expect((await call('GET', '/_admin/payment-tokens')).body.paymentTokens).toEqual([]);
     expect((await call('GET', '/_admin/captures')).body.captures).toEqual([]);
     expect((await call('GET', '/_admin/refunds')).body.refunds).toEqual([]);
     expect((await call('GET', '/v2/checkout/orders/ANY')).status).toBe(401);

@@ -22,6 +22,7 @@ import { ImportBody, ImportResult } from './routes/import.js';
 import { ApiKeyCreated, ApiKeyList, ApiKeyView, CreateApiKey, CreateOperatorKey } from './routes/api-keys.js';
 import { Adjustment, AdjustmentResult, AuditList, AuditQuery, ConfirmTopUp, FinanceTopUpQuery, RejectTopUp } from './routes/finance.js';
 import { PayPalSwitch, Settings } from './routes/settings.js';
+import { CompletePayPalLink, PayPalLinkStarted, StartPayPalLink } from './routes/paypal-link.js';
 import { StartTopUp, TopUpList, TopUpQuery, TransactionList, Wallet } from './routes/wallet.js';
 import { TopUpView } from '../domain/top-up.js';
 
@@ -95,6 +96,10 @@ export function buildOpenApi(): object {
     { method: 'get', path: '/v1/products', summary: "The supplier's catalogue with wholesale price and stock, as last synced", query: ProductQuery, ok: [200, ProductList, 'A page of products'], errors: [401, 422] },
     { method: 'get', path: '/v1/settings', summary: "The merchant's settings; the linked PayPal shown masked", ok: [200, Settings, 'Settings'], errors: [401, 403] },
     { method: 'put', path: '/v1/settings/paypal', summary: 'Switch the PayPal fallback for when the wallet is short (PayPal must be linked; a vaultId is refused with 422)', body: PayPalSwitch, ok: [200, Settings, 'Saved'], errors: [400, 401, 403, 409, 422] },
+    { method: 'post', path: '/v1/settings/paypal/link', summary: "Link PayPal through PayPal's vault: answers PayPal's approval URL for the merchant's browser; PayPal sends it back to /v1/settings/paypal/link/return. A vaultId in the body is refused (422)", body: StartPayPalLink, ok: [201, PayPalLinkStarted, 'Started'], errors: [400, 401, 403, 422, 503], idempotent: true },
+    { method: 'get', path: '/v1/settings/paypal/link/return', summary: "Where PayPal sends the merchant's browser back (no API key: the setup token id PayPal appends names the link); answers a small page, or JSON when asked, saying linked or cancelled", query: z.object({ approval_token_id: z.string(), cancelled: z.literal('true').optional() }), ok: [200, z.object({ outcome: z.string(), message: z.string() }), 'Linked or cancelled'], errors: [404, 409, 503], auth: false },
+    { method: 'post', path: '/v1/settings/paypal/link/complete', summary: 'For scripts: finish the latest link (or the one named) once the merchant approved at PayPal', body: CompletePayPalLink, ok: [200, Settings, 'Linked'], errors: [400, 401, 403, 404, 409, 422, 503] },
+    { method: 'delete', path: '/v1/settings/paypal/link', summary: 'Unlink PayPal: the saved account is deleted at PayPal; orders needing PayPal then wait for funds', ok: [200, Settings, 'Unlinked'], errors: [401, 403, 503] },
     { method: 'get', path: '/healthz', summary: 'The process is up', ok: [200, z.object({ status: z.string() }), 'Up'], auth: false },
     { method: 'get', path: '/readyz', summary: 'Postgres and Temporal are reachable', ok: [200, z.object({ status: z.string(), postgres: z.string(), temporal: z.string() }), 'Ready'], errors: [503], auth: false },
     { method: 'post', path: '/v1/orders/import', summary: 'Import orders from an Amazon order report (TSV) or an eBay orders export (CSV); one outcome per line', body: ImportBody, ok: [200, ImportResult, 'Per line: created, already present, or rejected with the reason'], errors: [400, 401, 403, 413, 422] },

@@ -24,6 +24,9 @@ import { walletRoutes } from '../api/routes/wallet.js';
 import { financeRoutes } from '../api/routes/finance.js';
 import { apiKeyRoutes } from '../api/routes/api-keys.js';
 import { settingsRoutes } from '../api/routes/settings.js';
+import { payPalLinkRoutes, payPalReturnRoutes } from '../api/routes/paypal-link.js';
+import { PayPalLinkService } from '../api/paypal-link-service.js';
+import { PayPalClient } from '../activities/paypal/client.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -115,6 +118,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       settings: topUpSettings(env, timings),
       actionTimeoutMs: env.ACTION_TIMEOUT,
     });
+    const links = new PayPalLinkService({
+      db,
+      box,
+      vault: new PayPalClient({ baseUrl: opts.services.paypal, clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET, timeoutMs: env.SUPPLIER_TIMEOUT }),
+      logger: apiLogger,
+    });
     const app = createApp({
       db,
       temporal,
@@ -126,6 +135,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       rawRoutes: [
         webhookRoutes({ db, box, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
         importRoutes(db, orders, { operatorKey: env.OPERATOR_API_KEY, limit: env.IMPORT_LIMIT }),
+        payPalReturnRoutes(links),
       ],
       routes: [
         channelRoutes(db, box, { publicBaseUrl: env.PUBLIC_BASE_URL, secretGraceMs: env.WEBHOOK_SECRET_GRACE }),
@@ -133,6 +143,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         financeRoutes(db, topUps),
         apiKeyRoutes(db),
         settingsRoutes(db),
+        payPalLinkRoutes(db, links, { publicBaseUrl: env.PUBLIC_BASE_URL }),
       ],
     });
     const server: Server = await new Promise((resolve, reject) => {

@@ -115,10 +115,14 @@ export async function latestPendingLinkAttempt(db: Db, merchantId: string): Prom
   return rows[0] ? toAttempt(rows[0]) : null;
 }
 
-/** Moves a PENDING attempt to its outcome; false when it had already finished (a second return, a double click). */
+/**
+ * Records an attempt's outcome; false when it had already ended (a second return, a double click). A cancelled
+ * attempt can still end LINKED: PayPal lets the payer come back through the same link and approve after all.
+ */
 export async function finishLinkAttempt(db: Db, setupTokenId: string, status: Exclude<LinkAttemptStatus, 'PENDING'>, failure?: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE paypal_link_attempts SET status = $2, failure = $3, finished_at = now() WHERE setup_token_id = $1 AND status = 'PENDING'`,
+    `UPDATE paypal_link_attempts SET status = $2, failure = $3, finished_at = now()
+     WHERE setup_token_id = $1 AND status IN ('PENDING', 'CANCELLED') AND status <> $2`,
     [setupTokenId, status, failure ?? null],
   );
   return rowCount === 1;

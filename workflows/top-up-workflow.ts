@@ -94,6 +94,9 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
     return event;
   };
 
+  // Before the handlers: an update that arrived with the workflow's first task is judged against the started top-up.
+  dispatch({ type: 'START' });
+
   for (const name of ['confirm', 'reject'] as const) {
     setHandler(
       topUpUpdates[name],
@@ -158,8 +161,6 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
 
   const timerDelay = (timer: NonNullable<ReturnType<typeof pendingTopUpTimer>>): number =>
     timer.kind === 'expiry' ? Math.max(1, Date.parse(timer.at) - Date.now()) : timings.captureRecheckInterval;
-
-  dispatch({ type: 'START' });
 
   for (;;) {
     if (state.version > projectedVersion) {

@@ -35,13 +35,14 @@ function escapeHtml(text: string): string {
 
 /** A page for the browser coming back from PayPal, or JSON for a client that asks for it. */
 function answer(res: Response, status: number, body: { outcome: string; message: string }): void {
+  // A browser (or anything that takes */*) gets the page; a client asking for JSON gets JSON.
   res.status(status).format({
-    'application/json': () => res.json(body),
     'text/html': () =>
       res.send(
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PayPal ${escapeHtml(body.outcome)}</title></head>` +
           `<body><h1>PayPal ${escapeHtml(body.outcome)}</h1><p>${escapeHtml(body.message)}</p></body></html>`,
       ),
+    'application/json': () => res.json(body),
     default: () => res.json(body),
   });
 }

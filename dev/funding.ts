@@ -1,9 +1,11 @@
 import type { TopUpView } from '../domain/top-up.js';
+import { PayPalSimulatorAdmin } from '../simulators/paypal/admin-client.js';
 import type { HttpClient } from './http-client.js';
 
 /**
- * Putting money in a wallet the way the platform allows it, over its REST API: an operator's audited adjustment,
- * or a bank-transfer top-up the finance desk confirms. Shared by `npm start`, the scripts and the tests.
+ * Money set up the way the platform allows it, over its REST API: an operator's audited adjustment, a bank-transfer
+ * top-up the finance desk confirms, a PayPal linked through PayPal's approval. Shared by `npm start`, the scripts
+ * and the tests.
  */
 
 function expectStatus(what: string, res: { status: number; text: string }, ...ok: number[]): void {
@@ -54,4 +56,28 @@ export async function topUpByBankTransfer(
   );
   expectStatus(`confirm ${id}`, confirmed, 200);
   return confirmed.body as TopUpView;
+}
+
+/**
+ * Links a merchant's PayPal the way a merchant does, against the PayPal simulator: the platform creates a setup token,
+ * the payer approves at PayPal (the simulator's approval step; `declineWith` makes every later capture on that
+ * account fail with that issue) and PayPal sends the browser back to the platform's return URL, which saves it.
+ */
+export async function linkPayPalThroughApproval(
+  api: HttpClient,
+  paypalSimulatorUrl: string,
+  merchantKey: string,
+  opts: { declineWith?: string; payerEmail?: string } = {},
+): Promise<{ setupTokenId: string }> {
+  const started = await api.post('/v1/settings/paypal/link', {}, { key: merchantKey });
+  expectStatus('PayPal link', started, 201);
+  const setupTokenId = started.body.setupTokenId as string;
+  const approval = await new PayPalSimulatorAdmin(paypalSimulatorUrl).approveSetupToken(setupTokenId, {
+    ...(opts.payerEmail ? { payerEmail: opts.payerEmail } : {}),
+    ...(opts.declineWith ? { declineWith: opts.declineWith } : {}),
+  });
+  const back = await fetch(approval.redirectUrl, { headers: { accept: 'application/json' } });
+  const text = await back.text();
+  if (back.status !== 200 || !text.includes('"linked"')) throw new Error(`PayPal link not completed: HTTP ${back.status} ${text}`);
+  return { setupTokenId };
 }

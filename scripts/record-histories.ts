@@ -5,7 +5,7 @@ import { defaultTimings } from '../domain/timings.js';
 import { HttpClient, waitFor } from '../dev/http-client.js';
 import { placeWhileStockVanishes } from '../dev/supplier-stock.js';
 import { projectRoot, startEphemeralStack } from '../dev/ephemeral-stack.js';
-import { adjustWallet, createOperatorKey, topUpByBankTransfer } from '../dev/funding.js';
+import { adjustWallet, createOperatorKey, linkPayPalThroughApproval, topUpByBankTransfer } from '../dev/funding.js';
 
 /**
  * `npm run histories:record`: drives the real stack through the order paths and saves each workflow's
@@ -42,7 +42,8 @@ let n = 0;
 async function merchant(topUp: number, paypalVault?: string): Promise<string> {
   const m = await api.post('/v1/merchants', { name: `Recorder ${++n}` }, { key: op });
   if (topUp > 0) await adjustWallet(api, finance, { merchantId: m.body.id, amount: topUp, reason: 'recorder funds' });
-  if (paypalVault) await api.put('/v1/settings/paypal', { enabled: true, vaultId: paypalVault }, { key: m.body.apiKey });
+  // PayPal linked through its approval; a "declined-…" account declines every capture, as the old vault ids did.
+  if (paypalVault) await linkPayPalThroughApproval(api, sims.paypal, m.body.apiKey, paypalVault.startsWith('declined-') ? { declineWith: 'INSTRUMENT_DECLINED' } : {});
   return m.body.apiKey as string;
 }
 

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Stack } from './stack.js';
 import { OPERATOR_KEY } from './stack.js';
 import { waitFor } from '../../dev/http-client.js';
-import { adjustWallet, createOperatorKey, topUpByBankTransfer } from '../../dev/funding.js';
-import { PayPalSimulatorAdmin } from '../../simulators/paypal/admin-client.js';
+import { adjustWallet, createOperatorKey, linkPayPalThroughApproval, topUpByBankTransfer } from '../../dev/funding.js';
 
 const financeKeys = new WeakMap<Stack, Promise<string>>();
 
@@ -83,20 +82,11 @@ export async function events(stack: Stack, key: string, id: string): Promise<any
   return res.body;
 }
 
-/**
- * Links the merchant's PayPal the way a merchant does: the platform creates a setup token, the payer approves at
- * PayPal (the simulator's approval step; `decline` makes every later capture on that account fail), and PayPal
- * sends the browser back to the platform's return URL, which saves the account. Answers the settings.
- */
+/** Links the merchant's PayPal through the platform's link flow and the simulator's approval; answers the settings. */
 export async function linkPayPal(stack: Stack, merchant: { key: string }, opts: { decline?: boolean | string; payerEmail?: string } = {}): Promise<any> {
-  const started = await stack.api.post('/v1/settings/paypal/link', {}, { key: merchant.key });
-  if (started.status !== 201) throw new Error(`link not started: ${started.status} ${started.text}`);
-  const approval = await new PayPalSimulatorAdmin(stack.paypalUrl).approveSetupToken(started.body.setupTokenId, {
+  await linkPayPalThroughApproval(stack.api, stack.paypalUrl, merchant.key, {
     ...(opts.payerEmail ? { payerEmail: opts.payerEmail } : {}),
     ...(opts.decline ? { declineWith: typeof opts.decline === 'string' ? opts.decline : 'INSTRUMENT_DECLINED' } : {}),
   });
-  const back = await fetch(approval.redirectUrl, { headers: { accept: 'application/json' } });
-  const body = (await back.json()) as { outcome: string };
-  if (back.status !== 200 || body.outcome !== 'linked') throw new Error(`link not completed: ${back.status} ${JSON.stringify(body)}`);
   return (await stack.api.get('/v1/settings', { key: merchant.key })).body;
 }

@@ -12,7 +12,7 @@ import { getPayPalSettings } from '../db/settings.js';
 import { getTopUp, insertStartedTopUp } from '../db/top-ups.js';
 import { getWallet } from '../db/wallet-ledger.js';
 import { formatMoney } from '../domain/money.js';
-import { creditorReference, formatReference, referenceAlphabet } from '../domain/payment-reference.js';
+import { creditorReference, formatReference, REFERENCE_DIGITS } from '../domain/payment-reference.js';
 import { initialTopUpState, toTopUpView } from '../domain/top-up-machine.js';
 import { topUpWorkflowId, type TopUpMethod, type TopUpRecord, type TopUpTimings, type TopUpView } from '../domain/top-up.js';
 import { INVALID_ARGUMENT, INVALID_STATE } from '../workflows/messages.js';
@@ -40,19 +40,13 @@ export interface TopUpServiceDeps {
 }
 
 /**
- * Twelve characters of Crockford base 32 (60 bits): the top-up id and the body of its payment reference, so the
- * reference is as unique as the id. With an Idempotency-Key the id comes from (merchant, key): a retry whose
- * stored answer was lost still lands on the same workflow instead of starting a second top-up.
+ * Sixteen decimal digits (53 bits): the body of the top-up's id and of its payment reference, so the reference is as
+ * unique as the id. With an Idempotency-Key they come from (merchant, key): a retry whose stored answer was lost
+ * still lands on the same workflow instead of starting a second top-up.
  */
 function topUpIdBody(merchantId: string, idempotencyKey: string | undefined): string {
-  const bytes = idempotencyKey
-    ? createHash('sha256').update(`${merchantId}\u0000${idempotencyKey}`).digest()
-    : randomBytes(8);
-  let bits = 0n;
-  for (const b of bytes.subarray(0, 8)) bits = (bits << 8n) | BigInt(b);
-  let body = '';
-  for (let i = 0; i < 12; i++) body += referenceAlphabet[Number((bits >> BigInt(i * 5)) & 31n)];
-  return body;
+  const bytes = idempotencyKey ? createHash('sha256').update(`${merchantId}\u0000${idempotencyKey}`).digest() : randomBytes(8);
+  return (bytes.readBigUInt64BE(0) % 10n ** BigInt(REFERENCE_DIGITS)).toString().padStart(REFERENCE_DIGITS, '0');
 }
 
 /** The API's door to top-up workflows: starts them, and sends them the finance desk's decisions. */
@@ -86,8 +80,27 @@ export class TopUpService {
       );
     }
 
-    const body = topUpIdBody(merchantId, idempotencyKey);
-    const id = `tu_${body.toLowerCase()}`;
+    // A random id taken by someone else (about one chance in 10^16 per top-up) is drawn again.
+    for (let attempt = 0; ; attempt++) {
+      const fromKey = attempt === 0 && idempotencyKey !== undefined;
+      const started = await this.startOne(merchantId, input, topUpIdBody(merchantId, fromKey ? idempotencyKey : undefined), fromKey);
+      if (started) return started;
+      if (attempt >= 2) throw new Error('Could not draw a free top-up id');
+    }
+  }
+
+  /**
+   * Starts the top-up with this id. An id that exists already is this very top-up again when it came from the
+   * merchant's Idempotency-Key; otherwise (a random id drawn twice, or another merchant's) the answer is null.
+   */
+  private async startOne(
+    merchantId: string,
+    input: { method: TopUpMethod; amount: number; currency: string },
+    body: string,
+    fromKey: boolean,
+  ): Promise<{ created: boolean; topUp: TopUpView } | null> {
+    const { settings } = this.deps;
+    const id = `tu_${body}`;
     const createdAt = new Date();
     const record: TopUpRecord = {
       id,
@@ -117,16 +130,18 @@ export class TopUpService {
         staticDetails: `Merchant ${merchantId} · top-up ${id}${record.bankTransfer ? ` · reference ${record.bankTransfer.reference}` : ''}`,
       });
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return { created: false, topUp: await this.existing(id, merchantId) };
-      throw error;
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (!fromKey) return null;
+      const existing = await this.existing(id);
+      return existing.merchantId === merchantId ? { created: false, topUp: existing } : null;
     }
     const view = toTopUpView(initialTopUpState(record));
     await insertStartedTopUp(this.deps.db, view);
     return { created: true, topUp: (await getTopUp(this.deps.db, id, merchantId)) ?? view };
   }
 
-  private async existing(id: string, merchantId: string): Promise<TopUpView> {
-    const stored = await getTopUp(this.deps.db, id, merchantId);
+  private async existing(id: string): Promise<TopUpView> {
+    const stored = await getTopUp(this.deps.db, id, null);
     return stored ?? this.deps.temporal.workflow.getHandle(topUpWorkflowId(id)).query<TopUpView>('state');
   }
 

@@ -1,11 +1,12 @@
 /**
  * Structured creditor references (ISO 11649, "RF" references): what a merchant writes on a bank transfer so the
- * finance desk can match it to its top-up. Two check digits (ISO 7064 MOD 97-10, as in IBANs) catch every single
- * mistyped character and nearly every swap of two, and banks across SEPA carry the format unchanged.
+ * finance desk can match it to its top-up; banks across SEPA carry the format unchanged. The platform's bodies are
+ * digits only, for which the two check digits (ISO 7064 MOD 97-10, as in IBANs) catch every single mistyped digit
+ * and every swap of two neighbours (a letter body would let about 1 in 97 letter-for-digit typos through).
  */
 
-/** Crockford's base-32 alphabet: no I, L, O or U, so nothing reads as another character. */
-export const referenceAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** How many digits a platform reference carries after "RF" and its check digits: 10^16 possibilities. */
+export const REFERENCE_DIGITS = 16;
 
 function mod97(alphanumeric: string): number {
   let rest = 0;
@@ -39,4 +40,10 @@ export function isValidCreditorReference(input: string): boolean {
 /** Grouped by four for reading aloud and typing: "RF47 8K3D 9QXW 2M5T". */
 export function formatReference(reference: string): string {
   return normalizeReference(reference).replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/** One of the platform's own references: a valid creditor reference whose body is REFERENCE_DIGITS digits. */
+export function isPlatformReference(input: string): boolean {
+  const ref = normalizeReference(input);
+  return new RegExp(`^RF\\d{2}\\d{${REFERENCE_DIGITS}}$`).test(ref) && isValidCreditorReference(ref);
 }

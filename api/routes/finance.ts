@@ -6,7 +6,7 @@ import { getMerchant } from '../../db/merchants.js';
 import type { Db } from '../../db/pool.js';
 import { adjust, WalletError } from '../../db/wallet-ledger.js';
 import { Currency } from '../../domain/order.js';
-import { isValidCreditorReference, normalizeReference } from '../../domain/payment-reference.js';
+import { isPlatformReference, normalizeReference } from '../../domain/payment-reference.js';
 import { TopUpMethod, TopUpStatus } from '../../domain/top-up.js';
 import { namedOperatorOf, requireOperator } from '../auth.js';
 import { HttpError } from '../errors.js';
@@ -93,8 +93,8 @@ export function financeRoutes(db: Db, topUps: TopUpService): Router {
     const q = parseQuery(FinanceTopUpQuery, req);
     let reference: string | undefined;
     if (q.reference !== undefined) {
-      if (!isValidCreditorReference(q.reference)) {
-        const message = 'not a valid payment reference: its check digits do not match (a typo?)';
+      if (!isPlatformReference(q.reference)) {
+        const message = 'not one of our payment references (RF, 2 check digits, 16 digits): the check digits do not match, a typo?';
         throw new HttpError(422, 'VALIDATION_FAILED', `query.reference: ${message}`, [{ path: 'query.reference', message }]);
       }
       reference = normalizeReference(q.reference);

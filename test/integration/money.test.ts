@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/http-client.js';
 import { createOperatorKey } from '../../dev/funding.js';
-import { isValidCreditorReference } from '../../domain/payment-reference.js';
+import { isPlatformReference } from '../../domain/payment-reference.js';
 import { PayPalSimulatorAdmin } from '../../simulators/paypal/admin-client.js';
 import { createMerchant, events, financeKey, getOrder, linkPayPal, orderInput, wallet, waitForStatus } from '../support/fixtures.js';
 import { readForm, submitForm } from '../support/html-form.js';
@@ -196,7 +196,7 @@ describe('bank-transfer top-ups and the finance desk', () => {
     expect(started.status).toBe(201);
     const t = started.body;
     expect(t).toMatchObject({ status: 'PENDING', method: 'bank_transfer', bankTransfer: { iban: stack.env.BANK_IBAN, bic: stack.env.BANK_BIC, beneficiary: stack.env.BANK_BENEFICIARY } });
-    expect(isValidCreditorReference(t.bankTransfer.reference)).toBe(true);
+    expect(isPlatformReference(t.bankTransfer.reference)).toBe(true);
     expect(Date.parse(t.bankTransfer.expiresAt) - Date.parse(t.createdAt)).toBe(stack.env.TOP_UP_TRANSFER_EXPIRY);
     expect((await wallet(stack, m.key)).balance).toBe(0);
 

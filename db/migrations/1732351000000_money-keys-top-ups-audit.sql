@@ -55,14 +55,16 @@ CREATE TABLE top_ups (
   status            text NOT NULL CHECK (status IN ('PENDING', 'COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED')),
   amount            bigint NOT NULL CHECK (amount > 0),
   currency          char(3) NOT NULL,
-  -- What the merchant writes on a bank transfer: how the finance desk matches a transfer to its top-up.
-  payment_reference text UNIQUE,
+  -- What the merchant writes on a bank transfer: how the finance desk matches a transfer to its top-up. Unique
+  -- because its digits are the id's (a UNIQUE here would only make the API's first write and the workflow's race).
+  payment_reference text,
   view              jsonb NOT NULL,
   version           integer NOT NULL,
   created_at        timestamptz NOT NULL,
   updated_at        timestamptz NOT NULL
 );
 CREATE INDEX top_ups_merchant ON top_ups (merchant_id, created_at DESC, id DESC);
+CREATE INDEX top_ups_reference ON top_ups (payment_reference) WHERE payment_reference IS NOT NULL;
 CREATE INDEX top_ups_pending ON top_ups (created_at, id) WHERE status = 'PENDING';
 
 -- Money enters a wallet only through a completed top-up or an audited adjustment; the database holds that too.

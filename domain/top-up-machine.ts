@@ -202,6 +202,7 @@ export function pendingTopUpTimer(s: TopUpState): TopUpTimer | null {
 export function describeTopUp(s: TopUpState): string | null {
   const amount = formatMoney({ amount: s.topUp.amount, currency: s.topUp.currency });
   if (s.status === 'PENDING') {
+    if (s.topUp.method === 'paypal' && s.phase === null) return `Charging ${amount} to the linked PayPal account.`;
     switch (s.phase) {
       case 'charging':
         return `Charging ${amount} to the linked PayPal account.`;

@@ -87,6 +87,7 @@ export function payPalDeclineSentence(issue: string): string {
     case 'PAYER_ACTION_REQUIRED':
       return 'PayPal needs you to approve this payment yourself, which a saved account cannot do. Link PayPal again, or top up by bank transfer.';
     case 'BILLING_AGREEMENT_NOT_FOUND':
+    case 'INVALID_RESOURCE_ID':
       return 'Your saved PayPal account is no longer valid at PayPal. Link PayPal again.';
     case 'TRANSACTION_LIMIT_EXCEEDED':
     case 'MAX_NUMBER_OF_PAYMENT_ATTEMPTS_EXCEEDED':

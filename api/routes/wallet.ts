@@ -71,6 +71,12 @@ export function walletRoutes(db: Db, topUps: TopUpService): Router {
 
   router.post('/v1/wallet/top-ups', idempotent(db), async (req, res) => {
     const merchantId = merchantOf(req);
+    const raw = req.body as Record<string, unknown> | undefined;
+    if (raw && typeof raw === 'object' && 'reference' in raw && !('method' in raw)) {
+      // The first version of this call credited whatever a merchant sent: it is withdrawn, and says so.
+      const message = 'a merchant can no longer credit its wallet: start a top-up with method "paypal" or "bank_transfer"; it is credited when the money is received';
+      throw new HttpError(422, 'VALIDATION_FAILED', `method: ${message}`, [{ path: 'method', message }]);
+    }
     const body = parseBody(StartTopUp, req);
     const result = await topUps.start(merchantId, body, req.get('idempotency-key'));
     res.status(result.created ? 201 : 200).json(merchantTopUpView(result.topUp));

@@ -4,11 +4,12 @@ import { formatMoney } from '../domain/money.js';
 import { insufficientFunds } from '../domain/review-reasons.js';
 import type { Db } from '../db/pool.js';
 import { projectOrder } from '../db/orders.js';
-import { getPayPalSettings } from '../db/settings.js';
+import type { SecretBox } from '../db/secret-box.js';
 import { getWallet, hold, settleHold } from '../db/wallet-ledger.js';
 import { storeCatalog } from '../db/catalog.js';
 import type { ChannelGateway } from './channels/gateway.js';
 import { retryLater } from './failures.js';
+import { linkedVaultId, payPalFallbackReady } from './paypal-link.js';
 import { PayPalDeclined, type PayPalClient } from './paypal/client.js';
 import type { SupplierClient } from './supplier/client.js';
 import { reasonsFromSupplier, toSupplierOrder } from './supplier-order.js';
@@ -20,13 +21,15 @@ export interface ActivityDeps {
   paypal: PayPalClient;
   channels: ChannelGateway;
   logger: Logger;
+  /** Unseals the merchant's linked PayPal (SECRETS_KEY); without it PayPal cannot be charged. */
+  box: SecretBox | null;
 }
 
 export type AllActivities = OrderActivities & ProjectionActivities & CatalogActivities;
 
 /** Every side effect of an order, each idempotent on a business key so that retries and restarts are harmless. */
 export function createActivities(deps: ActivityDeps): AllActivities {
-  const { db, supplier, paypal, channels } = deps;
+  const { db, supplier, paypal, channels, box } = deps;
 
   const quote = async (order: Parameters<OrderActivities['quoteOrder']>[0]['order']): Promise<QuoteResult> => {
     try {
@@ -50,8 +53,9 @@ export function createActivities(deps: ActivityDeps): AllActivities {
     },
 
     async chargePayPal({ merchantId, orderId, amount, currency, key }) {
-      const settings = await getPayPalSettings(db, merchantId);
-      if (!settings.enabled || !settings.vaultId) {
+      // Read at the moment of charging: after an unlink the order falls back to waiting for funds.
+      const vaultId = await linkedVaultId(db, box, merchantId, { requireEnabled: true });
+      if (!vaultId) {
         const wallet = await getWallet(db, merchantId);
         return { outcome: 'not_enabled', available: wallet.available };
       }
@@ -59,7 +63,7 @@ export function createActivities(deps: ActivityDeps): AllActivities {
         const charge = await paypal.charge({
           requestKey: key,
           invoiceId: key.replaceAll(':', '-'),
-          vaultId: settings.vaultId,
+          vaultId,
           amount,
           currency,
           description: `Dropshipping order ${orderId}`,
@@ -107,8 +111,8 @@ export function createActivities(deps: ActivityDeps): AllActivities {
       const q = await quote(order);
       if (!q.ok) return { ready: false, reasons: q.reasons };
       if (kind === 'stock') return { ready: true, reasons: [] };
-      const [wallet, settings] = await Promise.all([getWallet(db, order.merchantId), getPayPalSettings(db, order.merchantId)]);
-      if (wallet.available >= q.cost.total || (settings.enabled && settings.vaultId)) return { ready: true, reasons: [] };
+      const [wallet, payPal] = await Promise.all([getWallet(db, order.merchantId), payPalFallbackReady(db, order.merchantId)]);
+      if (wallet.available >= q.cost.total || payPal) return { ready: true, reasons: [] };
       return {
         ready: false,
         reasons: [

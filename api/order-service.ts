@@ -6,7 +6,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { getOrder, insertReceivedOrder, ordersWaitingForFunds, type StoredOrder } from '../db/orders.js';
+import { getOrder, insertReceivedOrder, type StoredOrder } from '../db/orders.js';
 import type { Db } from '../db/pool.js';
 import { orderWorkflowId } from '../domain/ids.js';
 import { orderSummary } from '../domain/order-describe.js';
@@ -121,27 +121,6 @@ export class OrderService {
       return new HttpError(409, 'INVALID_STATE', `The order is ${order.status}: ${name} is no longer possible (current status: ${order.status})`);
     }
     return error as Error;
-  }
-
-  /**
-   * After a top-up, resumes the merchant's orders waiting for funds, oldest first, as far as the available
-   * balance reaches. Best effort: orders missed here are re-checked by their own timers.
-   */
-  async resumeOrdersWaitingForFunds(merchantId: string, available: number, by: string): Promise<string[]> {
-    const waiting = await ordersWaitingForFunds(this.deps.db, merchantId);
-    let remaining = available;
-    const resumed: string[] = [];
-    for (const order of waiting) {
-      if (order.costTotal === null || order.costTotal > remaining) continue;
-      remaining -= order.costTotal;
-      try {
-        await this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id)).signal(signals.walletToppedUp, { by });
-        resumed.push(order.id);
-      } catch (error) {
-        this.deps.logger.warn({ err: error, orderId: order.id }, 'could not resume an order after a top-up');
-      }
-    }
-    return resumed;
   }
 
   /** The order a channel's (channel, externalId) maps to for this merchant, if it exists. */

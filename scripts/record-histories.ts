@@ -5,6 +5,7 @@ import { defaultTimings } from '../domain/timings.js';
 import { HttpClient, waitFor } from '../dev/http-client.js';
 import { placeWhileStockVanishes } from '../dev/supplier-stock.js';
 import { projectRoot, startEphemeralStack } from '../dev/ephemeral-stack.js';
+import { adjustWallet, createOperatorKey, linkPayPalThroughApproval, topUpByBankTransfer } from '../dev/funding.js';
 
 /**
  * `npm run histories:record`: drives the real stack through the order paths and saves each workflow's
@@ -35,12 +36,14 @@ const api = new HttpClient(platform.apiUrl ?? '');
 const supplier = new HttpClient(sims.supplier);
 const paypal = new HttpClient(sims.paypal);
 const op = stack.operatorKey;
+const finance = (await createOperatorKey(api, op, 'Recorder Finance')).key;
 let n = 0;
 
 async function merchant(topUp: number, paypalVault?: string): Promise<string> {
   const m = await api.post('/v1/merchants', { name: `Recorder ${++n}` }, { key: op });
-  if (topUp > 0) await api.post('/v1/wallet/top-ups', { amount: topUp, currency: 'EUR', reference: `r-${n}` }, { key: m.body.apiKey });
-  if (paypalVault) await api.put('/v1/settings/paypal', { enabled: true, vaultId: paypalVault }, { key: m.body.apiKey });
+  if (topUp > 0) await adjustWallet(api, finance, { merchantId: m.body.id, amount: topUp, reason: 'recorder funds' });
+  // PayPal linked through its approval; a "declined-…" account declines every capture, as the old vault ids did.
+  if (paypalVault) await linkPayPalThroughApproval(api, sims.paypal, m.body.apiKey, paypalVault.startsWith('declined-') ? { declineWith: 'INSTRUMENT_DECLINED' } : {});
   return m.body.apiKey as string;
 }
 
@@ -126,7 +129,7 @@ try {
     const key = await merchant(100);
     const o = (await api.post('/v1/orders', order(), { key })).body;
     await status(key, o.id, 'PENDING_REVIEW');
-    await api.post('/v1/wallet/top-ups', { amount: 10_000, currency: 'EUR', reference: `late-${n}` }, { key });
+    await topUpByBankTransfer(api, { merchant: key, operator: finance }, 10_000);
     await status(key, o.id, 'SUBMITTED');
     await save('funds-topped-up', key, o.id);
   }

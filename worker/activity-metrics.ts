@@ -50,6 +50,7 @@ function record(activity: string, input: unknown, outcome: Outcome): void {
   if (!outcome.ok) return;
   if (activity === 'holdWalletFunds' && value?.held === true) walletMovements.inc({ kind: 'hold' });
   if (activity === 'captureWalletHold') walletMovements.inc({ kind: 'capture' });
+  if (activity === 'creditTopUp') walletMovements.inc({ kind: 'top_up' });
   if (activity === 'returnCharge') {
     const charge = (input as { charge?: Charge } | undefined)?.charge;
     walletMovements.inc({ kind: charge?.source === 'wallet' ? 'release' : 'paypal_refund' });

@@ -6,6 +6,10 @@ export function createPool(databaseUrl: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor a checked-out one between two queries of a transaction (PostgreSQL restarted: 57P01 "terminating connection
+  // due to administrator command"): pg emits that on the client, and an unheard 'error' event kills the process.
+  // The transaction's next query fails and is retried like any failed activity or request.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

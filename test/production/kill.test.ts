@@ -260,6 +260,11 @@ describe('production topology under failure', () => {
       for (const p of placed) byStatus[statuses.get(p.id!) ?? 'LOST'] = (byStatus[statuses.get(p.id!) ?? 'LOST'] ?? 0) + 1;
       const wrong = placed.filter((p) => statuses.get(p.id!) !== p.final);
       const lost = placed.filter((p) => !statuses.has(p.id!)).length;
+      // Starts beyond the first and the one restart after each SIGKILL: a process that crashed by itself.
+      const killed = new Set([topology.workers[0]!.process.name, topology.apis[1]!.process.name]);
+      const unplannedExits = [...topology.apis, ...topology.workers].flatMap(({ process: p }) =>
+        p.starts - (killed.has(p.name) ? 2 : 1) > 0 ? [`${p.name}: ${p.starts} starts`] : [],
+      );
       const errorsOutside = traffic.serverErrors.filter((e) => !inside(e.at, windows));
       const errorsInside = traffic.serverErrors.length - errorsOutside.length;
 
@@ -272,6 +277,7 @@ describe('production topology under failure', () => {
         `ledger: ${ledger.length} wallets, ${inconsistent.length} inconsistent (balance ≠ sum of rows, or reserved ≠ 0)`,
         `5xx answers: ${errorsInside} inside outage windows (${windows.map((w) => `${w.what} ${((w.to - w.from) / 1000).toFixed(1)} s incl. ${RECOVERY_GRACE_MS / 1000} s grace`).join(', ')}), ${errorsOutside.length} outside; refused connections (killed API, retried on the other): ${traffic.refused.length}; 409 IDEMPOTENCY_KEY_IN_USE retried (claim of a request the killed API never finished): ${traffic.keyInUse.length}`,
         `actions answered 409 "RECEIVED, try again" (first workflow task redone after a fault) and retried: ${refusedWhileReceived.length} (${new Set(refusedWhileReceived).size} orders: ${[...new Set(refusedWhileReceived)].slice(0, 3).join(", ")})`,
+        `processes that exited by themselves: ${unplannedExits.length ? unplannedExits.join(', ') : 0}`,
         `time to settle after the last fault: ${(settledAfterMs / 1000).toFixed(1)} s`,
       ];
       for (const line of figures) say(line);
@@ -288,6 +294,7 @@ describe('production topology under failure', () => {
       expect(inconsistent).toEqual([]);
       expect(errorsOutside.map((e) => e.what)).toEqual([]);
       expect(faults).toHaveLength(4);
+      expect(unplannedExits).toEqual([]);
     } finally {
       await db.end();
     }

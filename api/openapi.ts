@@ -1,11 +1,10 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { NewOrder, OrderPatch, OrderView } from '../domain/order.js';
+import { actionNames, orderActions } from '../domain/order-actions.js';
+import { NewOrder, OrderView } from '../domain/order.js';
 import {
   BulkResend,
   BulkResendResult,
-  CancelBody,
-  CancelResult,
   CreateMerchant,
   ErrorResponse,
   MerchantCreated,
@@ -17,7 +16,6 @@ import {
   ProductList,
   ProductQuery,
   Settings,
-  SynchronizeBody,
   TopUp,
   TopUpResult,
   TransactionList,
@@ -50,6 +48,25 @@ const errorDescriptions: Record<number, string> = {
   503: 'A dependency did not answer in time',
 };
 
+/** The merchant actions' rows, from their registry entries. */
+function actionSpecs(): Spec[] {
+  return actionNames.flatMap((name) => {
+    const { rest, body } = orderActions[name];
+    if (!rest) return [];
+    const takesArguments = !(body instanceof z.ZodObject) || Object.keys(body.shape).length > 0;
+    return [
+      {
+        method: rest.method,
+        path: rest.path,
+        summary: rest.summary,
+        ...(takesArguments ? { body } : {}),
+        ok: [200, rest.answer?.schema ?? OrderView, 'The order as it stands once the action was accepted'],
+        errors: [400, 401, 403, 404, 409, 422, 503],
+      },
+    ];
+  });
+}
+
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 
 /** The served OpenAPI document, generated from the same zod schemas that validate requests. */
@@ -65,12 +82,7 @@ export function buildOpenApi(): object {
     { method: 'post', path: '/v1/orders/bulk/resend', summary: 'Resend every order matching a filter', body: BulkResend, ok: [200, BulkResendResult, 'How many were resent, which were refused and why'], errors: [400, 401, 403, 422] },
     { method: 'get', path: '/v1/orders/{id}', summary: 'Get an order', ok: [200, OrderView, 'The order'], errors: [401, 404] },
     { method: 'get', path: '/v1/orders/{id}/events', summary: "The order's timeline, oldest first", ok: [200, z.array(OrderEvent), 'Every state change, charge, refund, submission and message'], errors: [401, 404] },
-    { method: 'patch', path: '/v1/orders/{id}', summary: "Fix the order's data; answers with the data re-checked", body: OrderPatch, ok: [200, OrderView, 'The order as it stands'], errors: [400, 401, 404, 409, 422] },
-    { method: 'post', path: '/v1/orders/{id}/resend', summary: 'Try a pending-review order again now', ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409] },
-    { method: 'post', path: '/v1/orders/{id}/payment-accepted', summary: 'The bank transfer arrived', ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409] },
-    { method: 'post', path: '/v1/orders/{id}/synchronize', summary: 'Choose the shipping method of a cash-on-delivery order and send it', body: SynchronizeBody, ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409, 422] },
-    { method: 'post', path: '/v1/orders/{id}/mark-sent-manually', summary: 'The merchant places this order at the supplier by hand; any charge is returned', ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409] },
-    { method: 'post', path: '/v1/orders/{id}/cancel', summary: 'Cancel; any charge is returned; says whether the sales channel was told', body: CancelBody, ok: [200, CancelResult, 'Cancelled'], errors: [401, 404, 409] },
+    ...actionSpecs(),
     { method: 'get', path: '/v1/wallet', summary: 'Wallet balance, reserved and available', ok: [200, Wallet, 'The wallet'], errors: [401, 403] },
     { method: 'post', path: '/v1/wallet/top-ups', summary: 'Credit the wallet once per reference; resumes orders waiting for funds', body: TopUp, ok: [201, TopUpResult, 'Credited (200 when the reference was already credited)'], errors: [400, 401, 403, 422], idempotent: true },
     { method: 'get', path: '/v1/wallet/transactions', summary: 'Ledger entries, newest first', query: PageQuery, ok: [200, TransactionList, 'A page of entries'], errors: [401, 403, 422] },

@@ -16,7 +16,8 @@ import { toOrderView } from '../domain/order-view.js';
 import type { NewOrder, OrderRecord } from '../domain/order.js';
 import { ExternalOrderIdKey, MerchantIdKey, OrderStatusKey, SalesChannelKey } from '../domain/search-attributes.js';
 import type { OrderTimings } from '../domain/timings.js';
-import { INVALID_ARGUMENT, INVALID_STATE, signals, updates, type ActionInput, type ActionName, type OrderActionResult } from '../workflows/messages.js';
+import { orderActions, type ActionArgs, type ActionName, type OrderActionResult } from '../domain/order-actions.js';
+import { INVALID_ARGUMENT, INVALID_STATE } from '../workflows/messages.js';
 import type { orderWorkflow } from '../workflows/order-workflow.js';
 import { HttpError, notFound } from './errors.js';
 
@@ -84,12 +85,12 @@ export class OrderService {
    * Sends an action as an update: answers once the workflow accepted it, 409 when its status forbids it, 503 when
    * the order does not answer in time (no worker running, say).
    */
-  async act<N extends ActionName>(order: StoredOrder, name: N, args: ActionInput<N>): Promise<OrderActionResult> {
+  async act<N extends ActionName>(order: StoredOrder, name: N, args: ActionArgs<N>): Promise<OrderActionResult> {
     const handle = this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id));
     const deadline = AbortSignal.timeout(this.deps.actionTimeoutMs ?? 20_000);
     try {
       return await this.deps.temporal.withAbortSignal(deadline, () =>
-        handle.executeUpdate(updates[name] as (typeof updates)['resend'], { args: [args as ActionInput<'resend'>] }),
+        handle.executeUpdate(orderActions[name].update, { args: [args] }),
       );
     } catch (error) {
       if (deadline.aborted) {
@@ -130,7 +131,7 @@ export class OrderService {
       if (order.costTotal === null || order.costTotal > remaining) continue;
       remaining -= order.costTotal;
       try {
-        await this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id)).signal(signals.walletToppedUp, { by });
+        await this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id)).signal(orderActions.walletToppedUp.signal, { by });
         resumed.push(order.id);
       } catch (error) {
         this.deps.logger.warn({ err: error, orderId: order.id }, 'could not resume an order after a top-up');
@@ -145,9 +146,9 @@ export class OrderService {
   }
 
   /** Sends an action as a signal: for senders that must not wait (webhooks); a refusal lands in the timeline. */
-  async signal<N extends ActionName>(orderId: string, name: N, args: ActionInput<N>): Promise<void> {
+  async signal<N extends ActionName>(orderId: string, name: N, args: ActionArgs<N>): Promise<void> {
     const handle = this.deps.temporal.workflow.getHandle(orderWorkflowId(orderId));
-    await handle.signal(signals[name] as (typeof signals)['cancel'], args as ActionInput<'cancel'>);
+    await handle.signal(orderActions[name].signal, args);
   }
 
   async requireOrder(id: string, scope: string | null): Promise<StoredOrder> {

@@ -1,3 +1,4 @@
+import { actionLabel, isActionType, type ActionEvent } from './order-actions.js';
 import { checkOrderData } from './order-checks.js';
 import { formatMoney } from './money.js';
 import {
@@ -47,14 +48,8 @@ export interface OrderState {
 /** Who asked for something: shown in the timeline. */
 export type Actor = string;
 
-export type ActionEvent =
-  | { type: 'PAYMENT_ACCEPTED' }
-  | { type: 'FIX_DATA'; patch: OrderPatch }
-  | { type: 'RESEND' }
-  | { type: 'CANCEL'; reason?: string; /** The shop cancelled it: nothing to tell the shop back. */ fromChannel?: boolean }
-  | { type: 'MARK_SENT_MANUALLY' }
-  | { type: 'SYNCHRONIZE'; shippingMethod?: string }
-  | { type: 'WALLET_TOPPED_UP' };
+/** The merchant actions' events come from their registry (domain/order-actions.ts). */
+export type { ActionEvent };
 
 export type ResultEvent =
   | { type: 'START' }
@@ -107,16 +102,6 @@ export interface TimelineRow extends TimelineEntry {
 export type Transition =
   | { accepted: true; state: OrderState; commands: Command[]; timeline: TimelineEntry[] }
   | { accepted: false; reason: string };
-
-export const actionTypes = [
-  'PAYMENT_ACCEPTED',
-  'FIX_DATA',
-  'RESEND',
-  'CANCEL',
-  'MARK_SENT_MANUALLY',
-  'SYNCHRONIZE',
-  'WALLET_TOPPED_UP',
-] as const satisfies readonly ActionEvent['type'][];
 
 export function initialState(order: OrderRecord): OrderState {
   return {
@@ -215,6 +200,18 @@ function apply(step: Step, event: OrderEvent): string | undefined {
 
   if (isTerminal(s.status)) return `The order is ${s.status}: nothing more can be done with it`;
 
+  // The order waits for the merchant: its data can be fixed and it can be cancelled, whatever it waits for.
+  if (waitingStatuses.has(s.status)) {
+    if (event.type === 'FIX_DATA') {
+      fixData(step, event.patch);
+      return undefined;
+    }
+    if (event.type === 'CANCEL') {
+      cancel(step, event.reason, event.fromChannel);
+      return undefined;
+    }
+  }
+
   switch (s.status) {
     case 'RECEIVED':
       return event.type === 'START' ? start(step) : `The order is ${s.status} and is being looked at; try again in a moment`;
@@ -232,6 +229,9 @@ function apply(step: Step, event: OrderEvent): string | undefined {
       return `The order is ${s.status}`;
   }
 }
+
+/** Statuses in which the order waits for the merchant (or a timer): fixable and cancellable. */
+const waitingStatuses: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'AWAITING_SHIPPING_METHOD', 'PENDING_REVIEW']);
 
 function start(step: Step): undefined {
   const s = step.next;
@@ -332,12 +332,6 @@ function awaitingPayment(step: Step, event: OrderEvent): string | undefined {
       step.log('payment.accepted', {});
       proceed(step);
       return undefined;
-    case 'FIX_DATA':
-      fixData(step, event.patch);
-      return undefined;
-    case 'CANCEL':
-      cancel(step, event.reason, event.fromChannel);
-      return undefined;
     case 'TIMER_FIRED':
       if (event.timer !== 'payment-expiry') return 'No such timer is running';
       step.log('payment.expired', { since: s.statusSince });
@@ -359,12 +353,6 @@ function awaitingShippingMethod(step: Step, event: OrderEvent): string | undefin
       proceed(step);
       return undefined;
     }
-    case 'FIX_DATA':
-      fixData(step, event.patch);
-      return undefined;
-    case 'CANCEL':
-      cancel(step, event.reason, event.fromChannel);
-      return undefined;
     default:
       return notAllowed(s, event, 'it waits for a shipping method: synchronize or cancel');
   }
@@ -376,12 +364,6 @@ function pendingReview(step: Step, event: OrderEvent): string | undefined {
     case 'RESEND':
       step.log('order.resent', {});
       proceed(step);
-      return undefined;
-    case 'FIX_DATA':
-      fixData(step, event.patch);
-      return undefined;
-    case 'CANCEL':
-      cancel(step, event.reason, event.fromChannel);
       return undefined;
     case 'MARK_SENT_MANUALLY':
       s.phase = null;
@@ -526,31 +508,16 @@ function channelNotified(step: Step, event: Extract<OrderEvent, { type: 'CHANNEL
 }
 
 function actionRefusal(event: OrderEvent): string | undefined {
-  return (actionTypes as readonly string[]).includes(event.type) ? undefined : `Unexpected ${event.type}`;
+  return isActionType(event.type) ? undefined : `Unexpected ${event.type}`;
 }
 
 function notAllowed(s: OrderState, event: OrderEvent, hint: string): string {
-  const action = (actionTypes as readonly string[]).includes(event.type);
-  if (!action) return unexpected(s, event);
-  return `${describeAction(event.type)} is not allowed while the order is ${s.status}: ${hint}`;
+  if (!isActionType(event.type)) return unexpected(s, event);
+  return `${actionLabel(event.type)} is not allowed while the order is ${s.status}: ${hint}`;
 }
 
 function unexpected(s: OrderState, event: OrderEvent): string {
   return `Unexpected ${event.type} while the order is ${s.status}${s.phase ? ` (${s.phase})` : ''}`;
-}
-
-const actionNames: Record<string, string> = {
-  PAYMENT_ACCEPTED: 'Accepting the payment',
-  FIX_DATA: 'Editing the order',
-  RESEND: 'Resending',
-  CANCEL: 'Cancelling',
-  MARK_SENT_MANUALLY: 'Marking as sent manually',
-  SYNCHRONIZE: 'Synchronizing',
-  WALLET_TOPPED_UP: 'A wallet top-up',
-};
-
-function describeAction(type: string): string {
-  return actionNames[type] ?? type;
 }
 
 /** Which timer the order waits on now, if any. The shell turns the kind into a configured duration. */

@@ -62,6 +62,7 @@ function actionSpecs(): Spec[] {
         ...(takesArguments ? { body } : {}),
         ok: [200, rest.answer?.schema ?? OrderView, 'The order as it stands once the action was accepted'],
         errors: [400, 401, 403, 404, 409, 422, 503],
+        idempotent: true,
       },
     ];
   });
@@ -113,7 +114,7 @@ export function buildOpenApi(): object {
       request: {
         ...(s.path.includes('{id}') ? { params: idParam } : {}),
         ...(s.query ? { query: s.query } : {}),
-        ...(s.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Repeat the request safely' }) }) } : {}),
+        ...(s.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Repeat the request safely: the same key answers the first outcome again' }) }) } : {}),
         ...(s.body ? { body: { content: { 'application/json': { schema: s.body } } } } : {}),
       },
       responses,

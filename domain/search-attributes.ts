@@ -6,6 +6,11 @@ export const ReviewReasonsKey = defineSearchAttributeKey('ReviewReasons', Search
 export const MerchantIdKey = defineSearchAttributeKey('MerchantId', SearchAttributeType.KEYWORD);
 export const SalesChannelKey = defineSearchAttributeKey('SalesChannel', SearchAttributeType.KEYWORD);
 export const ExternalOrderIdKey = defineSearchAttributeKey('ExternalOrderId', SearchAttributeType.KEYWORD);
+/** Set while an order needs an operator's eye, e.g. `projection` when Postgres refuses its row; absent otherwise. */
+export const AttentionKey = defineSearchAttributeKey('Attention', SearchAttributeType.KEYWORD);
+
+/** Every key above: for servers that take the keys themselves (the SDK's dev server). */
+export const searchAttributeKeys = [OrderStatusKey, ReviewReasonsKey, MerchantIdKey, SalesChannelKey, ExternalOrderIdKey, AttentionKey];
 
 /** name → Temporal type name as `temporal operator search-attribute create` and `--search-attribute` expect. */
 export const searchAttributeRegistrations: Record<string, string> = {
@@ -14,4 +19,5 @@ export const searchAttributeRegistrations: Record<string, string> = {
   MerchantId: 'Keyword',
   SalesChannel: 'Keyword',
   ExternalOrderId: 'Keyword',
+  Attention: 'Keyword',
 };

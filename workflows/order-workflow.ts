@@ -4,6 +4,7 @@ import { CommandRunner } from './order/commands.js';
 import { registerHandlers } from './order/handlers.js';
 import type { OrderWorkflowInput } from './order/input.js';
 import { OrderRun } from './order/order-run.js';
+import { decidePatches } from './order/patches.js';
 import { Projection } from './order/projection.js';
 
 export type { OrderWorkflowInput };
@@ -16,13 +17,23 @@ export type { OrderWorkflowInput };
  */
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderState> {
   const { timings } = input;
-  const run = new OrderRun(input);
-  const projection = new Projection(run);
+  const patches = decidePatches();
+  const run = new OrderRun(input, patches);
+  const projection = new Projection(run, timings);
   const commands = new CommandRunner(run, timings);
 
-  registerHandlers(run, projection, timings);
-  if (run.state.status === 'RECEIVED') run.dispatchResult({ type: 'START' });
-  else run.publish();
+  const begin = (): void => {
+    if (run.state.status === 'RECEIVED') run.dispatchResult({ type: 'START' });
+    else run.publish();
+  };
+  // Registering a handler delivers the messages that arrived with this first task: start the order first.
+  if (patches.earlyActions) {
+    begin();
+    registerHandlers(run, projection, timings);
+  } else {
+    registerHandlers(run, projection, timings);
+    begin();
+  }
 
   for (;;) {
     if (run.needsProjection()) {

@@ -5,7 +5,7 @@ import { actionNames, orderActions, type ActionName } from '../../domain/order-a
 import { NewOrder } from '../../domain/order.js';
 import { merchantOf, principalOf, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-import { idempotent } from '../idempotency.js';
+import { idempotencyKeyOf, idempotent, principalIdOf } from '../idempotency.js';
 import type { OrderService } from '../order-service.js';
 import { BulkResend, OrderListQuery } from '../schemas.js';
 import { parseBody, parseQuery } from '../validation.js';
@@ -101,7 +101,9 @@ export function orderRoutes(db: Db, orders: OrderService): Router {
       merchantOf(req);
       const order = await orders.requireOrder(req.params.id as string, scopeOf(req));
       const args = parseBody(body.optional(), req);
-      const result = await orders.act(order, name, message.parse({ ...asRecord(args), by: actor(req) }));
+      const key = idempotencyKeyOf(req);
+      const idempotency = key === undefined ? undefined : { key, principal: principalIdOf(req) };
+      const result = await orders.act(order, name, message.parse({ ...asRecord(args), by: actor(req) }), idempotency);
       res.json(rest.answer ? rest.answer.from(result) : result);
     });
   };

@@ -2,6 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { OrderActivities } from '../../activities/types.js';
 import type { Command, OrderEvent, pendingTimer } from '../../domain/order-machine.js';
 import type { OrderTimings } from '../../domain/timings.js';
+import { checkData } from './data-check.js';
 import type { OrderRun } from './order-run.js';
 
 /**
@@ -28,6 +29,8 @@ export class CommandRunner {
     const state = this.run.state;
     const { order } = state;
     switch (command.type) {
+      case 'CHECK_DATA':
+        return { type: 'DATA_CHECKED', reasons: await checkData(order) };
       case 'QUOTE': {
         const quote = await external.quoteOrder({ order });
         return quote.ok ? { type: 'QUOTED', cost: quote.cost } : { type: 'QUOTE_REFUSED', reasons: quote.reasons };

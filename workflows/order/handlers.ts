@@ -2,10 +2,12 @@ import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { actionNames, orderActions, type ActionName, type OrderActionResult } from '../../domain/order-actions.js';
-import { refusalFor, type OrderEvent } from '../../domain/order-machine.js';
+import { refusalFor, withPatch, type OrderEvent } from '../../domain/order-machine.js';
 import { toOrderView } from '../../domain/order-view.js';
+import type { OrderRecord } from '../../domain/order.js';
 import type { OrderTimings } from '../../domain/timings.js';
 import { INVALID_ARGUMENT, INVALID_STATE, stateQuery } from '../messages.js';
+import { checkData } from './data-check.js';
 import type { OrderRun } from './order-run.js';
 import type { Projection } from './projection.js';
 
@@ -41,21 +43,21 @@ function registerAction<N extends ActionName>(name: N, run: OrderRun, projection
     return event;
   };
 
-  setHandler(signal, (raw) => {
+  setHandler(signal, async (raw) => {
     const parsed = action.message.safeParse(raw ?? {});
     const by = (parsed.success ? parsed.data.by : undefined) ?? 'operator (Temporal signal)';
     if (!parsed.success) {
       run.note('signal.refused', { signal: name, reason: issues(parsed.error) }, by);
       return;
     }
-    const result = run.dispatch({ ...action.event(parsed.data), by });
+    const result = run.dispatch(await withDataChecked(run, { ...action.event(parsed.data), by }));
     if (!result.accepted) run.note('signal.refused', { signal: name, reason: result.reason }, by);
   });
 
   setHandler(
     update,
     async (raw?: unknown) => {
-      const event = validate(raw);
+      const event = await withDataChecked(run, validate(raw));
       const result = run.dispatch(event);
       if (!result.accepted) {
         throw ApplicationFailure.create({ type: INVALID_STATE, message: result.reason, nonRetryable: true, details: [run.state.status] });
@@ -69,6 +71,25 @@ function registerAction<N extends ActionName>(name: N, run: OrderRun, projection
     },
     { validator: (raw?: unknown) => void validate(raw) },
   );
+}
+
+/**
+ * A fix of an order that checks its data in the activity carries the findings on the fixed data, so that the
+ * answer to PATCH shows the data re-checked at once. Any check already running finishes first, and a fix that
+ * landed meanwhile makes this one check again.
+ */
+async function withDataChecked(run: OrderRun, event: OrderEvent): Promise<OrderEvent> {
+  if (event.type !== 'FIX_DATA' || run.state.checksIn !== 'activity' || refusalFor(run.state, event)) return event;
+  for (;;) {
+    await condition(() => run.state.dataReasons !== null);
+    const fixed = withPatch(run.state.order, event.patch);
+    const checked = await checkData(fixed);
+    if (sameData(withPatch(run.state.order, event.patch), fixed)) return { ...event, checked };
+  }
+}
+
+function sameData(a: OrderRecord, b: OrderRecord): boolean {
+  return JSON.stringify([a.customer, a.shippingAddress]) === JSON.stringify([b.customer, b.shippingAddress]);
 }
 
 function withActor(event: OrderEvent, by: string | undefined): OrderEvent {

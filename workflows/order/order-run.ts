@@ -2,8 +2,9 @@ import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/work
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { describeWaiting } from '../../domain/order-describe.js';
 import { initialState, transition, type Command, type OrderEvent, type OrderState, type TimelineRow, type Transition } from '../../domain/order-machine.js';
-import { OrderStatusKey, ReviewReasonsKey } from '../../domain/search-attributes.js';
+import { AttentionKey, OrderStatusKey, ReviewReasonsKey } from '../../domain/search-attributes.js';
 import type { OrderWorkflowInput } from './input.js';
+import type { Patches } from './patches.js';
 
 /**
  * The live order inside its workflow: the machine's state, the commands it asked for, and the timeline rows not
@@ -18,10 +19,13 @@ export class OrderRun {
   projectedVersion: number;
   unprojected: TimelineRow[] = [];
   readonly queue: Command[] = [];
-  private published = { status: '', reasons: '', details: '' };
+  /** What an operator must look at, if anything (search attribute `Attention`, first line of the details). */
+  private attention: { kind: string; message: string } | null = null;
+  private published = { status: '', reasons: '', details: '', attention: '' };
 
-  constructor(input: OrderWorkflowInput) {
-    this.state = input.resume?.state ?? initialState(input.order);
+  constructor(input: OrderWorkflowInput, patches: Patches) {
+    const state = input.resume?.state ?? initialState(input.order);
+    this.state = patches.checksInActivity ? { ...state, checksIn: 'activity' } : state;
     this.seq = input.resume?.timelineSeq ?? 0;
     this.projectedVersion = input.resume ? this.state.version : -1;
   }
@@ -56,16 +60,24 @@ export class OrderRun {
     return this.unprojected.length > 0 || this.state.version > this.projectedVersion;
   }
 
+  attend(attention: { kind: string; message: string } | null): void {
+    this.attention = attention;
+    this.publish();
+  }
+
   /** Search attributes and current details, upserted only when they changed. */
   publish(): void {
     const s = this.state;
     const reasons = s.reviewReasons.map((r) => r.code);
+    const attention = this.attention?.kind ?? '';
     const pairs: SearchAttributeUpdatePair[] = [];
     if (this.published.status !== s.status) pairs.push({ key: OrderStatusKey, value: s.status });
     if (this.published.reasons !== reasons.join(',')) pairs.push({ key: ReviewReasonsKey, value: [...new Set(reasons)] });
+    if (this.published.attention !== attention) pairs.push({ key: AttentionKey, value: attention || null });
     if (pairs.length > 0) upsertSearchAttributes(pairs);
-    const details = describeWaiting(s) ?? `Finished: ${s.status}.`;
+    const waiting = describeWaiting(s) ?? `Finished: ${s.status}.`;
+    const details = this.attention ? `NEEDS ATTENTION (${this.attention.kind}): ${this.attention.message}\n\n${waiting}` : waiting;
     if (this.published.details !== details) setCurrentDetails(details);
-    this.published = { status: s.status, reasons: reasons.join(','), details };
+    this.published = { status: s.status, reasons: reasons.join(','), details, attention };
   }
 }

@@ -1,7 +1,9 @@
-import { condition, proxyLocalActivities } from '@temporalio/workflow';
-import type { ProjectionActivities } from '../../activities/types.js';
+import { ActivityFailure, ApplicationFailure, condition, patched, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import { PROJECTION_REJECTED, type ProjectionActivities } from '../../activities/types.js';
 import { toOrderView } from '../../domain/order-view.js';
+import type { OrderTimings } from '../../domain/timings.js';
 import type { OrderRun } from './order-run.js';
+import { PROJECTION_ATTENTION } from './patches.js';
 
 /**
  * Keeps the Postgres projection (the listing row and the timeline) in step with the workflow, through a local
@@ -13,15 +15,37 @@ export class Projection {
     retry: { initialInterval: '500ms', maximumInterval: '30s', backoffCoefficient: 2 },
   });
 
-  constructor(private readonly run: OrderRun) {}
+  constructor(
+    private readonly run: OrderRun,
+    private readonly timings: OrderTimings,
+  ) {}
 
+  /**
+   * Writes what changed. Transient failures (Postgres down) are retried inside the local activity; a write that
+   * Postgres refuses for good (a constraint, bad data) is shown to operators — search attribute `Attention` and
+   * the current details — and tried again with a capped backoff until it goes through (e.g. once the data or the
+   * schema is repaired), which clears the attention.
+   */
   async write(): Promise<void> {
     const run = this.run;
-    const rows = run.unprojected;
-    const version = run.state.version;
-    run.unprojected = [];
-    await this.activities.projectOrder({ view: toOrderView(run.state), timeline: rows });
-    run.projectedVersion = Math.max(run.projectedVersion, version);
+    for (let failures = 0; ; failures++) {
+      const rows = run.unprojected;
+      const version = run.state.version;
+      run.unprojected = [];
+      try {
+        await this.activities.projectOrder({ view: toOrderView(run.state), timeline: rows });
+        run.projectedVersion = Math.max(run.projectedVersion, version);
+        if (failures > 0) run.attend(null);
+        return;
+      } catch (error) {
+        const refusal = refusedFor(error);
+        if (refusal === undefined || !patched(PROJECTION_ATTENTION)) throw error;
+        run.unprojected = [...rows, ...run.unprojected];
+        const delay = Math.min(this.timings.retryMaxInterval, this.timings.retryInitialInterval * 2 ** Math.min(failures, 20));
+        run.attend({ kind: 'projection', message: `The order could not be written to Postgres (${refusal}); tried again every ${Math.round(delay / 1000)} s at most.` });
+        await sleep(delay);
+      }
+    }
   }
 
   /**
@@ -44,4 +68,12 @@ export class Projection {
   async shows(version: number): Promise<void> {
     await condition(() => this.run.projectedVersion >= version);
   }
+}
+
+/** Postgres's reason when it refused the write for good; undefined for any other failure. */
+function refusedFor(error: unknown): string | undefined {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === PROJECTION_REJECTED) {
+    return error.cause.message;
+  }
+  return undefined;
 }

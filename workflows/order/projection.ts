@@ -72,8 +72,7 @@ export class Projection {
 
 /** Postgres's reason when it refused the write for good; undefined for any other failure. */
 function refusedFor(error: unknown): string | undefined {
-  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === PROJECTION_REJECTED) {
-    return error.cause.message;
-  }
-  return undefined;
+  // A local activity's failure arrives as the activity threw it; a remote one's wrapped in an ActivityFailure.
+  const failure = error instanceof ActivityFailure ? error.cause : error;
+  return failure instanceof ApplicationFailure && failure.type === PROJECTION_REJECTED ? failure.message : undefined;
 }

@@ -17,6 +17,7 @@ export interface EphemeralStack {
   sims: RunningSimulators;
   env: Env;
   temporalAddress: string;
+  databaseUrl: string;
   cliPath: string | null;
   operatorKey: string;
   stop(): Promise<void>;
@@ -59,6 +60,7 @@ export async function startEphemeralStack(timings: OrderTimings, extraEnv: Recor
     sims,
     env,
     temporalAddress: temporal.address,
+    databaseUrl: postgres.url,
     cliPath,
     operatorKey,
     async stop() {

@@ -1,8 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import pg from 'pg';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveOrderId } from '../../api/order-id.js';
+import { OrderService } from '../../api/order-service.js';
+import { NewOrder } from '../../domain/order.js';
 import { waitFor } from '../../dev/http-client.js';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { AttentionKey } from '../../domain/search-attributes.js';
@@ -146,6 +149,29 @@ describe('no orphan, no poison', () => {
     } finally {
       await sql('DROP TRIGGER t_refuse_once ON orders; DROP FUNCTION t_refuse_once(); DROP SEQUENCE t_refuse_once;');
     }
+  });
+
+  it('a create whose workflow cannot be started takes its row back; the same request retried makes one order', async () => {
+    await withWorker();
+    const m = await createMerchant(stack, { topUp: 10_000 });
+    const input = orderInput();
+    const id = deriveOrderId(m.id, input.channel, input.externalId);
+    // The API's door into Temporal, with a Temporal that cannot be reached for starts.
+    const unreachable = async (): Promise<never> => {
+      throw new Error('14 UNAVAILABLE: Temporal cannot be reached (test)');
+    };
+    const temporal = new Client({
+      connection: stack.platform.temporal.connection,
+      interceptors: { workflow: [{ start: unreachable, startWithDetails: unreachable }] },
+    });
+    const service = new OrderService({ db: stack.platform.db, temporal, taskQueue: stack.taskQueue, timings: stack.timings, logger: pino({ level: 'silent' }) });
+    await expect(service.createOrder(m.id, NewOrder.parse(input))).rejects.toThrow('UNAVAILABLE');
+    expect((await stack.api.get(`/v1/orders/${id}`, { key: m.key })).status).toBe(404);
+
+    const retried = await stack.api.post('/v1/orders', input, { key: m.key });
+    expect(retried.status).toBe(201);
+    await waitForStatus(stack, m.key, id, 'SUBMITTED');
+    expect(await supplierOrders(stack, id)).toHaveLength(1);
   });
 
   it('a projection Postgres refuses for good shows Attention="projection" and why, is retried with backoff, and clears once it goes through', async () => {

@@ -99,7 +99,7 @@ export function orderRoutes(db: Db, orders: OrderService): Router {
     if (!rest) return;
     router[rest.method](expressPath(rest.path), async (req, res) => {
       merchantOf(req);
-      const order = await orders.requireOrder(req.params.id as string, scopeOf(req));
+      const order = await orders.requireOrder(String(req.params.id), scopeOf(req));
       const args = parseBody(body.optional(), req);
       const key = idempotencyKeyOf(req);
       const idempotency = key === undefined ? undefined : { key, principal: principalIdOf(req) };

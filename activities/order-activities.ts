@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { formatMoney } from '../domain/money.js';
 import { insufficientFunds } from '../domain/review-reasons.js';
@@ -13,7 +13,9 @@ import { linkedVaultId, payPalFallbackReady } from './paypal-link.js';
 import { PayPalDeclined, type PayPalClient } from './paypal/client.js';
 import type { SupplierClient } from './supplier/client.js';
 import { reasonsFromSupplier, toSupplierOrder } from './supplier-order.js';
-import type { CatalogActivities, OrderActivities, ProjectionActivities, QuoteResult } from './types.js';
+import { checkOrderData } from '../domain/order-checks.js';
+import { libraryLookups } from '../domain/order-checks-legacy.js';
+import { PROJECTION_REJECTED, type CatalogActivities, type CheckActivities, type OrderActivities, type ProjectionActivities, type QuoteResult } from './types.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -25,7 +27,20 @@ export interface ActivityDeps {
   box: SecretBox | null;
 }
 
-export type AllActivities = OrderActivities & ProjectionActivities & CatalogActivities;
+/**
+ * SQLSTATE classes of errors that the same statement will meet again: bad data (22), a violated constraint (23),
+ * a schema or permission problem (42), a trigger that raised (P0). Anything else (a lost connection, a restart,
+ * a deadlock) is worth retrying at once.
+ */
+const permanentClasses = ['22', '23', '42', 'P0'];
+
+function refusedForGood(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !permanentClasses.includes(code.slice(0, 2))) return null;
+  return `Postgres ${code}: ${(error as Error).message}`;
+}
+
+export type AllActivities = OrderActivities & CheckActivities & ProjectionActivities & CatalogActivities;
 
 /** Every side effect of an order, each idempotent on a business key so that retries and restarts are harmless. */
 export function createActivities(deps: ActivityDeps): AllActivities {
@@ -142,8 +157,19 @@ export function createActivities(deps: ActivityDeps): AllActivities {
       return channels.cancel(order, reason);
     },
 
+    async checkOrderData({ customer, shippingAddress }) {
+      return checkOrderData(customer, shippingAddress, libraryLookups);
+    },
+
     async projectOrder({ view, timeline }) {
-      await projectOrder(db, view, timeline);
+      try {
+        await projectOrder(db, view, timeline);
+      } catch (error) {
+        const refusal = refusedForGood(error);
+        // Retrying at once cannot help: the workflow shows it to operators and tries again later.
+        if (refusal) throw ApplicationFailure.nonRetryable(refusal, PROJECTION_REJECTED);
+        throw error;
+      }
     },
 
     async syncCatalog() {

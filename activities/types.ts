@@ -1,4 +1,4 @@
-import type { Charge, Cost, OrderRecord, OrderView, Tracking } from '../domain/order.js';
+import type { Charge, Cost, Customer, OrderRecord, OrderView, ShippingAddress, Tracking } from '../domain/order.js';
 import type { RetryKind, TimelineRow } from '../domain/order-machine.js';
 import type { ReviewReason } from '../domain/review-reasons.js';
 import type { OperatorRef, TopUpView } from '../domain/top-up.js';
@@ -45,6 +45,14 @@ export interface OrderActivities {
   notifyChannelShipped(input: { order: OrderRecord; tracking: Tracking }): Promise<ChannelResult>;
   cancelOnChannel(input: { order: OrderRecord; reason: string }): Promise<ChannelResult>;
 }
+
+export interface CheckActivities {
+  /** Every problem in the customer data at once (bad phone, e-mail, postcode, address too long…). */
+  checkOrderData(input: { customer: Customer; shippingAddress: ShippingAddress }): Promise<ReviewReason[]>;
+}
+
+/** Failure type of a projection write Postgres refused for good (constraint, bad data): retrying at once is useless. */
+export const PROJECTION_REJECTED = 'PROJECTION_REJECTED';
 
 export interface ProjectionActivities {
   projectOrder(input: { view: OrderView; timeline: TimelineRow[] }): Promise<void>;

@@ -1,11 +1,10 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { NewOrder, OrderPatch, OrderView } from '../domain/order.js';
+import { actionNames, orderActions } from '../domain/order-actions.js';
+import { NewOrder, OrderView } from '../domain/order.js';
 import {
   BulkResend,
   BulkResendResult,
-  CancelBody,
-  CancelResult,
   CreateMerchant,
   ErrorResponse,
   MerchantCreated,
@@ -15,7 +14,6 @@ import {
   PageQuery,
   ProductList,
   ProductQuery,
-  SynchronizeBody,
 } from './schemas.js';
 import { ChannelView, CreateChannel, DeliveryQuery, RotateSecret } from './routes/channels.js';
 import { ImportBody, ImportResult } from './routes/import.js';
@@ -52,6 +50,26 @@ const errorDescriptions: Record<number, string> = {
   503: 'A dependency did not answer in time',
 };
 
+/** The merchant actions' rows, from their registry entries. */
+function actionSpecs(): Spec[] {
+  return actionNames.flatMap((name) => {
+    const { rest, body } = orderActions[name];
+    if (!rest) return [];
+    const takesArguments = !(body instanceof z.ZodObject) || Object.keys(body.shape).length > 0;
+    return [
+      {
+        method: rest.method,
+        path: rest.path,
+        summary: rest.summary,
+        ...(takesArguments ? { body } : {}),
+        ok: [200, rest.answer?.schema ?? OrderView, 'The order as it stands once the action was accepted'],
+        errors: [400, 401, 403, 404, 409, 422, 503],
+        idempotent: true,
+      },
+    ];
+  });
+}
+
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 
 /** The served OpenAPI document, generated from the same zod schemas that validate requests. */
@@ -67,12 +85,7 @@ export function buildOpenApi(): object {
     { method: 'post', path: '/v1/orders/bulk/resend', summary: 'Resend every order matching a filter', body: BulkResend, ok: [200, BulkResendResult, 'How many were resent, which were refused and why'], errors: [400, 401, 403, 422] },
     { method: 'get', path: '/v1/orders/{id}', summary: 'Get an order', ok: [200, OrderView, 'The order'], errors: [401, 404] },
     { method: 'get', path: '/v1/orders/{id}/events', summary: "The order's timeline, oldest first", ok: [200, z.array(OrderEvent), 'Every state change, charge, refund, submission and message'], errors: [401, 404] },
-    { method: 'patch', path: '/v1/orders/{id}', summary: "Fix the order's data; answers with the data re-checked", body: OrderPatch, ok: [200, OrderView, 'The order as it stands'], errors: [400, 401, 404, 409, 422] },
-    { method: 'post', path: '/v1/orders/{id}/resend', summary: 'Try a pending-review order again now', ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409] },
-    { method: 'post', path: '/v1/orders/{id}/payment-accepted', summary: 'The bank transfer arrived', ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409] },
-    { method: 'post', path: '/v1/orders/{id}/synchronize', summary: 'Choose the shipping method of a cash-on-delivery order and send it', body: SynchronizeBody, ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409, 422] },
-    { method: 'post', path: '/v1/orders/{id}/mark-sent-manually', summary: 'The merchant places this order at the supplier by hand; any charge is returned', ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409] },
-    { method: 'post', path: '/v1/orders/{id}/cancel', summary: 'Cancel; any charge is returned; says whether the sales channel was told', body: CancelBody, ok: [200, CancelResult, 'Cancelled'], errors: [401, 404, 409] },
+    ...actionSpecs(),
     { method: 'get', path: '/v1/wallet', summary: 'Wallet balance, reserved and available', ok: [200, Wallet, 'The wallet'], errors: [401, 403] },
     { method: 'get', path: '/v1/wallet/transactions', summary: 'Ledger entries, newest first: each credit with its kind (top_up, adjustment, refund…) and topUpId; legacy top-ups (credited by the withdrawn merchant call) are marked `legacy`', query: PageQuery, ok: [200, TransactionList, 'A page of entries'], errors: [401, 403, 422] },
     { method: 'post', path: '/v1/wallet/top-ups', summary: 'Start a top-up: paypal charges the linked PayPal (credited when the capture completes); bank_transfer answers the bank details and a payment reference (credited once the finance desk confirms). Replaces the withdrawn {amount, currency, reference} call, which now answers 422', body: StartTopUp, ok: [201, TopUpView, 'Started (200 when the Idempotency-Key already started it)'], errors: [400, 401, 403, 409, 422], idempotent: true },
@@ -124,7 +137,7 @@ export function buildOpenApi(): object {
       request: {
         ...(s.params ? { params: s.params } : s.path.includes('{id}') ? { params: idParam } : {}),
         ...(s.query ? { query: s.query } : {}),
-        ...(s.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Repeat the request safely' }) }) } : {}),
+        ...(s.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Repeat the request safely: the same key answers the first outcome again' }) }) } : {}),
         ...(s.body ? { body: { content: { 'application/json': { schema: s.body } } } } : {}),
       },
       responses,

@@ -46,15 +46,6 @@ export const OrderEvent = z
   })
   .meta({ id: 'OrderEvent' });
 
-export const CancelBody = z.object({ reason: z.string().trim().max(500).optional() }).strict().meta({ id: 'CancelOrder' });
-export const SynchronizeBody = z.object({ shippingMethod: z.string().trim().min(1).max(40).optional() }).strict().meta({ id: 'SynchronizeOrder' });
-export const EmptyBody = z.object({}).strict();
-
-export const CancelResult = OrderView.extend({
-  channelCancelled: z.boolean(),
-  message: z.string(),
-}).meta({ id: 'CancelResult' });
-
 export const BulkResend = z
   .object({
     filter: z

@@ -18,6 +18,7 @@ export interface EphemeralStack {
   sims: RunningSimulators;
   env: Env;
   temporalAddress: string;
+  databaseUrl: string;
   cliPath: string | null;
   operatorKey: string;
   stop(): Promise<void>;
@@ -62,6 +63,7 @@ export async function startEphemeralStack(timings: OrderTimings, extraEnv: Recor
     sims,
     env,
     temporalAddress: temporal.address,
+    databaseUrl: postgres.url,
     cliPath,
     operatorKey,
     async stop() {

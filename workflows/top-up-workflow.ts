@@ -24,7 +24,8 @@ import {
   type TopUpEvent,
   type TopUpState,
 } from '../domain/top-up-machine.js';
-import { INVALID_ARGUMENT, INVALID_STATE, signals } from './messages.js';
+import { orderActions } from '../domain/order-actions.js';
+import { INVALID_ARGUMENT, INVALID_STATE } from './messages.js';
 import { TopUpActionArgs, topUpStateQuery, topUpUpdates, type TopUpActionName } from './top-up-messages.js';
 
 export interface TopUpWorkflowInput {
@@ -147,7 +148,7 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
         const woken: string[] = [];
         for (const orderId of candidates) {
           try {
-            await getExternalWorkflowHandle(orderWorkflowId(orderId)).signal(signals.walletToppedUp, { by: `wallet top-up ${topUp.id}` });
+            await getExternalWorkflowHandle(orderWorkflowId(orderId)).signal(orderActions.walletToppedUp.signal, { by: `wallet top-up ${topUp.id}` });
             woken.push(orderId);
           } catch (error) {
             // The order finished meanwhile (cancelled, sent manually): nothing to wake.

@@ -42,6 +42,14 @@ describe('recorded order histories replay on the current workflow code', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('covers the order paths, recorded before and after each patched change', () => {
+    // `name.json`: recorded before the patches of workflows/order/patches.ts (the old branches);
+    // `name@<tag>.json`: recorded later by scripts/record-histories.ts (the new branches).
+    const generations = new Set(files.map((f) => /@([\w.-]+)\.json$/.exec(f)?.[1] ?? 'first'));
+    expect(files.filter((f) => !f.includes('@')).length).toBeGreaterThanOrEqual(10);
+    expect(generations.size).toBeGreaterThanOrEqual(2);
+  });
+
   it('replays every history with the production bundle, without a determinism error', { timeout: 180_000 }, async () => {
     const histories = files.map((file) => ({
       workflowId: file,

@@ -7,6 +7,7 @@ import {
   wooCommerceSignature,
 } from '../../api/webhooks/woocommerce-payload.js';
 import type { ShopOrderEvent } from '../../api/webhooks/channel-event.js';
+import { libraryLookups } from '../../domain/order-checks-legacy.js';
 import { checkOrderData } from '../../domain/order-checks.js';
 import { NewOrder } from '../../domain/order.js';
 import { fixturePayload, type FixtureName } from '../../simulators/woocommerce/index.js';
@@ -95,7 +96,7 @@ describe('fixtures map to platform orders', () => {
 
   it.each(['paid', 'bacs', 'cod'] as const)('the %s fixture passes the platform checks (no review reason)', (name) => {
     const { order } = mapped(mapWooCommerceOrderWebhook('order.created', payload(name)));
-    expect(checkOrderData(order.customer, order.shippingAddress)).toEqual([]);
+    expect(checkOrderData(order.customer, order.shippingAddress, libraryLookups)).toEqual([]);
   });
 });
 

@@ -127,8 +127,8 @@ describe('production topology under failure', () => {
         const res = await traffic.send(method, `/v1/orders/${p.id}${suffix}`, { key: p.merchant.key, body });
         if (res.status === 200) return;
         if (res.status === 409 && res.retried && doneWhen(await status(p))) return;
-        // The workflow answers "RECEIVED … try again in a moment" while it redoes a first task that a killed worker or
-        // a restarted server never completed (the listing already showed its outcome): a client retries, as told.
+        // The workflow answers "RECEIVED … try again in a moment" while it redoes a task that a killed worker or a
+        // restarted server never completed (its local activity had already written the listing): retry, as told.
         if (res.status === 409 && /current status: RECEIVED/.test(res.text) && attempt < 60) {
           refusedWhileReceived.push(p.id!);
           await new Promise((r) => setTimeout(r, 500));
@@ -276,7 +276,7 @@ describe('production topology under failure', () => {
         `double supplier orders: ${doubleSupplierOrders}; submitted without a supplier order: ${missingSupplierOrders}; supplier orders of cancelled orders: ${supplierOrdersOfCancelled}`,
         `ledger: ${ledger.length} wallets, ${inconsistent.length} inconsistent (balance ≠ sum of rows, or reserved ≠ 0)`,
         `5xx answers: ${errorsInside} inside outage windows (${windows.map((w) => `${w.what} ${((w.to - w.from) / 1000).toFixed(1)} s incl. ${RECOVERY_GRACE_MS / 1000} s grace`).join(', ')}), ${errorsOutside.length} outside; refused connections (killed API, retried on the other): ${traffic.refused.length}; 409 IDEMPOTENCY_KEY_IN_USE retried (claim of a request the killed API never finished): ${traffic.keyInUse.length}`,
-        `actions answered 409 "RECEIVED, try again" (first workflow task redone after a fault) and retried: ${refusedWhileReceived.length} (${new Set(refusedWhileReceived).size} orders: ${[...new Set(refusedWhileReceived)].slice(0, 3).join(", ")})`,
+        `actions answered 409 "RECEIVED, try again" (listing ahead of a workflow task lost in a fault) and retried: ${refusedWhileReceived.length} (${new Set(refusedWhileReceived).size} orders: ${[...new Set(refusedWhileReceived)].slice(0, 3).join(", ")})`,
         `processes that exited by themselves: ${unplannedExits.length ? unplannedExits.join(', ') : 0}`,
         `time to settle after the last fault: ${(settledAfterMs / 1000).toFixed(1)} s`,
       ];

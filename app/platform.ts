@@ -12,7 +12,7 @@ import { createPool, type Db } from '../db/pool.js';
 import { ensureCatalogSchedule } from '../worker/catalog-schedule.js';
 import { createOrderWorker } from '../worker/create-worker.js';
 import { createChannelGateway } from '../activities/channels/create-gateway.js';
-import { orderTimings, type Env } from './config.js';
+import { orderTimings, rateLimitSettings, type Env } from './config.js';
 import { installTemporalLogger } from '../worker/temporal-logger.js';
 import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
@@ -104,6 +104,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       logger: apiLogger,
       operatorKey: env.OPERATOR_API_KEY,
       bodyLimit: env.BODY_LIMIT,
+      rateLimits: rateLimitSettings(env),
+      corsOrigins: env.CORS_ORIGINS,
       rawRoutes: [
         webhookRoutes({ db, box, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
         importRoutes(db, orders, { operatorKey: env.OPERATOR_API_KEY, limit: env.IMPORT_LIMIT }),

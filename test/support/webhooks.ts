@@ -33,7 +33,7 @@ export async function deliverWebhook(
   headers: Record<string, string> = {},
 ): Promise<HttpResponse> {
   const signature = createHmac('sha256', secret).update(raw).digest('base64');
-  const base =
+  const base: Record<string, string> =
     type === 'shopify'
       ? { 'x-shopify-hmac-sha256': signature, 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': randomBytes(8).toString('hex') }
       : { 'x-wc-webhook-signature': signature, 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-delivery-id': randomBytes(8).toString('hex') };

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import type PinoPretty from 'pino-pretty';
 import { activityOrderIds } from '../worker/log-context.js';
 
 /**
@@ -46,11 +48,35 @@ export function createLogger(level: string, name = 'dropship', opts: LoggerOptio
     formatters: { log: (object: Record<string, unknown>) => redactFields(object) as Record<string, unknown> },
     mixin: () => activityOrderIds(),
   };
-  if (opts.pretty) {
-    return pino({
-      ...options,
-      transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
-    });
-  }
+  if (opts.pretty) return pino(options, prettyStream());
   return opts.destination ? pino(options, opts.destination) : pino(options);
+}
+
+/** A request line as a person reads it: `GET /v1/orders/ord_… 200 (12 ms)`. */
+function requestSummary(log: Record<string, unknown>): string {
+  const req = log.req as { method?: string; url?: string } | undefined;
+  const res = log.res as { statusCode?: number } | undefined;
+  if (!req?.method) return '';
+  const time = typeof log.responseTime === 'number' ? ` (${log.responseTime} ms)` : '';
+  return `${req.method} ${req.url ?? ''} ${res?.statusCode ?? ''}${time} `;
+}
+
+/**
+ * One line per event for a terminal: requests summarised, an error reduced to its message, multi-line messages
+ * (the workflow bundler's report) folded, the remaining fields on the same line. pino-pretty is a development
+ * dependency, loaded only when asked for (the production image does not have it).
+ */
+function prettyStream(): DestinationStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pretty({
+    colorize: true,
+    singleLine: true,
+    translateTime: 'HH:MM:ss',
+    ignore: 'pid,hostname,req,res,err,responseTime',
+    messageFormat: (log, messageKey) => {
+      const err = log.err as { message?: string } | undefined;
+      const message = `${requestSummary(log)}${String(log[messageKey] ?? '')}${err?.message ? ` — ${err.message}` : ''}`;
+      return message.replace(/\s*\n\s*/g, ' ⏎ ');
+    },
+  });
 }

@@ -18,6 +18,7 @@ import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
+import { answerClientErrorsAsJson } from '../api/client-errors.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -116,6 +117,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       const s = app.listen(opts.apiPort ?? env.PORT, opts.apiHost ?? env.HOST, () => resolve(s));
       s.once('error', reject);
     });
+    answerClientErrorsAsJson(server);
     const address = server.address() as AddressInfo;
     apiUrl = `http://${address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address}:${address.port}`;
     stops.push(

@@ -56,7 +56,7 @@ const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema }
 export function buildOpenApi(): object {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
-  const idParam = z.object({ id: z.string().meta({ example: 'ord_3f1c…' }) });
+  const idParam = z.object({ id: z.string().max(64).meta({ example: 'ord_3f1c…' }) });
 
   const specs: Spec[] = [
     { method: 'post', path: '/v1/merchants', summary: 'Create a merchant (operator key); the API key is shown once', body: CreateMerchant, ok: [201, MerchantCreated, 'Created'], errors: [400, 401, 403, 422], idempotent: true },
@@ -78,7 +78,7 @@ export function buildOpenApi(): object {
     { method: 'get', path: '/v1/settings', summary: "The merchant's settings", ok: [200, Settings, 'Settings'], errors: [401, 403] },
     { method: 'put', path: '/v1/settings/paypal', summary: 'PayPal fallback for when the wallet is short', body: PayPalSettingsBody, ok: [200, Settings, 'Saved'], errors: [400, 401, 403, 422] },
     { method: 'get', path: '/healthz', summary: 'The process is up', ok: [200, z.object({ status: z.string() }), 'Up'], auth: false },
-    { method: 'get', path: '/readyz', summary: 'Postgres and Temporal are reachable', ok: [200, z.object({ status: z.string(), postgres: z.string(), temporal: z.string() }), 'Ready'], errors: [503], auth: false },
+    { method: 'get', path: '/readyz', summary: 'Postgres and Temporal are reachable and the catalogue was synced at least once', ok: [200, z.object({ status: z.string(), postgres: z.string(), temporal: z.string(), catalog: z.string() }), 'Ready'], errors: [503], auth: false },
     { method: 'post', path: '/v1/orders/import', summary: 'Import orders from an Amazon order report (TSV) or an eBay orders export (CSV); one outcome per line', body: ImportBody, ok: [200, ImportResult, 'Per line: created, already present, or rejected with the reason'], errors: [400, 401, 403, 413, 422] },
     { method: 'post', path: '/v1/channels', summary: 'Connect a Shopify or WooCommerce shop; answers the webhook URL to paste into the shop', body: CreateChannel, ok: [201, ChannelView, 'Connected (credentials are stored encrypted and never returned)'], errors: [400, 401, 403, 422, 503], idempotent: true },
     { method: 'get', path: '/v1/channels', summary: "The merchant's shop connections", ok: [200, z.object({ items: z.array(ChannelView) }), 'Connections'], errors: [401, 403] },
@@ -101,7 +101,7 @@ export function buildOpenApi(): object {
       request: {
         ...(s.path.includes('{id}') ? { params: idParam } : {}),
         ...(s.query ? { query: s.query } : {}),
-        ...(s.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Repeat the request safely' }) }) } : {}),
+        ...(s.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().max(255).optional().meta({ description: 'Repeat the request safely' }) }) } : {}),
         ...(s.body ? { body: { content: { 'application/json': { schema: s.body } } } } : {}),
       },
       responses,

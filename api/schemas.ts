@@ -103,7 +103,7 @@ export const WalletTransaction = z
 
 export const TopUpResult = z.object({ transaction: WalletTransaction, wallet: Wallet, ordersResumed: z.array(z.string()) }).meta({ id: 'TopUpResult' });
 export const TransactionList = z.object({ items: z.array(WalletTransaction), nextCursor: z.string().nullable() }).meta({ id: 'TransactionList' });
-export const PageQuery = z.object({ limit, cursor: z.string().regex(/^\d{1,18}$/, 'a cursor from a previous page').optional() });
+export const PageQuery = z.object({ limit, cursor: z.string().max(18).regex(/^\d{1,18}$/, 'a cursor from a previous page').optional() });
 
 export const Product = z
   .object({ sku: z.string(), name: z.string(), price: z.number().int(), currency: z.string(), stock: z.number().int(), syncedAt: z.string() })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { defaultTimings } from '../domain/timings.js';
 import { startEphemeralStack, projectRoot } from '../dev/ephemeral-stack.js';
@@ -15,7 +16,7 @@ const requests = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 say('starting a throwaway stack…');
-const stack = await startEphemeralStack({ ...defaultTimings, trackingPollInterval: 3_600_000 }, { ...fuzzEnv, BODY_LIMIT: '100kb' });
+const stack = await startEphemeralStack({ ...defaultTimings, trackingPollInterval: 3_600_000 }, { ...fuzzEnv, BODY_LIMIT: '100kb', SECRETS_KEY: randomBytes(32).toString('hex') });
 const db = new pg.Client({ connectionString: stack.platform.db.options.connectionString });
 let failed = true;
 try {

@@ -43,8 +43,8 @@ export function idempotent(db: Db): RequestHandler {
       done.then(
         () => json(body),
         // Storing the answer failed (the database went away after the work was done): the answer is still the
-        // truth; without a stored copy a retry runs again, and the creates behind this middleware find their
-        // earlier result by business key.
+        // truth. Without a stored copy a retry runs the create again (orders and top-ups find their first result
+        // by business key).
         () => json(body),
       );
       return res;

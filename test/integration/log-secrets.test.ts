@@ -25,7 +25,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
-  if (process.env.LOG_CAPTURE_FILE) (await import('node:fs')).writeFileSync(process.env.LOG_CAPTURE_FILE, lines.join(''));
 });
 
 const WEBHOOK_SECRET = 'log-test-webhook-secret-5f2a';

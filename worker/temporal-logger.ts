@@ -46,5 +46,7 @@ export function installTemporalLogger(logger: Logger): void {
     warn: (m, meta) => write('WARN', m, meta),
     error: (m, meta) => write('ERROR', m, meta),
   };
-  Runtime.install({ logger: sdkLogger });
+  // The SDK's native core logs (connection retries, poller errors) go through the same logger instead of straight
+  // to the console: one format, one redaction, one destination.
+  Runtime.install({ logger: sdkLogger, telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } } });
 }

@@ -8,6 +8,11 @@ import { authenticate } from './auth.js';
 import { errorHandler, unknownRoute } from './errors.js';
 import { traceRequests } from './tracing.js';
 import { measureRequests } from './metrics.js';
+import { rejectUnsafeBody, rejectUnsafeQuery } from './hygiene.js';
+import { captureOrderIds, orderLogProps } from './log-context.js';
+import { pathIdChecks } from './path-ids.js';
+import { rateLimits, type RateLimits } from './rate-limit.js';
+import { corsPolicy, securityHeaders } from './security-headers.js';
 import { buildOpenApi } from './openapi.js';
 import type { OrderService } from './order-service.js';
 import { accountRoutes } from './routes/account.js';
@@ -23,10 +28,15 @@ export interface AppDeps {
   logger: Logger;
   operatorKey: string | undefined;
   bodyLimit: string;
-  /** Routes that read the raw body (signed webhooks), mounted before the JSON parser and without API keys. */
+  /** Routes a browser reaches without an API key (PayPal sending the merchant back), mounted before authentication. */
+  publicRoutes?: Router[];
+  /** Routes that read the raw body (signed webhooks, imports), mounted before the JSON parser. */
   rawRoutes?: Router[];
   /** Authenticated routes added by other modules (channels). */
   routes?: Router[];
+  rateLimits: RateLimits;
+  /** Origins allowed to call from a browser; CORS is closed when empty. */
+  corsOrigins: readonly string[];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -34,8 +44,16 @@ export function createApp(deps: AppDeps): Express {
   // First, so every request is measured and traced, refusals included.
   app.use(traceRequests, measureRequests);
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  // Forwarded addresses are believed only from proxies on this host or a private network: a client on the
+  // internet must not choose the IP its failed logins are counted against.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(securityHeaders);
+  app.use(corsPolicy(deps.corsOrigins));
+  app.use(pinoHttp({ logger: deps.logger, customProps: orderLogProps, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  app.use(captureOrderIds);
+  // Boundary hygiene before any handler or query: query strings, then ids in paths.
+  app.use(rejectUnsafeQuery);
+  app.use(pathIdChecks());
 
   const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => {
@@ -44,11 +62,17 @@ export function createApp(deps: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi as swaggerUi.JsonObject));
   app.use(healthRoutes(deps.db, deps.temporal, deps.namespace));
 
+  const limits = rateLimits(deps.db, deps.rateLimits);
+  for (const router of deps.publicRoutes ?? []) app.use(router);
+  app.use('/webhooks/:shop/:connectionId', limits.perWebhookConnection);
+  // Authentication needs no body: it runs before any body is read (so no upload is parsed for an unknown key).
+  app.use('/v1', limits.guardAuthentication(authenticate(deps.db, deps.operatorKey)), limits.perKey);
+
   // Before the JSON parser: webhooks verify signatures on the raw bytes; imports take large text bodies.
   for (const router of deps.rawRoutes ?? []) app.use(router);
 
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
-  app.use('/v1', authenticate(deps.db, deps.operatorKey));
+  app.use(rejectUnsafeBody);
   app.use('/v1', refuseClientVaultIds);
   app.use(orderRoutes(deps.db, deps.orders));
   app.use(accountRoutes(deps.db));

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { OUTAGE_RETRY_AFTER_SECONDS, unavailableDependency } from './outage.js';
 
 /** Every error leaves as `{"error": {"code", "message", "details"?}}` with the status the contract names. */
 export class HttpError extends Error {
@@ -9,6 +10,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown[],
+    /** Seconds, sent as Retry-After (429, 503). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -30,33 +33,64 @@ export const unknownRoute: RequestHandler = (req, res) => {
   res.status(404).json(errorBody('NOT_FOUND', `No route ${req.method} ${req.path}`));
 };
 
-/** Maps body-parser failures and our HttpErrors; anything else is our bug: logged, and a bare 500. */
+/**
+ * The last handler of the app: every error leaves as JSON, never as Express's HTML page. Maps body-parser failures
+ * and our HttpErrors; an unreachable PostgreSQL or Temporal is an outage (503 + Retry-After); anything else is
+ * our bug: logged, and a bare 500.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    if (res.headersSent) return;
-    if (err instanceof HttpError) {
-      res.status(err.status).json(errorBody(err.code, err.message, err.details));
+    if (res.headersSent) {
+      // Too late for an answer: make sure the client is not left waiting for the rest of one.
+      if (!res.writableEnded) res.destroy();
       return;
     }
-    const type = (err as { type?: string }).type;
-    if (type === 'entity.parse.failed') {
-      res.status(400).json(errorBody('BAD_JSON', `The body is not valid JSON: ${(err as Error).message}`));
-      return;
+    try {
+      const { status, body, retryAfter } = toAnswer(err);
+      if (status >= 500) {
+        const dependency = unavailableDependency(err);
+        if (dependency) logger.warn({ err, method: req.method, path: req.path, dependency }, 'dependency unavailable');
+        else logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
+      }
+      // Every 503 says when to come back, whoever raised it.
+      const wait = retryAfter ?? (status === 503 ? OUTAGE_RETRY_AFTER_SECONDS : undefined);
+      if (wait !== undefined) res.set('Retry-After', String(wait));
+      res.status(status).json(body);
+    } catch (failure) {
+      // Even the answer failed (e.g. a response hook threw): still JSON, written by hand.
+      logger.error({ err: failure }, 'error handler failed');
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+      }
+      res.end(JSON.stringify(errorBody('INTERNAL', 'Something went wrong on our side; it has been logged')));
     }
-    if (type === 'entity.too.large') {
-      res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `The body is larger than the ${(err as { limit?: number }).limit ?? ''} byte limit`));
-      return;
-    }
-    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      res.status(415).json(errorBody('UNSUPPORTED_MEDIA_TYPE', (err as Error).message));
-      return;
-    }
-    const status = (err as { status?: number }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json(errorBody('BAD_REQUEST', (err as Error).message));
-      return;
-    }
-    logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
-    res.status(500).json(errorBody('INTERNAL', 'Something went wrong on our side; it has been logged'));
   };
+}
+
+type Answer = { status: number; body: ReturnType<typeof errorBody>; retryAfter?: number };
+
+function toAnswer(err: unknown): Answer {
+  if (err instanceof HttpError) {
+    return { status: err.status, body: errorBody(err.code, err.message, err.details), ...(err.retryAfter !== undefined ? { retryAfter: err.retryAfter } : {}) };
+  }
+  const type = (err as { type?: string } | null)?.type;
+  const message = err instanceof Error ? err.message : String(err);
+  if (type === 'entity.parse.failed') return { status: 400, body: errorBody('BAD_JSON', `The body is not valid JSON: ${message}`) };
+  if (type === 'entity.too.large') {
+    return { status: 413, body: errorBody('PAYLOAD_TOO_LARGE', `The body is larger than the ${(err as { limit?: number }).limit ?? ''} byte limit`) };
+  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return { status: 415, body: errorBody('UNSUPPORTED_MEDIA_TYPE', message) };
+  const dependency = unavailableDependency(err);
+  if (dependency) {
+    const what = dependency === 'postgres' ? 'The database' : 'The workflow service (Temporal)';
+    return {
+      status: 503,
+      body: errorBody('TEMPORARILY_UNAVAILABLE', `${what} is unreachable right now; try again shortly (a create with the same Idempotency-Key)`),
+      retryAfter: OUTAGE_RETRY_AFTER_SECONDS,
+    };
+  }
+  const status = (err as { status?: number } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return { status, body: errorBody('BAD_REQUEST', message) };
+  return { status: 500, body: errorBody('INTERNAL', 'Something went wrong on our side; it has been logged') };
 }

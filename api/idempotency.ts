@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../db/idempotency.js';
+import { claimIdempotencyKey } from '../db/idempotency.js';
 import type { Db } from '../db/pool.js';
 import { principalOf } from './auth.js';
 import { HttpError } from './errors.js';
@@ -9,20 +9,23 @@ import { HttpError } from './errors.js';
 export function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.get('idempotency-key');
   if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
-    throw new HttpError(422, 'VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters');
+    throw new HttpError(422, 'VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters', [
+      { path: 'headers.idempotency-key', message: '1-255 visible ASCII characters' },
+    ]);
   }
   return key;
 }
 
-/** Whose keys these are: a key is scoped to the merchant (or the operator) that sent it. */
+/** Whose keys these are: a key is scoped to the merchant, or to the operator by name, that sent it. */
 export function principalIdOf(req: Request): string {
   const p = principalOf(req);
-  return p.kind === 'operator' ? 'operator' : p.merchantId;
+  return p.kind === 'operator' ? `operator:${p.operator}` : p.merchantId;
 }
 
 /**
  * Honours `Idempotency-Key` on create requests: the same key and body answer the first result again and do
- * nothing twice. Answers of 5xx are not kept, so a retry after our failure runs again.
+ * nothing twice. Answers of 5xx are not kept, so a retry after our failure (or an outage) runs again; the claim
+ * is held by a database transaction (db/idempotency.ts), so no failure can leave the key locked.
  */
 export function idempotent(db: Db): RequestHandler {
   return async (req, res, next) => {
@@ -39,14 +42,31 @@ export function idempotent(db: Db): RequestHandler {
       res.set('Idempotent-Replayed', 'true').status(claim.statusCode).json(claim.response);
       return;
     }
+
+    // The answer is stored before it is sent (so a retry racing the answer replays it); a 5xx is forgotten.
     const json = res.json.bind(res);
+    let settled = false;
     res.json = (body: unknown) => {
-      const done = res.statusCode < 500
-        ? completeIdempotencyKey(db, { principal, key, statusCode: res.statusCode, response: body })
-        : releaseIdempotencyKey(db, { principal, key });
-      done.then(() => json(body), (error: unknown) => next(error));
+      if (settled) return json(body);
+      settled = true;
+      res.json = json;
+      const done = res.statusCode < 500 ? claim.complete(res.statusCode, body) : claim.abandon();
+      done.then(
+        () => json(body),
+        // Storing the answer failed (the database went away after the work was done): the answer is still the
+        // truth. Without a stored copy a retry runs the create again (orders and top-ups find their first result
+        // by business key).
+        () => json(body),
+      );
       return res;
     };
+    // Answers sent without res.json (204, a dropped client) must not keep the claim's connection.
+    res.on('close', () => {
+      if (!settled) {
+        settled = true;
+        void claim.abandon().catch(() => undefined);
+      }
+    });
     next();
   };
 }

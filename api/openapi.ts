@@ -76,7 +76,7 @@ const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema }
 export function buildOpenApi(): object {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
-  const idParam = z.object({ id: z.string().meta({ example: 'ord_3f1c…' }) });
+  const idParam = z.object({ id: z.string().max(64).meta({ example: 'ord_3f1c…' }) });
 
   const specs: Spec[] = [
     { method: 'post', path: '/v1/merchants', summary: 'Create a merchant (operator key); the API key is shown once', body: CreateMerchant, ok: [201, MerchantCreated, 'Created'], errors: [400, 401, 403, 422], idempotent: true },
@@ -102,7 +102,7 @@ export function buildOpenApi(): object {
     { method: 'delete', path: '/v1/api-keys/{id}', summary: 'Revoke one of this merchant\'s keys: refused (401) from the next request on', ok: [200, ApiKeyView, 'Revoked'], errors: [401, 403, 404] },
     { method: 'get', path: '/v1/merchants/{id}/api-keys', summary: "Operator: a merchant's API keys, masked", ok: [200, ApiKeyList, 'Keys'], errors: [401, 403, 404] },
     { method: 'post', path: '/v1/merchants/{id}/api-keys', summary: 'Operator: issue a new key to a merchant (shown once); audited', body: CreateApiKey, ok: [201, ApiKeyCreated, 'Created'], errors: [400, 401, 403, 404, 422], idempotent: true },
-    { method: 'delete', path: '/v1/merchants/{id}/api-keys/{keyId}', summary: "Operator: revoke any merchant's key; audited", params: z.object({ id: z.string(), keyId: z.string() }), ok: [200, ApiKeyView, 'Revoked'], errors: [401, 403, 404] },
+    { method: 'delete', path: '/v1/merchants/{id}/api-keys/{keyId}', summary: "Operator: revoke any merchant's key; audited", params: z.object({ id: z.string().max(64), keyId: z.string().max(64) }), ok: [200, ApiKeyView, 'Revoked'], errors: [401, 403, 404] },
     { method: 'post', path: '/v1/operator-keys', summary: 'Root key: create a named operator key (shown once); money actions need one, so that the audit log names the operator', body: CreateOperatorKey, ok: [201, ApiKeyCreated, 'Created'], errors: [400, 401, 403, 422], idempotent: true },
     { method: 'get', path: '/v1/operator-keys', summary: 'Root key: the named operator keys, masked', ok: [200, ApiKeyList, 'Keys'], errors: [401, 403] },
     { method: 'delete', path: '/v1/operator-keys/{id}', summary: 'Root key: revoke an operator key; audited', ok: [200, ApiKeyView, 'Revoked'], errors: [401, 403, 404] },
@@ -110,11 +110,11 @@ export function buildOpenApi(): object {
     { method: 'get', path: '/v1/settings', summary: "The merchant's settings; the linked PayPal shown masked", ok: [200, Settings, 'Settings'], errors: [401, 403] },
     { method: 'put', path: '/v1/settings/paypal', summary: 'Switch the PayPal fallback for when the wallet is short (PayPal must be linked; a vaultId is refused with 422)', body: PayPalSwitch, ok: [200, Settings, 'Saved'], errors: [400, 401, 403, 409, 422] },
     { method: 'post', path: '/v1/settings/paypal/link', summary: "Link PayPal through PayPal's vault: answers PayPal's approval URL for the merchant's browser; PayPal sends it back to /v1/settings/paypal/link/return. A vaultId in the body is refused (422)", body: StartPayPalLink, ok: [201, PayPalLinkStarted, 'Started'], errors: [400, 401, 403, 422, 503], idempotent: true },
-    { method: 'get', path: '/v1/settings/paypal/link/return', summary: "Where PayPal sends the merchant's browser back (no API key: the setup token id PayPal appends names the link); answers a small page, or JSON when asked, saying linked or cancelled", query: z.object({ approval_token_id: z.string(), cancelled: z.literal('true').optional() }), ok: [200, z.object({ outcome: z.string(), message: z.string() }), 'Linked or cancelled'], errors: [404, 409, 503], auth: false },
+    { method: 'get', path: '/v1/settings/paypal/link/return', summary: "Where PayPal sends the merchant's browser back (no API key: the setup token id PayPal appends names the link); answers a small page, or JSON when asked, saying linked or cancelled", query: z.object({ approval_token_id: z.string().max(64), cancelled: z.literal('true').optional() }), ok: [200, z.object({ outcome: z.string(), message: z.string() }), 'Linked or cancelled'], errors: [404, 409, 503], auth: false },
     { method: 'post', path: '/v1/settings/paypal/link/complete', summary: 'For scripts: finish the latest link (or the one named) once the merchant approved at PayPal', body: CompletePayPalLink, ok: [200, Settings, 'Linked'], errors: [400, 401, 403, 404, 409, 422, 503] },
     { method: 'delete', path: '/v1/settings/paypal/link', summary: 'Unlink PayPal: the saved account is deleted at PayPal; orders needing PayPal then wait for funds', ok: [200, Settings, 'Unlinked'], errors: [401, 403, 503] },
     { method: 'get', path: '/healthz', summary: 'The process is up', ok: [200, z.object({ status: z.string() }), 'Up'], auth: false },
-    { method: 'get', path: '/readyz', summary: 'Postgres and Temporal are reachable', ok: [200, z.object({ status: z.string(), postgres: z.string(), temporal: z.string() }), 'Ready'], errors: [503], auth: false },
+    { method: 'get', path: '/readyz', summary: 'Postgres and Temporal are reachable and the catalogue was synced at least once', ok: [200, z.object({ status: z.string(), postgres: z.string(), temporal: z.string(), catalog: z.string() }), 'Ready'], errors: [503], auth: false },
     { method: 'post', path: '/v1/orders/import', summary: 'Import orders from an Amazon order report (TSV) or an eBay orders export (CSV); one outcome per line', body: ImportBody, ok: [200, ImportResult, 'Per line: created, already present, or rejected with the reason'], errors: [400, 401, 403, 413, 422] },
     { method: 'post', path: '/v1/channels', summary: 'Connect a Shopify or WooCommerce shop; answers the webhook URL to paste into the shop', body: CreateChannel, ok: [201, ChannelView, 'Connected (credentials are stored encrypted and never returned)'], errors: [400, 401, 403, 422, 503], idempotent: true },
     { method: 'get', path: '/v1/channels', summary: "The merchant's shop connections", ok: [200, z.object({ items: z.array(ChannelView) }), 'Connections'], errors: [401, 403] },
@@ -137,7 +137,7 @@ export function buildOpenApi(): object {
       request: {
         ...(s.params ? { params: s.params } : s.path.includes('{id}') ? { params: idParam } : {}),
         ...(s.query ? { query: s.query } : {}),
-        ...(s.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Repeat the request safely: the same key answers the first outcome again' }) }) } : {}),
+        ...(s.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().max(255).optional().meta({ description: 'Repeat the request safely: the same key answers the first outcome again' }) }) } : {}),
         ...(s.body ? { body: { content: { 'application/json': { schema: s.body } } } } : {}),
       },
       responses,

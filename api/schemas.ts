@@ -70,7 +70,7 @@ export const BulkResendResult = z
   })
   .meta({ id: 'BulkResendResult' });
 
-export const PageQuery = z.object({ limit, cursor: z.string().regex(/^\d{1,18}$/, 'a cursor from a previous page').optional() });
+export const PageQuery = z.object({ limit, cursor: z.string().max(18).regex(/^\d{1,18}$/, 'a cursor from a previous page').optional() });
 
 export const Product = z
   .object({ sku: z.string(), name: z.string(), price: z.number().int(), currency: z.string(), stock: z.number().int(), syncedAt: z.string() })

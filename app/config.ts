@@ -1,5 +1,6 @@
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
+import type { RateLimits } from '../api/rate-limit.js';
 import { defaultTimings, type OrderTimings } from '../domain/timings.js';
 import type { TopUpTimings } from '../domain/top-up.js';
 
@@ -82,6 +83,21 @@ const EnvSchema = z.object({
   WEBHOOK_SECRET_GRACE: duration.default(24 * 60 * 60_000),
   /** Largest bulk-import file accepted. */
   IMPORT_LIMIT: z.string().default('5mb'),
+
+  /** Requests per API key per RATE_LIMIT_WINDOW, counted in PostgreSQL across replicas (0: no limit). */
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(6000),
+  RATE_LIMIT_WINDOW: duration.default(60_000),
+  /** Failed authentications (401) per client IP per AUTH_FAILURE_WINDOW before that IP is refused (0: no limit). */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).default(30),
+  AUTH_FAILURE_WINDOW: duration.default(15 * 60_000),
+  /** Webhook deliveries per shop connection per RATE_LIMIT_WINDOW (0: no limit); shops burst, so it is generous. */
+  WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
+  /** Origins allowed to call the API from a browser (comma-separated); none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.url()))
+    .default([]),
 
   SIMULATORS: z.enum(['on', 'off']).default('on'),
   SUPPLIER_SIM_PORT: port.default(4001),
@@ -166,6 +182,14 @@ export function topUpSettings(env: Env, timings: OrderTimings = orderTimings(env
 }
 
 /** Settings a process needs to require before it starts: a clear message instead of a late crash. */
+export function rateLimitSettings(env: Env): RateLimits {
+  return {
+    perKey: { points: env.RATE_LIMIT_PER_KEY, windowMs: env.RATE_LIMIT_WINDOW },
+    authFailuresPerIp: { points: env.AUTH_FAILURE_LIMIT, windowMs: env.AUTH_FAILURE_WINDOW },
+    webhooksPerConnection: { points: env.WEBHOOK_RATE_LIMIT, windowMs: env.RATE_LIMIT_WINDOW },
+  };
+}
+
 export function requireSetting<K extends keyof Env>(env: Env, key: K, why: string): NonNullable<Env[K]> {
   const value = env[key];
   if (value === undefined || value === null) throw new ConfigError(`${String(key)} is required: ${why}`);

@@ -13,7 +13,7 @@ import { createPool, type Db } from '../db/pool.js';
 import { ensureCatalogSchedule } from '../worker/catalog-schedule.js';
 import { createOrderWorker } from '../worker/create-worker.js';
 import { createChannelGateway } from '../activities/channels/create-gateway.js';
-import { orderTimings, topUpSettings, type Env } from './config.js';
+import { orderTimings, rateLimitSettings, topUpSettings, type Env } from './config.js';
 import { loadTemporalConnection } from './temporal-connection.js';
 import { installTemporalLogger } from '../worker/temporal-logger.js';
 import { SecretBox } from '../db/secret-box.js';
@@ -31,6 +31,7 @@ import { settingsRoutes } from '../api/routes/settings.js';
 import { payPalLinkRoutes, payPalReturnRoutes } from '../api/routes/paypal-link.js';
 import { PayPalLinkService } from '../api/paypal-link-service.js';
 import { PayPalClient } from '../activities/paypal/client.js';
+import { answerClientErrorsAsJson } from '../api/client-errors.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -153,10 +154,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       logger: apiLogger,
       operatorKey: env.OPERATOR_API_KEY,
       bodyLimit: env.BODY_LIMIT,
+      rateLimits: rateLimitSettings(env),
+      corsOrigins: env.CORS_ORIGINS,
+      publicRoutes: [payPalReturnRoutes(links)],
       rawRoutes: [
         webhookRoutes({ db, box, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
         importRoutes(db, orders, { operatorKey: env.OPERATOR_API_KEY, limit: env.IMPORT_LIMIT }),
-        payPalReturnRoutes(links),
       ],
       routes: [
         channelRoutes(db, box, { publicBaseUrl: env.PUBLIC_BASE_URL, secretGraceMs: env.WEBHOOK_SECRET_GRACE }),
@@ -171,6 +174,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       const s = app.listen(opts.apiPort ?? env.PORT, opts.apiHost ?? env.HOST, () => resolve(s));
       s.once('error', reject);
     });
+    answerClientErrorsAsJson(server);
     const address = server.address() as AddressInfo;
     apiUrl = `http://${address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address}:${address.port}`;
     stops.push(

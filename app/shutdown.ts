@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 /** A terminal's Ctrl-C reaches the process more than once (directly and relayed by npm/tsx): not a second request. */
 const SAME_SIGNAL_WINDOW_MS = 2_000;
 
-/** Stops cleanly on Ctrl-C / SIGTERM (in-flight activities finish); a later second Ctrl-C forces the exit. */
+/**
+ * Stops cleanly on Ctrl-C (SIGINT), SIGTERM (process managers, IDEs, `docker stop`) or SIGHUP (the terminal closed):
+ * in-flight activities finish; a later second signal forces the exit.
+ */
 export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   let stoppingSince: number | null = null;
   const handler = (signal: NodeJS.Signals): void => {
@@ -25,6 +28,7 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  process.on('SIGHUP', handler);
 }
 
 /** Runs a process entry point: a configuration mistake prints one clear line, anything else its stack. */

@@ -19,6 +19,11 @@ export async function storeCatalog(db: Db, products: CatalogProduct[], syncedAt:
       );
     }
     await client.query('DELETE FROM catalog_products WHERE synced_at < $1', [syncedAt]);
+    await client.query(
+      `INSERT INTO catalog_sync (id, synced_at, products) VALUES (true, $1, $2)
+       ON CONFLICT (id) DO UPDATE SET synced_at = EXCLUDED.synced_at, products = EXCLUDED.products`,
+      [syncedAt, products.length],
+    );
     return products.length;
   });
 }
@@ -42,4 +47,11 @@ export async function listCatalog(
     syncedAt: new Date(r.synced_at).toISOString(),
   }));
   return { items, nextCursor: rows.length > page.limit ? (items[items.length - 1]?.sku ?? null) : null };
+}
+
+/** When the catalogue was last copied from the supplier; null before the first copy. */
+export async function lastCatalogSync(db: Db): Promise<{ syncedAt: string; products: number } | null> {
+  const { rows } = await db.query('SELECT synced_at, products FROM catalog_sync');
+  const r = rows[0];
+  return r ? { syncedAt: new Date(r.synced_at).toISOString(), products: toInt(r.products) } : null;
 }

@@ -3,7 +3,8 @@ import pg from 'pg';
 export type Db = pg.Pool;
 
 export function createPool(databaseUrl: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  // A database that does not answer (down, unreachable) fails a request in bounded time (a 503) instead of holding it.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   // Nor a checked-out one between two queries of a transaction (PostgreSQL restarted: 57P01 "terminating connection

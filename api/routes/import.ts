@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Db } from '../../db/pool.js';
 import { checkOrderData } from '../../domain/order-checks.js';
 import { libraryLookups } from '../../domain/order-checks-legacy.js';
-import { authenticate, merchantOf } from '../auth.js';
+import { merchantOf } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { assertSafeStrings } from '../hygiene.js';
 import { detectFormat, ImportFileError, parseImport, type ImportFormat } from '../import/index.js';
 import type { OrderService } from '../order-service.js';
 import { parseBody } from '../validation.js';
@@ -12,7 +13,8 @@ import { parseBody } from '../validation.js';
 export const ImportBody = z
   .object({
     format: z.enum(['amazon', 'ebay']).optional().meta({ description: 'Detected from the content when absent' }),
-    content: z.string().min(1).meta({ description: "The file's text: Amazon's tab-separated order report or an eBay Seller Hub CSV export" }),
+    // The body limit (IMPORT_LIMIT) is the real bound; this one keeps every request string bounded in the schema too.
+    content: z.string().min(1).max(50_000_000).meta({ description: "The file's text: Amazon's tab-separated order report or an eBay Seller Hub CSV export" }),
   })
   .strict()
   .meta({ id: 'ImportOrders' });
@@ -43,11 +45,11 @@ type Row = z.infer<typeof ImportRow>;
  * comes from the channel's order id), so uploading the same report twice creates nothing new.
  * Accepts JSON `{format?, content}` or the file itself as text/tab-separated-values or text/csv.
  */
-export function importRoutes(db: Db, orders: OrderService, opts: { operatorKey: string | undefined; limit: string }): Router {
+export function importRoutes(_db: Db, orders: OrderService, opts: { operatorKey: string | undefined; limit: string }): Router {
   const router = Router();
+  // Authenticated (and rate limited) by the app before any body is read: api/app.ts.
   router.post(
     '/v1/orders/import',
-    authenticate(db, opts.operatorKey),
     express.json({ limit: opts.limit }),
     // Browsers send .csv files as text/csv or application/vnd.ms-excel.
     express.text({ type: ['text/*', 'application/csv', 'application/vnd.ms-excel'], limit: opts.limit }),
@@ -55,6 +57,8 @@ export function importRoutes(db: Db, orders: OrderService, opts: { operatorKey: 
       const merchantId = merchantOf(req);
       let format: ImportFormat | undefined;
       let content: string;
+      // A file's text may be long, but never hold a NUL or broken Unicode: no line of it could be stored.
+      assertSafeStrings(req.body, typeof req.body === 'string' ? ['body'] : [], Number.MAX_SAFE_INTEGER);
       if (typeof req.body === 'string') {
         content = req.body;
         const q = z.enum(['amazon', 'ebay']).optional().safeParse(req.query.format);

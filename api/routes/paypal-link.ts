@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/pool.js';
 import { merchantOf } from '../auth.js';
-import { HttpError, notFound } from '../errors.js';
+import { errorBody, HttpError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import type { LinkOutcome, PayPalLinkService } from '../paypal-link-service.js';
 import { parseBody } from '../validation.js';
@@ -20,7 +20,7 @@ export const PayPalLinkStarted = z
   })
   .meta({ id: 'PayPalLinkStarted' });
 export const CompletePayPalLink = z
-  .object({ setupTokenId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).optional().meta({ description: 'Defaults to the latest link started' }) })
+  .object({ setupTokenId: z.string().max(64).regex(/^[0-9A-Za-z_-]{1,64}$/).optional().meta({ description: 'Defaults to the latest link started' }) })
   .strict()
   .meta({ id: 'CompletePayPalLink' });
 
@@ -33,8 +33,12 @@ function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 }
 
-/** A page for the browser coming back from PayPal, or JSON for a client that asks for it. */
-function answer(res: Response, status: number, body: { outcome: string; message: string }): void {
+/**
+ * A page for the browser coming back from PayPal, or JSON for a client that asks for it: the outcome, or for a
+ * refusal the API's usual `{error: {code, message}}`.
+ */
+function answer(res: Response, status: number, body: { outcome: string; message: string }, code?: string): void {
+  const json = (): void => void res.json(status >= 400 ? errorBody(code ?? 'PAYPAL_LINK_FAILED', body.message) : body);
   // A browser (or anything that takes */*) gets the page; a client asking for JSON gets JSON.
   res.status(status).format({
     'text/html': () =>
@@ -42,8 +46,8 @@ function answer(res: Response, status: number, body: { outcome: string; message:
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PayPal ${escapeHtml(body.outcome)}</title></head>` +
           `<body><h1>PayPal ${escapeHtml(body.outcome)}</h1><p>${escapeHtml(body.message)}</p></body></html>`,
       ),
-    'application/json': () => res.json(body),
-    default: () => res.json(body),
+    'application/json': json,
+    default: json,
   });
 }
 
@@ -96,7 +100,7 @@ export function payPalReturnRoutes(links: PayPalLinkService): Router {
   router.get(RETURN_PATH, async (req, res) => {
     const q = ReturnQuery.safeParse(req.query);
     const attempt = q.success ? await links.attempt(q.data.approval_token_id) : null;
-    if (!q.success || !attempt) return answer(res, 404, { outcome: 'not found', message: 'This PayPal link is unknown. Start linking PayPal again from your settings.' });
+    if (!q.success || !attempt) return answer(res, 404, { outcome: 'not found', message: 'This PayPal link is unknown. Start linking PayPal again from your settings.' }, 'NOT_FOUND');
     if (q.data.cancelled) {
       await links.cancelled(attempt);
       return answer(res, 200, { outcome: 'cancelled', message: 'You cancelled at PayPal: nothing was linked. You can close this window.' });
@@ -106,7 +110,7 @@ export function payPalReturnRoutes(links: PayPalLinkService): Router {
       case 'linked':
         return answer(res, 200, { outcome: 'linked', message: `PayPal account ${maskEmail(outcome.payerEmail)} linked. You can close this window.` });
       case 'not_approved':
-        return answer(res, 409, { outcome: 'not approved', message: 'PayPal has not recorded your approval. Go back to PayPal and approve, or start again.' });
+        return answer(res, 409, { outcome: 'not approved', message: 'PayPal has not recorded your approval. Go back to PayPal and approve, or start again.' }, 'PAYPAL_NOT_APPROVED');
       case 'failed':
         return answer(res, 409, { outcome: 'failed', message: outcome.reason });
     }

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { findDelivery, loadForWebhook, recordDelivery, type ChannelConnection, type DeliveryOutcome } from '../../db/channels.js';
 import type { Db } from '../../db/pool.js';
 import type { SecretBox } from '../../db/secret-box.js';
-import { errorBody } from '../errors.js';
+import { errorBody, HttpError } from '../errors.js';
+import { findUnsafeString, storableCopy, stringProblem } from '../hygiene.js';
 import { apiMetrics } from '../metrics.js';
 import type { OrderService } from '../order-service.js';
 import type { ShopOrderEvent } from './channel-event.js';
@@ -84,9 +85,9 @@ async function receive(deps: WebhookDeps, protocol: ShopProtocol, req: Request<{
     return;
   }
   const { connection } = loaded;
-  const topic = req.get(protocol.topicHeader) ?? 'unknown';
+  const topic = header(req, protocol.topicHeader) ?? 'unknown';
   // Some senders omit the delivery id: the body's hash then identifies the delivery.
-  const deliveryId = req.get(protocol.deliveryHeader) ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  const deliveryId = header(req, protocol.deliveryHeader) ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const seen = await findDelivery(deps.db, connection.id, deliveryId);
   if (seen) {
     apiMetrics.webhookDelivery(protocol.type, 'duplicate');
@@ -98,7 +99,17 @@ async function receive(deps: WebhookDeps, protocol: ShopProtocol, req: Request<{
   try {
     payload = JSON.parse(body.toString('utf8'));
   } catch {
-    await record(deps, connection, deliveryId, topic, { outcome: 'unmapped', reason: 'The body is not JSON', payload: { raw: body.toString('utf8').slice(0, 10_000) } });
+    await record(deps, connection, deliveryId, topic, { outcome: 'unmapped', reason: 'The body is not JSON', payload: storableCopy({ raw: body.toString('utf8').slice(0, 10_000) }) });
+    res.json({ received: true, outcome: 'unmapped' });
+    return;
+  }
+  // A value no order could hold (a NUL, broken Unicode, an absurd length) is kept for the operator, escaped so
+  // that it can be stored, and goes no further.
+  const unsafe = findUnsafeString(payload, ['payload']);
+  if (unsafe) {
+    const reason = `${unsafe.path}: ${unsafe.problem}`;
+    await record(deps, connection, deliveryId, topic, { outcome: 'unmapped', reason, payload: storableCopy(payload) });
+    deps.logger.warn({ connectionId: connection.id, deliveryId, reason }, 'webhook kept for the operator');
     res.json({ received: true, outcome: 'unmapped' });
     return;
   }
@@ -109,6 +120,15 @@ async function receive(deps: WebhookDeps, protocol: ShopProtocol, req: Request<{
   apiMetrics.webhookDelivery(protocol.type, result.outcome);
   if (result.outcome === 'unmapped') deps.logger.warn({ connectionId: connection.id, deliveryId, reason: result.reason }, 'webhook kept for the operator');
   res.json({ received: true, outcome: result.outcome, orderId: result.orderId ?? null });
+}
+
+/** A header the platform stores: bounded and printable, or the delivery is refused (422) before anything is kept. */
+function header(req: Request, name: string): string | undefined {
+  const value = req.get(name);
+  if (value === undefined) return undefined;
+  const problem = stringProblem(value, 255);
+  if (problem) throw new HttpError(422, 'VALIDATION_FAILED', `headers.${name}: ${problem}`, [{ path: `headers.${name}`, message: problem }]);
+  return value;
 }
 
 interface Applied {

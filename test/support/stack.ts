@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
+import { pino, type DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { defaultTimings, type OrderTimings } from '../../domain/timings.js';
 import { parseEnv, type Env } from '../../app/config.js';
+import { createLogger } from '../../app/logger.js';
 import { startPlatform, type RunningPlatform } from '../../app/platform.js';
 import type { Tracing } from '../../app/tracing.js';
 import { createDatabaseAt } from '../../dev/postgres.js';
@@ -53,6 +54,12 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** false: no in-process worker; the test runs workers as child processes it can kill. */
   worker?: boolean;
+  /** Where the platform's log lines go (default stderr): a test that reads every line passes its own stream. */
+  logDestination?: DestinationStream;
+  /** Another Temporal address than the shared dev server (e.g. a proxy the test can cut). */
+  temporalAddress?: string;
+  /** Another database server than the shared one (a test that stops its database runs its own). */
+  postgresUrl?: string;
   /** The process's tracer (app/tracing.ts): spans of the API, the workflows and the activities go to it. */
   tracing?: Tracing;
 }
@@ -63,7 +70,7 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const suffix = randomBytes(4).toString('hex');
-  const databaseUrl = await createDatabaseAt(inject('postgresUrl'), `t_${suffix}`);
+  const databaseUrl = await createDatabaseAt(options.postgresUrl ?? inject('postgresUrl'), `t_${suffix}`);
   const taskQueue = `orders-${suffix}`;
 
   const supplierSim = await createSupplierSimulator({ apiKey: SUPPLIER_KEY }).listen(0, '127.0.0.1');
@@ -84,12 +91,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CHANNEL_TIMEOUT: '1500ms',
     ...options.env,
   });
-  const logger = pino({ level: env.LOG_LEVEL }, pino.destination(2));
+  const logger = createLogger(env.LOG_LEVEL, 'test', { destination: options.logDestination ?? pino.destination(2) });
   const platform = await startPlatform({
     env,
     logger,
     databaseUrl,
-    temporalAddress: inject('temporalAddress'),
+    temporalAddress: options.temporalAddress ?? inject('temporalAddress'),
     services: { supplier: supplierSim.url, paypal: paypalSim.url },
     worker: options.worker ?? true,
     api: true,

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { createLogger } from '../../app/logger.js';
 import { parseEnv } from '../../app/config.js';
 import { startPlatform } from '../../app/platform.js';
 
@@ -7,7 +8,7 @@ import { startPlatform } from '../../app/platform.js';
  * and start another. Configured entirely through its environment by test/support/worker-child.ts.
  */
 const env = parseEnv();
-const logger = pino({ level: env.LOG_LEVEL }, pino.destination(2));
+const logger = createLogger(env.LOG_LEVEL, 'worker', { destination: pino.destination(2) });
 const platform = await startPlatform({
   env,
   logger,

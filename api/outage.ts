@@ -1,0 +1,46 @@
+import { isGrpcServiceError } from '@temporalio/client';
+
+/**
+ * Tells an unreachable dependency from a bug: the request could not be served because PostgreSQL or Temporal did
+ * not answer, so the client should come back later (503 + Retry-After) rather than report an error of ours.
+ */
+export type Dependency = 'postgres' | 'temporal';
+
+/** Seconds a client is asked to wait before retrying during an outage. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
+const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * PostgreSQL SQLSTATEs that mean "the server is not there right now": connection exceptions (08…), insufficient
+ * resources (53…), operator intervention (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now).
+ */
+function isPostgresUnavailable(err: Record<string, unknown>): boolean {
+  const code = typeof err.code === 'string' ? err.code : '';
+  if (/^(08|53)/.test(code) || ['57P01', '57P02', '57P03'].includes(code)) return true;
+  const message = typeof err.message === 'string' ? err.message : '';
+  // node-postgres reports a dropped or never-made connection with plain messages rather than codes.
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is not queryable|Client was closed/i.test(
+    message,
+  );
+}
+
+/** gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the Temporal frontend cannot be reached or did not answer. */
+function isTemporalUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e) && (e.code === 14 || e.code === 4)) return true;
+    if (/Failed to connect before the deadline|No connection established|TransportError/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+export function unavailableDependency(err: unknown): Dependency | null {
+  if (err === null || typeof err !== 'object') return null;
+  if (isTemporalUnavailable(err)) return 'temporal';
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const rec = e as Record<string, unknown>;
+    if (typeof rec.code === 'string' && networkCodes.has(rec.code)) return 'postgres';
+    if (isPostgresUnavailable(rec)) return 'postgres';
+  }
+  return null;
+}

@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { HttpClient, waitFor } from '../../dev/http-client.js';
+import { identify, type ProcessIdentity } from '../../dev/pid-files.js';
+import { freePort, portIsFree } from '../../dev/temporal-dev-server.js';
+
+/**
+ * `npm start` as a person runs it (its entry, dev/start.ts, with a temporary DATA_DIR and free ports): it stops
+ * everything it started whatever the signal sent to the node process alone; after a SIGKILL the next start stops
+ * what was left and comes up normally; the banner appears only once the platform answers right (the catalogue is
+ * listed at once); logs are pretty on a terminal and JSON when piped.
+ */
+const root = inject('projectRoot');
+let dataDir: string;
+const portNames = ['PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'EMBEDDED_POSTGRES_PORT', 'SUPPLIER_SIM_PORT', 'PAYPAL_SIM_PORT', 'SHOPIFY_SIM_PORT', 'WOOCOMMERCE_SIM_PORT'];
+let ports: Record<string, string>;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'orders-start-'));
+  chmodSync(dataDir, 0o755);
+  ports = {};
+  for (const name of portNames) ports[name] = String(await freePort());
+});
+afterAll(() => {
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Started {
+  /** The npm start node process (under `script` for a terminal run). */
+  nodePid: number;
+  child: ChildProcess;
+  output(): string;
+  api: HttpClient;
+  demoKey: string;
+  /** The processes it runs beside itself, as written in DATA_DIR/pids when they started. */
+  children: ProcessIdentity[];
+  exited: Promise<void>;
+}
+
+/** Every pid below `pid` (Linux /proc). */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number): void => {
+    for (const [child, parent] of parentOf) {
+      if (parent !== p) continue;
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+async function npmStart(opts: { tty?: boolean } = {}): Promise<Started> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...ports, DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+  delete env.DATABASE_URL;
+  delete env.TEMPORAL_ADDRESS;
+  const command = [process.execPath, '--import', 'tsx', path.join(root, 'dev/start.ts')];
+  // `script` gives the process a terminal (a pseudo-tty), as a person's shell would.
+  const child = opts.tty
+    ? spawn('script', ['-qfec', command.join(' '), '/dev/null'], { cwd: root, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(command[0] as string, command.slice(1), { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor('the start banner', async () => out.includes('The platform is up') || (child.exitCode !== null ? Promise.reject(new Error(out)) : false), {
+    timeoutMs: 180_000,
+    intervalMs: 50,
+  });
+  const nodePid = opts.tty
+    ? (descendants(child.pid ?? 0).find((pid) => identify(pid)?.command.includes('dev/start.ts')) ?? 0)
+    : (child.pid ?? 0);
+  const demoKey = /key (mk_\S+)/.exec(out)?.[1] ?? '';
+  const apiUrl = /REST API\s+(http:\/\/\S+)/.exec(out)?.[1] ?? '';
+  const pidDir = path.join(dataDir, 'pids');
+  const children = readdirSync(pidDir).map((f) => JSON.parse(readFileSync(path.join(pidDir, f), 'utf8')) as ProcessIdentity);
+  return { nodePid, child, output: () => out, api: new HttpClient(apiUrl), demoKey, children, exited };
+}
+
+const running = (p: ProcessIdentity): boolean => {
+  const now = identify(p.pid);
+  return now !== null && now.startedAt === p.startedAt;
+};
+
+async function expectNothingLeft(started: Started): Promise<void> {
+  await waitFor('every process to be gone', async () => !running({ pid: started.nodePid, command: '', startedAt: identify(started.nodePid)?.startedAt ?? 'gone' }) || false, {
+    timeoutMs: 60_000,
+  }).catch(() => undefined);
+  await started.exited;
+  expect(identify(started.nodePid)).toBeNull();
+  expect(started.children.map((c) => c.command.split(' ')[0]?.split('/').pop()).sort()).toEqual(['postgres', 'temporal-1.5.1']);
+  for (const c of started.children) expect(running(c), `${c.command.slice(0, 80)} still running`).toBe(false);
+  for (const [name, port] of Object.entries(ports)) expect(await portIsFree(Number(port)), `${name} ${port} still taken`).toBe(true);
+  expect(existsSync(path.join(dataDir, 'pids')) ? readdirSync(path.join(dataDir, 'pids')) : []).toEqual([]);
+}
+
+describe('npm start', () => {
+  it('cold start: the banner comes once the catalogue is synced (products listed at once); piped logs are JSON; SIGTERM stops everything', async () => {
+    const started = await npmStart();
+    const products = await started.api.get('/v1/products', { key: started.demoKey });
+    expect(products.status).toBe(200);
+    expect(products.body.items.length).toBeGreaterThan(0);
+    expect((await started.api.get('/readyz')).body).toMatchObject({ status: 'ready', catalog: 'ok' });
+    const logLines = started.output().split('\n').filter((l) => l.startsWith('{'));
+    expect(logLines.length).toBeGreaterThan(3);
+    for (const line of logLines) expect(JSON.parse(line)).toMatchObject({ level: expect.any(Number), msg: expect.any(String) });
+    process.kill(started.nodePid, 'SIGTERM');
+    await expectNothingLeft(started);
+  });
+
+  for (const signal of ['SIGINT', 'SIGHUP'] as const) {
+    it(`${signal} to the node process alone stops the Temporal server, PostgreSQL and the simulators`, async () => {
+      const started = await npmStart();
+      for (const c of started.children) expect(running(c)).toBe(true);
+      process.kill(started.nodePid, signal);
+      await expectNothingLeft(started);
+    });
+  }
+
+  it('after a SIGKILL of node, the next start stops what was left (by its pid files) and starts normally', async () => {
+    const killed = await npmStart();
+    process.kill(killed.nodePid, 'SIGKILL');
+    await killed.exited;
+    // Orphans now: still running, still holding their ports.
+    for (const c of killed.children) expect(running(c)).toBe(true);
+    expect(await portIsFree(Number(ports.TEMPORAL_PORT))).toBe(false);
+
+    const again = await npmStart();
+    expect(again.output()).toMatch(/stopped what a previous run left running: .*(postgres|temporal)/);
+    for (const c of killed.children) expect(running(c)).toBe(false);
+    expect((await again.api.get('/v1/products', { key: again.demoKey })).body.items.length).toBeGreaterThan(0);
+    process.kill(again.nodePid, 'SIGTERM');
+    await expectNothingLeft(again);
+  });
+
+  it('on a terminal, logs are pretty, one line per event; SIGTERM still stops everything', async () => {
+    const started = await npmStart({ tty: true });
+    // eslint-disable-next-line no-control-regex
+    const plain = started.output().replace(/\u001b\[[0-9;]*m/g, '');
+    const logLines = plain.split(/\r?\n/).filter((l) => /^\[\d{2}:\d{2}:\d{2}\] (INFO|WARN|ERROR)/.test(l));
+    expect(logLines.length).toBeGreaterThan(3);
+    expect(plain).not.toMatch(/^\{"level"/m);
+    // One line per event: every line of the output is a start step, a log line, or the banner.
+    expect(logLines.some((l) => /INFO \(dropship\): Workflow bundle created/.test(l))).toBe(true);
+    const stray = plain.split(/\r?\n/).filter((l) => /^\s+"|^\s+at |^orphan modules|^modules by path/.test(l));
+    expect(stray).toEqual([]);
+    process.kill(started.nodePid, 'SIGTERM');
+    await expectNothingLeft(started);
+  });
+});

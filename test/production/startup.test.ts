@@ -9,6 +9,7 @@ import { ensureBuilt } from '../../dev/production-topology.js';
 import { provisionTemporalCli } from '../../dev/temporal-cli.js';
 import { freePort, startTemporalDevServer, type RunningTemporal } from '../../dev/temporal-dev-server.js';
 import { projectRoot } from '../../dev/temporal-server.js';
+import { createSupplierSimulator } from '../../simulators/supplier/index.js';
 
 /**
  * The production entry points (dist/app/*-main.js, as docker-compose and start:production run them) started
@@ -21,17 +22,21 @@ const children: LoggedChild[] = [];
 const logFiles = new Map<LoggedChild, string>();
 let postgres: RunningPostgres | null = null;
 let temporal: RunningTemporal | null = null;
+/** The API is ready once the worker has copied the supplier's catalogue: a supplier must answer. */
+let supplier: { url: string; close(): Promise<void> } | null = null;
 
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'startup-test-'));
   chmodSync(scratch, 0o755);
   await ensureBuilt(say);
+  supplier = await createSupplierSimulator({ apiKey: 'sandbox-supplier-key' }).listen(0, '127.0.0.1');
 });
 
 afterAll(async () => {
   for (const child of children) await child.stop(5_000);
   await temporal?.stop();
   await postgres?.stop();
+  await supplier?.close();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -56,10 +61,10 @@ function lines(child: LoggedChild): { msg?: string; attempt?: number; retryInMs?
     .map((l) => JSON.parse(l) as Record<string, never>);
 }
 
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 90_000): Promise<T> {
+async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -75,7 +80,7 @@ describe('production processes started before their dependencies', () => {
       DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/orders`,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       TEMPORAL_TASK_QUEUE: `startup-${randomBytes(3).toString('hex')}`,
-      SUPPLIER_BASE_URL: 'http://127.0.0.1:9',
+      SUPPLIER_BASE_URL: supplier!.url,
       PAYPAL_BASE_URL: 'http://127.0.0.1:9',
       OPERATOR_API_KEY: 'startup-test-operator-key',
     };
@@ -104,8 +109,8 @@ describe('production processes started before their dependencies', () => {
     temporal = await startTemporalDevServer({ cliPath, port: temporalPort, uiPort: null, fast: true });
     await until('the worker polling', () => lines(worker).some((l) => l.msg === 'worker polling'));
     await until('the API listening', () => lines(api).some((l) => l.msg === 'API listening'));
-    const ready = await fetch(`http://127.0.0.1:${apiPort}/readyz`);
-    expect(ready.status).toBe(200);
+    // Ready once the worker's first catalogue sync went through (the API's readiness waits for it).
+    await until('the API ready', async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).status === 200);
     say(`worker: ${temporalRetries(worker).length} attempts at Temporal, then polling; API ready; ${((Date.now() - startedAt) / 1000).toFixed(1)} s in all`);
 
     // The worker ran the prebuilt bundle, without webpack.

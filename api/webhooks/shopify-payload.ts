@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { carrierNamedIn } from '../../domain/carriers.js';
 import { decimalToMinor } from '../../domain/money.js';
 import { NewOrder, type OrderItem, type PaymentMethod } from '../../domain/order.js';
 import type { ShopOrderEvent } from './channel-event.js';
@@ -17,8 +18,6 @@ const paidStatuses = new Set(['paid', 'partially_refunded', 'authorized']);
 /** The money went back or the authorization lapsed: nothing to ship. */
 const reversedStatuses = new Set(['refunded', 'voided']);
 
-/** Carriers the supplier ships with; a shipping line naming one of them becomes the order's shipping method. */
-const supplierCarriers = /\b(gls|dhl|correos|ups)\b/i;
 const codGateway = /cash on delivery|\bcod\b/i;
 
 const text = z.string().nullish();
@@ -210,8 +209,9 @@ function items(lines: ShopifyLineItem[]): OrderItem[] {
 
 function shippingMethod(shop: ShopifyOrderWebhook): { shippingMethod?: string } {
   const line = (shop.shipping_lines ?? []).find((l) => l.is_removed !== true);
-  const match = supplierCarriers.exec(line?.code ?? '') ?? supplierCarriers.exec(line?.title ?? '');
-  return match?.[1] ? { shippingMethod: match[1].toLowerCase() } : {};
+  // A shipping line naming a supplier carrier becomes the order's shipping method.
+  const carrier = carrierNamedIn(line?.code) ?? carrierNamedIn(line?.title);
+  return carrier ? { shippingMethod: carrier } : {};
 }
 
 function joinName(first: string | null | undefined, last: string | null | undefined): string {

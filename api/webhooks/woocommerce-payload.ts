@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { carrierNamedIn } from '../../domain/carriers.js';
 import { decimalToMinor } from '../../domain/money.js';
 import { NewOrder, type OrderItem, type PaymentMethod } from '../../domain/order.js';
 import type { ShopOrderEvent } from './channel-event.js';
@@ -19,9 +20,6 @@ const paidStatuses = new Set(['processing', 'completed']);
 const cancelledStatuses = new Set(['cancelled', 'refunded', 'failed']);
 /** Gateways where the customer pays the merchant's bank later: WooCommerce holds the order on-hold until then. */
 const bankTransferGateways = new Set(['bacs', 'cheque']);
-
-/** Carriers the supplier ships with, as a whole word in a shipping line ("GLS Express", "dhl_express"). */
-const supplierCarrier = /(?<![a-z0-9])(gls|dhl|correos|ups)(?![a-z0-9])/i;
 
 /** A text field as WooCommerce fills it: '' when unset; null or a number tolerated. */
 const text = z
@@ -183,8 +181,8 @@ function mapItems(lines: z.infer<typeof WooLineItem>[]): OrderItem[] | string {
 
 function carrierOf(lines: z.infer<typeof WooShippingLine>[]): string | undefined {
   for (const line of lines) {
-    const match = supplierCarrier.exec(line.method_title) ?? supplierCarrier.exec(line.method_id);
-    if (match?.[1]) return match[1].toLowerCase();
+    const carrier = carrierNamedIn(line.method_title) ?? carrierNamedIn(line.method_id);
+    if (carrier) return carrier;
   }
   return undefined;
 }

@@ -19,6 +19,8 @@ import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
+import { salesChannels } from '../channels/registry.js';
+import { syncChannelTypes } from '../db/channels.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -52,6 +54,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const { env, logger } = opts;
   await migrate(opts.databaseUrl, logger);
   const db = createPool(opts.databaseUrl, 20);
+  // The database accepts connections of the sales channels this code registers, and of no other.
+  await syncChannelTypes(db, salesChannels);
   // TLS, API key and gRPC headers from the environment (TEMPORAL_TLS_*, TEMPORAL_API_KEY…): see temporal-connection.ts.
   const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
   const connection = await Connection.connect(connectionOptions);
@@ -73,7 +77,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const activities = createActivities({
       db,
       ...clients,
-      channels: createChannelGateway({ db, box, timeoutMs: env.CHANNEL_TIMEOUT, logger }),
+      channels: createChannelGateway({ db, box, connectors: salesChannels, timeoutMs: env.CHANNEL_TIMEOUT, logger }),
       logger: logger.child({ component: 'activities' }),
     });
     worker = await createOrderWorker({

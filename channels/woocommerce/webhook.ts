@@ -1,9 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { carrierNamedIn } from '../../domain/carriers.js';
 import { decimalToMinor } from '../../domain/money.js';
 import { NewOrder, type OrderItem, type PaymentMethod } from '../../domain/order.js';
-import type { ShopOrderEvent } from './channel-event.js';
+import type { ShopOrderEvent } from '../shop-order-event.js';
 
 /**
  * WooCommerce order webhooks → the platform's order. Pure, so the route can map, store and acknowledge at once.
@@ -12,7 +11,9 @@ import type { ShopOrderEvent } from './channel-event.js';
  * removed a value, `[]` for an empty object, numbers where strings are documented.
  */
 
-const orderTopics = new Set(['order.created', 'order.updated']);
+/** The topics the platform acts on; the merchant creates one webhook for each. */
+export const wooCommerceOrderTopics = ['order.created', 'order.updated'];
+const orderTopics = new Set(wooCommerceOrderTopics);
 
 /** Statuses WooCommerce gives an order once payment is received. */
 const paidStatuses = new Set(['processing', 'completed']);
@@ -217,26 +218,4 @@ export function isWooCommercePing(rawBody: Buffer, contentType: string | undefin
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
   if (mediaType !== '' && mediaType !== 'application/x-www-form-urlencoded') return false;
   return /^webhook_id=\d+$/.test(rawBody.toString('utf8').trim());
-}
-
-/** `X-WC-Webhook-Signature`: base64(HMAC-SHA256(raw body, webhook secret)). */
-export function wooCommerceSignature(rawBody: Buffer | string, secret: string): string {
-  return createHmac('sha256', secret).update(rawBody).digest('base64');
-}
-
-/**
- * Checks the signature against every secret of the connection (several during a rotation). Empty secrets are
- * skipped: anyone can compute an HMAC with an empty key. Every secret is tried, so timing reveals nothing.
- */
-export function verifyWooCommerceSignature(rawBody: Buffer, header: string | undefined, secrets: string[]): boolean {
-  const given = header?.trim();
-  if (!given) return false;
-  const received = Buffer.from(given, 'utf8');
-  let matched = false;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    const expected = Buffer.from(wooCommerceSignature(rawBody, secret), 'utf8');
-    if (expected.length === received.length && timingSafeEqual(expected, received)) matched = true;
-  }
-  return matched;
 }

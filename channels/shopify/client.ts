@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseJson, retryAfterMs, snippet } from '../http/answers.js';
-import { exchange, HttpUnreachable, type FetchLike, type HttpAnswer } from '../http/exchange.js';
-import { ChannelRejected, ChannelTransientError } from './errors.js';
+import { parseJson, retryAfterMs, snippet } from '../../activities/http/answers.js';
+import { exchange, HttpUnreachable, type FetchLike, type HttpAnswer } from '../../activities/http/exchange.js';
+import { ChannelRejected, ChannelTransientError } from '../../activities/channels/errors.js';
 
 /**
  * Client for the parts of Shopify's Admin REST API the platform writes to: fulfilments (tracking back to the

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { retryAfterMs, snippet } from '../http/answers.js';
-import { exchange, HttpUnreachable, type FetchLike, type HttpAnswer } from '../http/exchange.js';
-import { ChannelRejected, ChannelTransientError } from './errors.js';
+import { retryAfterMs, snippet } from '../../activities/http/answers.js';
+import { exchange, HttpUnreachable, type FetchLike, type HttpAnswer } from '../../activities/http/exchange.js';
+import { ChannelRejected, ChannelTransientError } from '../../activities/channels/errors.js';
 
 /**
  * WooCommerce REST API v3 client for what the platform tells a shop: shipped (completed, with tracking) and

@@ -8,10 +8,6 @@ import { woocommerce } from './woocommerce/index.js';
  */
 export const salesChannels: readonly [SalesChannel, ...SalesChannel[]] = [shopify, woocommerce];
 
-export function findSalesChannel(type: string): SalesChannel | undefined {
-  return salesChannels.find((c) => c.type === type);
-}
-
 /** `f` over every channel, keeping the list non-empty for the types that require it (z.enum, z.discriminatedUnion). */
 export function mapSalesChannels<T>(f: (channel: SalesChannel) => T): [T, ...T[]] {
   const [first, ...rest] = salesChannels;

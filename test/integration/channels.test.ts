@@ -317,10 +317,10 @@ describe('the registered sales channels', () => {
       expect(types.rows).toEqual(salesChannels.map(({ type, label }) => ({ type, label })).sort((a, b) => a.type.localeCompare(b.type)));
       const m = await createMerchant(stack);
       const refused = await client
-        .query(`INSERT INTO channel_connections (id, merchant_id, type, shop_url, webhook_secret_enc, credentials_enc) VALUES ('chc_x', $1, 'prestashop', 'https://x', 'x', 'x')`, [m.id])
+        .query(`INSERT INTO channel_connections (id, merchant_id, type, shop_url, webhook_secret_enc, credentials_enc) VALUES ('chc_x', $1, 'not-a-channel', 'https://x', 'x', 'x')`, [m.id])
         .then(() => null, (err: { code?: string }) => err.code);
       expect(refused).toBe('23503');
-      const res = await stack.api.post('/v1/channels', { type: 'prestashop', shopUrl: 'https://shop.example', webhookSecret: 'secret-123', apiKey: 'key-12345' }, { key: m.key });
+      const res = await stack.api.post('/v1/channels', { type: 'not-a-channel', shopUrl: 'https://shop.example', webhookSecret: 'secret-123', apiKey: 'key-12345' }, { key: m.key });
       expect(res.status).toBe(422);
     } finally {
       await client.end();

@@ -78,6 +78,13 @@ export default tseslint.config(
     },
   },
   {
+    // The one exception, narrow on purpose: the legacy in-workflow data check (orders started before the check
+    // activity replay through it) may read libphonenumber's metadata, pinned to an exact version in package.json.
+    // Delete it with domain/order-checks-legacy.ts once no such order runs.
+    files: ['domain/order-checks-legacy.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: nodeBuiltins, patterns: [{ regex: `^(?!\\.|(${[...workflowAllowlist, 'libphonenumber-js/max'].map((m) => m.replace('/', '\\/')).join('|')})$)` }] }] },
+  },
+  {
     // Test and script HTTP answers are whatever the API sent: typed loosely on purpose.
     files: ['test/**/*.ts', 'dev/http-client.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

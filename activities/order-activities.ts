@@ -1,18 +1,21 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { formatMoney } from '../domain/money.js';
 import { insufficientFunds } from '../domain/review-reasons.js';
 import type { Db } from '../db/pool.js';
 import { projectOrder } from '../db/orders.js';
-import { getPayPalSettings } from '../db/settings.js';
+import type { SecretBox } from '../db/secret-box.js';
 import { getWallet, hold, settleHold } from '../db/wallet-ledger.js';
 import { storeCatalog } from '../db/catalog.js';
 import type { ChannelGateway } from './channels/gateway.js';
 import { retryLater } from './failures.js';
+import { linkedVaultId, payPalFallbackReady } from './paypal-link.js';
 import { PayPalDeclined, type PayPalClient } from './paypal/client.js';
 import type { SupplierClient } from './supplier/client.js';
 import { reasonsFromSupplier, toSupplierOrder } from './supplier-order.js';
-import type { CatalogActivities, OrderActivities, ProjectionActivities, QuoteResult } from './types.js';
+import { checkOrderData } from '../domain/order-checks.js';
+import { libraryLookups } from '../domain/order-checks-legacy.js';
+import { PROJECTION_REJECTED, type CatalogActivities, type CheckActivities, type OrderActivities, type ProjectionActivities, type QuoteResult } from './types.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -20,13 +23,28 @@ export interface ActivityDeps {
   paypal: PayPalClient;
   channels: ChannelGateway;
   logger: Logger;
+  /** Unseals the merchant's linked PayPal (SECRETS_KEY); without it PayPal cannot be charged. */
+  box: SecretBox | null;
 }
 
-export type AllActivities = OrderActivities & ProjectionActivities & CatalogActivities;
+/**
+ * SQLSTATE classes of errors that the same statement will meet again: bad data (22), a violated constraint (23),
+ * a schema or permission problem (42), a trigger that raised (P0). Anything else (a lost connection, a restart,
+ * a deadlock) is worth retrying at once.
+ */
+const permanentClasses = ['22', '23', '42', 'P0'];
+
+function refusedForGood(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !permanentClasses.includes(code.slice(0, 2))) return null;
+  return `Postgres ${code}: ${(error as Error).message}`;
+}
+
+export type AllActivities = OrderActivities & CheckActivities & ProjectionActivities & CatalogActivities;
 
 /** Every side effect of an order, each idempotent on a business key so that retries and restarts are harmless. */
 export function createActivities(deps: ActivityDeps): AllActivities {
-  const { db, supplier, paypal, channels } = deps;
+  const { db, supplier, paypal, channels, box } = deps;
 
   const quote = async (order: Parameters<OrderActivities['quoteOrder']>[0]['order']): Promise<QuoteResult> => {
     try {
@@ -50,8 +68,9 @@ export function createActivities(deps: ActivityDeps): AllActivities {
     },
 
     async chargePayPal({ merchantId, orderId, amount, currency, key }) {
-      const settings = await getPayPalSettings(db, merchantId);
-      if (!settings.enabled || !settings.vaultId) {
+      // Read at the moment of charging: after an unlink the order falls back to waiting for funds.
+      const vaultId = await linkedVaultId(db, box, merchantId, { requireEnabled: true });
+      if (!vaultId) {
         const wallet = await getWallet(db, merchantId);
         return { outcome: 'not_enabled', available: wallet.available };
       }
@@ -59,7 +78,7 @@ export function createActivities(deps: ActivityDeps): AllActivities {
         const charge = await paypal.charge({
           requestKey: key,
           invoiceId: key.replaceAll(':', '-'),
-          vaultId: settings.vaultId,
+          vaultId,
           amount,
           currency,
           description: `Dropshipping order ${orderId}`,
@@ -107,8 +126,8 @@ export function createActivities(deps: ActivityDeps): AllActivities {
       const q = await quote(order);
       if (!q.ok) return { ready: false, reasons: q.reasons };
       if (kind === 'stock') return { ready: true, reasons: [] };
-      const [wallet, settings] = await Promise.all([getWallet(db, order.merchantId), getPayPalSettings(db, order.merchantId)]);
-      if (wallet.available >= q.cost.total || (settings.enabled && settings.vaultId)) return { ready: true, reasons: [] };
+      const [wallet, payPal] = await Promise.all([getWallet(db, order.merchantId), payPalFallbackReady(db, order.merchantId)]);
+      if (wallet.available >= q.cost.total || payPal) return { ready: true, reasons: [] };
       return {
         ready: false,
         reasons: [
@@ -138,8 +157,19 @@ export function createActivities(deps: ActivityDeps): AllActivities {
       return channels.cancel(order, reason);
     },
 
+    async checkOrderData({ customer, shippingAddress }) {
+      return checkOrderData(customer, shippingAddress, libraryLookups);
+    },
+
     async projectOrder({ view, timeline }) {
-      await projectOrder(db, view, timeline);
+      try {
+        await projectOrder(db, view, timeline);
+      } catch (error) {
+        const refusal = refusedForGood(error);
+        // Retrying at once cannot help: the workflow shows it to operators and tries again later.
+        if (refusal) throw ApplicationFailure.nonRetryable(refusal, PROJECTION_REJECTED);
+        throw error;
+      }
     },
 
     async syncCatalog() {

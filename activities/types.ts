@@ -1,6 +1,7 @@
-import type { Charge, Cost, OrderRecord, OrderView, Tracking } from '../domain/order.js';
+import type { Charge, Cost, Customer, OrderRecord, OrderView, ShippingAddress, Tracking } from '../domain/order.js';
 import type { RetryKind, TimelineRow } from '../domain/order-machine.js';
 import type { ReviewReason } from '../domain/review-reasons.js';
+import type { OperatorRef, TopUpView } from '../domain/top-up.js';
 
 /**
  * The activity contract the order workflow is written against. Business outcomes (a refusal, a short wallet,
@@ -45,10 +46,45 @@ export interface OrderActivities {
   cancelOnChannel(input: { order: OrderRecord; reason: string }): Promise<ChannelResult>;
 }
 
+export interface CheckActivities {
+  /** Every problem in the customer data at once (bad phone, e-mail, postcode, address too long…). */
+  checkOrderData(input: { customer: Customer; shippingAddress: ShippingAddress }): Promise<ReviewReason[]>;
+}
+
+/** Failure type of a projection write Postgres refused for good (constraint, bad data): retrying at once is useless. */
+export const PROJECTION_REJECTED = 'PROJECTION_REJECTED';
+
 export interface ProjectionActivities {
   projectOrder(input: { view: OrderView; timeline: TimelineRow[] }): Promise<void>;
 }
 
 export interface CatalogActivities {
   syncCatalog(): Promise<{ products: number }>;
+}
+
+export type TopUpChargeResult =
+  | { outcome: 'captured'; orderId: string; captureId: string; captureStatus: string }
+  | { outcome: 'declined'; issue: string; message: string }
+  | { outcome: 'not_linked' };
+
+export interface TopUpMoney {
+  topUpId: string;
+  merchantId: string;
+  amount: number;
+  currency: string;
+}
+
+/** The activity contract of the top-up workflow: each call idempotent on the top-up id. */
+export interface TopUpActivities {
+  chargePayPalTopUp(input: TopUpMoney): Promise<TopUpChargeResult>;
+  checkPayPalCapture(input: { orderId: string }): Promise<{ captureStatus: string }>;
+  creditTopUp(
+    input: TopUpMoney & { confirmation: { amountReceived: number; bankReference: string; by: OperatorRef } | null },
+  ): Promise<{ transactionId: string; amount: number; available: number }>;
+  recordTopUpRejection(input: TopUpMoney & { reason: string; by: OperatorRef }): Promise<void>;
+  ordersToResume(input: { merchantId: string; available: number }): Promise<string[]>;
+}
+
+export interface TopUpProjectionActivities {
+  projectTopUp(input: { view: TopUpView }): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { buildOpenApi } from './openapi.js';
 import type { OrderService } from './order-service.js';
 import { accountRoutes } from './routes/account.js';
 import { healthRoutes } from './routes/health.js';
+import { refuseClientVaultIds } from './vault-id-guard.js';
 import { orderRoutes } from './routes/orders.js';
 
 export interface AppDeps {
@@ -44,8 +45,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
   app.use('/v1', authenticate(deps.db, deps.operatorKey));
+  app.use('/v1', refuseClientVaultIds);
   app.use(orderRoutes(deps.db, deps.orders));
-  app.use(accountRoutes(deps.db, deps.orders));
+  app.use(accountRoutes(deps.db));
   for (const router of deps.routes ?? []) app.use(router);
 
   app.use(unknownRoute);

@@ -1,10 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import { findActiveKey, touchApiKey } from '../db/api-keys.js';
 import type { Db } from '../db/pool.js';
-import { findMerchantByApiKey } from '../db/merchants.js';
+import type { OperatorRef } from '../domain/top-up.js';
 import { HttpError } from './errors.js';
 
-export type Principal = { kind: 'operator' } | { kind: 'merchant'; merchantId: string; name: string };
+/**
+ * Who is calling. Every principal carries the id of the key it used (`keyId`): per-key rate limits and the audit
+ * log are keyed on it. Operators carry their name; the root key from the configuration is the operator "root".
+ */
+export type Principal =
+  | { kind: 'operator'; operator: string; keyId: string; root: boolean }
+  | { kind: 'merchant'; merchantId: string; name: string; keyId: string };
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -12,13 +19,21 @@ declare module 'express-serve-static-core' {
   }
 }
 
+export const ROOT_OPERATOR = 'root';
+
 function sameSecret(a: string, b: string): boolean {
   const da = createHash('sha256').update(a).digest();
   const db = createHash('sha256').update(b).digest();
   return timingSafeEqual(da, db);
 }
 
-/** Bearer keys: the operator key from the environment, or a merchant key looked up by its hash. */
+/** How stale `last_used_at` may get before a request writes it again: one write a minute per key at most. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Bearer keys: the root operator key from the environment, or a merchant or named operator key looked up by its
+ * hash on every request, so that a revoked key is refused at once.
+ */
 export function authenticate(db: Db, operatorKey: string | undefined): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization') ?? '';
@@ -26,12 +41,19 @@ export function authenticate(db: Db, operatorKey: string | undefined): RequestHa
     if (!match?.[1]) throw new HttpError(401, 'UNAUTHORIZED', 'Send an API key: Authorization: Bearer <key>');
     const key = match[1];
     if (operatorKey && sameSecret(key, operatorKey)) {
-      req.principal = { kind: 'operator' };
+      req.principal = { kind: 'operator', operator: ROOT_OPERATOR, keyId: ROOT_OPERATOR, root: true };
       return next();
     }
-    const merchant = await findMerchantByApiKey(db, key);
-    if (!merchant) throw new HttpError(401, 'UNAUTHORIZED', 'Unknown API key');
-    req.principal = { kind: 'merchant', merchantId: merchant.id, name: merchant.name };
+    const owner = await findActiveKey(db, key);
+    if (!owner) throw new HttpError(401, 'UNAUTHORIZED', 'Unknown or revoked API key');
+    if (!owner.lastUsedAt || Date.now() - owner.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+      // Bookkeeping, not part of the answer: a failure here must not fail the request.
+      touchApiKey(db, owner.keyId).catch(() => undefined);
+    }
+    req.principal =
+      owner.kind === 'operator'
+        ? { kind: 'operator', operator: owner.operatorName ?? '?', keyId: owner.keyId, root: false }
+        : { kind: 'merchant', merchantId: owner.merchantId ?? '', name: owner.merchantName ?? '', keyId: owner.keyId };
     next();
   };
 }
@@ -41,7 +63,7 @@ export function principalOf(req: Request): Principal {
   return req.principal;
 }
 
-/** The merchant acting; the operator key reads everything but does not act on a merchant's behalf. */
+/** The merchant acting; operator keys read everything but do not act on a merchant's behalf. */
 export function merchantOf(req: Request): string {
   const p = principalOf(req);
   if (p.kind !== 'merchant') throw new HttpError(403, 'MERCHANT_KEY_REQUIRED', 'This action needs a merchant API key');
@@ -54,6 +76,33 @@ export function scopeOf(req: Request): string | null {
   return p.kind === 'merchant' ? p.merchantId : null;
 }
 
-export function requireOperator(req: Request): void {
-  if (principalOf(req).kind !== 'operator') throw new HttpError(403, 'OPERATOR_KEY_REQUIRED', 'This action needs the operator key');
+/** Any operator key: the root key or a named one. Returns who, for the audit log. */
+export function requireOperator(req: Request): OperatorRef {
+  const p = principalOf(req);
+  if (p.kind !== 'operator') throw new HttpError(403, 'OPERATOR_KEY_REQUIRED', 'This action needs an operator key');
+  return { name: p.operator, keyId: p.keyId };
+}
+
+/**
+ * Money actions (confirming or rejecting a transfer, adjusting a wallet) need a NAMED operator key, so that the
+ * audit log always names a person. The root key from the configuration creates those keys but moves no money.
+ */
+export function namedOperatorOf(req: Request): OperatorRef {
+  const p = principalOf(req);
+  if (p.kind !== 'operator') throw new HttpError(403, 'OPERATOR_KEY_REQUIRED', 'This action needs an operator key');
+  if (p.root) {
+    throw new HttpError(
+      403,
+      'NAMED_OPERATOR_KEY_REQUIRED',
+      'Money actions need a named operator key, so that the audit log says who acted: create one with POST /v1/operator-keys (root key)',
+    );
+  }
+  return { name: p.operator, keyId: p.keyId };
+}
+
+/** Managing operators' keys is for the root key alone. */
+export function requireRoot(req: Request): OperatorRef {
+  const p = principalOf(req);
+  if (p.kind !== 'operator' || !p.root) throw new HttpError(403, 'ROOT_KEY_REQUIRED', 'Operator keys are managed with the root operator key (OPERATOR_API_KEY)');
+  return { name: p.operator, keyId: p.keyId };
 }

@@ -1,11 +1,10 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { NewOrder, OrderPatch, OrderView } from '../domain/order.js';
+import { actionNames, orderActions } from '../domain/order-actions.js';
+import { NewOrder, OrderView } from '../domain/order.js';
 import {
   BulkResend,
   BulkResendResult,
-  CancelBody,
-  CancelResult,
   CreateMerchant,
   ErrorResponse,
   MerchantCreated,
@@ -13,19 +12,18 @@ import {
   OrderList,
   OrderListQuery,
   PageQuery,
-  PayPalSettingsBody,
   ProductList,
   ProductQuery,
-  Settings,
-  SynchronizeBody,
-  TopUp,
-  TopUpResult,
-  TransactionList,
-  Wallet,
 } from './schemas.js';
 import { salesChannels } from '../channels/registry.js';
 import { ChannelView, CreateChannel, DeliveryQuery, RotateSecret } from './routes/channels.js';
 import { ImportBody, ImportResult } from './routes/import.js';
+import { ApiKeyCreated, ApiKeyList, ApiKeyView, CreateApiKey, CreateOperatorKey } from './routes/api-keys.js';
+import { Adjustment, AdjustmentResult, AuditList, AuditQuery, ConfirmTopUp, FinanceTopUpQuery, RejectTopUp } from './routes/finance.js';
+import { PayPalSwitch, Settings } from './routes/settings.js';
+import { CompletePayPalLink, PayPalLinkStarted, StartPayPalLink } from './routes/paypal-link.js';
+import { StartTopUp, TopUpList, TopUpQuery, TransactionList, Wallet } from './routes/wallet.js';
+import { TopUpView } from '../domain/top-up.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 interface Spec {
@@ -38,6 +36,8 @@ interface Spec {
   errors?: number[];
   auth?: boolean;
   idempotent?: boolean;
+  /** Path parameters other than a lone {id}. */
+  params?: z.ZodObject;
 }
 
 const errorDescriptions: Record<number, string> = {
@@ -50,6 +50,26 @@ const errorDescriptions: Record<number, string> = {
   422: 'Schema violation (`VALIDATION_FAILED`, `details[].path` names each field)',
   503: 'A dependency did not answer in time',
 };
+
+/** The merchant actions' rows, from their registry entries. */
+function actionSpecs(): Spec[] {
+  return actionNames.flatMap((name) => {
+    const { rest, body } = orderActions[name];
+    if (!rest) return [];
+    const takesArguments = !(body instanceof z.ZodObject) || Object.keys(body.shape).length > 0;
+    return [
+      {
+        method: rest.method,
+        path: rest.path,
+        summary: rest.summary,
+        ...(takesArguments ? { body } : {}),
+        ok: [200, rest.answer?.schema ?? OrderView, 'The order as it stands once the action was accepted'],
+        errors: [400, 401, 403, 404, 409, 422, 503],
+        idempotent: true,
+      },
+    ];
+  });
+}
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 
@@ -66,18 +86,34 @@ export function buildOpenApi(): object {
     { method: 'post', path: '/v1/orders/bulk/resend', summary: 'Resend every order matching a filter', body: BulkResend, ok: [200, BulkResendResult, 'How many were resent, which were refused and why'], errors: [400, 401, 403, 422] },
     { method: 'get', path: '/v1/orders/{id}', summary: 'Get an order', ok: [200, OrderView, 'The order'], errors: [401, 404] },
     { method: 'get', path: '/v1/orders/{id}/events', summary: "The order's timeline, oldest first", ok: [200, z.array(OrderEvent), 'Every state change, charge, refund, submission and message'], errors: [401, 404] },
-    { method: 'patch', path: '/v1/orders/{id}', summary: "Fix the order's data; answers with the data re-checked", body: OrderPatch, ok: [200, OrderView, 'The order as it stands'], errors: [400, 401, 404, 409, 422] },
-    { method: 'post', path: '/v1/orders/{id}/resend', summary: 'Try a pending-review order again now', ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409] },
-    { method: 'post', path: '/v1/orders/{id}/payment-accepted', summary: 'The bank transfer arrived', ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409] },
-    { method: 'post', path: '/v1/orders/{id}/synchronize', summary: 'Choose the shipping method of a cash-on-delivery order and send it', body: SynchronizeBody, ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409, 422] },
-    { method: 'post', path: '/v1/orders/{id}/mark-sent-manually', summary: 'The merchant places this order at the supplier by hand; any charge is returned', ok: [200, OrderView, 'Accepted'], errors: [401, 404, 409] },
-    { method: 'post', path: '/v1/orders/{id}/cancel', summary: 'Cancel; any charge is returned; says whether the sales channel was told', body: CancelBody, ok: [200, CancelResult, 'Cancelled'], errors: [401, 404, 409] },
+    ...actionSpecs(),
     { method: 'get', path: '/v1/wallet', summary: 'Wallet balance, reserved and available', ok: [200, Wallet, 'The wallet'], errors: [401, 403] },
-    { method: 'post', path: '/v1/wallet/top-ups', summary: 'Credit the wallet once per reference; resumes orders waiting for funds', body: TopUp, ok: [201, TopUpResult, 'Credited (200 when the reference was already credited)'], errors: [400, 401, 403, 422], idempotent: true },
-    { method: 'get', path: '/v1/wallet/transactions', summary: 'Ledger entries, newest first', query: PageQuery, ok: [200, TransactionList, 'A page of entries'], errors: [401, 403, 422] },
+    { method: 'get', path: '/v1/wallet/transactions', summary: 'Ledger entries, newest first: each credit with its kind (top_up, adjustment, refund…) and topUpId; legacy top-ups (credited by the withdrawn merchant call) are marked `legacy`', query: PageQuery, ok: [200, TransactionList, 'A page of entries'], errors: [401, 403, 422] },
+    { method: 'post', path: '/v1/wallet/top-ups', summary: 'Start a top-up: paypal charges the linked PayPal (credited when the capture completes); bank_transfer answers the bank details and a payment reference (credited once the finance desk confirms). Replaces the withdrawn {amount, currency, reference} call, which now answers 422', body: StartTopUp, ok: [201, TopUpView, 'Started (200 when the Idempotency-Key already started it)'], errors: [400, 401, 403, 409, 422], idempotent: true },
+    { method: 'get', path: '/v1/wallet/top-ups', summary: "The merchant's top-ups, newest first", query: TopUpQuery, ok: [200, TopUpList, 'A page of top-ups'], errors: [401, 403, 422] },
+    { method: 'get', path: '/v1/wallet/top-ups/{id}', summary: 'One top-up: PENDING → COMPLETED | FAILED | REJECTED | EXPIRED', ok: [200, TopUpView, 'The top-up'], errors: [401, 403, 404] },
+    { method: 'get', path: '/v1/finance/top-ups', summary: 'Finance desk (operator key): top-ups across merchants, by default the pending bank transfers, oldest first; filter by payment reference', query: FinanceTopUpQuery, ok: [200, TopUpList, 'A page of top-ups'], errors: [401, 403, 422] },
+    { method: 'get', path: '/v1/finance/top-ups/{id}', summary: 'Finance desk: one top-up, with the names of the operators who acted on it', ok: [200, TopUpView, 'The top-up'], errors: [401, 403, 404] },
+    { method: 'post', path: '/v1/finance/top-ups/{id}/confirm', summary: 'Finance desk (named operator key): the transfer arrived; credits the amount received, once however often it is called; audited', body: ConfirmTopUp, ok: [200, TopUpView, 'Credited (COMPLETED)'], errors: [400, 401, 403, 404, 409, 422, 503], idempotent: true },
+    { method: 'post', path: '/v1/finance/top-ups/{id}/reject', summary: 'Finance desk (named operator key): refuse a transfer top-up; nothing is credited; audited', body: RejectTopUp, ok: [200, TopUpView, 'REJECTED'], errors: [400, 401, 403, 404, 409, 422, 503], idempotent: true },
+    { method: 'post', path: '/v1/finance/adjustments', summary: "Finance desk (named operator key): a signed correction of a merchant's wallet, reason required, never below what is available; audited", body: Adjustment, ok: [201, AdjustmentResult, 'Adjusted (200 when this Idempotency-Key already did)'], errors: [400, 401, 403, 404, 409, 422], idempotent: true },
+    { method: 'get', path: '/v1/audit', summary: 'Audit log (operator key): who did what to whose money and keys, when and why; newest first', query: AuditQuery, ok: [200, AuditList, 'A page of entries'], errors: [401, 403, 422] },
+    { method: 'post', path: '/v1/api-keys', summary: 'Create another API key for this merchant (shown once)', body: CreateApiKey, ok: [201, ApiKeyCreated, 'Created'], errors: [400, 401, 403, 422], idempotent: true },
+    { method: 'get', path: '/v1/api-keys', summary: "This merchant's API keys, masked, with when each was last used", ok: [200, ApiKeyList, 'Keys'], errors: [401, 403] },
+    { method: 'delete', path: '/v1/api-keys/{id}', summary: 'Revoke one of this merchant\'s keys: refused (401) from the next request on', ok: [200, ApiKeyView, 'Revoked'], errors: [401, 403, 404] },
+    { method: 'get', path: '/v1/merchants/{id}/api-keys', summary: "Operator: a merchant's API keys, masked", ok: [200, ApiKeyList, 'Keys'], errors: [401, 403, 404] },
+    { method: 'post', path: '/v1/merchants/{id}/api-keys', summary: 'Operator: issue a new key to a merchant (shown once); audited', body: CreateApiKey, ok: [201, ApiKeyCreated, 'Created'], errors: [400, 401, 403, 404, 422], idempotent: true },
+    { method: 'delete', path: '/v1/merchants/{id}/api-keys/{keyId}', summary: "Operator: revoke any merchant's key; audited", params: z.object({ id: z.string(), keyId: z.string() }), ok: [200, ApiKeyView, 'Revoked'], errors: [401, 403, 404] },
+    { method: 'post', path: '/v1/operator-keys', summary: 'Root key: create a named operator key (shown once); money actions need one, so that the audit log names the operator', body: CreateOperatorKey, ok: [201, ApiKeyCreated, 'Created'], errors: [400, 401, 403, 422], idempotent: true },
+    { method: 'get', path: '/v1/operator-keys', summary: 'Root key: the named operator keys, masked', ok: [200, ApiKeyList, 'Keys'], errors: [401, 403] },
+    { method: 'delete', path: '/v1/operator-keys/{id}', summary: 'Root key: revoke an operator key; audited', ok: [200, ApiKeyView, 'Revoked'], errors: [401, 403, 404] },
     { method: 'get', path: '/v1/products', summary: "The supplier's catalogue with wholesale price and stock, as last synced", query: ProductQuery, ok: [200, ProductList, 'A page of products'], errors: [401, 422] },
-    { method: 'get', path: '/v1/settings', summary: "The merchant's settings", ok: [200, Settings, 'Settings'], errors: [401, 403] },
-    { method: 'put', path: '/v1/settings/paypal', summary: 'PayPal fallback for when the wallet is short', body: PayPalSettingsBody, ok: [200, Settings, 'Saved'], errors: [400, 401, 403, 422] },
+    { method: 'get', path: '/v1/settings', summary: "The merchant's settings; the linked PayPal shown masked", ok: [200, Settings, 'Settings'], errors: [401, 403] },
+    { method: 'put', path: '/v1/settings/paypal', summary: 'Switch the PayPal fallback for when the wallet is short (PayPal must be linked; a vaultId is refused with 422)', body: PayPalSwitch, ok: [200, Settings, 'Saved'], errors: [400, 401, 403, 409, 422] },
+    { method: 'post', path: '/v1/settings/paypal/link', summary: "Link PayPal through PayPal's vault: answers PayPal's approval URL for the merchant's browser; PayPal sends it back to /v1/settings/paypal/link/return. A vaultId in the body is refused (422)", body: StartPayPalLink, ok: [201, PayPalLinkStarted, 'Started'], errors: [400, 401, 403, 422, 503], idempotent: true },
+    { method: 'get', path: '/v1/settings/paypal/link/return', summary: "Where PayPal sends the merchant's browser back (no API key: the setup token id PayPal appends names the link); answers a small page, or JSON when asked, saying linked or cancelled", query: z.object({ approval_token_id: z.string(), cancelled: z.literal('true').optional() }), ok: [200, z.object({ outcome: z.string(), message: z.string() }), 'Linked or cancelled'], errors: [404, 409, 503], auth: false },
+    { method: 'post', path: '/v1/settings/paypal/link/complete', summary: 'For scripts: finish the latest link (or the one named) once the merchant approved at PayPal', body: CompletePayPalLink, ok: [200, Settings, 'Linked'], errors: [400, 401, 403, 404, 409, 422, 503] },
+    { method: 'delete', path: '/v1/settings/paypal/link', summary: 'Unlink PayPal: the saved account is deleted at PayPal; orders needing PayPal then wait for funds', ok: [200, Settings, 'Unlinked'], errors: [401, 403, 503] },
     { method: 'get', path: '/healthz', summary: 'The process is up', ok: [200, z.object({ status: z.string() }), 'Up'], auth: false },
     { method: 'get', path: '/readyz', summary: 'Postgres and Temporal are reachable', ok: [200, z.object({ status: z.string(), postgres: z.string(), temporal: z.string() }), 'Ready'], errors: [503], auth: false },
     { method: 'post', path: '/v1/orders/import', summary: 'Import orders from an Amazon order report (TSV) or an eBay orders export (CSV); one outcome per line', body: ImportBody, ok: [200, ImportResult, 'Per line: created, already present, or rejected with the reason'], errors: [400, 401, 403, 413, 422] },
@@ -99,9 +135,9 @@ export function buildOpenApi(): object {
       summary: s.summary,
       ...(s.auth === false ? {} : { security: [{ [bearer.name]: [] }] }),
       request: {
-        ...(s.path.includes('{id}') ? { params: idParam } : {}),
+        ...(s.params ? { params: s.params } : s.path.includes('{id}') ? { params: idParam } : {}),
         ...(s.query ? { query: s.query } : {}),
-        ...(s.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Repeat the request safely' }) }) } : {}),
+        ...(s.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().optional().meta({ description: 'Repeat the request safely: the same key answers the first outcome again' }) }) } : {}),
         ...(s.body ? { body: { content: { 'application/json': { schema: s.body } } } } : {}),
       },
       responses,

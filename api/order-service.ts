@@ -6,7 +6,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { getOrder, insertReceivedOrder, ordersWaitingForFunds, type StoredOrder } from '../db/orders.js';
+import { deleteUnstartedOrder, getOrder, insertReceivedOrder, type StoredOrder } from '../db/orders.js';
 import type { Db } from '../db/pool.js';
 import { orderWorkflowId } from '../domain/ids.js';
 import { orderSummary } from '../domain/order-describe.js';
@@ -15,8 +15,10 @@ import { initialState } from '../domain/order-machine.js';
 import { toOrderView } from '../domain/order-view.js';
 import type { NewOrder, OrderRecord } from '../domain/order.js';
 import { ExternalOrderIdKey, MerchantIdKey, OrderStatusKey, SalesChannelKey } from '../domain/search-attributes.js';
+import { WORKFLOW_TASK_TIMEOUT } from '../domain/timings.js';
 import type { OrderTimings } from '../domain/timings.js';
-import { INVALID_ARGUMENT, INVALID_STATE, signals, updates, type ActionInput, type ActionName, type OrderActionResult } from '../workflows/messages.js';
+import { orderActions, type ActionArgs, type ActionName, type OrderActionResult } from '../domain/order-actions.js';
+import { INVALID_ARGUMENT, INVALID_STATE, stateQuery } from '../workflows/messages.js';
 import type { orderWorkflow } from '../workflows/order-workflow.js';
 import { HttpError, notFound } from './errors.js';
 
@@ -35,8 +37,10 @@ export class OrderService {
   constructor(private readonly deps: OrderServiceDeps) {}
 
   /**
-   * Starts the order's workflow. The workflow id comes from (merchant, channel, externalId), so the same channel
-   * order posted twice finds the running (or finished) workflow instead of creating a second one.
+   * Writes the order's row, then starts its workflow. The workflow id comes from (merchant, channel, externalId),
+   * so the same channel order posted twice finds the running (or finished) workflow instead of creating a second
+   * one. Row first: a row Postgres refuses leaves nothing behind (no workflow runs without its row), and a start
+   * that fails takes its row back; either way the same request retried converges on one order.
    */
   async createOrder(
     merchantId: string,
@@ -45,12 +49,16 @@ export class OrderService {
   ): Promise<{ created: boolean; order: StoredOrder }> {
     const id = deriveOrderId(merchantId, input.channel, input.externalId);
     const record: OrderRecord = { ...input, ...extra, id, merchantId, createdAt: new Date().toISOString() };
+    const view = toOrderView(initialState(record));
+    await insertReceivedOrder(this.deps.db, view);
     try {
       await this.deps.temporal.workflow.start<typeof orderWorkflow>('orderWorkflow', {
         workflowId: orderWorkflowId(id),
         taskQueue: this.deps.taskQueue,
         args: [{ order: record, timings: this.deps.timings }],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // A worker that dies holding the order's task delays its next step by this much (the default is 10 s).
+        workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
         workflowIdConflictPolicy: 'FAIL',
         typedSearchAttributes: [
           { key: OrderStatusKey, value: 'RECEIVED' },
@@ -63,33 +71,37 @@ export class OrderService {
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { created: false, order: await this.existing(id, merchantId) };
+      await deleteUnstartedOrder(this.deps.db, id).catch((cleanup: unknown) =>
+        this.deps.logger.error({ err: cleanup, orderId: id }, 'order row left without a workflow; the same request retried repairs it'),
+      );
       throw error;
     }
-    const view = toOrderView(initialState(record));
-    await insertReceivedOrder(this.deps.db, view);
     return { created: true, order: (await getOrder(this.deps.db, id, merchantId)) ?? view };
   }
 
-  /** A duplicate's first delivery may still be writing its row: wait briefly, then ask the workflow itself. */
+  /** The row is written before the workflow starts; only a concurrent failed start can have taken it back. */
   private async existing(id: string, merchantId: string): Promise<StoredOrder> {
-    for (let i = 0; i < 20; i++) {
-      const order = await getOrder(this.deps.db, id, merchantId);
-      if (order) return order;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return this.deps.temporal.workflow.getHandle(orderWorkflowId(id)).query<OrderActionResult>('state');
+    return (await getOrder(this.deps.db, id, merchantId)) ?? this.deps.temporal.workflow.getHandle(orderWorkflowId(id)).query(stateQuery);
   }
 
   /**
    * Sends an action as an update: answers once the workflow accepted it, 409 when its status forbids it, 503 when
-   * the order does not answer in time (no worker running, say).
+   * the order does not answer in time (no worker running, say). With an idempotency key, the key (scoped to who
+   * sent it and to the action) is the update's id: Temporal runs it once, and a retry — after a 503, say — gets
+   * the first outcome back instead of being judged anew.
    */
-  async act<N extends ActionName>(order: StoredOrder, name: N, args: ActionInput<N>): Promise<OrderActionResult> {
+  async act<N extends ActionName>(
+    order: StoredOrder,
+    name: N,
+    args: ActionArgs<N>,
+    idempotency?: { key: string; principal: string },
+  ): Promise<OrderActionResult> {
     const handle = this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id));
     const deadline = AbortSignal.timeout(this.deps.actionTimeoutMs ?? 20_000);
+    const updateId = idempotency ? `${idempotency.principal}/${name}/${idempotency.key}` : undefined;
     try {
       return await this.deps.temporal.withAbortSignal(deadline, () =>
-        handle.executeUpdate(updates[name] as (typeof updates)['resend'], { args: [args as ActionInput<'resend'>] }),
+        handle.executeUpdate(orderActions[name].update, { args: [args], ...(updateId ? { updateId } : {}) }),
       );
     } catch (error) {
       if (deadline.aborted) {
@@ -118,36 +130,15 @@ export class OrderService {
     return error as Error;
   }
 
-  /**
-   * After a top-up, resumes the merchant's orders waiting for funds, oldest first, as far as the available
-   * balance reaches. Best effort: orders missed here are re-checked by their own timers.
-   */
-  async resumeOrdersWaitingForFunds(merchantId: string, available: number, by: string): Promise<string[]> {
-    const waiting = await ordersWaitingForFunds(this.deps.db, merchantId);
-    let remaining = available;
-    const resumed: string[] = [];
-    for (const order of waiting) {
-      if (order.costTotal === null || order.costTotal > remaining) continue;
-      remaining -= order.costTotal;
-      try {
-        await this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id)).signal(signals.walletToppedUp, { by });
-        resumed.push(order.id);
-      } catch (error) {
-        this.deps.logger.warn({ err: error, orderId: order.id }, 'could not resume an order after a top-up');
-      }
-    }
-    return resumed;
-  }
-
   /** The order a channel's (channel, externalId) maps to for this merchant, if it exists. */
   async findByExternalId(merchantId: string, channel: string, externalId: string): Promise<StoredOrder | null> {
     return getOrder(this.deps.db, deriveOrderId(merchantId, channel, externalId), merchantId);
   }
 
   /** Sends an action as a signal: for senders that must not wait (webhooks); a refusal lands in the timeline. */
-  async signal<N extends ActionName>(orderId: string, name: N, args: ActionInput<N>): Promise<void> {
+  async signal<N extends ActionName>(orderId: string, name: N, args: ActionArgs<N>): Promise<void> {
     const handle = this.deps.temporal.workflow.getHandle(orderWorkflowId(orderId));
-    await handle.signal(signals[name] as (typeof signals)['cancel'], args as ActionInput<'cancel'>);
+    await handle.signal(orderActions[name].signal, args);
   }
 
   async requireOrder(id: string, scope: string | null): Promise<StoredOrder> {

@@ -16,7 +16,12 @@ export const ErrorResponse = z
 
 export const CreateMerchant = z.object({ name: z.string().trim().min(1).max(200), currency: Currency.optional() }).strict().meta({ id: 'CreateMerchant' });
 export const MerchantCreated = z
-  .object({ id: z.string(), name: z.string(), apiKey: z.string().meta({ description: 'Shown once; only its hash is stored' }) })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    apiKey: z.string().meta({ description: 'Shown once; only its hash is stored' }),
+    keyId: z.string().meta({ description: 'The id of that key, to list or revoke it' }),
+  })
   .meta({ id: 'MerchantCreated' });
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
@@ -40,15 +45,6 @@ export const OrderEvent = z
     details: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'OrderEvent' });
-
-export const CancelBody = z.object({ reason: z.string().trim().max(500).optional() }).strict().meta({ id: 'CancelOrder' });
-export const SynchronizeBody = z.object({ shippingMethod: z.string().trim().min(1).max(40).optional() }).strict().meta({ id: 'SynchronizeOrder' });
-export const EmptyBody = z.object({}).strict();
-
-export const CancelResult = OrderView.extend({
-  channelCancelled: z.boolean(),
-  message: z.string(),
-}).meta({ id: 'CancelResult' });
 
 export const BulkResend = z
   .object({
@@ -74,35 +70,6 @@ export const BulkResendResult = z
   })
   .meta({ id: 'BulkResendResult' });
 
-export const Wallet = z
-  .object({ balance: z.number().int(), reserved: z.number().int(), available: z.number().int(), currency: z.string() })
-  .meta({ id: 'Wallet' });
-
-export const TopUp = z
-  .object({
-    amount: z.number().int().min(1).max(100_000_000),
-    currency: Currency,
-    reference: z.string().trim().min(1).max(200).meta({ description: 'Your reference (e.g. the bank transaction); credited once' }),
-  })
-  .strict()
-  .meta({ id: 'TopUp' });
-
-export const WalletTransaction = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['top_up', 'hold', 'capture', 'release', 'refund']),
-    amount: z.number().int(),
-    currency: z.string(),
-    balanceAfter: z.number().int(),
-    reservedAfter: z.number().int(),
-    orderId: z.string().nullable(),
-    reference: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'WalletTransaction' });
-
-export const TopUpResult = z.object({ transaction: WalletTransaction, wallet: Wallet, ordersResumed: z.array(z.string()) }).meta({ id: 'TopUpResult' });
-export const TransactionList = z.object({ items: z.array(WalletTransaction), nextCursor: z.string().nullable() }).meta({ id: 'TransactionList' });
 export const PageQuery = z.object({ limit, cursor: z.string().regex(/^\d{1,18}$/, 'a cursor from a previous page').optional() });
 
 export const Product = z
@@ -110,12 +77,3 @@ export const Product = z
   .meta({ id: 'Product' });
 export const ProductList = z.object({ items: z.array(Product), nextCursor: z.string().nullable() }).meta({ id: 'ProductList' });
 export const ProductQuery = z.object({ limit, cursor: z.string().max(64).optional(), sku: z.string().max(64).optional() });
-
-export const PayPalSettingsBody = z
-  .object({ enabled: z.boolean(), vaultId: z.string().trim().min(1).max(200).optional() })
-  .strict()
-  .refine((s) => !s.enabled || s.vaultId !== undefined, { message: 'vaultId is required to enable PayPal', path: ['vaultId'] })
-  .meta({ id: 'PayPalSettings' });
-export const Settings = z
-  .object({ paypal: z.object({ enabled: z.boolean(), vaultId: z.string().nullable() }) })
-  .meta({ id: 'Settings' });

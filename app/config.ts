@@ -1,6 +1,7 @@
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
 import { defaultTimings, type OrderTimings } from '../domain/timings.js';
+import type { TopUpTimings } from '../domain/top-up.js';
 
 /**
  * Every setting comes from the environment and is parsed here, once. Each variable is documented in the README.
@@ -88,7 +89,23 @@ const EnvSchema = z.object({
   ACTIVITY_TIMEOUT: duration.optional(),
   RETRY_INITIAL_INTERVAL: duration.optional(),
   RETRY_MAX_INTERVAL: duration.optional(),
-});
+
+  /** Smallest and largest top-up a merchant may start, in minor units of the wallet's currency. */
+  TOP_UP_MIN: z.coerce.number().int().positive().default(1_000),
+  TOP_UP_MAX: z.coerce.number().int().positive().default(1_000_000),
+  /** A bank-transfer top-up not confirmed by the finance desk by then ends EXPIRED. */
+  TOP_UP_TRANSFER_EXPIRY: duration.default(14 * 24 * 60 * 60_000),
+  /** How often a PayPal capture PayPal holds as PENDING is looked at again. */
+  TOP_UP_CAPTURE_RECHECK: duration.default(60 * 60_000),
+  /** The platform's bank account, answered with every bank-transfer top-up (demo values by default). */
+  BANK_IBAN: z
+    .string()
+    .transform((v) => v.replace(/\s+/g, '').toUpperCase())
+    .pipe(z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'BANK_IBAN must be an IBAN'))
+    .default('DE89370400440532013000'),
+  BANK_BIC: z.string().regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'BANK_BIC must be a BIC (8 or 11 characters)').default('COBADEFFXXX'),
+  BANK_BENEFICIARY: z.string().min(1).max(70).default('Dropship Platform Demo GmbH'),
+}).refine((e) => e.TOP_UP_MIN <= e.TOP_UP_MAX, { message: 'TOP_UP_MIN must not exceed TOP_UP_MAX', path: ['TOP_UP_MIN'] });
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -115,6 +132,28 @@ export function orderTimings(env: Env): OrderTimings {
     activityTimeout: env.ACTIVITY_TIMEOUT ?? defaultTimings.activityTimeout,
     retryInitialInterval: env.RETRY_INITIAL_INTERVAL ?? defaultTimings.retryInitialInterval,
     retryMaxInterval: env.RETRY_MAX_INTERVAL ?? defaultTimings.retryMaxInterval,
+  };
+}
+
+/** Top-up limits, the bank account and the top-up workflow's timings (activity retries shared with orders). */
+export function topUpSettings(env: Env, timings: OrderTimings = orderTimings(env)): {
+  minAmount: number;
+  maxAmount: number;
+  transferExpiryMs: number;
+  bank: { iban: string; bic: string; beneficiary: string };
+  timings: TopUpTimings;
+} {
+  return {
+    minAmount: env.TOP_UP_MIN,
+    maxAmount: env.TOP_UP_MAX,
+    transferExpiryMs: env.TOP_UP_TRANSFER_EXPIRY,
+    bank: { iban: env.BANK_IBAN, bic: env.BANK_BIC, beneficiary: env.BANK_BENEFICIARY },
+    timings: {
+      activityTimeout: timings.activityTimeout,
+      retryInitialInterval: timings.retryInitialInterval,
+      retryMaxInterval: timings.retryMaxInterval,
+      captureRecheckInterval: env.TOP_UP_CAPTURE_RECHECK,
+    },
   };
 }
 

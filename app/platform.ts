@@ -12,7 +12,7 @@ import { createPool, type Db } from '../db/pool.js';
 import { ensureCatalogSchedule } from '../worker/catalog-schedule.js';
 import { createOrderWorker } from '../worker/create-worker.js';
 import { createChannelGateway } from '../activities/channels/create-gateway.js';
-import { orderTimings, type Env } from './config.js';
+import { orderTimings, topUpSettings, type Env } from './config.js';
 import { loadTemporalConnection } from './temporal-connection.js';
 import { installTemporalLogger } from '../worker/temporal-logger.js';
 import { SecretBox } from '../db/secret-box.js';
@@ -21,6 +21,15 @@ import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
 import { salesChannels } from '../channels/registry.js';
 import { syncChannelTypes } from '../db/channels.js';
+import { createTopUpActivities } from '../activities/top-up-activities.js';
+import { TopUpService } from '../api/top-up-service.js';
+import { walletRoutes } from '../api/routes/wallet.js';
+import { financeRoutes } from '../api/routes/finance.js';
+import { apiKeyRoutes } from '../api/routes/api-keys.js';
+import { settingsRoutes } from '../api/routes/settings.js';
+import { payPalLinkRoutes, payPalReturnRoutes } from '../api/routes/paypal-link.js';
+import { PayPalLinkService } from '../api/paypal-link-service.js';
+import { PayPalClient } from '../activities/paypal/client.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -74,12 +83,17 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       paypal: { baseUrl: opts.services.paypal, clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET },
       timeoutMs: env.SUPPLIER_TIMEOUT,
     });
-    const activities = createActivities({
-      db,
-      ...clients,
-      channels: createChannelGateway({ db, box, connectors: salesChannels, timeoutMs: env.CHANNEL_TIMEOUT, logger }),
-      logger: logger.child({ component: 'activities' }),
-    });
+    const activityLogger = logger.child({ component: 'activities' });
+    const activities = {
+      ...createActivities({
+        db,
+        ...clients,
+        box,
+        channels: createChannelGateway({ db, box, connectors: salesChannels, timeoutMs: env.CHANNEL_TIMEOUT, logger }),
+        logger: activityLogger,
+      }),
+      ...createTopUpActivities({ db, paypal: clients.paypal, box, logger: activityLogger }),
+    };
     worker = await createOrderWorker({
       connection: native,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -103,6 +117,20 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   if (opts.api) {
     const orders = new OrderService({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, timings, logger, actionTimeoutMs: env.ACTION_TIMEOUT });
     const apiLogger = logger.child({ component: 'api' });
+    const topUps = new TopUpService({
+      db,
+      temporal,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      logger: apiLogger,
+      settings: topUpSettings(env, timings),
+      actionTimeoutMs: env.ACTION_TIMEOUT,
+    });
+    const links = new PayPalLinkService({
+      db,
+      box,
+      vault: new PayPalClient({ baseUrl: opts.services.paypal, clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET, timeoutMs: env.SUPPLIER_TIMEOUT }),
+      logger: apiLogger,
+    });
     const app = createApp({
       db,
       temporal,
@@ -114,8 +142,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       rawRoutes: [
         webhookRoutes({ db, box, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
         importRoutes(db, orders, { operatorKey: env.OPERATOR_API_KEY, limit: env.IMPORT_LIMIT }),
+        payPalReturnRoutes(links),
       ],
-      routes: [channelRoutes(db, box, { publicBaseUrl: env.PUBLIC_BASE_URL, secretGraceMs: env.WEBHOOK_SECRET_GRACE })],
+      routes: [
+        channelRoutes(db, box, { publicBaseUrl: env.PUBLIC_BASE_URL, secretGraceMs: env.WEBHOOK_SECRET_GRACE }),
+        walletRoutes(db, topUps),
+        financeRoutes(db, topUps),
+        apiKeyRoutes(db),
+        settingsRoutes(db),
+        payPalLinkRoutes(db, links, { publicBaseUrl: env.PUBLIC_BASE_URL }),
+      ],
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(opts.apiPort ?? env.PORT, opts.apiHost ?? env.HOST, () => resolve(s));

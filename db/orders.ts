@@ -17,6 +17,14 @@ export async function insertReceivedOrder(db: Db, view: StoredOrder): Promise<vo
   );
 }
 
+/**
+ * Undoes `insertReceivedOrder` when the order's workflow could not be started: only a row its workflow never
+ * wrote (version 0, no timeline), so that a workflow started after all keeps the row it rewrites anyway.
+ */
+export async function deleteUnstartedOrder(db: Db, id: string): Promise<void> {
+  await db.query('DELETE FROM orders o WHERE o.id = $1 AND o.version = 0 AND NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id)', [id]);
+}
+
 function row(view: StoredOrder): unknown[] {
   return [
     view.id,

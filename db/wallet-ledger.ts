@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { recordAudit, type AuditActor } from './audit.js';
 import { inTransaction, toInt, type Db } from './pool.js';
 
 /**
@@ -6,6 +7,9 @@ import { inTransaction, toInt, type Db } from './pool.js';
  * balance row is locked and updated in the same transaction, and CHECK constraints forbid an overdraft.
  * Orders use hold → capture (supplier accepted) or hold → release (refused, cancelled): `reserved` shows money
  * promised to orders in flight.
+ *
+ * Money enters only two ways: a completed top-up (credited once per top-up id) or an operator's adjustment,
+ * written with its audit row in the same transaction. The table's CHECKs refuse any other credit.
  */
 
 export interface Wallet {
@@ -15,23 +19,30 @@ export interface Wallet {
   currency: string;
 }
 
-export type TransactionKind = 'top_up' | 'hold' | 'capture' | 'release' | 'refund';
+export type TransactionKind = 'top_up' | 'adjustment' | 'hold' | 'capture' | 'release' | 'refund';
 
 export interface WalletTransaction {
   id: string;
   kind: TransactionKind;
+  /** Always positive; `balanceDelta` carries the direction (a debit adjustment or a capture is negative). */
   amount: number;
+  balanceDelta: number;
   currency: string;
   balanceAfter: number;
   reservedAfter: number;
   orderId: string | null;
+  topUpId: string | null;
+  /** Why an operator adjusted the wallet. */
+  reason: string | null;
   reference: string | null;
+  /** A top-up credited by the withdrawn merchant call, before top-ups were paid or confirmed: history only. */
+  legacy: boolean;
   createdAt: string;
 }
 
 export class WalletError extends Error {
   constructor(
-    readonly code: 'CURRENCY_MISMATCH' | 'HOLD_NOT_FOUND' | 'WALLET_NOT_FOUND',
+    readonly code: 'CURRENCY_MISMATCH' | 'HOLD_NOT_FOUND' | 'WALLET_NOT_FOUND' | 'INSUFFICIENT_AVAILABLE',
     message: string,
   ) {
     super(message);
@@ -55,11 +66,15 @@ function toTransaction(row: Record<string, unknown>): WalletTransaction {
     id: `wtx_${String(row.id)}`,
     kind: row.kind as TransactionKind,
     amount: toInt(row.amount),
+    balanceDelta: toInt(row.balance_delta),
     currency: String(row.currency).trim(),
     balanceAfter: toInt(row.balance_after),
     reservedAfter: toInt(row.reserved_after),
     orderId: (row.order_id as string | null) ?? null,
+    topUpId: (row.top_up_id as string | null) ?? null,
+    reason: (row.audit_reason as string | null | undefined) ?? null,
     reference: (row.reference as string | null) ?? null,
+    legacy: row.legacy === true,
     createdAt: new Date(row.created_at as string).toISOString(),
   };
 }
@@ -100,6 +115,8 @@ interface Movement {
   reference?: string;
   key: string;
   settles?: string;
+  topUpId?: string;
+  auditId?: number;
 }
 
 async function record(client: pg.PoolClient, merchantId: string, wallet: Wallet, m: Movement): Promise<WalletTransaction> {
@@ -113,8 +130,8 @@ async function record(client: pg.PoolClient, merchantId: string, wallet: Wallet,
   const { rows } = await client.query(
     `INSERT INTO wallet_transactions
        (merchant_id, kind, amount, currency, balance_delta, reserved_delta, balance_after, reserved_after,
-        order_id, reference, idempotency_key, settles)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+        order_id, reference, idempotency_key, settles, top_up_id, audit_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
     [
       merchantId,
       m.kind,
@@ -128,41 +145,120 @@ async function record(client: pg.PoolClient, merchantId: string, wallet: Wallet,
       m.reference ?? null,
       m.key,
       m.settles ?? null,
+      m.topUpId ?? null,
+      m.auditId ?? null,
     ],
   );
   return toTransaction(rows[0]);
 }
 
-export interface TopUpResult {
+export interface CreditResult {
   transaction: WalletTransaction;
   wallet: Wallet;
-  /** False when this reference had already been credited: nothing was added again. */
+  /** False when this credit had already been made: nothing was added again. */
   created: boolean;
 }
 
-export async function topUp(
+function after(wallet: Wallet, t: WalletTransaction): Wallet {
+  return { ...wallet, balance: t.balanceAfter, reserved: t.reservedAfter, available: t.balanceAfter - t.reservedAfter };
+}
+
+/** The ledger key of a top-up's credit: one credit per top-up, whoever asks how often. */
+export const topUpCreditKey = (topUpId: string): string => `top-up:${topUpId}`;
+
+/**
+ * Credits a completed top-up (PayPal captured, or a transfer an operator confirmed), once per top-up id.
+ * An operator's confirmation is audited in the same transaction, so a credit never exists without its record.
+ */
+export async function creditTopUp(
   db: Db,
-  merchantId: string,
-  input: { amount: number; currency: string; reference: string },
-): Promise<TopUpResult> {
+  input: { merchantId: string; topUpId: string; amount: number; currency: string; reference?: string; audit?: { actor: AuditActor; reason?: string; details?: Record<string, unknown> } },
+): Promise<CreditResult> {
   return inTransaction(db, async (client) => {
-    const wallet = await lockWallet(client, merchantId);
-    const key = `top-up:${input.reference}`;
-    const existing = await findByKey(client, merchantId, key);
+    const wallet = await lockWallet(client, input.merchantId);
+    const key = topUpCreditKey(input.topUpId);
+    const existing = await findByKey(client, input.merchantId, key);
     if (existing) return { transaction: existing, wallet, created: false };
     if (input.currency !== wallet.currency) {
       throw new WalletError('CURRENCY_MISMATCH', `The wallet is in ${wallet.currency}; a top-up in ${input.currency} cannot be credited`);
     }
-    const transaction = await record(client, merchantId, wallet, {
+    const auditId = input.audit
+      ? await recordAudit(client, {
+          actor: input.audit.actor,
+          action: 'top_up.confirm',
+          merchantId: input.merchantId,
+          target: input.topUpId,
+          amount: input.amount,
+          currency: input.currency,
+          reason: input.audit.reason ?? null,
+          ...(input.audit.details ? { details: input.audit.details } : {}),
+          key: `${key}:confirm`,
+        })
+      : undefined;
+    const transaction = await record(client, input.merchantId, wallet, {
       kind: 'top_up',
       amount: input.amount,
       balanceDelta: input.amount,
       reservedDelta: 0,
-      reference: input.reference,
       key,
+      topUpId: input.topUpId,
+      ...(input.reference ? { reference: input.reference } : {}),
+      ...(auditId !== undefined ? { auditId } : {}),
     });
-    return { transaction, wallet: { ...wallet, balance: transaction.balanceAfter, available: transaction.balanceAfter - transaction.reservedAfter }, created: true };
+    return { transaction, wallet: after(wallet, transaction), created: true };
   });
+}
+
+/**
+ * An operator's signed correction, with its reason, audited in the same transaction. A debit never takes more
+ * than is available (money promised to orders in flight stays theirs). Once per key.
+ */
+export async function adjust(
+  db: Db,
+  input: { merchantId: string; amount: number; currency?: string; reason: string; actor: AuditActor; key: string },
+): Promise<CreditResult> {
+  if (!Number.isSafeInteger(input.amount) || input.amount === 0) throw new RangeError('An adjustment is a non-zero integer amount');
+  return inTransaction(db, async (client) => {
+    const wallet = await lockWallet(client, input.merchantId);
+    const existing = await findByKey(client, input.merchantId, input.key);
+    if (existing) return { transaction: await withReason(client, existing), wallet, created: false };
+    if (input.currency !== undefined && input.currency !== wallet.currency) {
+      throw new WalletError('CURRENCY_MISMATCH', `The wallet is in ${wallet.currency}, not ${input.currency}`);
+    }
+    if (input.amount < 0 && wallet.available < -input.amount) {
+      throw new WalletError(
+        'INSUFFICIENT_AVAILABLE',
+        `Only ${wallet.available} ${wallet.currency} cents are available (${wallet.reserved} are reserved for orders in flight); a debit of ${-input.amount} would take the wallet below zero`,
+      );
+    }
+    const auditId = await recordAudit(client, {
+      actor: input.actor,
+      action: 'wallet.adjustment',
+      merchantId: input.merchantId,
+      target: input.key,
+      amount: input.amount,
+      currency: wallet.currency,
+      reason: input.reason,
+      key: input.key,
+    });
+    const transaction = await record(client, input.merchantId, wallet, {
+      kind: 'adjustment',
+      amount: Math.abs(input.amount),
+      balanceDelta: input.amount,
+      reservedDelta: 0,
+      key: input.key,
+      auditId,
+    });
+    return { transaction: { ...transaction, reason: input.reason }, wallet: after(wallet, transaction), created: true };
+  });
+}
+
+async function withReason(client: pg.ClientBase, t: WalletTransaction): Promise<WalletTransaction> {
+  const { rows } = await client.query(
+    'SELECT a.reason FROM wallet_transactions t JOIN audit_log a ON a.id = t.audit_id WHERE t.id = $1',
+    [t.id.replace(/^wtx_/, '')],
+  );
+  return { ...t, reason: (rows[0]?.reason as string | undefined) ?? null };
 }
 
 export type HoldOutcome = { held: true; transaction: WalletTransaction } | { held: false; available: number };
@@ -243,8 +339,9 @@ export async function listTransactions(
   page: { limit: number; before?: number },
 ): Promise<{ items: WalletTransaction[]; nextCursor: string | null }> {
   const { rows } = await db.query(
-    `SELECT * FROM wallet_transactions WHERE merchant_id = $1 AND ($2::bigint IS NULL OR id < $2)
-     ORDER BY id DESC LIMIT $3`,
+    `SELECT t.*, a.reason AS audit_reason FROM wallet_transactions t LEFT JOIN audit_log a ON a.id = t.audit_id
+     WHERE t.merchant_id = $1 AND ($2::bigint IS NULL OR t.id < $2)
+     ORDER BY t.id DESC LIMIT $3`,
     [merchantId, page.before ?? null, page.limit + 1],
   );
   const items = rows.slice(0, page.limit).map(toTransaction);

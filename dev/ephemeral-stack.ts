@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ export interface EphemeralStack {
   sims: RunningSimulators;
   env: Env;
   temporalAddress: string;
+  databaseUrl: string;
   cliPath: string | null;
   operatorKey: string;
   stop(): Promise<void>;
@@ -34,6 +36,8 @@ export async function startEphemeralStack(timings: OrderTimings, extraEnv: Recor
   const env = parseEnv({
     ...process.env,
     OPERATOR_API_KEY: operatorKey,
+    // Linked PayPal accounts and shop credentials are stored sealed: a throwaway key for a throwaway stack.
+    SECRETS_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
     SUPPLIER_SIM_PORT: String(await freePort()),
     PAYPAL_SIM_PORT: String(await freePort()),
@@ -59,6 +63,7 @@ export async function startEphemeralStack(timings: OrderTimings, extraEnv: Recor
     sims,
     env,
     temporalAddress: temporal.address,
+    databaseUrl: postgres.url,
     cliPath,
     operatorKey,
     async stop() {

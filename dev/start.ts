@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMerchant, getMerchant } from '../db/merchants.js';
-import { topUp } from '../db/wallet-ledger.js';
 import { createLogger } from '../app/logger.js';
 import { ConfigError, parseEnv, type Env } from '../app/config.js';
 import { startPlatform } from '../app/platform.js';
@@ -17,6 +16,8 @@ import { salesChannels } from '../channels/registry.js';
 import { createConnection, listConnections } from '../db/channels.js';
 import type { Db } from '../db/pool.js';
 import { SecretBox } from '../db/secret-box.js';
+import { HttpClient } from './http-client.js';
+import { createOperatorKey, topUpByBankTransfer } from './funding.js';
 
 /**
  * `npm start`: the whole platform on embedded defaults in one process — Temporal dev server with its Web UI,
@@ -135,16 +136,41 @@ try {
   const platform = await startPlatform({ env, logger, databaseUrl: postgres.url, temporalAddress, services, worker: true, api: true });
   stops.push(() => platform.stop());
 
+  const api = platform.apiUrl ?? '';
+  const client = new HttpClient(api);
+
+  // The demo operator: a named operator key, so that its money actions are audited under a name like anyone's.
+  const operatorFile = path.join(dataDir, 'demo-operator.json');
+  let operator = existsSync(operatorFile) ? (JSON.parse(readFileSync(operatorFile, 'utf8')) as { id: string; name: string; apiKey: string }) : null;
+  if (!operator || (await client.get('/v1/audit?limit=1', { key: operator.apiKey })).status !== 200) {
+    const created = await createOperatorKey(client, env.OPERATOR_API_KEY ?? '', 'Demo Finance');
+    operator = { id: created.id, name: 'Demo Finance', apiKey: created.key };
+    writeFileSync(operatorFile, JSON.stringify(operator, null, 2), { mode: 0o600 });
+  }
+
   const demoFile = path.join(dataDir, 'demo-merchant.json');
-  let demo = existsSync(demoFile) ? (JSON.parse(readFileSync(demoFile, 'utf8')) as { id: string; apiKey: string }) : null;
+  let demo = existsSync(demoFile) ? (JSON.parse(readFileSync(demoFile, 'utf8')) as { id: string; apiKey: string; funded?: boolean }) : null;
   if (!demo || !(await getMerchant(platform.db, demo.id))) {
-    const created = await createMerchant(platform.db, { name: 'Demo shop' });
-    await topUp(platform.db, created.id, { amount: 50_000, currency: 'EUR', reference: 'demo-initial-credit' });
+    const created = await createMerchant(platform.db, { name: 'Demo shop', createdBy: 'npm start' });
     demo = { id: created.id, apiKey: created.apiKey };
     writeFileSync(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
   }
+  const alreadyCredited = async (key: string): Promise<boolean> =>
+    ((await client.get('/v1/wallet/transactions?limit=200', { key })).body.items as { kind: string }[]).some((t) => t.kind === 'top_up');
+  // A data directory from before top-ups were real already holds its (legacy) starting credit.
+  if (!demo.funded && (await alreadyCredited(demo.apiKey))) demo = { ...demo, funded: true };
+  if (!demo.funded) {
+    // Its starting money arrives the real way: a bank-transfer top-up the demo operator confirms (the same
+    // Idempotency-Key on every start, so an interrupted first start never credits twice).
+    step('crediting the demo wallet: a €500.00 bank transfer confirmed by the demo operator…');
+    await topUpByBankTransfer(client, { merchant: demo.apiKey, operator: operator.apiKey }, 50_000, {
+      idempotencyKey: 'demo-initial-credit',
+      bankReference: 'DEMO-OPENING-TRANSFER',
+    });
+    demo = { ...demo, funded: true };
+    writeFileSync(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
+  }
 
-  const api = platform.apiUrl ?? '';
   const demoShops = shops
     ? await connectDemoShops(platform.db, env, demo.id, shops, env.PUBLIC_BASE_URL ?? api, persistentSecret(path.join(dataDir, 'demo-webhook-secret'), () => randomBytes(18).toString('base64url')))
     : [];
@@ -154,8 +180,9 @@ try {
     '',
     `  REST API        ${api}        (docs: ${api}/docs)`,
     `  Temporal UI     ${uiUrl ?? `(external server ${temporalAddress})`}`,
-    `  Operator key    ${env.OPERATOR_API_KEY}`,
-    `  Demo merchant   ${demo.id}  key ${demo.apiKey}  (wallet topped up with €500.00 on first start)`,
+    `  Operator key    ${env.OPERATOR_API_KEY}  (root: creates merchants and operator keys, reads everything)`,
+    `  Demo operator   ${operator.apiKey}  ("${operator.name}": the finance desk, confirms transfers, adjusts wallets)`,
+    `  Demo merchant   ${demo.id}  key ${demo.apiKey}  (€500.00 by a bank transfer the demo operator confirmed on first start)`,
     `  Supplier        ${services.supplier}    PayPal ${services.paypal}`,
     ...demoShops.map((d) => `  Demo ${d.type.padEnd(11)} ${d.shopUrl}  (connection ${d.id}; its webhooks go to ${d.webhookUrl})`),
     '',

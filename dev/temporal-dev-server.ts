@@ -4,14 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  ExternalOrderIdKey,
-  MerchantIdKey,
-  OrderStatusKey,
-  ReviewReasonsKey,
-  SalesChannelKey,
-  searchAttributeRegistrations,
-} from '../domain/search-attributes.js';
+import { searchAttributeKeys, searchAttributeRegistrations } from '../domain/search-attributes.js';
 
 /**
  * Runs the real Temporal dev server (server + Web UI in one binary) with the project's search attributes.
@@ -84,7 +77,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
         namespace,
         ...(opts.uiPort === null ? { ui: false } : { ui: true, uiPort: opts.uiPort }),
         ...(opts.dbFile ? { dbFilename: opts.dbFile } : {}),
-        searchAttributes: [OrderStatusKey, ReviewReasonsKey, MerchantIdKey, SalesChannelKey, ExternalOrderIdKey],
+        searchAttributes: [...searchAttributeKeys],
         extraArgs: [...pragmas, ...dynamic],
       },
     });

@@ -44,6 +44,7 @@ export function describeWaiting(s: OrderState): string | null {
     case 'PROCESSING': {
       const cost = s.cost ? ` (${formatMoney({ amount: s.cost.total, currency: s.cost.currency })})` : '';
       const step: Record<string, string> = {
+        checking: 'checking the customer data',
         quoting: 'asking the supplier for the price',
         holding: `holding the cost${cost} on the wallet`,
         charging_paypal: `charging the cost${cost} to PayPal`,

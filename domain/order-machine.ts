@@ -1,4 +1,5 @@
-import { checkOrderData } from './order-checks.js';
+import { actionLabel, isActionType, type ActionEvent } from './order-actions.js';
+import { checkOrderDataInWorkflow } from './order-checks-legacy.js';
 import { formatMoney } from './money.js';
 import {
   terminalStatuses,
@@ -17,7 +18,7 @@ import { insufficientFunds, isAutomaticallyRetried, isDataReason, type ReviewRea
  */
 
 /** Sub-step while an order is being worked on; decides which result event is expected next. */
-export type Phase = 'quoting' | 'holding' | 'charging_paypal' | 'submitting' | 'probing' | null;
+export type Phase = 'checking' | 'quoting' | 'holding' | 'charging_paypal' | 'submitting' | 'probing' | null;
 
 export type RetryKind = 'funds' | 'stock';
 
@@ -38,6 +39,13 @@ export interface OrderState {
   /** When the order entered its current waiting status: bank transfers expire relative to it. */
   statusSince: string;
   channelCancellation: 'not_applicable' | 'pending' | 'done' | 'failed' | null;
+  /**
+   * Where the customer data is checked: 'activity' for orders started since the check activity (its result comes
+   * back as DATA_CHECKED, or with the FIX_DATA event); absent for older orders, which check inside the workflow.
+   */
+  checksIn?: 'activity';
+  /** With checks in the activity: the problems the last check found in the current data; null while one runs. */
+  dataReasons?: ReviewReason[] | null;
   /** Bumped on every accepted event: orders projections so that a late write never overwrites a newer one. */
   version: number;
   createdAt: string;
@@ -47,17 +55,12 @@ export interface OrderState {
 /** Who asked for something: shown in the timeline. */
 export type Actor = string;
 
-export type ActionEvent =
-  | { type: 'PAYMENT_ACCEPTED' }
-  | { type: 'FIX_DATA'; patch: OrderPatch }
-  | { type: 'RESEND' }
-  | { type: 'CANCEL'; reason?: string; /** The shop cancelled it: nothing to tell the shop back. */ fromChannel?: boolean }
-  | { type: 'MARK_SENT_MANUALLY' }
-  | { type: 'SYNCHRONIZE'; shippingMethod?: string }
-  | { type: 'WALLET_TOPPED_UP' };
+/** The merchant actions' events come from their registry (domain/order-actions.ts). */
+export type { ActionEvent };
 
 export type ResultEvent =
   | { type: 'START' }
+  | { type: 'DATA_CHECKED'; reasons: ReviewReason[] }
   | { type: 'QUOTED'; cost: Cost }
   | { type: 'QUOTE_REFUSED'; reasons: ReviewReason[] }
   | { type: 'WALLET_HELD'; reference: string }
@@ -80,6 +83,7 @@ export type OrderEvent = (ActionEvent | ResultEvent) & { by?: Actor };
 export type TimerKind = 'payment-expiry' | 'funds-retry' | 'stock-recheck' | 'tracking-poll';
 
 export type Command =
+  | { type: 'CHECK_DATA' }
   | { type: 'QUOTE' }
   | { type: 'HOLD_WALLET'; amount: number; currency: string; key: string }
   | { type: 'CHARGE_PAYPAL'; amount: number; currency: string; key: string }
@@ -108,18 +112,9 @@ export type Transition =
   | { accepted: true; state: OrderState; commands: Command[]; timeline: TimelineEntry[] }
   | { accepted: false; reason: string };
 
-export const actionTypes = [
-  'PAYMENT_ACCEPTED',
-  'FIX_DATA',
-  'RESEND',
-  'CANCEL',
-  'MARK_SENT_MANUALLY',
-  'SYNCHRONIZE',
-  'WALLET_TOPPED_UP',
-] as const satisfies readonly ActionEvent['type'][];
-
-export function initialState(order: OrderRecord): OrderState {
+export function initialState(order: OrderRecord, options: { checksIn?: 'activity' } = {}): OrderState {
   return {
+    ...options,
     order,
     status: 'RECEIVED',
     phase: null,
@@ -203,6 +198,7 @@ class Step {
 function apply(step: Step, event: OrderEvent): string | undefined {
   const s = step.next;
   if (event.type === 'CHANNEL_NOTIFIED') return channelNotified(step, event);
+  if (event.type === 'DATA_CHECKED') return dataChecked(step, event.reasons);
   if (event.type === 'CHARGE_RETURNED') {
     step.log('charge.returned', { source: s.charge?.source, amount: s.charge?.amount, reference: s.charge?.reference });
     return undefined;
@@ -214,6 +210,18 @@ function apply(step: Step, event: OrderEvent): string | undefined {
   }
 
   if (isTerminal(s.status)) return `The order is ${s.status}: nothing more can be done with it`;
+
+  // The order waits for the merchant: its data can be fixed and it can be cancelled, whatever it waits for.
+  if (waitingStatuses.has(s.status)) {
+    if (event.type === 'FIX_DATA') {
+      fixData(step, event.patch, event.checked);
+      return undefined;
+    }
+    if (event.type === 'CANCEL') {
+      cancel(step, event.reason, event.fromChannel);
+      return undefined;
+    }
+  }
 
   switch (s.status) {
     case 'RECEIVED':
@@ -233,16 +241,19 @@ function apply(step: Step, event: OrderEvent): string | undefined {
   }
 }
 
+/** Statuses in which the order waits for the merchant (or a timer): fixable and cancellable. */
+const waitingStatuses: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'AWAITING_SHIPPING_METHOD', 'PENDING_REVIEW']);
+
 function start(step: Step): undefined {
   const s = step.next;
   step.log('order.received', { channel: s.order.channel, externalId: s.order.externalId, payment: s.order.payment.method });
   if (s.order.payment.method === 'bank_transfer') {
-    s.reviewReasons = checkOrderData(s.order.customer, s.order.shippingAddress);
+    s.reviewReasons = dataProblems(step) ?? [];
     step.moveTo('AWAITING_PAYMENT', { why: 'paid by bank transfer: waits until the payment is accepted' });
     return undefined;
   }
   if (s.order.payment.method === 'cod') {
-    s.reviewReasons = checkOrderData(s.order.customer, s.order.shippingAddress);
+    s.reviewReasons = dataProblems(step) ?? [];
     step.moveTo('AWAITING_SHIPPING_METHOD', { why: 'cash on delivery: waits for a shipping method and synchronize' });
     return undefined;
   }
@@ -250,11 +261,46 @@ function start(step: Step): undefined {
   return undefined;
 }
 
+/**
+ * The problems in the order's data as it stands: checked right here for older orders; for the others, the last
+ * result of the check activity, or undefined while a check runs (one is asked for if none was).
+ */
+function dataProblems(step: Step): ReviewReason[] | undefined {
+  const s = step.next;
+  if (s.checksIn !== 'activity') return checkOrderDataInWorkflow(s.order.customer, s.order.shippingAddress);
+  if (s.dataReasons) return s.dataReasons;
+  if (s.dataReasons === undefined) {
+    s.dataReasons = null;
+    step.commands.push({ type: 'CHECK_DATA' });
+  }
+  return undefined;
+}
+
+/** The check activity's answer about the current data. */
+function dataChecked(step: Step, reasons: ReviewReason[]): string | undefined {
+  const s = step.next;
+  if (s.checksIn !== 'activity') return 'This order checks its data in the workflow';
+  s.dataReasons = reasons;
+  if (s.phase === 'checking') {
+    s.phase = null;
+    proceed(step);
+  } else if (waitingStatuses.has(s.status)) {
+    s.reviewReasons = [...reasons, ...s.reviewReasons.filter((r) => !isDataReason(r.code))];
+  }
+  return undefined;
+}
+
 /** Checks the data, then starts charging and submitting, or parks the order in review with every reason. */
 function proceed(step: Step): void {
   const s = step.next;
   s.retry = null;
-  const reasons = checkOrderData(s.order.customer, s.order.shippingAddress);
+  const reasons = dataProblems(step);
+  if (reasons === undefined) {
+    // The data check is still running: go on once it answers (DATA_CHECKED).
+    s.phase = 'checking';
+    if (s.status !== 'RECEIVED') step.moveTo('PROCESSING', { why: 'checking the customer data first' });
+    return;
+  }
   if (reasons.length > 0) {
     s.reviewReasons = reasons;
     step.moveTo('PENDING_REVIEW', { reasons: reasons.map((r) => r.code) });
@@ -285,16 +331,27 @@ function returnCharge(step: Step): void {
   s.charge = { ...s.charge, state: 'returned' };
 }
 
-function fixData(step: Step, patch: OrderPatch): void {
-  const s = step.next;
-  const order = {
-    ...s.order,
-    customer: { ...s.order.customer, ...patch.customer },
-    shippingAddress: { ...s.order.shippingAddress, ...patch.shippingAddress },
-    shippingMethod: patch.shippingMethod ?? s.order.shippingMethod,
+/** The order with a merchant's fix applied: fields left out keep their values. */
+export function withPatch(order: OrderRecord, patch: OrderPatch): OrderRecord {
+  return {
+    ...order,
+    customer: { ...order.customer, ...patch.customer },
+    shippingAddress: { ...order.shippingAddress, ...patch.shippingAddress },
+    shippingMethod: patch.shippingMethod ?? order.shippingMethod,
   };
-  s.order = order;
-  const dataReasons = checkOrderData(order.customer, order.shippingAddress);
+}
+
+/** `checked`: the check activity's findings on the fixed data, when the workflow ran it before the event. */
+function fixData(step: Step, patch: OrderPatch, checked: ReviewReason[] | undefined): void {
+  const s = step.next;
+  s.order = withPatch(s.order, patch);
+  if (s.checksIn === 'activity') {
+    // Without the findings (a fix sent another way), ask for a check: the last answer wins, and it checks the
+    // data as it is when it runs.
+    s.dataReasons = checked ?? null;
+    if (!checked) step.commands.push({ type: 'CHECK_DATA' });
+  }
+  const dataReasons = dataProblems(step) ?? [];
   const kept = s.reviewReasons.filter(
     (r) => !isDataReason(r.code) && !(r.code === 'INVALID_SHIPPING_METHOD' && patch.shippingMethod !== undefined),
   );
@@ -332,12 +389,6 @@ function awaitingPayment(step: Step, event: OrderEvent): string | undefined {
       step.log('payment.accepted', {});
       proceed(step);
       return undefined;
-    case 'FIX_DATA':
-      fixData(step, event.patch);
-      return undefined;
-    case 'CANCEL':
-      cancel(step, event.reason, event.fromChannel);
-      return undefined;
     case 'TIMER_FIRED':
       if (event.timer !== 'payment-expiry') return 'No such timer is running';
       step.log('payment.expired', { since: s.statusSince });
@@ -359,12 +410,6 @@ function awaitingShippingMethod(step: Step, event: OrderEvent): string | undefin
       proceed(step);
       return undefined;
     }
-    case 'FIX_DATA':
-      fixData(step, event.patch);
-      return undefined;
-    case 'CANCEL':
-      cancel(step, event.reason, event.fromChannel);
-      return undefined;
     default:
       return notAllowed(s, event, 'it waits for a shipping method: synchronize or cancel');
   }
@@ -376,12 +421,6 @@ function pendingReview(step: Step, event: OrderEvent): string | undefined {
     case 'RESEND':
       step.log('order.resent', {});
       proceed(step);
-      return undefined;
-    case 'FIX_DATA':
-      fixData(step, event.patch);
-      return undefined;
-    case 'CANCEL':
-      cancel(step, event.reason, event.fromChannel);
       return undefined;
     case 'MARK_SENT_MANUALLY':
       s.phase = null;
@@ -526,31 +565,16 @@ function channelNotified(step: Step, event: Extract<OrderEvent, { type: 'CHANNEL
 }
 
 function actionRefusal(event: OrderEvent): string | undefined {
-  return (actionTypes as readonly string[]).includes(event.type) ? undefined : `Unexpected ${event.type}`;
+  return isActionType(event.type) ? undefined : `Unexpected ${event.type}`;
 }
 
 function notAllowed(s: OrderState, event: OrderEvent, hint: string): string {
-  const action = (actionTypes as readonly string[]).includes(event.type);
-  if (!action) return unexpected(s, event);
-  return `${describeAction(event.type)} is not allowed while the order is ${s.status}: ${hint}`;
+  if (!isActionType(event.type)) return unexpected(s, event);
+  return `${actionLabel(event.type)} is not allowed while the order is ${s.status}: ${hint}`;
 }
 
 function unexpected(s: OrderState, event: OrderEvent): string {
   return `Unexpected ${event.type} while the order is ${s.status}${s.phase ? ` (${s.phase})` : ''}`;
-}
-
-const actionNames: Record<string, string> = {
-  PAYMENT_ACCEPTED: 'Accepting the payment',
-  FIX_DATA: 'Editing the order',
-  RESEND: 'Resending',
-  CANCEL: 'Cancelling',
-  MARK_SENT_MANUALLY: 'Marking as sent manually',
-  SYNCHRONIZE: 'Synchronizing',
-  WALLET_TOPPED_UP: 'A wallet top-up',
-};
-
-function describeAction(type: string): string {
-  return actionNames[type] ?? type;
 }
 
 /** Which timer the order waits on now, if any. The shell turns the kind into a configured duration. */

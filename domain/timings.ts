@@ -32,3 +32,10 @@ export const defaultTimings: OrderTimings = {
   retryInitialInterval: 2_000,
   retryMaxInterval: 10 * MINUTE,
 };
+
+/**
+ * How long the server waits for a worker to complete one workflow task before giving it to another worker (the
+ * SDK default is 10 s). It bounds how long a worker that died holding an order's task delays that order, e.g. an
+ * action waiting for its answer. Set on each order's start (continue-as-new keeps it).
+ */
+export const WORKFLOW_TASK_TIMEOUT = '4s';

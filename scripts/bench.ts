@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { defaultTimings } from '../domain/timings.js';
-import { hold, settleHold } from '../db/wallet-ledger.js';
+import { adjust, hold, settleHold } from '../db/wallet-ledger.js';
 import { createMerchant } from '../db/merchants.js';
-import { topUp } from '../db/wallet-ledger.js';
 import { HttpClient } from '../dev/http-client.js';
+import { adjustWallet, createOperatorKey } from '../dev/funding.js';
 import { startEphemeralStack } from '../dev/ephemeral-stack.js';
 
 /**
@@ -38,7 +38,8 @@ try {
   const api = new HttpClient(stack.platform.apiUrl ?? '');
   const m = await api.post('/v1/merchants', { name: 'Bench' }, { key: stack.operatorKey });
   const key = m.body.apiKey as string;
-  await api.post('/v1/wallet/top-ups', { amount: 100_000_000, currency: 'EUR', reference: 'bench' }, { key });
+  const finance = await createOperatorKey(api, stack.operatorKey, 'Bench Finance');
+  await adjustWallet(api, finance.key, { merchantId: m.body.id as string, amount: 100_000_000, reason: 'benchmark funds' });
   const supplier = new HttpClient(stack.sims.supplier);
   const skus = ['BB-1001', 'BB-1002', 'BB-1003', 'BB-1004'];
   // The seeded catalogue holds a few hundred of each: enough for a shop, not for a benchmark.
@@ -75,7 +76,7 @@ try {
   // Ledger alone: concurrent holds and captures on one wallet (row lock + idempotency key per movement).
   const db = stack.platform.db;
   const merchant = await createMerchant(db, { name: 'Ledger bench' });
-  await topUp(db, merchant.id, { amount: 1_000_000_000, currency: 'EUR', reference: 'ledger' });
+  await adjust(db, { merchantId: merchant.id, amount: 1_000_000_000, reason: 'ledger benchmark funds', actor: { name: 'bench', keyId: 'bench' }, key: 'adjustment:bench-ledger' });
   const l0 = performance.now();
   await pool([...Array(HOLDS).keys()], 16, async (i) => {
     const key = `bench:${i}:hold`;

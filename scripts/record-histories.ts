@@ -1,18 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultTimings } from '../domain/timings.js';
 import { HttpClient, waitFor } from '../dev/http-client.js';
 import { placeWhileStockVanishes } from '../dev/supplier-stock.js';
 import { projectRoot, startEphemeralStack } from '../dev/ephemeral-stack.js';
+import { adjustWallet, createOperatorKey, linkPayPalThroughApproval, topUpByBankTransfer } from '../dev/funding.js';
 
 /**
  * `npm run histories:record`: drives the real stack through the order paths and saves each workflow's
  * history to test/histories/. The suite replays them on every run (test/unit/replay.test.ts), so a code change
- * that would break orders already running in production fails CI. Re-record only when such a change is
- * deliberate and guarded with `patched()`.
+ * that would break orders already running in production fails CI.
+ *
+ * Histories are never re-recorded: they are what orders started by earlier code look like. Each recording adds a
+ * generation next to the old ones, `<path>@<tag>.json` (tag: HISTORY_TAG, default today's date), and refuses to
+ * overwrite a file that exists. Record a new generation after a change guarded with `patched()`, so that both the
+ * old branch (old files) and the new one (new files) stay covered.
  */
 const out = path.join(projectRoot, 'test', 'histories');
+const tag = process.env.HISTORY_TAG ?? new Date().toISOString().slice(0, 10);
+if (!/^[\w.-]+$/.test(tag)) throw new Error(`HISTORY_TAG must be a plain word, not ${tag}`);
+const fileOf = (name: string): string => path.join(out, `${name}@${tag}.json`);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 const stack = await startEphemeralStack(
@@ -35,12 +43,14 @@ const api = new HttpClient(platform.apiUrl ?? '');
 const supplier = new HttpClient(sims.supplier);
 const paypal = new HttpClient(sims.paypal);
 const op = stack.operatorKey;
+const finance = (await createOperatorKey(api, op, 'Recorder Finance')).key;
 let n = 0;
 
 async function merchant(topUp: number, paypalVault?: string): Promise<string> {
   const m = await api.post('/v1/merchants', { name: `Recorder ${++n}` }, { key: op });
-  if (topUp > 0) await api.post('/v1/wallet/top-ups', { amount: topUp, currency: 'EUR', reference: `r-${n}` }, { key: m.body.apiKey });
-  if (paypalVault) await api.put('/v1/settings/paypal', { enabled: true, vaultId: paypalVault }, { key: m.body.apiKey });
+  if (topUp > 0) await adjustWallet(api, finance, { merchantId: m.body.id, amount: topUp, reason: 'recorder funds' });
+  // PayPal linked through its approval; a "declined-…" account declines every capture, as the old vault ids did.
+  if (paypalVault) await linkPayPalThroughApproval(api, sims.paypal, m.body.apiKey, paypalVault.startsWith('declined-') ? { declineWith: 'INSTRUMENT_DECLINED' } : {});
   return m.body.apiKey as string;
 }
 
@@ -63,8 +73,27 @@ async function status(key: string, id: string, wanted: string): Promise<{ status
   });
 }
 
+const scenarios = [
+  'prepaid-shipped',
+  'address-fixed-resent',
+  'bank-transfer-signals',
+  'bank-transfer-expired',
+  'cod-synchronized',
+  'funds-topped-up',
+  'paypal-out-of-stock-restocked',
+  'sent-manually',
+  'paypal-declined-cancelled',
+  'supplier-timeout-after-create',
+  'paypal-refund-outage-cancelled',
+  'bank-transfer-fixed-then-accepted',
+  'payment-accepted-at-once',
+  'resend-with-idempotency-key',
+  'projection-refused-then-repaired',
+] as const;
+type Scenario = (typeof scenarios)[number];
+
 const recorded: Record<string, string> = {};
-async function save(name: string, key: string, id: string): Promise<void> {
+async function save(name: Scenario, key: string, id: string): Promise<void> {
   const o = (await api.get(`/v1/orders/${id}`, { key })).body;
   // Let the workflow finish writing its projection so the history ends on a quiet point.
   await new Promise((r) => setTimeout(r, 500));
@@ -73,13 +102,14 @@ async function save(name: string, key: string, id: string): Promise<void> {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  writeFileSync(path.join(out, `${name}.json`), json);
+  writeFileSync(fileOf(name), json, { flag: 'wx' });
   recorded[name] = `${o.status} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`;
 }
 
 try {
-  rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  const taken = scenarios.filter((name) => existsSync(fileOf(name)));
+  if (taken.length > 0) throw new Error(`Histories tagged ${tag} exist already (${taken.join(', ')}): set another HISTORY_TAG`);
 
   {
     const key = await merchant(10_000);
@@ -126,7 +156,7 @@ try {
     const key = await merchant(100);
     const o = (await api.post('/v1/orders', order(), { key })).body;
     await status(key, o.id, 'PENDING_REVIEW');
-    await api.post('/v1/wallet/top-ups', { amount: 10_000, currency: 'EUR', reference: `late-${n}` }, { key });
+    await topUpByBankTransfer(api, { merchant: key, operator: finance }, 10_000);
     await status(key, o.id, 'SUBMITTED');
     await save('funds-topped-up', key, o.id);
   }
@@ -170,6 +200,47 @@ try {
     await paypal.delete('/_admin/faults');
     await waitFor('the refund', async () => (await api.get(`/v1/orders/${o.id}/events`, { key })).body.some((e: { type: string }) => e.type === 'charge.returned'));
     await save('paypal-refund-outage-cancelled', key, o.id);
+  }
+  {
+    // A fix while the order waits for its transfer: the data is re-checked by the check activity.
+    const key = await merchant(10_000);
+    const o = (await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' }, customer: { name: 'A B', email: 'a@example.com', phone: '1' } }), { key })).body;
+    await status(key, o.id, 'AWAITING_PAYMENT');
+    await api.patch(`/v1/orders/${o.id}`, { customer: { phone: '+39 333 1234567' } }, { key });
+    await api.post(`/v1/orders/${o.id}/payment-accepted`, {}, { key });
+    await status(key, o.id, 'SUBMITTED');
+    await save('bank-transfer-fixed-then-accepted', key, o.id);
+  }
+  {
+    // The payment accepted right after the order was created, typically with the workflow's first task.
+    const key = await merchant(10_000);
+    const o = (await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), { key })).body;
+    await api.post(`/v1/orders/${o.id}/payment-accepted`, {}, { key });
+    await status(key, o.id, 'SUBMITTED');
+    await save('payment-accepted-at-once', key, o.id);
+  }
+  {
+    // The same resend sent twice with one Idempotency-Key: one update in the history.
+    const key = await merchant(10_000);
+    const o = (await api.post('/v1/orders', order({ customer: { name: 'A B', email: 'a@example.com', phone: '1' } }), { key })).body;
+    await status(key, o.id, 'PENDING_REVIEW');
+    await api.patch(`/v1/orders/${o.id}`, { customer: { phone: '+39 333 1234567' } }, { key });
+    const headers = { 'Idempotency-Key': 'resend-once' };
+    await api.post(`/v1/orders/${o.id}/resend`, {}, { key, headers });
+    await api.post(`/v1/orders/${o.id}/resend`, {}, { key, headers });
+    await status(key, o.id, 'SUBMITTED');
+    await save('resend-with-idempotency-key', key, o.id);
+  }
+  {
+    // Postgres refuses the order's projection for a while (a constraint), then accepts it again.
+    const key = await merchant(10_000);
+    const input = order();
+    await platform.db.query(`ALTER TABLE orders ADD CONSTRAINT rec_poison CHECK (external_id <> '${String(input.externalId)}' OR version = 0) NOT VALID`);
+    const o = (await api.post('/v1/orders', input, { key })).body;
+    await new Promise((r) => setTimeout(r, 2_000));
+    await platform.db.query('ALTER TABLE orders DROP CONSTRAINT rec_poison');
+    await status(key, o.id, 'SUBMITTED');
+    await save('projection-refused-then-repaired', key, o.id);
   }
   say('recorded:');
   for (const [name, what] of Object.entries(recorded)) say(`  ${name}: ${what}`);

@@ -14,6 +14,9 @@ export function workflowSource(bundlePath?: string): Pick<WorkerOptions, 'workfl
   return { workflowsPath: existsSync(compiled) ? compiled : fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) };
 }
 
+/** Measured on the 2-core development machine: see notes (sticky timeout and workflow task timeout). */
+export const STICKY_QUEUE_TIMEOUT = '2s';
+
 export interface OrderWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -35,5 +38,8 @@ export async function createOrderWorker(opts: OrderWorkerOptions): Promise<Worke
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     // Finish in-flight activities on shutdown rather than abandoning them to a timeout.
     shutdownGraceTime: '10s',
+    // An order's next task goes first to the worker that has it cached; if that worker died, the server gives the
+    // task to any worker after this long (the default is 10 s, which an action waiting for its answer would feel).
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
   });
 }

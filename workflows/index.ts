@@ -2,3 +2,5 @@
 export { orderWorkflow } from './order-workflow.js';
 export type { OrderWorkflowInput } from './order-workflow.js';
 export { catalogSyncWorkflow } from './catalog-sync-workflow.js';
+export { topUpWorkflow } from './top-up-workflow.js';
+export type { TopUpWorkflowInput } from './top-up-workflow.js';

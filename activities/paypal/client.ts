@@ -166,6 +166,17 @@ export class PayPalClient {
     return { refundId: refund.id, status: refund.status };
   }
 
+  /**
+   * The status of a charge's capture as PayPal reports it now: how a PENDING capture (funds held for review) is
+   * followed until it is COMPLETED or DECLINED. A read: safe to repeat.
+   */
+  async captureStatus(paypalOrderId: string): Promise<string> {
+    const order = await this.getOrder(paypalOrderId);
+    const capture = captureIn(order);
+    if (!capture) throw new PayPalTransientError('bad_response', `PayPal order ${order.id} is ${order.status} but shows no capture`);
+    return capture.status;
+  }
+
   private async createOrder(requestKey: string, vaultId: string, body: unknown): Promise<Order> {
     try {
       return await this.api({ method: 'POST', path: '/v2/checkout/orders', requestId: `${requestKey}:create`, schema: OrderSchema, body });

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/pool.js';
 import { checkOrderData } from '../../domain/order-checks.js';
+import { libraryLookups } from '../../domain/order-checks-legacy.js';
 import { authenticate, merchantOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { detectFormat, ImportFileError, parseImport, type ImportFormat } from '../import/index.js';
@@ -84,7 +85,7 @@ export function importRoutes(db: Db, orders: OrderService, opts: { operatorKey: 
       }
       for (const o of parsed.orders) {
         const result = await orders.createOrder(merchantId, o.order);
-        const reviewReasons = checkOrderData(o.order.customer, o.order.shippingAddress).map((r) => r.code);
+        const reviewReasons = checkOrderData(o.order.customer, o.order.shippingAddress, libraryLookups).map((r) => r.code);
         for (const row of o.rows) {
           rows.push({
             row,

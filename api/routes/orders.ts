@@ -1,35 +1,28 @@
 import { Router, type Request } from 'express';
-import { decodeCursor, findOrderIds, listOrderEvents, listOrders, type StoredOrder } from '../../db/orders.js';
+import { decodeCursor, findOrderIds, listOrderEvents, listOrders } from '../../db/orders.js';
 import type { Db } from '../../db/pool.js';
-import { NewOrder, OrderPatch } from '../../domain/order.js';
-import type { ActionInput, ActionName, OrderActionResult } from '../../workflows/messages.js';
+import { actionNames, orderActions, type ActionName } from '../../domain/order-actions.js';
+import { NewOrder } from '../../domain/order.js';
 import { merchantOf, principalOf, scopeOf } from '../auth.js';
 import { HttpError } from '../errors.js';
-import { idempotent } from '../idempotency.js';
+import { idempotencyKeyOf, idempotent, principalIdOf } from '../idempotency.js';
 import type { OrderService } from '../order-service.js';
-import { BulkResend, CancelBody, EmptyBody, OrderListQuery, SynchronizeBody } from '../schemas.js';
+import { BulkResend, OrderListQuery } from '../schemas.js';
 import { parseBody, parseQuery } from '../validation.js';
+
+/** `/v1/orders/{id}/resend` → `/v1/orders/:id/resend`. */
+function expressPath(openApiPath: string): string {
+  return openApiPath.replace(/\{(\w+)\}/g, ':$1');
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? { ...value } : {};
+}
 
 /** Who did it, as the order's timeline shows it. */
 function actor(req: Request): string {
   const p = principalOf(req);
   return p.kind === 'merchant' ? `merchant ${p.merchantId}` : 'operator';
-}
-
-/** What the cancel answer tells the merchant about the sales channel. */
-export function channelOutcome(order: OrderActionResult): { channelCancelled: boolean; message: string } {
-  switch (order.channelCancellation) {
-    case 'done':
-      return { channelCancelled: true, message: `Cancelled here and on ${order.channel}.` };
-    case 'pending':
-    case 'failed':
-      return {
-        channelCancelled: false,
-        message: `Cancelled here; ${order.channel} has not confirmed the cancellation yet and the platform keeps trying.`,
-      };
-    default:
-      return { channelCancelled: false, message: `Cancelled here. Cancel the order on ${order.channel} yourself: the platform has no connection to it.` };
-  }
 }
 
 export function orderRoutes(db: Db, orders: OrderService): Router {
@@ -100,37 +93,21 @@ export function orderRoutes(db: Db, orders: OrderService): Router {
     res.json(events.map(({ seq: _seq, ...e }) => e));
   });
 
-  const action = <N extends ActionName>(
-    path: string,
-    name: N,
-    args: (req: Request) => ActionInput<N>,
-    respond: (result: OrderActionResult) => unknown = (r) => r,
-  ): void => {
-    router.post(`/v1/orders/:id/${path}`, async (req, res) => {
+  // Every action with a REST exposure in its registry entry: the route, its body schema and its answer.
+  const expose = <N extends ActionName>(name: N): void => {
+    const { rest, body, message } = orderActions[name];
+    if (!rest) return;
+    router[rest.method](expressPath(rest.path), async (req, res) => {
       merchantOf(req);
-      const order: StoredOrder = await orders.requireOrder(req.params.id as string, scopeOf(req));
-      const input = args(req);
-      res.json(respond(await orders.act(order, name, input)));
+      const order = await orders.requireOrder(String(req.params.id), scopeOf(req));
+      const args = parseBody(body.optional(), req);
+      const key = idempotencyKeyOf(req);
+      const idempotency = key === undefined ? undefined : { key, principal: principalIdOf(req) };
+      const result = await orders.act(order, name, message.parse({ ...asRecord(args), by: actor(req) }), idempotency);
+      res.json(rest.answer ? rest.answer.from(result) : result);
     });
   };
-
-  action('resend', 'resend', (req) => ({ ...parseBody(EmptyBody.optional(), req), by: actor(req) }));
-  action('payment-accepted', 'paymentAccepted', (req) => ({ ...parseBody(EmptyBody.optional(), req), by: actor(req) }));
-  action('mark-sent-manually', 'markSentManually', (req) => ({ ...parseBody(EmptyBody.optional(), req), by: actor(req) }));
-  action('synchronize', 'synchronize', (req) => ({ ...parseBody(SynchronizeBody.optional(), req), by: actor(req) }));
-  action(
-    'cancel',
-    'cancel',
-    (req) => ({ ...parseBody(CancelBody.optional(), req), by: actor(req) }),
-    (result) => ({ ...result, ...channelOutcome(result) }),
-  );
-
-  router.patch('/v1/orders/:id', async (req, res) => {
-    merchantOf(req);
-    const order = await orders.requireOrder(req.params.id, scopeOf(req));
-    const patch = parseBody(OrderPatch, req);
-    res.json(await orders.act(order, 'addressFixed', { ...patch, by: actor(req) }));
-  });
+  for (const name of actionNames) expose(name);
 
   return router;
 }

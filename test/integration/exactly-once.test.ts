@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, events, orderInput, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
+import { createMerchant, events, financeKey, orderInput, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
 import { waitFor } from '../../dev/http-client.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { killWorker, spawnWorker } from '../support/worker-child.js';
@@ -145,6 +145,11 @@ describe('concurrent merchants clicks and money movements', () => {
 
   it('many orders and top-ups at once on one wallet: never below zero, the ledger sums to the balance', async () => {
     const m = await createMerchant(stack, { topUp: 5_000 });
+    const finance = await financeKey(stack);
+    const transfers = await Promise.all(
+      Array.from({ length: 6 }, () => stack.api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: 2_000, currency: 'EUR' }, { key: m.key })),
+    );
+    expect(transfers.map((t) => t.status)).toEqual(Array(6).fill(201));
     let sawNegative = false;
     let watching = true;
     const watcher = (async () => {
@@ -156,16 +161,15 @@ describe('concurrent merchants clicks and money movements', () => {
     })();
 
     const orders = Array.from({ length: 12 }, () => stack.api.post('/v1/orders', orderInput(), { key: m.key }));
-    const topUps = Array.from({ length: 6 }, (_, i) =>
-      stack.api.post('/v1/wallet/top-ups', { amount: 2_000, currency: 'EUR', reference: `burst-${i}` }, { key: m.key }),
-    );
-    const duplicates = Array.from({ length: 4 }, () =>
-      stack.api.post('/v1/wallet/top-ups', { amount: 2_000, currency: 'EUR', reference: 'burst-0' }, { key: m.key }),
-    );
+    // The finance desk confirms each transfer while the orders run, the first one five times at once.
+    const confirm = (t: (typeof transfers)[number], i: number) =>
+      stack.api.post(`/v1/finance/top-ups/${t.body.id}/confirm`, { amountReceived: 2_000, bankReference: `burst-${i}` }, { key: finance });
+    const confirms = transfers.flatMap((t, i) => Array.from({ length: i === 0 ? 5 : 1 }, () => confirm(t, i)));
     const created = await Promise.all(orders);
-    const credited = await Promise.all([...topUps, ...duplicates]);
+    const confirmed = await Promise.all(confirms);
     expect(created.every((c) => c.status === 201)).toBe(true);
-    expect(credited.filter((c) => c.status === 201)).toHaveLength(6);
+    expect(confirmed.filter((c) => c.status === 200)).toHaveLength(6);
+    expect(confirmed.filter((c) => c.status === 409)).toHaveLength(4);
 
     // Every order settles (submitted, or parked for funds) and stays so: the same picture twice in a row.
     let previous = '';

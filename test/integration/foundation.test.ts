@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { MerchantIdKey, SalesChannelKey } from '../../domain/search-attributes.js';
-import { createMerchant, events, orderInput, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
+import { createMerchant, events, orderInput, supplierOrders, topUpByTransfer, wallet, waitForStatus } from '../support/fixtures.js';
 import { waitFor } from '../../dev/http-client.js';
 import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
 
@@ -20,9 +20,9 @@ describe('a prepaid order from REST to the supplier', () => {
 
   beforeAll(async () => {
     merchant = await createMerchant(stack);
-    const topUp = await stack.api.post('/v1/wallet/top-ups', { amount: 10_000, currency: 'EUR', reference: 'bank-tx-1' }, { key: merchant.key });
-    expect(topUp.status).toBe(201);
-    expect(topUp.body.wallet).toEqual({ balance: 10_000, reserved: 0, available: 10_000, currency: 'EUR' });
+    const topUp = await topUpByTransfer(stack, merchant, 10_000);
+    expect(topUp.status).toBe('COMPLETED');
+    expect(await wallet(stack, merchant.key)).toEqual({ balance: 10_000, reserved: 0, available: 10_000, currency: 'EUR' });
 
     input = orderInput();
     const created = await stack.api.post('/v1/orders', input, { key: merchant.key });
@@ -169,26 +169,22 @@ describe('tenancy and bad input', () => {
     expect((await stack.api.get('/v1/orders?status=LOST', { key: a.key })).status).toBe(422);
     expect((await stack.api.get('/v1/orders?cursor=garbage', { key: a.key })).status).toBe(422);
     expect((await stack.api.get('/v1/nothing-here', { key: a.key })).status).toBe(404);
-    expect((await stack.api.post('/v1/wallet/top-ups', { amount: -5, currency: 'EUR', reference: 'x' }, { key: a.key })).status).toBe(422);
+    expect((await stack.api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: -5, currency: 'EUR' }, { key: a.key })).status).toBe(422);
   });
 });
 
 describe('wallet top-ups', () => {
-  it('credits two top-ups with the same reference once', async () => {
+  it('refuses the withdrawn merchant-credited top-up body with 422 and credits nothing', async () => {
     const m = await createMerchant(stack);
-    const first = await stack.api.post('/v1/wallet/top-ups', { amount: 5_000, currency: 'EUR', reference: 'bank-tx-778' }, { key: m.key });
-    const second = await stack.api.post('/v1/wallet/top-ups', { amount: 5_000, currency: 'EUR', reference: 'bank-tx-778' }, { key: m.key });
-    expect(first.status).toBe(201);
-    expect(second.status).toBe(200);
-    expect(second.body.transaction.id).toBe(first.body.transaction.id);
-    expect(await wallet(stack, m.key)).toMatchObject({ balance: 5_000, available: 5_000 });
-    const ledger = await stack.api.get('/v1/wallet/transactions', { key: m.key });
-    expect(ledger.body.items).toHaveLength(1);
+    const res = await stack.api.post('/v1/wallet/top-ups', { amount: 5_000, currency: 'EUR', reference: 'bank-tx-778' }, { key: m.key });
+    expect(res.status).toBe(422);
+    expect(await wallet(stack, m.key)).toMatchObject({ balance: 0, available: 0 });
+    expect((await stack.api.get('/v1/wallet/transactions', { key: m.key })).body.items).toEqual([]);
   });
 
   it('refuses a top-up in another currency than the wallet', async () => {
     const m = await createMerchant(stack);
-    const res = await stack.api.post('/v1/wallet/top-ups', { amount: 5_000, currency: 'USD', reference: 'usd-1' }, { key: m.key });
+    const res = await stack.api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: 5_000, currency: 'USD' }, { key: m.key });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('CURRENCY_MISMATCH');
     expect((await wallet(stack, m.key)).balance).toBe(0);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, events, getOrder, orderInput, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
+import { createMerchant, events, getOrder, linkPayPal, orderInput, supplierOrders, topUpByTransfer, wallet, waitForStatus } from '../support/fixtures.js';
 import { waitFor } from '../../dev/http-client.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { placeWhileStockVanishes } from '../../dev/supplier-stock.js';
@@ -139,13 +139,17 @@ describe('paying for the order', () => {
     expect(await supplierOrders(stack, parked.id)).toHaveLength(0);
     expect(await wallet(stack, m.key)).toMatchObject({ balance: 500, reserved: 0 });
 
-    const topUp = await stack.api.post('/v1/wallet/top-ups', { amount: 10_000, currency: 'EUR', reference: 'late-transfer' }, { key: m.key });
-    expect(topUp.body.ordersResumed).toEqual([parked.id]);
+    const topUp = await topUpByTransfer(stack, m, 10_000);
     const submitted = await waitForStatus(stack, m.key, parked.id, 'SUBMITTED');
     expect(submitted.charge.source).toBe('wallet');
     const timeline = await events(stack, m.key, parked.id);
     expect(timeline.map((e) => e.type)).not.toContain('order.resent');
-    expect(timeline.find((e) => e.type === 'wallet.topped_up')?.by).toBe('wallet top-up late-transfer');
+    expect(timeline.find((e) => e.type === 'wallet.topped_up')?.by).toBe(`wallet top-up ${topUp.id}`);
+    const resumed = await waitFor('the top-up to list what it woke', async () => {
+      const t = (await stack.api.get(`/v1/wallet/top-ups/${topUp.id}`, { key: m.key })).body;
+      return t.ordersResumed.length > 0 ? t.ordersResumed : false;
+    });
+    expect(resumed).toEqual([parked.id]);
   });
 
   it('resumes waiting orders oldest first, only as far as the top-up reaches', async () => {
@@ -154,43 +158,51 @@ describe('paying for the order', () => {
     const second = await stack.api.post('/v1/orders', orderInput(), { key: m.key });
     const a = await waitForStatus(stack, m.key, first.body.id, 'PENDING_REVIEW');
     await waitForStatus(stack, m.key, second.body.id, 'PENDING_REVIEW');
-    const topUp = await stack.api.post('/v1/wallet/top-ups', { amount: a.cost.total + 100, currency: 'EUR', reference: 'covers-one' }, { key: m.key });
-    expect(topUp.body.ordersResumed).toEqual([first.body.id]);
+    const amount = Math.max(a.cost.total + 100, stack.env.TOP_UP_MIN);
+    expect(amount).toBeLessThan(2 * a.cost.total); // covers one of the two, not both
+    const topUp = await topUpByTransfer(stack, m, amount);
+    const resumed = await waitFor('the top-up to list what it woke', async () => {
+      const t = (await stack.api.get(`/v1/wallet/top-ups/${topUp.id}`, { key: m.key })).body;
+      return t.status === 'COMPLETED' && t.waitingFor === null ? t.ordersResumed : false;
+    });
+    expect(resumed).toEqual([first.body.id]);
     await waitForStatus(stack, m.key, first.body.id, 'SUBMITTED');
     expect((await getOrder(stack, m.key, second.body.id)).status).toBe('PENDING_REVIEW');
   });
 
   it('short wallet with PayPal enabled → charged by PayPal, wallet untouched', async () => {
     const m = await createMerchant(stack, { topUp: 300 });
-    expect((await stack.api.put('/v1/settings/paypal', { enabled: true, vaultId: 'vault-ok-1' }, { key: m.key })).status).toBe(200);
+    await linkPayPal(stack, m, { payerEmail: 'shop.owner@example.com' });
     const created = await stack.api.post('/v1/orders', orderInput(), { key: m.key });
     const submitted = await waitForStatus(stack, m.key, created.body.id, 'SUBMITTED');
     expect(submitted.charge).toMatchObject({ source: 'paypal', amount: submitted.cost.total, state: 'captured' });
     const captures = (await stack.paypal.get('/_admin/captures')).body.captures.filter((c: any) => c.id === submitted.charge.reference);
     expect(captures).toHaveLength(1);
-    expect(captures[0]).toMatchObject({ vaultId: 'vault-ok-1', currency: 'EUR' });
+    expect(captures[0]).toMatchObject({ currency: 'EUR' });
     expect(Math.round(Number(captures[0].amount) * 100)).toBe(submitted.cost.total);
     expect(await wallet(stack, m.key)).toMatchObject({ balance: 300, reserved: 0 });
   });
 
   it('PayPal decline → PAYMENT_DECLINED, nothing captured, nothing submitted', async () => {
     const m = await createMerchant(stack);
-    await stack.api.put('/v1/settings/paypal', { enabled: true, vaultId: 'declined-vault-7' }, { key: m.key });
+    await linkPayPal(stack, m, { decline: true });
+    const capturesBefore = (await stack.paypal.get('/_admin/captures')).body.captures.length;
     const created = await stack.api.post('/v1/orders', orderInput(), { key: m.key });
     const parked = await waitForStatus(stack, m.key, created.body.id, 'PENDING_REVIEW');
     expect(parked.reviewReasons).toEqual([expect.objectContaining({ code: 'PAYMENT_DECLINED' })]);
     expect(parked.reviewReasons[0].message).toContain('INSTRUMENT_DECLINED');
-    const captures = (await stack.paypal.get('/_admin/captures')).body.captures.filter((c: any) => c.vaultId === 'declined-vault-7');
-    expect(captures).toHaveLength(0);
+    expect((await stack.paypal.get('/_admin/captures')).body.captures.length).toBe(capturesBefore);
     expect(await supplierOrders(stack, parked.id)).toHaveLength(0);
     expect(parked.charge).toBeNull();
   });
 
-  it('PATCH answers 422 when enabling PayPal without a vault id', async () => {
+  it('refuses to switch the PayPal fallback on before PayPal is linked (409), and never takes a vault id (422)', async () => {
     const m = await createMerchant(stack);
     const res = await stack.api.put('/v1/settings/paypal', { enabled: true }, { key: m.key });
-    expect(res.status).toBe(422);
-    expect(res.body.error.details[0].path).toBe('vaultId');
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('PAYPAL_NOT_LINKED');
+    const typed = await stack.api.put('/v1/settings/paypal', { enabled: true, vaultId: 'someone-elses-vault' }, { key: m.key });
+    expect(typed.status).toBe(422);
   });
 });
 
@@ -247,7 +259,7 @@ describe('out of stock, cancel and mark sent manually', () => {
 
   it('cancel after a PayPal charge → the capture is refunded', async () => {
     const m = await createMerchant(stack);
-    await stack.api.put('/v1/settings/paypal', { enabled: true, vaultId: 'vault-refund-1' }, { key: m.key });
+    await linkPayPal(stack, m);
     const order = await orderThatGoesOutOfStock(m.key, 'BB-1004');
     const parked = await waitForStatus(stack, m.key, order.id, 'PENDING_REVIEW');
     expect(parked.charge).toMatchObject({ source: 'paypal', state: 'returned' });
@@ -262,7 +274,7 @@ describe('out of stock, cancel and mark sent manually', () => {
 
   it('PayPal down while a refund is owed: the cancel is answered at once, the refund lands once when PayPal is back', async () => {
     const m = await createMerchant(stack);
-    await stack.api.put('/v1/settings/paypal', { enabled: true, vaultId: 'vault-outage-1' }, { key: m.key });
+    await linkPayPal(stack, m);
     await stack.paypal.post('/_admin/faults', { route: 'refund', kind: 'http_503', times: 1000 });
     const order = await orderThatGoesOutOfStock(m.key, 'BB-1009');
     const parked = await waitForStatus(stack, m.key, order.id, 'PENDING_REVIEW');
@@ -372,7 +384,7 @@ describe('operators and bulk actions', () => {
     for (const id of ids) await waitForStatus(stack, m.key, id, 'PENDING_REVIEW');
     await waitForStatus(stack, m.key, other, 'PENDING_REVIEW');
     // PayPal enabled afterwards: nothing tells the orders, the merchant resends them in one call.
-    await stack.api.put('/v1/settings/paypal', { enabled: true, vaultId: 'vault-bulk' }, { key: m.key });
+    await linkPayPal(stack, m);
     const res = await stack.api.post('/v1/orders/bulk/resend', { filter: { status: 'PENDING_REVIEW', reason: 'INSUFFICIENT_FUNDS' } }, { key: m.key });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ matched: 3, resent: 3, refused: [] });

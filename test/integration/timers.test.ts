@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, events, orderInput, waitForStatus } from '../support/fixtures.js';
+import { createMerchant, events, linkPayPal, orderInput, waitForStatus } from '../support/fixtures.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -26,12 +26,12 @@ describe('durable timers', () => {
     expect(timeline.find((e) => e.type === 'status.changed' && e.details.to === 'CANCELLED')?.details.reason).toContain('bank transfer');
   });
 
-  it('an order waiting for funds re-checks on its schedule and goes on when PayPal is enabled, with nobody resending', async () => {
+  it('an order waiting for funds re-checks on its schedule and goes on when PayPal is linked, with nobody resending', async () => {
     const m = await createMerchant(stack);
     const created = await stack.api.post('/v1/orders', orderInput(), { key: m.key });
     await waitForStatus(stack, m.key, created.body.id, 'PENDING_REVIEW');
     // Nothing signals the order about this change: only its own timer can notice.
-    await stack.api.put('/v1/settings/paypal', { enabled: true, vaultId: 'vault-timer' }, { key: m.key });
+    await linkPayPal(stack, m);
     const submitted = await waitForStatus(stack, m.key, created.body.id, 'SUBMITTED', 15_000);
     expect(submitted.charge.source).toBe('paypal');
     const timeline = await events(stack, m.key, created.body.id);

@@ -2,17 +2,36 @@ import { randomBytes } from 'node:crypto';
 import type { Stack } from './stack.js';
 import { OPERATOR_KEY } from './stack.js';
 import { waitFor } from '../../dev/http-client.js';
+import { adjustWallet, createOperatorKey, linkPayPalThroughApproval, topUpByBankTransfer } from '../../dev/funding.js';
 
-/** A merchant with a funded wallet, as an operator and the merchant would set it up through the API. */
+const financeKeys = new WeakMap<Stack, Promise<string>>();
+
+/** The stack's finance-desk operator ("Test Finance"), a named key created once per stack with the root key. */
+export function financeKey(stack: Stack): Promise<string> {
+  let key = financeKeys.get(stack);
+  if (!key) {
+    key = createOperatorKey(stack.api, OPERATOR_KEY, 'Test Finance').then((k) => k.key);
+    financeKeys.set(stack, key);
+  }
+  return key;
+}
+
+/**
+ * A merchant set up as an operator would, its wallet funded the way money really enters one: `topUp` is credited
+ * by the finance desk's audited adjustment ("opening balance"). Use topUpByTransfer() where the top-up itself
+ * matters (it wakes orders waiting for funds).
+ */
 export async function createMerchant(stack: Stack, opts: { name?: string; topUp?: number } = {}): Promise<{ id: string; key: string }> {
   const res = await stack.api.post('/v1/merchants', { name: opts.name ?? `Shop ${randomBytes(3).toString('hex')}` }, { key: OPERATOR_KEY });
   if (res.status !== 201) throw new Error(`merchant not created: ${res.status} ${res.text}`);
   const merchant = { id: res.body.id as string, key: res.body.apiKey as string };
-  if (opts.topUp) {
-    const t = await stack.api.post('/v1/wallet/top-ups', { amount: opts.topUp, currency: 'EUR', reference: `initial-${merchant.id}` }, { key: merchant.key });
-    if (t.status !== 201) throw new Error(`top-up failed: ${t.status} ${t.text}`);
-  }
+  if (opts.topUp) await adjustWallet(stack.api, await financeKey(stack), { merchantId: merchant.id, amount: opts.topUp, reason: 'opening balance (test)' });
   return merchant;
+}
+
+/** A bank-transfer top-up the merchant starts and the finance desk confirms: answers the COMPLETED top-up. */
+export async function topUpByTransfer(stack: Stack, merchant: { key: string }, amount: number): Promise<any> {
+  return topUpByBankTransfer(stack.api, { merchant: merchant.key, operator: await financeKey(stack) }, amount);
 }
 
 let counter = 0;
@@ -61,4 +80,13 @@ export async function supplierOrders(stack: Stack, internalReference: string): P
 export async function events(stack: Stack, key: string, id: string): Promise<any[]> {
   const res = await stack.api.get(`/v1/orders/${id}/events`, { key });
   return res.body;
+}
+
+/** Links the merchant's PayPal through the platform's link flow and the simulator's approval; answers the settings. */
+export async function linkPayPal(stack: Stack, merchant: { key: string }, opts: { decline?: boolean | string; payerEmail?: string } = {}): Promise<any> {
+  await linkPayPalThroughApproval(stack.api, stack.paypalUrl, merchant.key, {
+    ...(opts.payerEmail ? { payerEmail: opts.payerEmail } : {}),
+    ...(opts.decline ? { declineWith: typeof opts.decline === 'string' ? opts.decline : 'INSTRUMENT_DECLINED' } : {}),
+  });
+  return (await stack.api.get('/v1/settings', { key: merchant.key })).body;
 }

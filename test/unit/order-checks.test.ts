@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { libraryLookups } from '../../domain/order-checks-legacy.js';
 import { checkOrderData, supplierAddressLine } from '../../domain/order-checks.js';
 import { decimalToMinor, formatMoney, minorToDecimalString } from '../../domain/money.js';
 import { orderSummary } from '../../domain/order-describe.js';
 
 const customer = { name: 'Maria Rossi', email: 'maria@example.com', phone: '+39 333 1234567' };
 const address = { line1: 'Via Roma 1', line2: '', city: 'Milano', postcode: '20121', region: 'MI', country: 'IT' };
-const codes = (c = customer, a = address) => checkOrderData(c, a).map((r) => r.code);
+const codes = (c = customer, a = address) => checkOrderData(c, a, libraryLookups).map((r) => r.code);
 
 describe('data checks before anything is charged', () => {
   it('accepts a complete Italian order', () => {
@@ -15,16 +16,16 @@ describe('data checks before anything is charged', () => {
   it('checks the one address line the supplier receives (line1 + line2) against its 70 characters', () => {
     const line1 = 'Calle de Alcalá 123, Escalera B';
     expect(supplierAddressLine({ line1, line2: 'Piso 4, Puerta 2' })).toBe(`${line1} Piso 4, Puerta 2`);
-    const long = checkOrderData(customer, { ...address, line1: 'x'.repeat(71) });
+    const long = checkOrderData(customer, { ...address, line1: 'x'.repeat(71) }, libraryLookups);
     expect(long).toEqual([expect.objectContaining({ code: 'ADDRESS_TOO_LONG', field: 'shippingAddress.line1' })]);
     expect(long[0]?.message).toContain('71');
-    const together = checkOrderData(customer, { ...address, line1: 'x'.repeat(40), line2: 'y'.repeat(30) });
+    const together = checkOrderData(customer, { ...address, line1: 'x'.repeat(40), line2: 'y'.repeat(30) }, libraryLookups);
     expect(together).toEqual([expect.objectContaining({ code: 'ADDRESS_TOO_LONG', field: 'shippingAddress.line2' })]);
     expect(codes(customer, { ...address, line1: 'x'.repeat(70) })).toEqual([]);
   });
 
   it('names the country format with an example for a bad postcode', () => {
-    const [reason] = checkOrderData(customer, { ...address, postcode: '2012' });
+    const [reason] = checkOrderData(customer, { ...address, postcode: '2012' }, libraryLookups);
     expect(reason).toMatchObject({ code: 'INVALID_POSTCODE', field: 'shippingAddress.postcode' });
     expect(reason?.message).toContain('20121');
     expect(codes(customer, { ...address, country: 'NL', postcode: '1012 ab' })).toEqual([]);

@@ -13,8 +13,12 @@ const dir = path.join(root, 'test', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 describe('recorded order histories replay on the current workflow code', () => {
-  it('covers the order paths', () => {
-    expect(files.length).toBeGreaterThanOrEqual(10);
+  it('covers the order paths, recorded before and after each patched change', () => {
+    // `name.json`: recorded before the patches of workflows/order/patches.ts (the old branches);
+    // `name@<tag>.json`: recorded later by scripts/record-histories.ts (the new branches).
+    const generations = new Set(files.map((f) => /@([\w.-]+)\.json$/.exec(f)?.[1] ?? 'first'));
+    expect(files.filter((f) => !f.includes('@')).length).toBeGreaterThanOrEqual(10);
+    expect(generations.size).toBeGreaterThanOrEqual(2);
   });
 
   it('replays every history without a determinism error', { timeout: 120_000 }, async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { hmacSha256Base64 } from '../../channels/hmac-signature.js';
 import type { ShopOrderEvent } from '../../channels/shop-order-event.js';
 import { isWooCommercePing, mapWooCommerceOrderWebhook, woocommerce } from '../../channels/woocommerce/index.js';
+import { libraryLookups } from '../../domain/order-checks-legacy.js';
 import { checkOrderData } from '../../domain/order-checks.js';
 import { NewOrder } from '../../domain/order.js';
 import { fixturePayload, type FixtureName } from '../../simulators/woocommerce/index.js';
@@ -91,7 +92,7 @@ describe('fixtures map to platform orders', () => {
 
   it.each(['paid', 'bacs', 'cod'] as const)('the %s fixture passes the platform checks (no review reason)', (name) => {
     const { order } = mapped(mapWooCommerceOrderWebhook('order.created', payload(name)));
-    expect(checkOrderData(order.customer, order.shippingAddress)).toEqual([]);
+    expect(checkOrderData(order.customer, order.shippingAddress, libraryLookups)).toEqual([]);
   });
 });
 

@@ -15,7 +15,8 @@ RETENTION=${TEMPORAL_NAMESPACE_RETENTION:-720h}
 ATTEMPTS=${SETUP_ATTEMPTS:-60}
 
 # Name:Type pairs. Types are those of `temporal operator search-attribute create --type`.
-SEARCH_ATTRIBUTES="OrderStatus:Keyword ReviewReasons:KeywordList MerchantId:Keyword SalesChannel:Keyword ExternalOrderId:Keyword"
+# Keep in step with domain/search-attributes.ts (searchAttributeRegistrations).
+SEARCH_ATTRIBUTES="OrderStatus:Keyword ReviewReasons:KeywordList MerchantId:Keyword SalesChannel:Keyword ExternalOrderId:Keyword Attention:Keyword"
 
 log() { echo "search-attributes: $*"; }
 

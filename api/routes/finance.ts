@@ -1,0 +1,183 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { listAudit } from '../../db/audit.js';
+import { getMerchant } from '../../db/merchants.js';
+import type { Db } from '../../db/pool.js';
+import { adjust, WalletError } from '../../db/wallet-ledger.js';
+import { Currency } from '../../domain/order.js';
+import { isPlatformReference, normalizeReference } from '../../domain/payment-reference.js';
+import { TopUpMethod, TopUpStatus } from '../../domain/top-up.js';
+import { namedOperatorOf, requireOperator } from '../auth.js';
+import { HttpError } from '../errors.js';
+import { idempotent } from '../idempotency.js';
+import { PageQuery } from '../schemas.js';
+import type { TopUpService } from '../top-up-service.js';
+import { parseBody, parseQuery } from '../validation.js';
+import { listPage, Wallet, WalletTransaction } from './wallet.js';
+
+export const ConfirmTopUp = z
+  .object({
+    amountReceived: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ description: 'What the bank statement shows, in minor units: this is what is credited' }),
+    bankReference: z.string().trim().min(1).max(140).meta({ description: "The bank's reference of the incoming transfer" }),
+  })
+  .strict()
+  .meta({ id: 'ConfirmTopUp' });
+
+export const RejectTopUp = z.object({ reason: z.string().trim().min(1).max(500) }).strict().meta({ id: 'RejectTopUp' });
+
+export const Adjustment = z
+  .object({
+    merchantId: z.string().min(1).max(64),
+    amount: z
+      .number()
+      .int()
+      .refine((n) => n !== 0, 'an adjustment is not zero')
+      .refine((n) => Math.abs(n) <= Number.MAX_SAFE_INTEGER, 'too large')
+      .meta({ description: 'Signed, in minor units: + credits the wallet, − debits it (never below what is available)' }),
+    currency: Currency.optional().meta({ description: "Checked against the wallet's when given" }),
+    reason: z.string().trim().min(3).max(500).meta({ description: 'Required: shown to the merchant and kept in the audit log' }),
+  })
+  .strict()
+  .meta({ id: 'Adjustment' });
+
+export const AdjustmentResult = z
+  .object({
+    adjustment: z.object({ id: z.string(), merchantId: z.string(), amount: z.number().int(), currency: z.string(), reason: z.string(), by: z.string() }),
+    transaction: WalletTransaction,
+    wallet: Wallet,
+  })
+  .meta({ id: 'AdjustmentResult' });
+
+export const FinanceTopUpQuery = z.object({
+  status: TopUpStatus.default('PENDING'),
+  method: TopUpMethod.default('bank_transfer'),
+  merchantId: z.string().max(64).optional(),
+  reference: z.string().max(64).optional().meta({ description: 'A payment reference as written on the transfer (spaces and case do not matter)' }),
+  limit: PageQuery.shape.limit,
+  cursor: z.string().max(500).optional(),
+});
+
+export const AuditEntry = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.string().meta({ description: 'The operator\'s name ("root" for the configured root key)' }),
+    actorKeyId: z.string(),
+    action: z.string().meta({ example: 'top_up.confirm' }),
+    merchantId: z.string().nullable(),
+    target: z.string().nullable(),
+    amount: z.number().int().nullable(),
+    currency: z.string().nullable(),
+    reason: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'AuditEntry' });
+export const AuditList = z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }).meta({ id: 'AuditList' });
+export const AuditQuery = z.object({
+  merchantId: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+  limit: PageQuery.shape.limit,
+  cursor: PageQuery.shape.cursor,
+});
+
+/**
+ * The finance desk (operator keys): pending transfers across merchants, confirm what arrived, reject, adjust a
+ * wallet, and read the audit log. Money actions need a named operator key; each lands in the audit log.
+ */
+export function financeRoutes(db: Db, topUps: TopUpService): Router {
+  const router = Router();
+
+  router.get('/v1/finance/top-ups', async (req, res) => {
+    requireOperator(req);
+    const q = parseQuery(FinanceTopUpQuery, req);
+    let reference: string | undefined;
+    if (q.reference !== undefined) {
+      if (!isPlatformReference(q.reference)) {
+        const message = 'not one of our payment references (RF, 2 check digits, 16 digits): the check digits do not match, a typo?';
+        throw new HttpError(422, 'VALIDATION_FAILED', `query.reference: ${message}`, [{ path: 'query.reference', message }]);
+      }
+      reference = normalizeReference(q.reference);
+    }
+    res.json(
+      await listPage(db, {
+        merchantId: q.merchantId ?? null,
+        status: q.status,
+        method: q.method,
+        reference,
+        limit: q.limit,
+        cursor: q.cursor,
+        oldestFirst: q.status === 'PENDING',
+      }),
+    );
+  });
+
+  router.get('/v1/finance/top-ups/:id', async (req, res) => {
+    requireOperator(req);
+    res.json(await topUps.require(String(req.params.id), null));
+  });
+
+  router.post('/v1/finance/top-ups/:id/confirm', idempotent(db), async (req, res) => {
+    const by = namedOperatorOf(req);
+    const body = parseBody(ConfirmTopUp, req);
+    const topUp = await topUps.require(String(req.params.id), null);
+    res.json(await topUps.act(topUp, 'confirm', { ...body, by }));
+  });
+
+  router.post('/v1/finance/top-ups/:id/reject', idempotent(db), async (req, res) => {
+    const by = namedOperatorOf(req);
+    const body = parseBody(RejectTopUp, req);
+    const topUp = await topUps.require(String(req.params.id), null);
+    res.json(await topUps.act(topUp, 'reject', { ...body, by }));
+  });
+
+  router.post('/v1/finance/adjustments', idempotent(db), async (req, res) => {
+    const by = namedOperatorOf(req);
+    const body = parseBody(Adjustment, req);
+    if (!(await getMerchant(db, body.merchantId))) throw new HttpError(404, 'NOT_FOUND', 'Merchant not found');
+    // With an Idempotency-Key the ledger key comes from it too: even a retry whose stored answer was lost
+    // lands on the same ledger row instead of adjusting twice.
+    const idempotencyKey = req.get('idempotency-key');
+    const id = `adj_${
+      idempotencyKey
+        ? createHash('sha256').update(`${body.merchantId}\u0000${idempotencyKey}`).digest('hex').slice(0, 24)
+        : randomBytes(12).toString('hex')
+    }`;
+    try {
+      const result = await adjust(db, {
+        merchantId: body.merchantId,
+        amount: body.amount,
+        reason: body.reason,
+        actor: by,
+        key: `adjustment:${id}`,
+        ...(body.currency ? { currency: body.currency } : {}),
+      });
+      res.status(result.created ? 201 : 200).json({
+        adjustment: { id, merchantId: body.merchantId, amount: result.transaction.balanceDelta, currency: result.transaction.currency, reason: result.transaction.reason ?? body.reason, by: by.name },
+        transaction: result.transaction,
+        wallet: result.wallet,
+      });
+    } catch (error) {
+      if (error instanceof WalletError && error.code === 'INSUFFICIENT_AVAILABLE') throw new HttpError(409, 'INSUFFICIENT_AVAILABLE', error.message);
+      if (error instanceof WalletError && error.code === 'CURRENCY_MISMATCH') {
+        throw new HttpError(422, 'CURRENCY_MISMATCH', error.message, [{ path: 'currency', message: error.message }]);
+      }
+      throw error;
+    }
+  });
+
+  router.get('/v1/audit', async (req, res) => {
+    requireOperator(req);
+    const q = parseQuery(AuditQuery, req);
+    res.json(
+      await listAudit(db, {
+        limit: q.limit,
+        ...(q.merchantId ? { merchantId: q.merchantId } : {}),
+        ...(q.action ? { action: q.action } : {}),
+        ...(q.cursor ? { before: Number(q.cursor) } : {}),
+      }),
+    );
+  });
+
+  return router;
+}

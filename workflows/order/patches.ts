@@ -1,0 +1,24 @@
+import { patched } from '@temporalio/workflow';
+
+/**
+ * Behaviour changes of the order workflow, each behind `patched()` so that an order started before it replays
+ * exactly as it ran (its history has no marker: the old branch runs). Decided once, at the start of each run.
+ * Remove a patch (keeping its new branch) once no order started before it runs any more.
+ */
+export interface Patches {
+  /** New orders check their customer data in an activity (library data recorded in history, not recomputed). */
+  checksInActivity: boolean;
+  /** The order is started before the message handlers are registered: an action sent with the first task is
+   * judged against the started order (e.g. AWAITING_PAYMENT), not against RECEIVED. */
+  earlyActions: boolean;
+}
+
+export function decidePatches(): Patches {
+  return {
+    checksInActivity: patched('data-checks-in-activity'),
+    earlyActions: patched('actions-judged-on-started-order'),
+  };
+}
+
+/** Taken when a projection write is refused for good: the order shows it to operators and retries with backoff. */
+export const PROJECTION_ATTENTION = 'projection-attention';

@@ -1,0 +1,27 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { TopUpView } from '../domain/top-up.js';
+
+/**
+ * The finance desk's actions on a bank-transfer top-up. Updates only, sent by the REST API with the operator's
+ * named key: there is deliberately no signal, since money actions must carry an authenticated operator for the
+ * audit log, which a signal typed in the Temporal UI cannot.
+ */
+const operator = z.object({ name: z.string().min(1).max(100), keyId: z.string().min(1).max(100) }).strict();
+
+export const TopUpActionArgs = {
+  confirm: z
+    .object({ amountReceived: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), bankReference: z.string().min(1).max(140), by: operator })
+    .strict(),
+  reject: z.object({ reason: z.string().min(1).max(500), by: operator }).strict(),
+} as const;
+
+export type TopUpActionName = keyof typeof TopUpActionArgs;
+export type TopUpActionInput<N extends TopUpActionName> = z.input<(typeof TopUpActionArgs)[N]>;
+
+export const topUpUpdates = {
+  confirm: defineUpdate<TopUpView, [TopUpActionInput<'confirm'>]>('confirmTopUp'),
+  reject: defineUpdate<TopUpView, [TopUpActionInput<'reject'>]>('rejectTopUp'),
+};
+
+export const topUpStateQuery = defineQuery<TopUpView>('state');

@@ -19,6 +19,8 @@ import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
+import { salesChannels } from '../channels/registry.js';
+import { syncChannelTypes } from '../db/channels.js';
 import { createTopUpActivities } from '../activities/top-up-activities.js';
 import { TopUpService } from '../api/top-up-service.js';
 import { walletRoutes } from '../api/routes/wallet.js';
@@ -62,6 +64,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const { env, logger } = opts;
   await migrate(opts.databaseUrl, logger);
   const db = createPool(opts.databaseUrl, 20);
+  // The database accepts connections of the sales channels this code registers, and of no other.
+  await syncChannelTypes(db, salesChannels);
   // TLS, API key and gRPC headers from the environment (TEMPORAL_TLS_*, TEMPORAL_API_KEY…): see temporal-connection.ts.
   const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
   const connection = await Connection.connect(connectionOptions);
@@ -86,7 +90,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         db,
         ...clients,
         box,
-        channels: createChannelGateway({ db, box, timeoutMs: env.CHANNEL_TIMEOUT, logger }),
+        channels: createChannelGateway({ db, box, connectors: salesChannels, timeoutMs: env.CHANNEL_TIMEOUT, logger }),
         logger: activityLogger,
       }),
       ...createTopUpActivities({ db, paypal: clients.paypal, box, logger: activityLogger }),

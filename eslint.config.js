@@ -9,22 +9,25 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 /**
- * Layers point down: domain ← db ← activities / workflows ← api / worker ← app (composition root) ← dev, scripts
- * ← test. Each zone lists the folders a layer may NOT import from. simulators/ stand apart: they may use nothing
- * of the platform, so that they behave like the real services they imitate.
+ * Layers point down: domain ← db ← activities / workflows ← channels ← api / worker ← app (composition root) ←
+ * dev, scripts ← test. Each zone lists the folders a layer may NOT import from. channels/ holds one folder per
+ * sales channel (webhook mapping for the api, shop client for the activities): it sits above activities, whose
+ * shop contract it implements, and below the api, which mounts its webhooks. simulators/ stand apart: they may
+ * use nothing of the platform, so that they behave like the real services they imitate.
  */
-const layers = ['domain', 'db', 'activities', 'workflows', 'api', 'worker', 'simulators', 'app', 'dev', 'scripts', 'test'];
+const layers = ['domain', 'db', 'activities', 'workflows', 'channels', 'api', 'worker', 'simulators', 'app', 'dev', 'scripts', 'test'];
 const mayImport = {
   domain: ['domain'],
   db: ['domain', 'db'],
   activities: ['domain', 'db', 'activities'],
   workflows: ['domain', 'workflows', 'activities'], // activities only as `import type` (rule below)
-  api: ['domain', 'db', 'workflows', 'api'],
+  channels: ['domain', 'activities', 'channels'],
+  api: ['domain', 'db', 'workflows', 'channels', 'api'],
   worker: ['domain', 'db', 'activities', 'workflows', 'worker'],
   simulators: ['simulators'],
-  app: ['domain', 'db', 'activities', 'workflows', 'api', 'worker', 'simulators', 'app'],
-  dev: ['domain', 'db', 'activities', 'workflows', 'api', 'worker', 'simulators', 'app', 'dev'],
-  scripts: ['domain', 'db', 'activities', 'workflows', 'api', 'worker', 'simulators', 'app', 'dev', 'scripts'],
+  app: ['domain', 'db', 'activities', 'workflows', 'channels', 'api', 'worker', 'simulators', 'app'],
+  dev: ['domain', 'db', 'activities', 'workflows', 'channels', 'api', 'worker', 'simulators', 'app', 'dev'],
+  scripts: ['domain', 'db', 'activities', 'workflows', 'channels', 'api', 'worker', 'simulators', 'app', 'dev', 'scripts'],
 };
 const zones = Object.entries(mayImport).map(([layer, allowed]) => ({
   target: `./${layer}`,

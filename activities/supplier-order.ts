@@ -1,3 +1,4 @@
+import { supplierCarriers } from '../domain/carriers.js';
 import { supplierAddressLine } from '../domain/order-checks.js';
 import { minorToDecimalString } from '../domain/money.js';
 import type { OrderRecord } from '../domain/order.js';
@@ -5,8 +6,6 @@ import type { ReviewReason } from '../domain/review-reasons.js';
 import type { SupplierOrderInput } from './supplier/client.js';
 import { SupplierRejection, SupplierValidationFailed } from './supplier/client.js';
 
-/** Carriers offered to the supplier when the merchant chose none: it picks the cheapest that serves the address. */
-export const DEFAULT_CARRIERS = ['gls', 'dhl', 'correos', 'ups'];
 
 const languages: Record<string, string> = { ES: 'es', IT: 'it', FR: 'fr', DE: 'de', AT: 'de', PT: 'pt', NL: 'nl', BE: 'fr', PL: 'pl' };
 
@@ -22,7 +21,7 @@ export function toSupplierOrder(order: OrderRecord): SupplierOrderInput {
   return {
     internalReference: order.id,
     language: languages[a.country] ?? 'en',
-    carriers: order.shippingMethod ? [order.shippingMethod] : DEFAULT_CARRIERS,
+    carriers: order.shippingMethod ? [order.shippingMethod] : [...supplierCarriers],
     shippingAddress: {
       ...splitName(order.customer.name),
       country: a.country,

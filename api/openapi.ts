@@ -15,6 +15,7 @@ import {
   ProductList,
   ProductQuery,
 } from './schemas.js';
+import { salesChannels } from '../channels/registry.js';
 import { ChannelView, CreateChannel, DeliveryQuery, RotateSecret } from './routes/channels.js';
 import { ImportBody, ImportResult } from './routes/import.js';
 import { ApiKeyCreated, ApiKeyList, ApiKeyView, CreateApiKey, CreateOperatorKey } from './routes/api-keys.js';
@@ -116,14 +117,13 @@ export function buildOpenApi(): object {
     { method: 'get', path: '/healthz', summary: 'The process is up', ok: [200, z.object({ status: z.string() }), 'Up'], auth: false },
     { method: 'get', path: '/readyz', summary: 'Postgres and Temporal are reachable and the catalogue was synced at least once', ok: [200, z.object({ status: z.string(), postgres: z.string(), temporal: z.string(), catalog: z.string() }), 'Ready'], errors: [503], auth: false },
     { method: 'post', path: '/v1/orders/import', summary: 'Import orders from an Amazon order report (TSV) or an eBay orders export (CSV); one outcome per line', body: ImportBody, ok: [200, ImportResult, 'Per line: created, already present, or rejected with the reason'], errors: [400, 401, 403, 413, 422] },
-    { method: 'post', path: '/v1/channels', summary: 'Connect a Shopify or WooCommerce shop; answers the webhook URL to paste into the shop', body: CreateChannel, ok: [201, ChannelView, 'Connected (credentials are stored encrypted and never returned)'], errors: [400, 401, 403, 422, 503], idempotent: true },
+    { method: 'post', path: '/v1/channels', summary: `Connect a ${salesChannels.map((c) => c.label).join(' or ')} shop; answers the webhook URL to paste into the shop`, body: CreateChannel, ok: [201, ChannelView, 'Connected (credentials are stored encrypted and never returned)'], errors: [400, 401, 403, 422, 503], idempotent: true },
     { method: 'get', path: '/v1/channels', summary: "The merchant's shop connections", ok: [200, z.object({ items: z.array(ChannelView) }), 'Connections'], errors: [401, 403] },
     { method: 'get', path: '/v1/channels/{id}', summary: 'One shop connection', ok: [200, ChannelView, 'The connection'], errors: [401, 404] },
     { method: 'delete', path: '/v1/channels/{id}', summary: 'Disconnect a shop (its webhooks are refused from then on)', ok: [204, z.null(), 'Disconnected'], errors: [401, 403, 404] },
     { method: 'put', path: '/v1/channels/{id}/webhook-secret', summary: "Rotate the shop's webhook secret; the previous one stays valid for WEBHOOK_SECRET_GRACE", body: RotateSecret, ok: [200, ChannelView, 'Rotated'], errors: [400, 401, 403, 404, 422] },
     { method: 'get', path: '/v1/channels/{id}/deliveries', summary: 'Webhook deliveries received, incl. those that could not be mapped (outcome=unmapped) with the reason and payload', query: DeliveryQuery, ok: [200, z.object({ items: z.array(z.unknown()) }), 'Deliveries, newest first'], errors: [401, 404, 422] },
-    { method: 'post', path: '/webhooks/shopify/{id}', summary: 'Shopify order webhooks (orders/create, orders/updated, orders/paid, orders/cancelled), signed with X-Shopify-Hmac-SHA256', ok: [200, z.object({ received: z.boolean() }), 'Accepted (also for a repeated delivery)'], errors: [401, 404], auth: false },
-    { method: 'post', path: '/webhooks/woocommerce/{id}', summary: 'WooCommerce order webhooks (order.created, order.updated), signed with X-WC-Webhook-Signature', ok: [200, z.object({ received: z.boolean() }), 'Accepted (also for a repeated delivery)'], errors: [401, 404], auth: false },
+    ...salesChannels.map(({ type, label, webhook }): Spec => ({ method: 'post', path: `/webhooks/${type}/{id}`, summary: `${label} order webhooks (${webhook.topics.join(', ')}), signed with ${webhook.signatureHeader}`, ok: [200, z.object({ received: z.boolean() }), 'Accepted (also for a repeated delivery)'], errors: [401, 404], auth: false })),
   ];
 
   for (const s of specs) {

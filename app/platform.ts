@@ -22,6 +22,8 @@ import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
 import { retryOnStart } from './startup-retry.js';
 import type { Tracing } from './tracing.js';
+import { salesChannels } from '../channels/registry.js';
+import { syncChannelTypes } from '../db/channels.js';
 import { createTopUpActivities } from '../activities/top-up-activities.js';
 import { TopUpService } from '../api/top-up-service.js';
 import { walletRoutes } from '../api/routes/wallet.js';
@@ -73,6 +75,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const waitFor = <T>(what: string, attempt: () => Promise<T>): Promise<T> => retryOnStart(what, attempt, { logger });
   await waitFor('PostgreSQL (migrations)', () => migrate(opts.databaseUrl, logger));
   const db = createPool(opts.databaseUrl, 20);
+  // The database accepts connections of the sales channels this code registers, and of no other.
+  await syncChannelTypes(db, salesChannels);
   // TLS, API key and gRPC headers from the environment (TEMPORAL_TLS_*, TEMPORAL_API_KEY…): see temporal-connection.ts.
   const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
   const connection = await waitFor('Temporal', () => Connection.connect(connectionOptions));
@@ -98,7 +102,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         db,
         ...clients,
         box,
-        channels: createChannelGateway({ db, box, timeoutMs: env.CHANNEL_TIMEOUT, logger }),
+        channels: createChannelGateway({ db, box, connectors: salesChannels, timeoutMs: env.CHANNEL_TIMEOUT, logger }),
         logger: activityLogger,
       }),
       ...createTopUpActivities({ db, paypal: clients.paypal, box, logger: activityLogger }),

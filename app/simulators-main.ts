@@ -8,6 +8,6 @@ await runMain(async () => {
   const env = parseEnv();
   const logger = createLogger(env.LOG_LEVEL, 'simulators');
   const sims = await startSimulators(env, { host: env.HOST, persist: true, shipAfterMs: 5 * 60_000 });
-  logger.info({ supplier: sims.supplier, paypal: sims.paypal, shopify: sims.shopify, woocommerce: sims.woocommerce }, 'simulators listening');
+  logger.info({ supplier: sims.supplier, paypal: sims.paypal, ...sims.shops }, 'simulators listening');
   onShutdown(logger, () => sims.close());
 });

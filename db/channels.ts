@@ -2,17 +2,18 @@ import { randomBytes } from 'node:crypto';
 import type { SecretBox } from './secret-box.js';
 import type { Db } from './pool.js';
 
-export type ChannelType = 'shopify' | 'woocommerce';
-
-export type ChannelCredentials =
-  | { type: 'shopify'; accessToken: string }
-  | { type: 'woocommerce'; consumerKey: string; consumerSecret: string };
+/**
+ * A shop's API credentials as the merchant posted them (accessToken; consumerKey + consumerSecret…). Their shape
+ * is the sales channel's business (channels/): here they are only sealed, stored and opened.
+ */
+export type ChannelCredentials = Record<string, unknown>;
 
 /** A connection as it may be shown: never its secrets. */
 export interface ChannelConnection {
   id: string;
   merchantId: string;
-  type: ChannelType;
+  /** A registered sales channel's type (channel_types). */
+  type: string;
   shopUrl: string;
   createdAt: string;
   secretRotatedUntil: string | null;
@@ -22,7 +23,7 @@ function toConnection(r: Record<string, unknown>): ChannelConnection {
   return {
     id: String(r.id),
     merchantId: String(r.merchant_id),
-    type: r.type as ChannelType,
+    type: String(r.type),
     shopUrl: String(r.shop_url),
     createdAt: new Date(r.created_at as string).toISOString(),
     secretRotatedUntil: r.previous_secret_valid_until ? new Date(r.previous_secret_valid_until as string).toISOString() : null,
@@ -32,13 +33,14 @@ function toConnection(r: Record<string, unknown>): ChannelConnection {
 export async function createConnection(
   db: Db,
   box: SecretBox,
-  input: { merchantId: string; shopUrl: string; webhookSecret: string; credentials: ChannelCredentials },
+  input: { merchantId: string; type: string; shopUrl: string; webhookSecret: string; credentials: ChannelCredentials },
 ): Promise<ChannelConnection> {
   const id = `chc_${randomBytes(9).toString('base64url')}`;
   const { rows } = await db.query(
     `INSERT INTO channel_connections (id, merchant_id, type, shop_url, webhook_secret_enc, credentials_enc)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-    [id, input.merchantId, input.credentials.type, input.shopUrl, box.seal(input.webhookSecret), box.seal(JSON.stringify(input.credentials))],
+    // The type is sealed with the credentials too, as it always was: older rows read the same.
+    [id, input.merchantId, input.type, input.shopUrl, box.seal(input.webhookSecret), box.seal(JSON.stringify({ type: input.type, ...input.credentials }))],
   );
   return toConnection(rows[0]);
 }
@@ -101,12 +103,28 @@ export async function loadForWebhook(
   return { connection: toConnection(r), secrets };
 }
 
-/** API credentials to call the shop back; still readable after the merchant removed the connection. */
-export async function loadCredentials(db: Db, box: SecretBox, id: string): Promise<{ connection: ChannelConnection; credentials: ChannelCredentials } | null> {
+/**
+ * API credentials to call the shop back; still readable after the merchant removed the connection. Unknown until
+ * the connection's sales channel checks them against its schema.
+ */
+export async function loadCredentials(db: Db, box: SecretBox, id: string): Promise<{ connection: ChannelConnection; credentials: unknown } | null> {
   const { rows } = await db.query('SELECT * FROM channel_connections WHERE id = $1', [id]);
   const r = rows[0];
   if (!r) return null;
-  return { connection: toConnection(r), credentials: JSON.parse(box.open(String(r.credentials_enc))) as ChannelCredentials };
+  return { connection: toConnection(r), credentials: JSON.parse(box.open(String(r.credentials_enc))) as unknown };
+}
+
+/**
+ * Makes channel_types list the sales channels the code registers (channels/registry.ts), so that a connection's
+ * type is one of them (a foreign key). Run at every start, after the migrations; idempotent and safe for
+ * processes starting together. A channel dropped from the code keeps its row: its connections still reference it.
+ */
+export async function syncChannelTypes(db: Db, channels: readonly { type: string; label: string }[]): Promise<void> {
+  await db.query(
+    `INSERT INTO channel_types (type, label) SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT (type) DO UPDATE SET label = EXCLUDED.label WHERE channel_types.label IS DISTINCT FROM EXCLUDED.label`,
+    [channels.map((c) => c.type), channels.map((c) => c.label)],
+  );
 }
 
 export type DeliveryOutcome = 'created' | 'updated' | 'ignored' | 'unmapped';

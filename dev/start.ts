@@ -11,7 +11,9 @@ import { onShutdown } from '../app/shutdown.js';
 import { forgetProcess, identify, recordProcess, stopRecorded, stopStaleProcesses } from './pid-files.js';
 import { provisionTemporalCli } from './temporal-cli.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
-import { sandboxShops, startSimulators } from '../simulators/run.js';
+import { startSimulators } from '../simulators/run.js';
+import { shopSandboxes } from '../simulators/shops.js';
+import { salesChannels } from '../channels/registry.js';
 import { createConnection, listConnections } from '../db/channels.js';
 import type { Db } from '../db/pool.js';
 import { SecretBox } from '../db/secret-box.js';
@@ -43,14 +45,14 @@ function persistentSecret(file: string, make: () => string): string {
 }
 
 /**
- * The demo merchant's shops are the Shopify and WooCommerce simulators: connected once, and on every start the
- * simulators (which keep no state) are told again where to send their webhooks.
+ * The demo merchant's shops are the shop simulators, one per registered sales channel: connected once, and on
+ * every start the simulators (which keep no state) are told again where to send their webhooks.
  */
 async function connectDemoShops(
   db: Db,
   env: Env,
   merchantId: string,
-  shops: { shopify: string; woocommerce: string },
+  shops: Record<string, string>,
   baseUrl: string,
   secret: string,
 ): Promise<{ type: string; id: string; shopUrl: string; webhookUrl: string }[]> {
@@ -58,24 +60,23 @@ async function connectDemoShops(
   const box = new SecretBox(env.SECRETS_KEY);
   const existing = await listConnections(db, merchantId);
   const result = [];
-  for (const type of ['shopify', 'woocommerce'] as const) {
-    const shopUrl = shops[type];
+  for (const channel of salesChannels) {
+    const sandbox = shopSandboxes.find((s) => s.type === channel.type);
+    const shopUrl = shops[channel.type];
+    if (!sandbox || !shopUrl) continue;
     const connection =
-      existing.find((c) => c.type === type && c.shopUrl === shopUrl) ??
+      existing.find((c) => c.type === channel.type && c.shopUrl === shopUrl) ??
       (await createConnection(db, box, {
         merchantId,
+        type: channel.type,
         shopUrl,
         webhookSecret: secret,
-        credentials: type === 'shopify' ? { type, ...sandboxShops.shopify } : { type, ...sandboxShops.woocommerce },
+        // Checked as a merchant's POST /v1/channels would be.
+        credentials: channel.credentials.parse(sandbox.credentials),
       }));
-    const webhookUrl = `${baseUrl}/webhooks/${type}/${connection.id}`;
-    const res = await fetch(`${shopUrl}/_admin/config`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ webhookUrl, webhookSecret: secret }),
-    });
-    if (!res.ok) throw new Error(`could not configure the ${type} simulator: ${res.status}`);
-    result.push({ type, id: connection.id, shopUrl, webhookUrl });
+    const webhookUrl = `${baseUrl}/webhooks/${channel.type}/${connection.id}`;
+    await sandbox.configureWebhooks(shopUrl, { url: webhookUrl, secret });
+    result.push({ type: channel.type, id: connection.id, shopUrl, webhookUrl });
   }
   return result;
 }
@@ -183,13 +184,13 @@ try {
   });
 
   let services = { supplier: env.SUPPLIER_BASE_URL ?? '', paypal: env.PAYPAL_BASE_URL ?? '' };
-  let shops: { shopify: string; woocommerce: string } | null = null;
+  let shops: Record<string, string> | null = null;
   if (env.SIMULATORS === 'on') {
-    step('starting the simulators (supplier, PayPal, Shopify, WooCommerce)…');
+    step(`starting the simulators (supplier, PayPal, ${shopSandboxes.map((s) => s.type).join(', ')})…`);
     const sims = await startSimulators(env, { persist: true, shipAfterMs: 2 * 60_000 });
     stops.push(() => sims.close());
     services = { supplier: env.SUPPLIER_BASE_URL ?? sims.supplier, paypal: env.PAYPAL_BASE_URL ?? sims.paypal };
-    shops = { shopify: sims.shopify, woocommerce: sims.woocommerce };
+    shops = sims.shops;
   }
   if (!services.supplier || !services.paypal) throw new ConfigError('Set SUPPLIER_BASE_URL and PAYPAL_BASE_URL, or SIMULATORS=on');
 

@@ -22,7 +22,7 @@ let failed = true;
 try {
   await db.connect();
   const api = new HttpClient(stack.platform.apiUrl ?? '');
-  const targets = await prepareTargets({ api, operatorKey: stack.operatorKey, projectRoot, shops: { shopify: stack.sims.shopify, woocommerce: stack.sims.woocommerce }, paypal: stack.sims.paypal });
+  const targets = await prepareTargets({ api, operatorKey: stack.operatorKey, projectRoot, shops: { shopify: stack.sims.shops.shopify ?? '', woocommerce: stack.sims.shops.woocommerce ?? '' }, paypal: stack.sims.paypal });
   say(`fuzzing ${requests} requests…`);
   const report = await fuzz({
     baseUrl: api.baseUrl,

@@ -1,32 +1,27 @@
 import path from 'node:path';
 import { createPayPalSimulator } from './paypal/index.js';
-import { createShopifySimulator } from './shopify/index.js';
+import type { Listening } from './shared/listen.js';
+import { shopSandboxes, type ShopSandbox } from './shops.js';
 import { createSupplierSimulator } from './supplier/index.js';
-import { createWooCommerceSimulator } from './woocommerce/index.js';
 
-/** Credentials the sandbox shops accept: the demo connections of `npm start` use them. */
-export const sandboxShops = {
-  shopify: { accessToken: 'shpat_sandbox_access_token' },
-  woocommerce: { consumerKey: 'ck_sandbox_consumer_key', consumerSecret: 'cs_sandbox_consumer_secret' },
-} as const;
-
-/** What the simulators read from the platform's configuration (app/config.ts `Env` satisfies it). */
-export interface SimulatorSettings {
+/**
+ * What the simulators read from the platform's configuration (app/config.ts `Env` satisfies it); each shop's
+ * port is read from its own variable (SHOPIFY_SIM_PORT…), which may be absent.
+ */
+export type SimulatorSettings = {
   DATA_DIR: string;
   SUPPLIER_API_KEY: string;
   PAYPAL_CLIENT_ID: string;
   PAYPAL_CLIENT_SECRET: string;
   SUPPLIER_SIM_PORT: number;
   PAYPAL_SIM_PORT: number;
-  SHOPIFY_SIM_PORT: number;
-  WOOCOMMERCE_SIM_PORT: number;
-}
+} & Readonly<Record<string, unknown>>;
 
 export interface RunningSimulators {
   supplier: string;
   paypal: string;
-  shopify: string;
-  woocommerce: string;
+  /** Each shop simulator's URL by sales channel type. */
+  shops: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -49,22 +44,23 @@ export async function startSimulators(
     host,
   );
   // The shops keep no state; ids seeded from the clock never repeat an order the platform already has.
-  const seed = opts.persist ? Math.floor(Date.now() / 1000) : undefined;
-  const shopify = await createShopifySimulator({
-    accessToken: sandboxShops.shopify.accessToken,
-    ...(seed ? { firstOrderId: 5_800_000_000_000 + seed * 10 } : {}),
-  }).listen(env.SHOPIFY_SIM_PORT, host);
-  const woocommerce = await createWooCommerceSimulator({ ...sandboxShops.woocommerce, ...(seed ? { firstOrderId: seed } : {}) }).listen(
-    env.WOOCOMMERCE_SIM_PORT,
-    host,
-  );
+  const clockSeed = opts.persist ? Math.floor(Date.now() / 1000) : undefined;
+  const shops: { type: string; shop: Listening }[] = [];
+  for (const sandbox of shopSandboxes) {
+    shops.push({ type: sandbox.type, shop: await sandbox.start({ host, port: portOf(env, sandbox), ...(clockSeed ? { clockSeed } : {}) }) });
+  }
   return {
     supplier: supplier.url,
     paypal: paypal.url,
-    shopify: shopify.url,
-    woocommerce: woocommerce.url,
+    shops: Object.fromEntries(shops.map(({ type, shop }) => [type, shop.url])),
     async close() {
-      await Promise.all([supplier.close(), paypal.close(), shopify.close(), woocommerce.close()]);
+      await Promise.all([supplier.close(), paypal.close(), ...shops.map(({ shop }) => shop.close())]);
     },
   };
+}
+
+/** The shop's port: its variable as the platform's configuration parsed it, else as set in the environment, else the default. */
+function portOf(env: SimulatorSettings, sandbox: ShopSandbox): number {
+  const port = Number(env[sandbox.port.variable] ?? process.env[sandbox.port.variable] ?? sandbox.port.default);
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : sandbox.port.default;
 }

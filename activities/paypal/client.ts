@@ -14,6 +14,7 @@ import {
 } from './schemas.js';
 import { PayPalTransport } from './transport.js';
 import { PayPalVault, type PayPalPaymentToken, type PayPalSetupToken, type PayPalSetupTokenInput } from './vault.js';
+import type { FetchLike } from '../http/exchange.js';
 
 export { PayPalConfigError, PayPalDeclined, PayPalError, PayPalTransientError, type PayPalTransientKind } from './errors.js';
 export type { PayPalPaymentToken, PayPalSetupToken, PayPalSetupTokenInput } from './vault.js';
@@ -50,7 +51,8 @@ export interface PayPalClientOptions {
   clientSecret: string;
   /** Limit for each HTTP exchange; a charge makes up to four (token, create, capture, order lookup). */
   timeoutMs: number;
-  fetchImpl?: typeof fetch;
+  /** Replaces the shared HTTP helper's fetch (tests replaying recorded answers). */
+  fetchImpl?: FetchLike;
   now?: () => number;
 }
 
@@ -74,9 +76,7 @@ export class PayPalClient {
     if (!(opts.timeoutMs > 0)) throw new PayPalConfigError(`timeoutMs must be a positive number of milliseconds, got ${opts.timeoutMs}`);
     if (!opts.clientId || !opts.clientSecret) throw new PayPalConfigError('PayPal clientId and clientSecret are required');
     const now = opts.now ?? Date.now;
-    // Looked up per call, not captured once, so the global fetch can still be swapped (instrumentation, proxies).
-    const fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
-    this.transport = new PayPalTransport(opts.baseUrl.replace(/\/+$/, ''), opts.timeoutMs, fetchImpl, now);
+    this.transport = new PayPalTransport(opts.baseUrl.replace(/\/+$/, ''), opts.timeoutMs, opts.fetchImpl, now);
     this.basicAuth = `Basic ${Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64')}`;
     this.tokens = new AccessTokenCache(() => this.requestToken(), now);
     this.vault = new PayPalVault((call) => this.api(call));

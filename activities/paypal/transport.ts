@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { parseJson, retryAfterMs } from '../http/answers.js';
+import { exchange, HttpUnreachable, type FetchLike, type HttpAnswer } from '../http/exchange.js';
 import { PayPalConfigError, PayPalDeclined, type PayPalError, PayPalTransientError } from './errors.js';
 import { ErrorBodySchema, type ErrorBody } from './schemas.js';
 
@@ -18,31 +20,33 @@ export class PayPalTransport {
   constructor(
     private readonly baseUrl: string,
     private readonly timeoutMs: number,
-    private readonly fetchImpl: typeof fetch,
+    private readonly fetchImpl: FetchLike | undefined,
     private readonly now: () => number,
   ) {}
 
   async send<T>(request: HttpRequest<T>): Promise<T> {
     const operation = `${request.method} ${request.path}`;
-    let response: Response;
-    let text: string;
+    let response: HttpAnswer;
     try {
-      response = await this.fetchImpl(`${this.baseUrl}${request.path}`, {
-        method: request.method,
-        headers: request.headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      text = await response.text();
+      response = await exchange(
+        {
+          service: 'PayPal',
+          operation,
+          method: request.method,
+          url: `${this.baseUrl}${request.path}`,
+          headers: request.headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+          timeoutMs: this.timeoutMs,
+        },
+        this.fetchImpl,
+      );
     } catch (err) {
-      if (isTimeout(err)) {
-        throw new PayPalTransientError('timeout', `PayPal did not answer ${operation} within ${this.timeoutMs} ms`, { cause: err });
-      }
-      throw new PayPalTransientError('network', `Could not reach PayPal for ${operation}: ${message(err)}`, { cause: err });
+      if (!(err instanceof HttpUnreachable)) throw err;
+      throw new PayPalTransientError(err.kind, err.message, { cause: err.cause });
     }
 
-    const json = parseJson(text);
-    if (response.ok) {
+    const json = parseJson(response.text);
+    if (response.status >= 200 && response.status < 300) {
       const parsed = request.schema.safeParse(json);
       if (parsed.success) return parsed.data;
       // A 2xx we cannot read may still have done its work; the retry replays it through the PayPal-Request-Id.
@@ -55,7 +59,7 @@ export class PayPalTransport {
     throw this.failure(operation, response, body.success ? body.data : undefined);
   }
 
-  private failure(operation: string, response: Response, body: ErrorBody | undefined): PayPalError {
+  private failure(operation: string, response: HttpAnswer, body: ErrorBody | undefined): PayPalError {
     const status = response.status;
     const detail = body?.details?.[0];
     const issue = detail?.issue ?? body?.error ?? body?.name;
@@ -77,31 +81,8 @@ export class PayPalTransport {
     return new PayPalTransientError('bad_response', summary, meta);
   }
 
-  private retryAfter(response: Response): { retryAfterMs?: number } {
-    const header = response.headers.get('retry-after')?.trim();
-    if (!header) return {};
-    if (/^\d+$/.test(header)) return { retryAfterMs: Number(header) * 1000 };
-    const at = Date.parse(header);
-    return Number.isNaN(at) ? {} : { retryAfterMs: Math.max(0, at - this.now()) };
-  }
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-}
-
-function message(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  // undici hides the socket error (ECONNREFUSED, ECONNRESET…) in `cause`.
-  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-  return `${err.message}${cause}`;
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
+  private retryAfter(response: HttpAnswer): { retryAfterMs?: number } {
+    const ms = retryAfterMs(response.headers, this.now);
+    return ms === null ? {} : { retryAfterMs: ms };
   }
 }

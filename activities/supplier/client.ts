@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { parseJson, rateLimitResetMs, retryAfterMs, snippet } from '../http/answers.js';
+import { exchange, HttpUnreachable, type FetchLike, type HttpAnswer } from '../http/exchange.js';
 import {
   SupplierAuthError,
   SupplierError,
@@ -18,7 +20,6 @@ import {
   StockPage,
   TrackingResponse,
   ValidationFailedBody,
-  parseJsonOrUndefined,
   type ParsedErrorBody,
 } from './schemas.js';
 
@@ -86,7 +87,7 @@ export interface SupplierClientOptions {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
-  fetchImpl?: typeof fetch;
+  fetchImpl?: FetchLike;
   /** Items per catalogue page (default 100). */
   catalogPageSize?: number;
   /** Language of catalogue names (default 'en'). */
@@ -94,12 +95,9 @@ export interface SupplierClientOptions {
   now?: () => number;
 }
 
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-}
+type RawResponse = HttpAnswer;
 
+/** BigBuy's rate limit says when to come back in X-Ratelimit-Reset (or Retry-After); never sooner than this. */
 const minimumRetryAfterMs = 1000;
 /** Guards against a server that ignores `page` and keeps returning the same list. */
 const maxCatalogPages = 10_000;
@@ -108,7 +106,7 @@ export class SupplierClient {
   private readonly baseUrl: string;
   private readonly apiKey: string;
   private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: FetchLike | undefined;
   private readonly pageSize: number;
   private readonly isoCode: string;
   private readonly now: () => number;
@@ -117,7 +115,7 @@ export class SupplierClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.apiKey = opts.apiKey;
     this.timeoutMs = opts.timeoutMs;
-    this.fetchImpl = opts.fetchImpl ?? globalThis.fetch;
+    this.fetchImpl = opts.fetchImpl;
     this.pageSize = opts.catalogPageSize ?? 100;
     this.isoCode = opts.catalogIsoCode ?? 'en';
     this.now = opts.now ?? Date.now;
@@ -224,29 +222,29 @@ export class SupplierClient {
   private async send(method: 'GET' | 'POST', path: string, opts: { body?: unknown; query?: Record<string, string> } = {}): Promise<RawResponse> {
     const url = new URL(`${this.baseUrl}/rest/${path}.json`);
     for (const [key, value] of Object.entries(opts.query ?? {})) url.searchParams.set(key, value);
-    const signal = AbortSignal.timeout(this.timeoutMs);
     const operation = `${method} ${url.pathname}`;
     try {
-      const response = await this.fetchImpl(url, {
-        method,
-        headers: { Authorization: `Bearer ${this.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-        ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
-        signal,
-      });
-      // Reading the body is inside the try: the timeout also covers a server that stalls mid-answer.
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, text };
+      return await exchange(
+        {
+          service: 'the supplier',
+          operation,
+          method,
+          url,
+          headers: { Authorization: `Bearer ${this.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+          ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+          timeoutMs: this.timeoutMs,
+        },
+        this.fetchImpl,
+      );
     } catch (err) {
-      if (signal.aborted || (err instanceof Error && err.name === 'TimeoutError')) {
-        throw new SupplierTransientError('timeout', `${operation}: no answer within ${this.timeoutMs} ms`, { cause: err });
-      }
-      throw new SupplierTransientError('network', `${operation}: ${describeNetworkError(err)}`, { cause: err });
+      if (!(err instanceof HttpUnreachable)) throw err;
+      throw new SupplierTransientError(err.kind, err.message, { cause: err.cause });
     }
   }
 
   /** Parses a 2xx body, telling a disguised error apart from a body we simply do not understand. */
   private parseSuccess<S extends z.ZodType>(res: RawResponse, schema: S, operation: string): z.output<S> {
-    const json = parseJsonOrUndefined(res.text);
+    const json = parseJson(res.text);
     const parsed = schema.safeParse(json);
     if (parsed.success) return parsed.data;
     throw this.unexpectedSuccess(res, operation, parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
@@ -276,14 +274,14 @@ export class SupplierClient {
     if (status === 429) {
       return new SupplierTransientError('rate_limited', `${operation}: rate limited (${snippet(res.text)})`, {
         httpStatus: status,
-        retryAfterMs: this.retryAfterMs(res.headers),
+        retryAfterMs: Math.max(minimumRetryAfterMs, rateLimitResetMs(res.headers, this.now) ?? retryAfterMs(res.headers, this.now) ?? 0),
       });
     }
     if (status >= 500) return new SupplierTransientError('http_5xx', `${operation}: HTTP ${status}: ${snippet(res.text)}`, { httpStatus: status });
     if (status === 408) return new SupplierTransientError('timeout', `${operation}: HTTP 408 from the supplier`, { httpStatus: status });
     if (status < 400) return new SupplierTransientError('bad_response', `${operation}: unexpected HTTP ${status}: ${snippet(res.text)}`, { httpStatus: status });
 
-    const json = parseJsonOrUndefined(res.text);
+    const json = parseJson(res.text);
     if (status === 400) {
       const form = ValidationFailedBody.safeParse(json);
       if (form.success) return new SupplierValidationFailed(flattenFormErrors(form.data.errors));
@@ -296,15 +294,6 @@ export class SupplierClient {
     return new SupplierRejection(error.success ? error.data.code : `HTTP_${status}`, info, error.success ? error.data.data : null, status);
   }
 
-  /** `X-Ratelimit-Reset` is an epoch second; small values are read as seconds from now. */
-  private retryAfterMs(headers: Headers): number {
-    const reset = Number(headers.get('x-ratelimit-reset') ?? NaN);
-    const retryAfter = Number(headers.get('retry-after') ?? NaN);
-    let wait = minimumRetryAfterMs;
-    if (Number.isFinite(reset) && reset > 0) wait = reset > 1e9 ? reset * 1000 - this.now() : reset * 1000;
-    else if (Number.isFinite(retryAfter) && retryAfter > 0) wait = retryAfter * 1000;
-    return Math.max(minimumRetryAfterMs, Math.ceil(wait));
-  }
 }
 
 function wireOrder(order: SupplierOrderInput) {
@@ -349,7 +338,7 @@ function orderIdFromLocation(location: string, baseUrl: string): string | undefi
 }
 
 function errorBodyOf(text: string): ParsedErrorBody | undefined {
-  const parsed = ErrorBody.safeParse(parseJsonOrUndefined(text));
+  const parsed = ErrorBody.safeParse(parseJson(text));
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -374,15 +363,4 @@ function flattenFormErrors(node: z.output<typeof FormErrorNode>, path: string[] 
 
 function looksLikeHtml(text: string): boolean {
   return /^\s*</.test(text);
-}
-
-function snippet(text: string): string {
-  const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat || '(empty body)';
-}
-
-function describeNetworkError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause instanceof Error ? ((err.cause as NodeJS.ErrnoException).code ?? err.cause.message) : undefined;
-  return cause ? `${err.message} (${cause})` : err.message;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimalToCents } from './money.js';
+import { parseJson } from '../http/answers.js';
 
 /**
  * zod schemas of what BigBuy answers. They are lenient where BigBuy is known to vary (ids as numbers or
@@ -55,7 +56,7 @@ export const ErrorBody = z
     message: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
   })
   .transform(({ code, message }) => {
-    const decoded = EncodedMessage.safeParse(typeof message === 'string' ? parseJsonOrUndefined(message) : message);
+    const decoded = EncodedMessage.safeParse(typeof message === 'string' ? parseJson(message) : message);
     if (decoded.success && (decoded.data.info !== undefined || decoded.data.data !== undefined)) {
       return { code, info: decoded.data.info ?? (typeof message === 'string' ? message : ''), data: decoded.data.data ?? null };
     }
@@ -77,11 +78,3 @@ export const ValidationFailedBody = z.object({
   // Form-level errors alone are sometimes serialised as a bare list.
   errors: z.union([FormErrorNode, z.array(z.string()).transform((errors) => ({ errors, children: undefined }))]),
 });
-
-export function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -10,6 +10,7 @@ import {
   type ChannelConnection,
 } from '../../db/channels.js';
 import type { Db } from '../../db/pool.js';
+import { mapSalesChannels } from '../../channels/registry.js';
 import type { SecretBox } from '../../db/secret-box.js';
 import { merchantOf, scopeOf } from '../auth.js';
 import { HttpError, notFound } from '../errors.js';
@@ -23,19 +24,12 @@ const shopUrl = z
   .meta({ example: 'https://acme.myshopify.com' });
 const secret = z.string().min(8).max(500);
 
+/** One variant per registered sales channel: the shop, its webhook secret, and that channel's API credentials. */
 export const CreateChannel = z
-  .discriminatedUnion('type', [
-    z.object({ type: z.literal('shopify'), shopUrl, webhookSecret: secret, accessToken: z.string().min(8).max(500) }).strict(),
-    z
-      .object({
-        type: z.literal('woocommerce'),
-        shopUrl,
-        webhookSecret: secret,
-        consumerKey: z.string().min(8).max(500),
-        consumerSecret: z.string().min(8).max(500),
-      })
-      .strict(),
-  ])
+  .discriminatedUnion(
+    'type',
+    mapSalesChannels((channel) => z.object({ type: z.literal(channel.type), shopUrl, webhookSecret: secret, ...channel.credentials.shape }).strict()),
+  )
   .meta({ id: 'CreateChannel' });
 
 export const RotateSecret = z.object({ webhookSecret: secret }).strict().meta({ id: 'RotateWebhookSecret' });
@@ -43,7 +37,7 @@ export const RotateSecret = z.object({ webhookSecret: secret }).strict().meta({ 
 export const ChannelView = z
   .object({
     id: z.string(),
-    type: z.enum(['shopify', 'woocommerce']),
+    type: z.enum(mapSalesChannels((channel) => channel.type)),
     shopUrl: z.string(),
     webhookUrl: z.string().meta({ description: "Paste it into the shop's webhook settings (order creation and update topics)" }),
     createdAt: z.string(),
@@ -71,12 +65,8 @@ export function channelRoutes(db: Db, box: SecretBox | null, opts: { publicBaseU
 
   router.post('/v1/channels', idempotent(db), async (req, res) => {
     const merchantId = merchantOf(req);
-    const body = parseBody(CreateChannel, req);
-    const credentials =
-      body.type === 'shopify'
-        ? { type: 'shopify' as const, accessToken: body.accessToken }
-        : { type: 'woocommerce' as const, consumerKey: body.consumerKey, consumerSecret: body.consumerSecret };
-    const created = await createConnection(db, requireBox(), { merchantId, shopUrl: body.shopUrl, webhookSecret: body.webhookSecret, credentials });
+    const { type, shopUrl, webhookSecret, ...credentials } = parseBody(CreateChannel, req);
+    const created = await createConnection(db, requireBox(), { merchantId, type, shopUrl, webhookSecret, credentials });
     res.status(201).json(view(req, created));
   });
 

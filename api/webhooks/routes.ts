@@ -8,9 +8,9 @@ import { errorBody, HttpError } from '../errors.js';
 import { findUnsafeString, storableCopy, stringProblem } from '../hygiene.js';
 import { apiMetrics } from '../metrics.js';
 import type { OrderService } from '../order-service.js';
-import type { ShopOrderEvent } from './channel-event.js';
-import { mapShopifyOrderWebhook, verifyShopifySignature } from './shopify-payload.js';
-import { isWooCommercePing, mapWooCommerceOrderWebhook, verifyWooCommerceSignature } from './woocommerce-payload.js';
+import { salesChannels } from '../../channels/registry.js';
+import type { SalesChannel } from '../../channels/sales-channel.js';
+import type { ShopOrderEvent } from '../../channels/shop-order-event.js';
 
 export interface WebhookDeps {
   db: Db;
@@ -20,63 +20,37 @@ export interface WebhookDeps {
   bodyLimit: string;
 }
 
-interface ShopProtocol {
-  type: 'shopify' | 'woocommerce';
-  verify(raw: Buffer, header: string | undefined, secrets: string[]): boolean;
-  signatureHeader: string;
-  topicHeader: string;
-  deliveryHeader: string;
-  map(topic: string, payload: unknown): ShopOrderEvent;
-}
-
-const protocols: ShopProtocol[] = [
-  {
-    type: 'shopify',
-    verify: verifyShopifySignature,
-    signatureHeader: 'x-shopify-hmac-sha256',
-    topicHeader: 'x-shopify-topic',
-    deliveryHeader: 'x-shopify-webhook-id',
-    map: mapShopifyOrderWebhook,
-  },
-  {
-    type: 'woocommerce',
-    verify: verifyWooCommerceSignature,
-    signatureHeader: 'x-wc-webhook-signature',
-    topicHeader: 'x-wc-webhook-topic',
-    deliveryHeader: 'x-wc-webhook-delivery-id',
-    map: mapWooCommerceOrderWebhook,
-  },
-];
-
 /**
- * Shop webhooks in. The signature is checked on the raw bytes before anything is stored; a delivery seen before
- * is acknowledged without effect; an order is acknowledged once its workflow is durably started or signalled —
- * not after it is processed, so the shop's few-second deadline is met.
+ * Shop webhooks in, at /webhooks/<type>/<connection id> for every registered sales channel. The signature is
+ * checked on the raw bytes before anything is stored; a delivery seen before is acknowledged without effect; an
+ * order is acknowledged once its workflow is durably started or signalled — not after it is processed, so the
+ * shop's few-second deadline is met.
  */
 export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: deps.bodyLimit });
-  for (const protocol of protocols) {
-    router.post(`/webhooks/${protocol.type}/:connectionId`, raw, async (req: Request<{ connectionId: string }>, res: Response) => {
-      await receive(deps, protocol, req, res);
+  for (const channel of salesChannels) {
+    router.post(`/webhooks/${channel.type}/:connectionId`, raw, async (req: Request<{ connectionId: string }>, res: Response) => {
+      await receive(deps, channel, req, res);
     });
   }
   return router;
 }
 
-async function receive(deps: WebhookDeps, protocol: ShopProtocol, req: Request<{ connectionId: string }>, res: Response): Promise<void> {
+async function receive(deps: WebhookDeps, channel: SalesChannel, req: Request<{ connectionId: string }>, res: Response): Promise<void> {
   const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   if (!deps.box) {
     res.status(503).json(errorBody('CHANNELS_NOT_CONFIGURED', 'SECRETS_KEY is not set on this platform'));
     return;
   }
   const loaded = await loadForWebhook(deps.db, deps.box, req.params.connectionId);
-  if (!loaded || loaded.connection.type !== protocol.type) {
+  if (!loaded || loaded.connection.type !== channel.type) {
     res.status(404).json(errorBody('NOT_FOUND', 'Unknown webhook endpoint'));
     return;
   }
-  // WooCommerce pings a new webhook with `webhook_id=N` and nothing else: acknowledge, store nothing.
-  if (protocol.type === 'woocommerce' && isWooCommercePing(body, req.get('content-type'))) {
+  const protocol = channel.webhook;
+  // A platform's ping when the webhook is saved (WooCommerce's unsigned `webhook_id=N`): acknowledge, store nothing.
+  if (protocol.isPing?.(body, req.get('content-type'))) {
     res.json({ received: true, ping: true });
     return;
   }
@@ -90,7 +64,7 @@ async function receive(deps: WebhookDeps, protocol: ShopProtocol, req: Request<{
   const deliveryId = header(req, protocol.deliveryHeader) ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const seen = await findDelivery(deps.db, connection.id, deliveryId);
   if (seen) {
-    apiMetrics.webhookDelivery(protocol.type, 'duplicate');
+    apiMetrics.webhookDelivery(channel.type, 'duplicate');
     res.json({ received: true, duplicate: true, outcome: seen.outcome, orderId: seen.orderId });
     return;
   }
@@ -115,9 +89,9 @@ async function receive(deps: WebhookDeps, protocol: ShopProtocol, req: Request<{
   }
 
   const event = protocol.map(topic, payload);
-  const result = await apply(deps, connection, protocol.type, event);
+  const result = await apply(deps, connection, channel.type, event);
   await record(deps, connection, deliveryId, topic, { ...result, ...(result.outcome === 'unmapped' ? { payload } : {}) });
-  apiMetrics.webhookDelivery(protocol.type, result.outcome);
+  apiMetrics.webhookDelivery(channel.type, result.outcome);
   if (result.outcome === 'unmapped') deps.logger.warn({ connectionId: connection.id, deliveryId, reason: result.reason }, 'webhook kept for the operator');
   res.json({ received: true, outcome: result.outcome, orderId: result.orderId ?? null });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { adjustWallet, createOperatorKey, linkPayPalThroughApproval } from '../funding.js';
 import { type HttpClient } from '../http-client.js';
-import { sandboxShops } from '../../simulators/run.js';
+import { shopSandboxes } from '../../simulators/shops.js';
 import { shopifyOrderFixture } from '../../simulators/shopify/fixtures/index.js';
 import { fixturePayload } from '../../simulators/woocommerce/fixtures/index.js';
 import type { FuzzTargets } from './requests.js';
@@ -60,7 +60,7 @@ export async function prepareTargets(opts: {
   const webhooks: FuzzTargets['webhooks'] = [];
   for (const type of ['shopify', 'woocommerce'] as const) {
     const secret = `fuzz-${type}-webhook-secret`;
-    const credentials = type === 'shopify' ? sandboxShops.shopify : sandboxShops.woocommerce;
+    const credentials = shopSandboxes.find((s) => s.type === type)?.credentials ?? {};
     const c = await must<{ id: string }>('channel', api.post('/v1/channels', { type, shopUrl: opts.shops[type], webhookSecret: secret, ...credentials }, { key: funded }));
     webhooks.push({ type, id: c.id, secret });
   }

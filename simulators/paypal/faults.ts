@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { FaultQueue as SharedFaultQueue } from '../shared/fault-queue.js';
+import { faultTimes, injectFaults } from '../shared/fault-injection.js';
 import { sendError } from './errors.js';
 import { apiRoutes, type ApiRoute, type PayPalState } from './state.js';
 
@@ -8,7 +9,7 @@ export const FaultSchema = z.object({
   route: z.enum([...apiRoutes, 'any']),
   // http_429 and malformed_body go beyond 5xx/slow so clients can be tested on rate limits and unreadable 2xx bodies.
   kind: z.enum(['http_500', 'http_503', 'http_429', 'slow', 'malformed_body']),
-  times: z.number().int().min(1).max(1000).default(1),
+  times: faultTimes,
   delayMs: z.number().int().min(0).max(120_000).default(3_000),
 });
 export type FaultRequest = z.input<typeof FaultSchema>;
@@ -30,15 +31,8 @@ export function pendingFaults(faults: FaultQueue): Fault[] {
  * served for real, which is how a response gets lost while the charge still happens.
  */
 export function countAndInjectFaults(state: PayPalState, faults: FaultQueue, route: ApiRoute): RequestHandler {
-  return async (_req, res, next) => {
-    state.counts[route] += 1;
-    const fault = faults.take(route);
-    if (!fault) return next();
+  const inject = injectFaults(faults, route, (fault, res) => {
     switch (fault.kind) {
-      case 'slow':
-        // unref: a pending delay must not keep a test process alive after the server closed.
-        await new Promise<void>((resolve) => setTimeout(resolve, fault.delayMs).unref());
-        return next();
       case 'http_500':
         return sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'An internal error occurred (injected fault).');
       case 'http_503':
@@ -51,6 +45,10 @@ export function countAndInjectFaults(state: PayPalState, faults: FaultQueue, rou
         res.status(createsResource(route) ? 201 : 200).type('application/json').send('{"id":"5O19012');
         return;
     }
+  });
+  return (req, res, next) => {
+    state.counts[route] += 1;
+    return inject(req, res, next);
   };
 }
 

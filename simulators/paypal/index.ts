@@ -69,6 +69,6 @@ export function createPayPalSimulator(opts: PayPalSimulatorOptions): PayPalSimul
 
   return {
     app,
-    listen: (port = 0, host = '127.0.0.1') => listen(app, port, host),
+    listen: (port = 0, host = '127.0.0.1') => listen(app, port, host, () => faults.timers.cancelAll()),
   };
 }

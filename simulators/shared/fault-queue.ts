@@ -1,3 +1,5 @@
+import { Timers } from './timers.js';
+
 /** A queued fault as stored: the request plus an id and how many occurrences are left. */
 export type QueuedFault<F> = F & { id: number; remaining: number };
 
@@ -14,6 +16,8 @@ export class FaultQueue<F extends { route: string; times: number }, R extends st
   private faults: QueuedFault<F>[] = [];
   private nextId = 1;
   private readonly applies: (fault: QueuedFault<F>, route: R) => boolean;
+  /** The waits of slow and held answers: the simulator cancels them when it closes. */
+  readonly timers = new Timers();
 
   constructor(opts: FaultQueueOptions<F, R> = {}) {
     this.applies = opts.applies ?? (() => true);

@@ -1,6 +1,7 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { ShopContext } from './context.js';
+import { injectFaults } from '../shared/fault-injection.js';
 import type { ApiRoute } from './faults.js';
 import { fulfillmentJson, fulfillmentOrderJson, syncFulfillmentState } from './representations.js';
 import type { ShopOrder, SimFulfillmentOrder, SimFulfillmentOrderLine } from './state.js';
@@ -139,13 +140,8 @@ function callLimitHeaders(ctx: ShopContext): RequestHandler {
 }
 
 function applyFault(ctx: ShopContext, route: ApiRoute): RequestHandler {
-  return async (_req: Request, res: Response, next: NextFunction) => {
-    const fault = ctx.faults.take(route);
-    if (!fault) return next();
+  return injectFaults(ctx.faults, route, (fault, res) => {
     switch (fault.kind) {
-      case 'slow':
-        await ctx.timers.sleep(fault.delayMs);
-        return next();
       case 'http_429':
         res
           .status(429)
@@ -156,7 +152,7 @@ function applyFault(ctx: ShopContext, route: ApiRoute): RequestHandler {
         res.status(500).json({ errors: 'Internal Server Error' });
         return;
     }
-  };
+  });
 }
 
 function findOrder(ctx: ShopContext, req: Request, res: Response): ShopOrder | undefined {

@@ -1,6 +1,7 @@
 import express, { type Response } from 'express';
 import { z } from 'zod';
 import type { ShopContext } from './context.js';
+import { faultAdminRoutes, issueList } from '../shared/fault-injection.js';
 import { FaultRequestSchema } from './faults.js';
 import { fixtureNames, shopifyOrderFixture } from './fixtures/index.js';
 import { deepMerge, shopTime, type JsonObject } from './json.js';
@@ -179,19 +180,7 @@ export function createAdminRouter(ctx: ShopContext): express.Router {
     res.json({ cancellations: ctx.state.cancellations });
   });
 
-  router.get('/faults', (_req, res) => {
-    res.json({ faults: ctx.faults.list() });
-  });
-
-  router.post('/faults', (req, res) => {
-    const parsed = FaultRequestSchema.safeParse(req.body);
-    if (!parsed.success) return invalid(res, parsed.error);
-    res.status(201).json({ fault: ctx.faults.add(parsed.data), queued: ctx.faults.list().length });
-  });
-
-  router.delete('/faults', (_req, res) => {
-    res.json({ cleared: ctx.faults.clear() });
-  });
+  faultAdminRoutes(router, ctx.faults, FaultRequestSchema, invalid);
 
   // Forgets orders, deliveries, fulfilments, cancellations and faults; the shop's configuration stays.
   router.post('/reset', (_req, res) => {
@@ -206,10 +195,7 @@ export function createAdminRouter(ctx: ShopContext): express.Router {
 }
 
 function invalid(res: Response, error: z.ZodError): void {
-  res.status(400).json({
-    error: 'Invalid request',
-    issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-  });
+  res.status(400).json({ error: 'Invalid request', issues: issueList(error) });
 }
 
 function problem(res: Response, status: number, message: string): void {

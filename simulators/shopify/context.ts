@@ -13,27 +13,5 @@ export interface ShopContext {
   state: ShopState;
   faults: FaultQueue;
   webhooks: WebhookSender;
-  timers: Timers;
   now: () => number;
-}
-
-/** Waits started by `slow` faults; closing the simulator clears them so a test run never waits on them. */
-export class Timers {
-  private readonly pending = new Set<NodeJS.Timeout>();
-
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(timer);
-        resolve();
-      }, ms);
-      timer.unref();
-      this.pending.add(timer);
-    });
-  }
-
-  clearAll(): void {
-    for (const timer of this.pending) clearTimeout(timer);
-    this.pending.clear();
-  }
 }

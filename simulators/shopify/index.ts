@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { listen, type Listening } from '../shared/listen.js';
 import { createAdminRouter } from './admin.js';
 import { createAdminApiRouter } from './admin-api.js';
-import { Timers, type ShopConfig, type ShopContext } from './context.js';
+import type { ShopConfig, ShopContext } from './context.js';
 import { createFaultQueue } from './faults.js';
 import { ShopState } from './state.js';
 import { WebhookSender } from './webhooks.js';
@@ -48,13 +48,11 @@ export function createShopifySimulator(opts: ShopifySimulatorOptions): ShopifySi
     webhookSecret: opts.webhookSecret ?? null,
     apiVersion: webhookApiVersion,
   };
-  const timers = new Timers();
   const ctx: ShopContext = {
     config,
     state: new ShopState(opts.firstOrderId),
     faults: createFaultQueue(),
     webhooks: new WebhookSender(config, now),
-    timers,
     now,
   };
 
@@ -70,7 +68,7 @@ export function createShopifySimulator(opts: ShopifySimulatorOptions): ShopifySi
 
   return {
     app,
-    listen: (port = 0, host = '127.0.0.1') => listen(app, port, host, () => timers.clearAll()),
+    listen: (port = 0, host = '127.0.0.1') => listen(app, port, host, () => ctx.faults.timers.cancelAll()),
   };
 }
 

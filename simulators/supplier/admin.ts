@@ -4,6 +4,7 @@ import type { SimContext } from './context.js';
 import { FaultRequestSchema, routeNames } from './faults.js';
 import { newTracking } from './state.js';
 import { sendPlainError } from './wire.js';
+import { faultAdminRoutes, issueList } from '../shared/fault-injection.js';
 
 /** Unauthenticated control surface under /_admin for tests, demos and the dev runner. */
 
@@ -52,20 +53,7 @@ export function createAdminRouter(ctx: SimContext): express.Router {
     res.json({ product });
   });
 
-  router.get('/faults', (_req, res) => {
-    res.json({ faults: ctx.faults.list() });
-  });
-
-  router.post('/faults', (req, res) => {
-    const parsed = FaultRequestSchema.safeParse(req.body);
-    if (!parsed.success) return invalid(res, parsed.error);
-    const fault = ctx.faults.add(parsed.data);
-    res.status(201).json({ fault, queued: ctx.faults.list().length });
-  });
-
-  router.delete('/faults', (_req, res) => {
-    res.json({ cleared: ctx.faults.clear() });
-  });
+  faultAdminRoutes(router, ctx.faults, FaultRequestSchema, invalid);
 
   router.get('/requests', (_req, res) => {
     res.json({ counts: { ...ctx.counts } });
@@ -85,6 +73,6 @@ function invalid(res: express.Response, error: z.ZodError): void {
   res.status(400).json({
     code: 400,
     message: 'Invalid request',
-    issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    issues: issueList(error),
   });
 }

@@ -10,37 +10,6 @@ export interface SimContext {
   now: () => number;
   vatRate: number;
   shipAfterMs: number | null;
-  timers: TimerRegistry;
-}
-
-/**
- * Timers started by slow or held answers. Closing the simulator clears them, so a test run does not wait
- * half a minute for a held create to give up.
- */
-export class TimerRegistry {
-  private readonly pending = new Set<NodeJS.Timeout>();
-
-  after(ms: number, fn: () => void): () => void {
-    const timer = setTimeout(() => {
-      this.pending.delete(timer);
-      fn();
-    }, ms);
-    timer.unref();
-    this.pending.add(timer);
-    return () => {
-      clearTimeout(timer);
-      this.pending.delete(timer);
-    };
-  }
-
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.after(ms, resolve));
-  }
-
-  clearAll(): void {
-    for (const timer of this.pending) clearTimeout(timer);
-    this.pending.clear();
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FaultQueue as SharedFaultQueue, type QueuedFault } from '../shared/fault-queue.js';
+import { faultTimes } from '../shared/fault-injection.js';
 
 /**
  * Queued misbehaviour, so tests and demos can make the simulator act like BigBuy on a bad day.
@@ -16,7 +17,7 @@ export const FaultRequestSchema = z
   .strictObject({
     route: z.enum([...routeNames, 'any']),
     kind: z.enum(['http_500', 'html_502', 'rate_limit', 'slow', 'timeout_after_create', 'error_body_200', 'empty_200']),
-    times: z.number().int().min(1).max(1000).default(1),
+    times: faultTimes,
     delayMs: z.number().int().min(0).max(600_000).optional(),
     resetInSeconds: z.number().int().min(0).max(86_400).optional(),
     /** For error_body_200: a BigBuy JSON error (default) or an HTML fragment. */

@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { listen, type Listening } from '../shared/listen.js';
 import { createAdminRouter } from './admin.js';
 import { seededCatalog, type SimProduct } from './catalog.js';
-import { shipDueOrders, TimerRegistry, type SimContext } from './context.js';
+import { shipDueOrders, type SimContext } from './context.js';
 import { createFaultQueue, routeNames, type RouteName } from './faults.js';
 import { createRestRouter } from './routes.js';
 import { SimState } from './state.js';
@@ -44,7 +44,6 @@ export function createSupplierSimulator(opts: SupplierSimulatorOptions): Supplie
     now: opts.now ?? Date.now,
     vatRate: opts.vatRate ?? 0,
     shipAfterMs: opts.shipAfterMs ?? null,
-    timers: new TimerRegistry(),
   };
 
   const app = express();
@@ -61,7 +60,7 @@ export function createSupplierSimulator(opts: SupplierSimulatorOptions): Supplie
 
   return {
     app,
-    listen: (port = 0, host = '127.0.0.1') => listen(app, port, host, () => ctx.timers.clearAll()),
+    listen: (port = 0, host = '127.0.0.1') => listen(app, port, host, () => ctx.faults.timers.cancelAll()),
   };
 }
 

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { findCarrier } from './catalog.js';
 import type { SimContext } from './context.js';
@@ -7,6 +7,7 @@ import { evaluateOrder, quoteTotals, toDecimal } from './pricing.js';
 import { parseOrderRequest } from './requests.js';
 import type { SimOrder } from './state.js';
 import { htmlPage, sendBusinessError, sendPlainError, sendValidationFailed } from './wire.js';
+import { injectFaults } from '../shared/fault-injection.js';
 
 /** The BigBuy REST surface under /rest. */
 export function createRestRouter(ctx: SimContext): express.Router {
@@ -150,20 +151,11 @@ function requireApiKey(ctx: SimContext): RequestHandler {
 }
 
 function applyFault(ctx: SimContext, route: RouteName): RequestHandler {
-  return async (_req: Request, res: Response, next: NextFunction) => {
-    const fault = ctx.faults.take(route);
-    if (!fault) return next();
-    switch (fault.kind) {
-      case 'slow':
-        await ctx.timers.sleep(fault.delayMs ?? 1000);
-        return next();
-      case 'timeout_after_create':
-        res.locals['holdAfterCreateMs'] = fault.delayMs ?? 30_000;
-        return next();
-      default:
-        return answerFault(ctx, res, fault);
-    }
-  };
+  return injectFaults(ctx.faults, route, (fault, res, next) => {
+    if (fault.kind !== 'timeout_after_create') return answerFault(ctx, res, fault);
+    res.locals['holdAfterCreateMs'] = fault.delayMs ?? 30_000;
+    next();
+  });
 }
 
 function answerFault(ctx: SimContext, res: Response, fault: Fault): void {
@@ -199,7 +191,7 @@ function answerFault(ctx: SimContext, res: Response, fault: Fault): void {
  * This is the case idempotent submission has to survive.
  */
 function holdResponse(ctx: SimContext, res: Response, holdMs: number): void {
-  const cancel = ctx.timers.after(holdMs, () => {
+  const cancel = ctx.faults.timers.after(holdMs, () => {
     if (!res.writableEnded && !res.destroyed) res.status(504).type('html').send(htmlPage(504, 'Gateway Time-out'));
   });
   res.on('close', cancel);

@@ -7,6 +7,7 @@ import { checkoutNotes, fixtureNames, orderFromFixture } from './fixtures/index.
 import { addNote, changeStatus } from './order-lifecycle.js';
 import type { DeliveryRecord } from './state.js';
 import { NoDeliveryUrl } from './webhooks.js';
+import { faultAdminRoutes, issueList } from '../shared/fault-injection.js';
 
 /**
  * Unauthenticated control surface under /_admin for tests and demos: what a merchant or a customer does on the
@@ -135,19 +136,7 @@ export function createAdminRouter(ctx: WooSimContext): express.Router {
     res.json({ cancellations: ctx.state.cancellations });
   });
 
-  router.get('/faults', (_req, res) => {
-    res.json({ faults: ctx.faults.list() });
-  });
-
-  router.post('/faults', (req, res) => {
-    const parsed = FaultRequestSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return invalid(res, parsed.error);
-    res.status(201).json({ fault: ctx.faults.add(parsed.data), queued: ctx.faults.list().length });
-  });
-
-  router.delete('/faults', (_req, res) => {
-    res.json({ cleared: ctx.faults.clear() });
-  });
+  faultAdminRoutes(router, ctx.faults, FaultRequestSchema, invalid);
 
   /** Forgets orders, notes, deliveries, records and faults; the webhook settings stay as configured. */
   router.post('/reset', (_req, res) => {
@@ -173,7 +162,7 @@ function invalid(res: Response, error: z.ZodError): void {
   res.status(400).json({
     error: 'invalid_request',
     message: 'Invalid request',
-    issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    issues: issueList(error),
   });
 }
 

@@ -20,31 +20,5 @@ export interface WooSimContext {
   state: WooState;
   faults: FaultQueue;
   webhooks: WebhookSender;
-  timers: TimerRegistry;
   now: () => Date;
-}
-
-/** Timers of slow answers; closing the simulator clears them so a test run does not wait for them. */
-export class TimerRegistry {
-  private readonly pending = new Map<NodeJS.Timeout, () => void>();
-
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(timer);
-        resolve();
-      }, ms);
-      timer.unref();
-      this.pending.set(timer, resolve);
-    });
-  }
-
-  /** Ends every wait at once; the requests behind them then finish against a closing server. */
-  releaseAll(): void {
-    for (const [timer, resolve] of this.pending) {
-      clearTimeout(timer);
-      resolve();
-    }
-    this.pending.clear();
-  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FaultQueue as SharedFaultQueue, type QueuedFault } from '../shared/fault-queue.js';
+import { faultTimes } from '../shared/fault-injection.js';
 
 /**
  * Queued misbehaviour of the shop's REST API, so tests can see how the client takes a WordPress host on a bad
@@ -13,7 +14,7 @@ export type FaultRoute = (typeof faultRoutes)[number];
 export const FaultRequestSchema = z.strictObject({
   route: z.enum([...faultRoutes, 'any']),
   kind: z.enum(['http_500', 'http_429', 'slow']),
-  times: z.number().int().min(1).max(1000).default(1),
+  times: faultTimes,
   delayMs: z.number().int().min(0).max(600_000).default(2000),
   /** Sent as Retry-After with http_429. */
   retryAfterSeconds: z.number().int().min(0).max(86_400).default(3),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
 import { listen, type Listening } from '../shared/listen.js';
 import { createAdminRouter } from './admin.js';
-import { TimerRegistry, type WebhookConfig, type WooSimContext } from './context.js';
+import type { WebhookConfig, WooSimContext } from './context.js';
 import { createFaultQueue } from './faults.js';
 import { createRestRouter } from './rest-routes.js';
 import { WooState } from './state.js';
@@ -51,7 +51,6 @@ export function createWooCommerceSimulator(opts: WooCommerceSimulatorOptions): W
     state,
     faults: createFaultQueue(),
     webhooks: new WebhookSender(() => config, state, now),
-    timers: new TimerRegistry(),
     now,
   };
 
@@ -67,7 +66,7 @@ export function createWooCommerceSimulator(opts: WooCommerceSimulatorOptions): W
     app,
     listen: (port = 0, host = '127.0.0.1') =>
       listen(app, port, host, async () => {
-        ctx.timers.releaseAll();
+        ctx.faults.timers.cancelAll();
         await ctx.webhooks.close();
       }),
   };

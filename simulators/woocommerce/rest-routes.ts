@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { JsonObject } from './deep-merge.js';
 import type { WooSimContext } from './context.js';
@@ -8,6 +8,7 @@ import { addNote, changeStatus, metaValue, touch, trackingMetaKeys, updateMeta, 
 import type { SimNote } from './state.js';
 import { sendNoRoute, sendWp, sendWpError } from './wire.js';
 import { wooDate } from './woo-dates.js';
+import { injectFaults } from '../shared/fault-injection.js';
 
 /** The part of WooCommerce's REST API v3 the platform uses: one order, its status and meta, its notes. */
 
@@ -159,13 +160,8 @@ function sameText(a: string, b: string): boolean {
 }
 
 function applyFault(ctx: WooSimContext, route: FaultRoute): RequestHandler {
-  return async (_req: Request, res: Response, next: NextFunction) => {
-    const fault = ctx.faults.take(route);
-    if (!fault) return next();
+  return injectFaults(ctx.faults, route, (fault, res) => {
     switch (fault.kind) {
-      case 'slow':
-        await ctx.timers.sleep(fault.delayMs);
-        return next();
       case 'http_429':
         res
           .status(429)
@@ -178,7 +174,7 @@ function applyFault(ctx: WooSimContext, route: FaultRoute): RequestHandler {
         sendWpError(res, 500, 'internal_server_error', '<p>There has been a critical error on this website.</p>');
         return;
     }
-  };
+  });
 }
 
 function paramsOf(error: z.ZodError): string[] {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxShops } from '../../simulators/run.js';
+import { salesChannels } from '../../channels/registry.js';
+import { shopSandboxes } from '../../simulators/shops.js';
 import { createMerchant, events, getOrder, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
 import { waitFor, type HttpClient } from '../../dev/http-client.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -8,21 +9,32 @@ import { placeWhileStockVanishes } from '../../dev/supplier-stock.js';
 
 /** Shop connectors end to end: the shop simulators send signed webhooks to the real API and receive calls back. */
 let stack: Stack;
+let shopify: HttpClient;
+let woocommerce: HttpClient;
 beforeAll(async () => {
   stack = await startStack({ env: { WEBHOOK_SECRET_GRACE: '3s' } });
+  shopify = sandbox('shopify').shop;
+  woocommerce = sandbox('woocommerce').shop;
 });
 afterAll(async () => {
   await stack?.stop();
 });
+
+/** A shop simulator of the stack and the credentials it accepts. */
+function sandbox(type: 'shopify' | 'woocommerce'): { shop: HttpClient; credentials: Readonly<Record<string, string>> } {
+  const shop = stack.shops[type];
+  const credentials = shopSandboxes.find((s) => s.type === type)?.credentials;
+  if (!shop || !credentials) throw new Error(`no ${type} simulator in the stack`);
+  return { shop, credentials };
+}
 
 const SHOPIFY_SECRET = 'shopify-webhook-secret-1';
 const WOO_SECRET = 'woo-webhook-secret-1';
 
 /** Connects a shop for the merchant and points the shop's webhooks at the URL the platform hands out. */
 async function connect(m: { key: string }, type: 'shopify' | 'woocommerce'): Promise<{ id: string; webhookUrl: string }> {
-  const shop = type === 'shopify' ? stack.shopify : stack.woocommerce;
+  const { shop, credentials } = sandbox(type);
   const secret = type === 'shopify' ? SHOPIFY_SECRET : WOO_SECRET;
-  const credentials = type === 'shopify' ? sandboxShops.shopify : sandboxShops.woocommerce;
   const res = await stack.api.post('/v1/channels', { type, shopUrl: shop.baseUrl, webhookSecret: secret, ...credentials }, { key: m.key });
   expect(res.status).toBe(201);
   const put = await shop.put('/_admin/config', { webhookUrl: res.body.webhookUrl, webhookSecret: secret });
@@ -65,27 +77,27 @@ describe('Shopify', () => {
     expect(connection.webhookUrl).toMatch(new RegExp(`/webhooks/shopify/${connection.id}$`));
     const listed = await stack.api.get('/v1/channels', { key: m.key });
     expect(JSON.stringify(listed.body)).not.toContain(SHOPIFY_SECRET);
-    expect(JSON.stringify(listed.body)).not.toContain(sandboxShops.shopify.accessToken);
+    expect(JSON.stringify(listed.body)).not.toContain(sandbox('shopify').credentials.accessToken);
     const other = await createMerchant(stack);
     expect((await stack.api.get(`/v1/channels/${connection.id}`, { key: other.key })).status).toBe(404);
     const stored = await countRows(
       'SELECT count(*) AS n FROM channel_connections WHERE id = $1 AND credentials_enc NOT LIKE $2 AND webhook_secret_enc NOT LIKE $3',
-      [connection.id, `%${sandboxShops.shopify.accessToken}%`, `%${SHOPIFY_SECRET}%`],
+      [connection.id, `%${sandbox('shopify').credentials.accessToken}%`, `%${SHOPIFY_SECRET}%`],
     );
     expect(stored).toBe(1);
   });
 
   it('a signed paid order reaches SUBMITTED with no manual step; three deliveries and a second delivery id make one order', async () => {
-    const { order: shop, delivery } = await shopOrder(stack.shopify, 'paid');
+    const { order: shop, delivery } = await shopOrder(shopify, 'paid');
     expect(delivery.status).toBe(200);
     const created = await platformOrder(m, 'shopify', String(shop.id));
     const submitted = await waitForStatus(stack, m.key, created.id, 'SUBMITTED');
 
     for (let i = 0; i < 2; i++) {
-      const again = await stack.shopify.post(`/_admin/deliveries/${delivery.id}/redeliver`);
+      const again = await shopify.post(`/_admin/deliveries/${delivery.id}/redeliver`);
       expect(again.body.delivery.status).toBe(200);
     }
-    const fresh = await stack.shopify.post('/_admin/send', { topic: 'orders/create', payload: shop });
+    const fresh = await shopify.post('/_admin/send', { topic: 'orders/create', payload: shop });
     expect(fresh.body.delivery.status).toBe(200);
     expect(fresh.body.delivery.id).not.toBe(delivery.id);
 
@@ -99,9 +111,9 @@ describe('Shopify', () => {
   });
 
   it('a bad or missing signature → 401, nothing in Postgres, no workflow', async () => {
-    const payload = { ...(await stack.shopify.get('/_admin/orders')).body.orders[0], id: 990000111 };
+    const payload = { ...(await shopify.get('/_admin/orders')).body.orders[0], id: 990000111 };
     for (const signature of ['wrong', 'missing']) {
-      const res = await stack.shopify.post('/_admin/send', { topic: 'orders/create', payload, signature });
+      const res = await shopify.post('/_admin/send', { topic: 'orders/create', payload, signature });
       expect(res.body.delivery.status).toBe(401);
     }
     expect(await countRows('SELECT count(*) AS n FROM orders WHERE external_id = $1', ['990000111'])).toBe(0);
@@ -114,17 +126,17 @@ describe('Shopify', () => {
   });
 
   it('bank deposit: AWAITING_PAYMENT until orders/paid, then SUBMITTED', async () => {
-    const { order: shop } = await shopOrder(stack.shopify, 'bank_deposit');
+    const { order: shop } = await shopOrder(shopify, 'bank_deposit');
     const waiting = await platformOrder(m, 'shopify', String(shop.id));
     await waitForStatus(stack, m.key, waiting.id, 'AWAITING_PAYMENT');
-    const paid = await stack.shopify.post(`/_admin/orders/${shop.id}/pay`);
+    const paid = await shopify.post(`/_admin/orders/${shop.id}/pay`);
     expect(paid.body.delivery.status).toBe(200);
     await waitForStatus(stack, m.key, waiting.id, 'SUBMITTED');
     expect((await events(stack, m.key, waiting.id)).find((e) => e.type === 'payment.accepted')?.by).toContain('shopify');
   });
 
   it('COD: AWAITING_SHIPPING_METHOD → synchronize → SUBMITTED as cash on delivery', async () => {
-    const { order: shop } = await shopOrder(stack.shopify, 'cod');
+    const { order: shop } = await shopOrder(shopify, 'cod');
     const o = await platformOrder(m, 'shopify', String(shop.id));
     await waitForStatus(stack, m.key, o.id, 'AWAITING_SHIPPING_METHOD');
     await stack.api.post(`/v1/orders/${o.id}/synchronize`, { shippingMethod: 'correos' }, { key: m.key });
@@ -134,38 +146,38 @@ describe('Shopify', () => {
   });
 
   it('shipping → the shop receives the tracking exactly once, as a fulfillment', async () => {
-    const { order: shop } = await shopOrder(stack.shopify, 'paid');
+    const { order: shop } = await shopOrder(shopify, 'paid');
     const o = await platformOrder(m, 'shopify', String(shop.id));
     const submitted = await waitForStatus(stack, m.key, o.id, 'SUBMITTED');
     await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, { trackingNumber: 'GLS-777', carrier: 'gls' });
     await waitForStatus(stack, m.key, o.id, 'SHIPPED');
     await waitFor('the tracking sent to the shop', async () => (await events(stack, m.key, o.id)).some((e) => e.type === 'channel.tracking_sent'));
-    const fulfillments = (await stack.shopify.get('/_admin/fulfillments')).body.fulfillments.filter((f: any) => String(f.orderId) === String(shop.id));
+    const fulfillments = (await shopify.get('/_admin/fulfillments')).body.fulfillments.filter((f: any) => String(f.orderId) === String(shop.id));
     expect(fulfillments).toHaveLength(1);
     expect(fulfillments[0]).toMatchObject({ trackingNumber: 'GLS-777' });
   });
 
   it('cancel on the platform → the shop order is cancelled and the answer says so', async () => {
-    const { order: shop } = await shopOrder(stack.shopify, 'bank_deposit');
+    const { order: shop } = await shopOrder(shopify, 'bank_deposit');
     const o = await platformOrder(m, 'shopify', String(shop.id));
     await waitForStatus(stack, m.key, o.id, 'AWAITING_PAYMENT');
     const res = await stack.api.post(`/v1/orders/${o.id}/cancel`, {}, { key: m.key });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'CANCELLED', channelCancelled: true });
-    const cancellations = (await stack.shopify.get('/_admin/cancellations')).body.cancellations.filter((c: any) => String(c.orderId) === String(shop.id));
+    const cancellations = (await shopify.get('/_admin/cancellations')).body.cancellations.filter((c: any) => String(c.orderId) === String(shop.id));
     expect(cancellations).toHaveLength(1);
   });
 
   it('a cancellation sent by the shop while the order is pending review → CANCELLED, charge returned', async () => {
     const before = await wallet(stack, m.key);
     const { order: shop } = await placeWhileStockVanishes(stack.supplier, 'BB-1008', () =>
-      shopOrder(stack.shopify, 'paid', { line_items: [{ id: 1, sku: 'BB-1008', quantity: 1, title: 'Lunch box', price: '12.00', requires_shipping: true }] }),
+      shopOrder(shopify, 'paid', { line_items: [{ id: 1, sku: 'BB-1008', quantity: 1, title: 'Lunch box', price: '12.00', requires_shipping: true }] }),
     );
     const o = await platformOrder(m, 'shopify', String(shop.id));
     const parked = await waitForStatus(stack, m.key, o.id, 'PENDING_REVIEW');
     expect(parked.reviewReasons.map((r: any) => r.code)).toEqual(['OUT_OF_STOCK']);
 
-    const cancelled = await stack.shopify.post(`/_admin/orders/${shop.id}/cancel`);
+    const cancelled = await shopify.post(`/_admin/orders/${shop.id}/cancel`);
     expect(cancelled.body.delivery.status).toBe(200);
     await waitForStatus(stack, m.key, o.id, 'CANCELLED');
     await waitFor('the hold to be released', async () => (await wallet(stack, m.key)).reserved === 0);
@@ -173,17 +185,17 @@ describe('Shopify', () => {
     const ledger = (await stack.api.get('/v1/wallet/transactions?limit=200', { key: m.key })).body.items.filter((t: any) => t.orderId === o.id);
     expect(ledger.map((t: any) => t.kind).sort()).toEqual(['hold', 'release']);
     // The shop cancelled it: the platform does not cancel it back.
-    const back = (await stack.shopify.get('/_admin/cancellations')).body.cancellations.filter((c: any) => String(c.orderId) === String(shop.id));
+    const back = (await shopify.get('/_admin/cancellations')).body.cancellations.filter((c: any) => String(c.orderId) === String(shop.id));
     expect(back).toHaveLength(0);
     expect((await events(stack, m.key, o.id)).find((e) => e.type === 'status.changed' && e.details.to === 'CANCELLED')?.by).toContain('shopify');
     await stack.supplier.put('/_admin/products/BB-1008', { stock: 40 });
   });
 
   it('a cancellation from the shop after submission is recorded for the operator, the order stays SUBMITTED', async () => {
-    const { order: shop } = await shopOrder(stack.shopify, 'paid');
+    const { order: shop } = await shopOrder(shopify, 'paid');
     const o = await platformOrder(m, 'shopify', String(shop.id));
     await waitForStatus(stack, m.key, o.id, 'SUBMITTED');
-    await stack.shopify.post(`/_admin/orders/${shop.id}/cancel`);
+    await shopify.post(`/_admin/orders/${shop.id}/cancel`);
     const refused = await waitFor('the refusal in the timeline', async () => (await events(stack, m.key, o.id)).find((e) => e.type === 'signal.refused') ?? false);
     expect(refused.by).toContain('shopify');
     expect(refused.details.reason).toContain('SUBMITTED');
@@ -191,7 +203,7 @@ describe('Shopify', () => {
   });
 
   it('an unmappable payload is kept for the operator with the reason, and makes no order', async () => {
-    const res = await shopOrder(stack.shopify, 'paid', { id: 880000222, line_items: [{ id: 7, sku: null, quantity: 1, title: 'Mystery box', price: '9.00', requires_shipping: true }] });
+    const res = await shopOrder(shopify, 'paid', { id: 880000222, line_items: [{ id: 7, sku: null, quantity: 1, title: 'Mystery box', price: '9.00', requires_shipping: true }] });
     expect(res.delivery.status).toBe(200);
     const kept = (await stack.api.get(`/v1/channels/${connection.id}/deliveries?outcome=unmapped`, { key: m.key })).body.items;
     const entry = kept.find((d: any) => d.externalId === '880000222');
@@ -205,15 +217,15 @@ describe('Shopify', () => {
     expect(rotated.status).toBe(200);
     expect(rotated.body.secretRotatedUntil).not.toBeNull();
     // The shop still signs with the old secret for a while.
-    const old = await shopOrder(stack.shopify, 'paid');
+    const old = await shopOrder(shopify, 'paid');
     expect(old.delivery.status).toBe(200);
-    await stack.shopify.put('/_admin/config', { webhookSecret: 'shopify-webhook-secret-2' });
-    expect((await shopOrder(stack.shopify, 'paid')).delivery.status).toBe(200);
-    await stack.shopify.put('/_admin/config', { webhookSecret: SHOPIFY_SECRET });
+    await shopify.put('/_admin/config', { webhookSecret: 'shopify-webhook-secret-2' });
+    expect((await shopOrder(shopify, 'paid')).delivery.status).toBe(200);
+    await shopify.put('/_admin/config', { webhookSecret: SHOPIFY_SECRET });
     await new Promise((r) => setTimeout(r, 3_500));
-    const late = await shopOrder(stack.shopify, 'paid');
+    const late = await shopOrder(shopify, 'paid');
     expect(late.delivery.status).toBe(401);
-    await stack.shopify.put('/_admin/config', { webhookSecret: 'shopify-webhook-secret-2' });
+    await shopify.put('/_admin/config', { webhookSecret: 'shopify-webhook-secret-2' });
   });
 });
 
@@ -226,23 +238,23 @@ describe('WooCommerce', () => {
   });
 
   it('answers the ping WooCommerce sends when the webhook is created', async () => {
-    const ping = await stack.woocommerce.post('/_admin/ping');
+    const ping = await woocommerce.post('/_admin/ping');
     expect(ping.status).toBe(200);
   });
 
   it('a bacs order → AWAITING_PAYMENT; its order.updated to processing → SUBMITTED', async () => {
-    const { order: shop, delivery } = await shopOrder(stack.woocommerce, 'bacs');
+    const { order: shop, delivery } = await shopOrder(woocommerce, 'bacs');
     expect(delivery.status).toBe(200);
     const o = await platformOrder(m, 'woocommerce', String(shop.id));
     await waitForStatus(stack, m.key, o.id, 'AWAITING_PAYMENT');
-    const processing = await stack.woocommerce.post(`/_admin/orders/${shop.id}/status`, { status: 'processing' });
+    const processing = await woocommerce.post(`/_admin/orders/${shop.id}/status`, { status: 'processing' });
     expect(processing.body.delivery.status).toBe(200);
     await waitForStatus(stack, m.key, o.id, 'SUBMITTED');
     expect(await supplierOrders(stack, o.id)).toHaveLength(1);
   });
 
   it('a COD order → AWAITING_SHIPPING_METHOD → synchronize → SUBMITTED', async () => {
-    const { order: shop } = await shopOrder(stack.woocommerce, 'cod');
+    const { order: shop } = await shopOrder(woocommerce, 'cod');
     const o = await platformOrder(m, 'woocommerce', String(shop.id));
     await waitForStatus(stack, m.key, o.id, 'AWAITING_SHIPPING_METHOD');
     await stack.api.post(`/v1/orders/${o.id}/synchronize`, { shippingMethod: 'gls' }, { key: m.key });
@@ -251,34 +263,34 @@ describe('WooCommerce', () => {
   });
 
   it('shipping → the order is completed on the shop with the tracking, exactly once', async () => {
-    const { order: shop } = await shopOrder(stack.woocommerce, 'paid');
+    const { order: shop } = await shopOrder(woocommerce, 'paid');
     const o = await platformOrder(m, 'woocommerce', String(shop.id));
     const submitted = await waitForStatus(stack, m.key, o.id, 'SUBMITTED');
     await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, { trackingNumber: 'DHL-555', carrier: 'dhl' });
     await waitForStatus(stack, m.key, o.id, 'SHIPPED');
     await waitFor('the tracking sent to the shop', async () => (await events(stack, m.key, o.id)).some((e) => e.type === 'channel.tracking_sent'));
-    const completions = (await stack.woocommerce.get('/_admin/completions')).body.completions.filter((c: any) => String(c.orderId) === String(shop.id));
+    const completions = (await woocommerce.get('/_admin/completions')).body.completions.filter((c: any) => String(c.orderId) === String(shop.id));
     expect(completions).toHaveLength(1);
     expect(completions[0].trackingNumber).toBe('DHL-555');
-    const notes = (await stack.woocommerce.get(`/_admin/orders/${shop.id}`)).body.notes.filter((n: any) => String(n.note).includes('DHL-555'));
+    const notes = (await woocommerce.get(`/_admin/orders/${shop.id}`)).body.notes.filter((n: any) => String(n.note).includes('DHL-555'));
     expect(notes).toHaveLength(1);
   });
 
   it('cancel on the platform → the WooCommerce order is cancelled, and the echo does not disturb the order', async () => {
-    const { order: shop } = await shopOrder(stack.woocommerce, 'bacs');
+    const { order: shop } = await shopOrder(woocommerce, 'bacs');
     const o = await platformOrder(m, 'woocommerce', String(shop.id));
     await waitForStatus(stack, m.key, o.id, 'AWAITING_PAYMENT');
     const res = await stack.api.post(`/v1/orders/${o.id}/cancel`, {}, { key: m.key });
     expect(res.body).toMatchObject({ status: 'CANCELLED', channelCancelled: true });
-    const cancellations = (await stack.woocommerce.get('/_admin/cancellations')).body.cancellations.filter((c: any) => String(c.orderId) === String(shop.id));
+    const cancellations = (await woocommerce.get('/_admin/cancellations')).body.cancellations.filter((c: any) => String(c.orderId) === String(shop.id));
     expect(cancellations).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 500));
     expect((await events(stack, m.key, o.id)).filter((e) => e.type === 'signal.refused')).toHaveLength(0);
   });
 
   it('a wrong signature → 401 and nothing stored', async () => {
-    const payload = (await stack.woocommerce.get('/_admin/orders')).body.orders[0];
-    const res = await stack.woocommerce.post('/_admin/send', { topic: 'order.created', payload: { ...payload, id: 770000333 }, signature: 'wrong' });
+    const payload = (await woocommerce.get('/_admin/orders')).body.orders[0];
+    const res = await woocommerce.post('/_admin/send', { topic: 'order.created', payload: { ...payload, id: 770000333 }, signature: 'wrong' });
     expect(res.body.delivery.status).toBe(401);
     expect(await countRows('SELECT count(*) AS n FROM orders WHERE external_id = $1', ['770000333'])).toBe(0);
     const found: string[] = [];
@@ -290,8 +302,28 @@ describe('WooCommerce', () => {
     const other = await createMerchant(stack);
     const c = await connect(other, 'woocommerce');
     expect((await stack.api.delete(`/v1/channels/${c.id}`, { key: other.key })).status).toBe(204);
-    const res = await shopOrder(stack.woocommerce, 'paid');
+    const res = await shopOrder(woocommerce, 'paid');
     expect(res.delivery.status).toBe(404);
-    await stack.woocommerce.put('/_admin/config', { webhookUrl: connection.webhookUrl, webhookSecret: WOO_SECRET });
+    await woocommerce.put('/_admin/config', { webhookUrl: connection.webhookUrl, webhookSecret: WOO_SECRET });
+  });
+});
+
+describe('the registered sales channels', () => {
+  it('are the only types the database and the API accept for a connection', async () => {
+    const client = new pg.Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    try {
+      const types = await client.query('SELECT type, label FROM channel_types ORDER BY type');
+      expect(types.rows).toEqual(salesChannels.map(({ type, label }) => ({ type, label })).sort((a, b) => a.type.localeCompare(b.type)));
+      const m = await createMerchant(stack);
+      const refused = await client
+        .query(`INSERT INTO channel_connections (id, merchant_id, type, shop_url, webhook_secret_enc, credentials_enc) VALUES ('chc_x', $1, 'not-a-channel', 'https://x', 'x', 'x')`, [m.id])
+        .then(() => null, (err: { code?: string }) => err.code);
+      expect(refused).toBe('23503');
+      const res = await stack.api.post('/v1/channels', { type: 'not-a-channel', shopUrl: 'https://shop.example', webhookSecret: 'secret-123', apiKey: 'key-12345' }, { key: m.key });
+      expect(res.status).toBe(422);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitFor } from '../../dev/http-client.js';
-import { sandboxShops } from '../../simulators/run.js';
+import { shopSandboxes } from '../../simulators/shops.js';
 import { createMerchant, financeKey, linkPayPal, orderInput, waitForStatus } from '../support/fixtures.js';
 import { OPERATOR_KEY, PAYPAL_SECRET, SECRETS_KEY, SUPPLIER_KEY, startStack, type Stack } from '../support/stack.js';
 import { connectShop } from '../support/webhooks.js';
@@ -33,9 +33,8 @@ describe('a full scenario at log level trace', () => {
   const secrets: Record<string, string> = {
     'operator key': OPERATOR_KEY,
     'webhook secret': WEBHOOK_SECRET,
-    'Shopify access token': sandboxShops.shopify.accessToken,
-    'WooCommerce consumer key': sandboxShops.woocommerce.consumerKey,
-    'WooCommerce consumer secret': sandboxShops.woocommerce.consumerSecret,
+    // Every credential of every sandbox shop (Shopify's access token, WooCommerce's consumer key and secret…).
+    ...Object.fromEntries(shopSandboxes.flatMap((s) => Object.entries(s.credentials).map(([name, value]) => [`${s.type} ${name}`, value]))),
     'PayPal client secret': PAYPAL_SECRET,
     'supplier API key': SUPPLIER_KEY,
     SECRETS_KEY,
@@ -68,7 +67,8 @@ describe('a full scenario at log level trace', () => {
     // A shop connected, and an order arriving from it by a signed webhook; tracking then goes back to the shop.
     for (const type of ['shopify', 'woocommerce'] as const) {
       const connection = await connectShop(stack, m.key, type, WEBHOOK_SECRET);
-      const shop = type === 'shopify' ? stack.shopify : stack.woocommerce;
+      const shop = stack.shops[type];
+      if (!shop) throw new Error(`no ${type} simulator`);
       expect((await shop.put('/_admin/config', { webhookUrl: connection.webhookUrl, webhookSecret: WEBHOOK_SECRET })).status).toBe(200);
       const created = await shop.post('/_admin/orders', { fixture: 'paid' });
       expect(created.body.delivery.status).toBe(200);

@@ -8,10 +8,8 @@ import { startPlatform, type RunningPlatform } from '../../app/platform.js';
 import type { Tracing } from '../../app/tracing.js';
 import { createDatabaseAt } from '../../dev/postgres.js';
 import { createPayPalSimulator } from '../../simulators/paypal/index.js';
-import { sandboxShops } from '../../simulators/run.js';
-import { createShopifySimulator } from '../../simulators/shopify/index.js';
+import { shopSandboxes } from '../../simulators/shops.js';
 import { createSupplierSimulator } from '../../simulators/supplier/index.js';
-import { createWooCommerceSimulator } from '../../simulators/woocommerce/index.js';
 import { HttpClient } from '../../dev/http-client.js';
 
 export const OPERATOR_KEY = 'operator-test-key-0123456789';
@@ -44,8 +42,8 @@ export interface Stack {
   paypal: HttpClient;
   supplierUrl: string;
   paypalUrl: string;
-  shopify: HttpClient;
-  woocommerce: HttpClient;
+  /** The shop simulator of each sales channel, by type. */
+  shops: Record<string, HttpClient>;
   stop(): Promise<void>;
 }
 
@@ -75,8 +73,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const supplierSim = await createSupplierSimulator({ apiKey: SUPPLIER_KEY }).listen(0, '127.0.0.1');
   const paypalSim = await createPayPalSimulator({ clientId: PAYPAL_ID, clientSecret: PAYPAL_SECRET }).listen(0, '127.0.0.1');
-  const shopifySim = await createShopifySimulator({ accessToken: sandboxShops.shopify.accessToken }).listen(0, '127.0.0.1');
-  const wooSim = await createWooCommerceSimulator({ ...sandboxShops.woocommerce }).listen(0, '127.0.0.1');
+  const shopSims = await Promise.all(shopSandboxes.map(async (s) => ({ type: s.type, sim: await s.start({ host: '127.0.0.1', port: 0 }) })));
 
   const env = parseEnv({
     OPERATOR_API_KEY: OPERATOR_KEY,
@@ -118,11 +115,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     paypal: new HttpClient(paypalSim.url),
     supplierUrl: supplierSim.url,
     paypalUrl: paypalSim.url,
-    shopify: new HttpClient(shopifySim.url),
-    woocommerce: new HttpClient(wooSim.url),
+    shops: Object.fromEntries(shopSims.map(({ type, sim }) => [type, new HttpClient(sim.url)])),
     async stop() {
       await platform.stop();
-      await Promise.all([supplierSim.close(), paypalSim.close(), shopifySim.close(), wooSim.close()]);
+      await Promise.all([supplierSim.close(), paypalSim.close(), ...shopSims.map(({ sim }) => sim.close())]);
     },
   };
 }

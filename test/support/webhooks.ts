@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { sandboxShops } from '../../simulators/run.js';
+import { shopSandboxes } from '../../simulators/shops.js';
 import { shopifyOrderFixture } from '../../simulators/shopify/fixtures/index.js';
 import { fixturePayload } from '../../simulators/woocommerce/fixtures/index.js';
 import type { HttpResponse } from '../../dev/http-client.js';
@@ -9,8 +9,9 @@ export type ShopType = 'shopify' | 'woocommerce';
 
 /** Connects a shop for the merchant through the API, with a webhook secret the test then signs with. */
 export async function connectShop(stack: Stack, key: string, type: ShopType, webhookSecret: string): Promise<{ id: string; webhookUrl: string }> {
-  const shop = type === 'shopify' ? stack.shopify : stack.woocommerce;
-  const credentials = type === 'shopify' ? sandboxShops.shopify : sandboxShops.woocommerce;
+  const shop = stack.shops[type];
+  const credentials = shopSandboxes.find((s) => s.type === type)?.credentials;
+  if (!shop || !credentials) throw new Error(`no sandbox shop for ${type}`);
   const res = await stack.api.post('/v1/channels', { type, shopUrl: shop.baseUrl, webhookSecret, ...credentials }, { key });
   if (res.status !== 201) throw new Error(`channel not created: ${res.status} ${res.text}`);
   return res.body;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelRejected, ChannelTransientError } from '../../activities/channels/errors.js';
-import { ShopifyClient, type ShopifyTracking } from '../../activities/channels/shopify-client.js';
+import { ShopifyClient, type ShopifyTracking } from '../../channels/shopify/client.js';
 import { createShopifySimulator, ShopifySimulatorAdmin } from '../../simulators/shopify/index.js';
 
 // The production client against the simulator over HTTP: no mocks on either side.

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { mapShopifyOrderWebhook, shopifySignature, verifyShopifySignature } from '../../api/webhooks/shopify-payload.js';
-import type { ShopOrderEvent } from '../../api/webhooks/channel-event.js';
+import { hmacSha256Base64 } from '../../channels/hmac-signature.js';
+import { mapShopifyOrderWebhook, shopify } from '../../channels/shopify/index.js';
+import type { ShopOrderEvent } from '../../channels/shop-order-event.js';
 import { NewOrder } from '../../domain/order.js';
 import { deepMerge, type JsonObject } from '../../simulators/shopify/json.js';
 import { shopifyOrderFixture, type FixtureName } from '../../simulators/shopify/index.js';
@@ -253,27 +254,27 @@ describe('Shopify signatures', () => {
 
   it('is the base64 HMAC-SHA256 of the raw body', () => {
     const expected = createHmac('sha256', 'shh').update(body).digest('base64');
-    expect(shopifySignature(body, 'shh')).toBe(expected);
-    expect(shopifySignature(body.toString('utf8'), 'shh')).toBe(expected);
+    expect(hmacSha256Base64(body, 'shh')).toBe(expected);
+    expect(hmacSha256Base64(body.toString('utf8'), 'shh')).toBe(expected);
   });
 
   it('verifies with the right secret among several and refuses the rest', () => {
-    const header = shopifySignature(body, 'new-secret');
-    expect(verifyShopifySignature(body, header, ['old-secret', 'new-secret'])).toBe(true);
-    expect(verifyShopifySignature(body, header, ['other-secret'])).toBe(false);
-    expect(verifyShopifySignature(body, header, [])).toBe(false);
+    const header = hmacSha256Base64(body, 'new-secret');
+    expect(shopify.webhook.verify(body, header, ['old-secret', 'new-secret'])).toBe(true);
+    expect(shopify.webhook.verify(body, header, ['other-secret'])).toBe(false);
+    expect(shopify.webhook.verify(body, header, [])).toBe(false);
   });
 
   it('refuses a missing, truncated or tampered signature, and a changed body', () => {
-    const header = shopifySignature(body, 'secret');
-    expect(verifyShopifySignature(body, undefined, ['secret'])).toBe(false);
-    expect(verifyShopifySignature(body, '', ['secret'])).toBe(false);
-    expect(verifyShopifySignature(body, header.slice(0, -2), ['secret'])).toBe(false);
-    expect(verifyShopifySignature(body, `${header.startsWith('A') ? 'B' : 'A'}${header.slice(1)}`, ['secret'])).toBe(false);
-    expect(verifyShopifySignature(Buffer.concat([body, Buffer.from(' ')]), header, ['secret'])).toBe(false);
+    const header = hmacSha256Base64(body, 'secret');
+    expect(shopify.webhook.verify(body, undefined, ['secret'])).toBe(false);
+    expect(shopify.webhook.verify(body, '', ['secret'])).toBe(false);
+    expect(shopify.webhook.verify(body, header.slice(0, -2), ['secret'])).toBe(false);
+    expect(shopify.webhook.verify(body, `${header.startsWith('A') ? 'B' : 'A'}${header.slice(1)}`, ['secret'])).toBe(false);
+    expect(shopify.webhook.verify(Buffer.concat([body, Buffer.from(' ')]), header, ['secret'])).toBe(false);
   });
 
   it('never accepts an empty secret', () => {
-    expect(verifyShopifySignature(body, shopifySignature(body, ''), [''])).toBe(false);
+    expect(shopify.webhook.verify(body, hmacSha256Base64(body, ''), [''])).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mapShopifyOrderWebhook, verifyShopifySignature } from '../../api/webhooks/shopify-payload.js';
+import { mapShopifyOrderWebhook, shopify } from '../../channels/shopify/index.js';
 import { createShopifySimulator, ShopifySimulatorAdmin } from '../../simulators/shopify/index.js';
 
 // The shop's webhooks as a platform endpoint receives them: raw bytes and headers over a real socket.
@@ -79,8 +79,8 @@ describe('orders/create delivery', () => {
     expect(Number.isNaN(Date.parse(String(got.headers['x-shopify-triggered-at'])))).toBe(false);
 
     const signature = got.headers['x-shopify-hmac-sha256'] as string;
-    expect(verifyShopifySignature(got.body, signature, [secret])).toBe(true);
-    expect(verifyShopifySignature(got.body, signature, ['another-secret'])).toBe(false);
+    expect(shopify.webhook.verify(got.body, signature, [secret])).toBe(true);
+    expect(shopify.webhook.verify(got.body, signature, ['another-secret'])).toBe(false);
     expect(JSON.parse(got.body.toString('utf8'))).toEqual(order);
   });
 
@@ -148,7 +148,7 @@ describe('pay and cancel in the shop', () => {
     expect(paid.delivery).toMatchObject({ topic: 'orders/paid', status: 200 });
     const got = received[1]!;
     expect(got.headers['x-shopify-topic']).toBe('orders/paid');
-    expect(verifyShopifySignature(got.body, got.headers['x-shopify-hmac-sha256'] as string, [secret])).toBe(true);
+    expect(shopify.webhook.verify(got.body, got.headers['x-shopify-hmac-sha256'] as string, [secret])).toBe(true);
     const event = mapShopifyOrderWebhook('orders/paid', JSON.parse(got.body.toString('utf8')));
     expect(event).toMatchObject({ kind: 'order', paid: true, cancelled: false });
   });
@@ -188,14 +188,14 @@ describe('raw deliveries for signature tests', () => {
     const got = only();
     expect(got.headers['x-shopify-webhook-id']).toBe('dup-1');
     expect(got.body.toString('utf8')).toBe(JSON.stringify(payload));
-    expect(verifyShopifySignature(got.body, got.headers['x-shopify-hmac-sha256'] as string, [secret])).toBe(true);
+    expect(shopify.webhook.verify(got.body, got.headers['x-shopify-hmac-sha256'] as string, [secret])).toBe(true);
   });
 
   it('sends a well-formed but wrong signature', async () => {
     await admin.send({ topic: 'orders/create', payload, signature: 'wrong' });
     const signature = only().headers['x-shopify-hmac-sha256'] as string;
     expect(signature).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    expect(verifyShopifySignature(only().body, signature, [secret])).toBe(false);
+    expect(shopify.webhook.verify(only().body, signature, [secret])).toBe(false);
   });
 
   it('leaves the signature header out', async () => {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelRejected, ChannelTransientError } from '../../activities/channels/errors.js';
-import { WooCommerceClient, type WooTracking } from '../../activities/channels/woocommerce-client.js';
+import { WooCommerceClient, type WooTracking } from '../../channels/woocommerce/client.js';
 import { createWooCommerceSimulator, WooCommerceSimulatorAdmin, type FixtureName } from '../../simulators/woocommerce/index.js';
 
 // The real client against the real simulator over HTTP on a random port: nothing is mocked.

@@ -1,12 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  isWooCommercePing,
-  mapWooCommerceOrderWebhook,
-  verifyWooCommerceSignature,
-  wooCommerceSignature,
-} from '../../api/webhooks/woocommerce-payload.js';
-import type { ShopOrderEvent } from '../../api/webhooks/channel-event.js';
+import { hmacSha256Base64 } from '../../channels/hmac-signature.js';
+import type { ShopOrderEvent } from '../../channels/shop-order-event.js';
+import { isWooCommercePing, mapWooCommerceOrderWebhook, woocommerce } from '../../channels/woocommerce/index.js';
 import { libraryLookups } from '../../domain/order-checks-legacy.js';
 import { checkOrderData } from '../../domain/order-checks.js';
 import { NewOrder } from '../../domain/order.js';
@@ -275,24 +271,24 @@ describe('signatures and pings', () => {
 
   it('signs as base64 HMAC-SHA256 of the raw body', () => {
     const expected = createHmac('sha256', 'wh-secret').update(body).digest('base64');
-    expect(wooCommerceSignature(body, 'wh-secret')).toBe(expected);
-    expect(wooCommerceSignature(body.toString('utf8'), 'wh-secret')).toBe(expected);
+    expect(hmacSha256Base64(body, 'wh-secret')).toBe(expected);
+    expect(hmacSha256Base64(body.toString('utf8'), 'wh-secret')).toBe(expected);
   });
 
   it('verifies with any of the secrets, refuses a wrong or missing header', () => {
-    const header = wooCommerceSignature(body, 'new-secret');
-    expect(verifyWooCommerceSignature(body, header, ['old-secret', 'new-secret'])).toBe(true);
-    expect(verifyWooCommerceSignature(body, ` ${header} `, ['new-secret'])).toBe(true);
-    expect(verifyWooCommerceSignature(body, header, ['old-secret'])).toBe(false);
-    expect(verifyWooCommerceSignature(Buffer.from(`${body.toString()} `), header, ['new-secret'])).toBe(false);
-    expect(verifyWooCommerceSignature(body, undefined, ['new-secret'])).toBe(false);
-    expect(verifyWooCommerceSignature(body, '', ['new-secret'])).toBe(false);
-    expect(verifyWooCommerceSignature(body, 'short', ['new-secret'])).toBe(false);
-    expect(verifyWooCommerceSignature(body, header, [])).toBe(false);
+    const header = hmacSha256Base64(body, 'new-secret');
+    expect(woocommerce.webhook.verify(body, header, ['old-secret', 'new-secret'])).toBe(true);
+    expect(woocommerce.webhook.verify(body, ` ${header} `, ['new-secret'])).toBe(true);
+    expect(woocommerce.webhook.verify(body, header, ['old-secret'])).toBe(false);
+    expect(woocommerce.webhook.verify(Buffer.from(`${body.toString()} `), header, ['new-secret'])).toBe(false);
+    expect(woocommerce.webhook.verify(body, undefined, ['new-secret'])).toBe(false);
+    expect(woocommerce.webhook.verify(body, '', ['new-secret'])).toBe(false);
+    expect(woocommerce.webhook.verify(body, 'short', ['new-secret'])).toBe(false);
+    expect(woocommerce.webhook.verify(body, header, [])).toBe(false);
   });
 
   it('never accepts an empty secret', () => {
-    expect(verifyWooCommerceSignature(body, wooCommerceSignature(body, ''), [''])).toBe(false);
+    expect(woocommerce.webhook.verify(body, hmacSha256Base64(body, ''), [''])).toBe(false);
   });
 
   it('recognises the ping by its form body', () => {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isWooCommercePing, mapWooCommerceOrderWebhook, verifyWooCommerceSignature } from '../../api/webhooks/woocommerce-payload.js';
+import { isWooCommercePing, mapWooCommerceOrderWebhook, woocommerce } from '../../channels/woocommerce/index.js';
 import { createWooCommerceSimulator, WooCommerceSimulatorAdmin } from '../../simulators/woocommerce/index.js';
 
 // Webhooks out of the simulated shop, received by a real HTTP server that keeps the raw bytes, as the platform does.
@@ -73,15 +73,15 @@ describe('order webhooks', () => {
     expect(delivery).toEqual({ id: header(hit, 'x-wc-webhook-delivery-id'), attempt: 1, topic: 'order.created', status: 200, error: null });
 
     const signature = header(hit, 'x-wc-webhook-signature');
-    expect(verifyWooCommerceSignature(hit.body, signature, [secret])).toBe(true);
-    expect(verifyWooCommerceSignature(hit.body, signature, ['another-secret'])).toBe(false);
+    expect(woocommerce.webhook.verify(hit.body, signature, [secret])).toBe(true);
+    expect(woocommerce.webhook.verify(hit.body, signature, ['another-secret'])).toBe(false);
 
     // PHP's encoding (escaped slashes and non-ASCII): re-serialising the parsed body would break the signature.
     const text = hit.body.toString('utf8');
     expect(text).toContain('https:\\/\\/demo-shop.example\\/wp-json\\/wc\\/v3\\/orders\\/');
     expect(text).toContain('\\u20ac');
     const reserialised = Buffer.from(JSON.stringify(JSON.parse(text)));
-    expect(verifyWooCommerceSignature(reserialised, signature, [secret])).toBe(false);
+    expect(woocommerce.webhook.verify(reserialised, signature, [secret])).toBe(false);
 
     const payload = JSON.parse(text);
     expect(payload).toEqual(order);
@@ -107,7 +107,7 @@ describe('order webhooks', () => {
     expect(header(hit, 'x-wc-webhook-topic')).toBe('order.updated');
     expect(header(hit, 'x-wc-webhook-event')).toBe('updated');
     expect(header(hit, 'x-wc-webhook-delivery-id')).toBe(delivery!.id);
-    expect(verifyWooCommerceSignature(hit.body, header(hit, 'x-wc-webhook-signature'), [secret])).toBe(true);
+    expect(woocommerce.webhook.verify(hit.body, header(hit, 'x-wc-webhook-signature'), [secret])).toBe(true);
     const payload = JSON.parse(hit.body.toString());
     expect(payload.status).toBe('processing');
     expect(payload.date_paid).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
@@ -176,11 +176,11 @@ describe('hand-made deliveries', () => {
     expect(valid).toMatchObject({ id: 'dup-1', status: 200 });
     const [ok, wrong, missing] = received as [Received, Received, Received];
     expect(header(ok, 'x-wc-webhook-delivery-id')).toBe('dup-1');
-    expect(verifyWooCommerceSignature(ok.body, header(ok, 'x-wc-webhook-signature'), [secret])).toBe(true);
+    expect(woocommerce.webhook.verify(ok.body, header(ok, 'x-wc-webhook-signature'), [secret])).toBe(true);
     expect(header(wrong, 'x-wc-webhook-signature')).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    expect(verifyWooCommerceSignature(wrong.body, header(wrong, 'x-wc-webhook-signature'), [secret])).toBe(false);
+    expect(woocommerce.webhook.verify(wrong.body, header(wrong, 'x-wc-webhook-signature'), [secret])).toBe(false);
     expect(header(missing, 'x-wc-webhook-signature')).toBeUndefined();
-    expect(verifyWooCommerceSignature(missing.body, header(missing, 'x-wc-webhook-signature'), [secret])).toBe(false);
+    expect(woocommerce.webhook.verify(missing.body, header(missing, 'x-wc-webhook-signature'), [secret])).toBe(false);
   });
 
   it('splits other topics into resource and event', async () => {
@@ -204,7 +204,7 @@ describe('hand-made deliveries', () => {
     await admin.configure({ webhookSecret: 'rotated-secret' });
     await admin.createOrder('cod');
     const hit = only();
-    expect(verifyWooCommerceSignature(hit.body, header(hit, 'x-wc-webhook-signature'), ['rotated-secret'])).toBe(true);
-    expect(verifyWooCommerceSignature(hit.body, header(hit, 'x-wc-webhook-signature'), [secret])).toBe(false);
+    expect(woocommerce.webhook.verify(hit.body, header(hit, 'x-wc-webhook-signature'), ['rotated-secret'])).toBe(true);
+    expect(woocommerce.webhook.verify(hit.body, header(hit, 'x-wc-webhook-signature'), [secret])).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { NewOrder } from '../../domain/order.js';
+import type { NewOrder } from '../domain/order.js';
 
 /**
  * What a shop's webhook means for the platform, whatever the shop: the order as it stands on the shop, or a

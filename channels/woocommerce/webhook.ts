@@ -1,8 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { carrierNamedIn } from '../../domain/carriers.js';
 import { decimalToMinor } from '../../domain/money.js';
 import { NewOrder, type OrderItem, type PaymentMethod } from '../../domain/order.js';
-import type { ShopOrderEvent } from './channel-event.js';
+import type { ShopOrderEvent } from '../shop-order-event.js';
 
 /**
  * WooCommerce order webhooks → the platform's order. Pure, so the route can map, store and acknowledge at once.
@@ -11,7 +11,9 @@ import type { ShopOrderEvent } from './channel-event.js';
  * removed a value, `[]` for an empty object, numbers where strings are documented.
  */
 
-const orderTopics = new Set(['order.created', 'order.updated']);
+/** The topics the platform acts on; the merchant creates one webhook for each. */
+export const wooCommerceOrderTopics = ['order.created', 'order.updated'];
+const orderTopics = new Set(wooCommerceOrderTopics);
 
 /** Statuses WooCommerce gives an order once payment is received. */
 const paidStatuses = new Set(['processing', 'completed']);
@@ -19,9 +21,6 @@ const paidStatuses = new Set(['processing', 'completed']);
 const cancelledStatuses = new Set(['cancelled', 'refunded', 'failed']);
 /** Gateways where the customer pays the merchant's bank later: WooCommerce holds the order on-hold until then. */
 const bankTransferGateways = new Set(['bacs', 'cheque']);
-
-/** Carriers the supplier ships with, as a whole word in a shipping line ("GLS Express", "dhl_express"). */
-const supplierCarrier = /(?<![a-z0-9])(gls|dhl|correos|ups)(?![a-z0-9])/i;
 
 /** A text field as WooCommerce fills it: '' when unset; null or a number tolerated. */
 const text = z
@@ -183,8 +182,8 @@ function mapItems(lines: z.infer<typeof WooLineItem>[]): OrderItem[] | string {
 
 function carrierOf(lines: z.infer<typeof WooShippingLine>[]): string | undefined {
   for (const line of lines) {
-    const match = supplierCarrier.exec(line.method_title) ?? supplierCarrier.exec(line.method_id);
-    if (match?.[1]) return match[1].toLowerCase();
+    const carrier = carrierNamedIn(line.method_title) ?? carrierNamedIn(line.method_id);
+    if (carrier) return carrier;
   }
   return undefined;
 }
@@ -219,26 +218,4 @@ export function isWooCommercePing(rawBody: Buffer, contentType: string | undefin
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
   if (mediaType !== '' && mediaType !== 'application/x-www-form-urlencoded') return false;
   return /^webhook_id=\d+$/.test(rawBody.toString('utf8').trim());
-}
-
-/** `X-WC-Webhook-Signature`: base64(HMAC-SHA256(raw body, webhook secret)). */
-export function wooCommerceSignature(rawBody: Buffer | string, secret: string): string {
-  return createHmac('sha256', secret).update(rawBody).digest('base64');
-}
-
-/**
- * Checks the signature against every secret of the connection (several during a rotation). Empty secrets are
- * skipped: anyone can compute an HMAC with an empty key. Every secret is tried, so timing reveals nothing.
- */
-export function verifyWooCommerceSignature(rawBody: Buffer, header: string | undefined, secrets: string[]): boolean {
-  const given = header?.trim();
-  if (!given) return false;
-  const received = Buffer.from(given, 'utf8');
-  let matched = false;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    const expected = Buffer.from(wooCommerceSignature(rawBody, secret), 'utf8');
-    if (expected.length === received.length && timingSafeEqual(expected, received)) matched = true;
-  }
-  return matched;
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ChannelRejected, ChannelTransientError } from './errors.js';
+import { parseJson, retryAfterMs, snippet } from '../../activities/http/answers.js';
+import { exchange, HttpUnreachable, type FetchLike, type HttpAnswer } from '../../activities/http/exchange.js';
+import { ChannelRejected, ChannelTransientError } from '../../activities/channels/errors.js';
 
 /**
  * Client for the parts of Shopify's Admin REST API the platform writes to: fulfilments (tracking back to the
@@ -22,7 +24,7 @@ export interface ShopifyClientOptions {
   /** Admin API version in the path; default '2024-10'. */
   apiVersion?: string;
   timeoutMs: number;
-  fetchImpl?: typeof fetch;
+  fetchImpl?: FetchLike;
 }
 
 const FulfillmentSchema = z.looseObject({
@@ -48,17 +50,13 @@ const finishedStatuses = new Set(['closed', 'cancelled', 'incomplete']);
 /** Fulfilments that no longer stand: a tracking number on one of them does not count as delivered to the shop. */
 const voidFulfillmentStatuses = new Set(['cancelled', 'error', 'failure']);
 
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-}
+type RawResponse = HttpAnswer;
 
 export class ShopifyClient {
   private readonly baseUrl: string;
   private readonly accessToken: string;
   private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: FetchLike | undefined;
 
   constructor(opts: ShopifyClientOptions) {
     // Merchants paste "acme.myshopify.com" as often as the full URL.
@@ -66,7 +64,7 @@ export class ShopifyClient {
     this.baseUrl = `${shop.origin}/admin/api/${opts.apiVersion ?? '2024-10'}`;
     this.accessToken = opts.accessToken;
     this.timeoutMs = opts.timeoutMs;
-    this.fetchImpl = opts.fetchImpl ?? globalThis.fetch;
+    this.fetchImpl = opts.fetchImpl;
   }
 
   /**
@@ -135,23 +133,24 @@ export class ShopifyClient {
   private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<RawResponse> {
     const operation = `${method} ${path.split('?')[0]}`;
     try {
-      const response = await this.fetchImpl(`${this.baseUrl}${path}`, {
-        method,
-        headers: {
-          'X-Shopify-Access-Token': this.accessToken,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      return await exchange(
+        {
+          service: 'Shopify',
+          operation,
+          method,
+          url: `${this.baseUrl}${path}`,
+          headers: {
+            'X-Shopify-Access-Token': this.accessToken,
+            Accept: 'application/json',
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          timeoutMs: this.timeoutMs,
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      // Inside the try: the timeout also covers a body that stalls after the headers.
-      return { status: response.status, headers: response.headers, text: await response.text() };
+        this.fetchImpl,
+      );
     } catch (err) {
-      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-        throw new ChannelTransientError(`Shopify did not answer ${operation} within ${this.timeoutMs} ms`, null);
-      }
-      throw new ChannelTransientError(`Could not reach Shopify for ${operation}: ${networkMessage(err)}`, null);
+      throw err instanceof HttpUnreachable ? new ChannelTransientError(err.message, null) : err;
     }
   }
 
@@ -167,7 +166,7 @@ export class ShopifyClient {
 
   private failure(res: RawResponse, operation: string): ChannelTransientError | ChannelRejected {
     const message = `Shopify answered ${res.status} to ${operation}: ${errorMessage(res.text) || snippet(res.text)}`;
-    if (res.status === 429) return new ChannelTransientError(message, res.status, retryAfterMs(res.headers.get('retry-after')));
+    if (res.status === 429) return new ChannelTransientError(message, res.status, retryAfterMs(res.headers));
     if (res.status >= 500 || res.status === 408) return new ChannelTransientError(message, res.status);
     if (res.status >= 400) return new ChannelRejected(message, res.status);
     return new ChannelTransientError(message, res.status);
@@ -192,15 +191,6 @@ function withTracking(fulfillments: Fulfillment[], number: string): Fulfillment 
   );
 }
 
-/** Shopify sends Retry-After as decimal seconds ("2.0"); an HTTP date is read too. Null when absent. */
-function retryAfterMs(header: string | null): number | null {
-  const value = header?.trim();
-  if (!value) return null;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
-}
-
 /** Shopify words errors as {"errors": "…"}, {"errors": ["…"]}, {"errors": {"field": ["…"]}} or {"error": "…"}. */
 function errorMessage(text: string): string {
   const body = parseJson(text);
@@ -223,23 +213,4 @@ function flatten(value: unknown, field?: string): string {
 
 function isSuccess(res: RawResponse): boolean {
   return res.status >= 200 && res.status < 300;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function snippet(text: string): string {
-  const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat || '(empty body)';
-}
-
-function networkMessage(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  // undici keeps the socket error (ECONNREFUSED, ECONNRESET…) in `cause`.
-  return err.cause instanceof Error ? `${err.message} (${err.cause.message})` : err.message;
 }

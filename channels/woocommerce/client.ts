@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ChannelRejected, ChannelTransientError } from './errors.js';
+import { retryAfterMs, snippet } from '../../activities/http/answers.js';
+import { exchange, HttpUnreachable, type FetchLike, type HttpAnswer } from '../../activities/http/exchange.js';
+import { ChannelRejected, ChannelTransientError } from '../../activities/channels/errors.js';
 
 /**
  * WooCommerce REST API v3 client for what the platform tells a shop: shipped (completed, with tracking) and
@@ -20,7 +22,7 @@ export interface WooCommerceClientOptions {
   consumerKey: string;
   consumerSecret: string;
   timeoutMs: number;
-  fetchImpl?: typeof fetch;
+  fetchImpl?: FetchLike;
   now?: () => number;
 }
 
@@ -50,14 +52,14 @@ export class WooCommerceClient {
   private readonly apiBase: string;
   private readonly authorization: string;
   private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: FetchLike | undefined;
   private readonly now: () => number;
 
   constructor(opts: WooCommerceClientOptions) {
     this.apiBase = `${opts.shopUrl.replace(/\/+$/, '')}/wp-json/wc/v3`;
     this.authorization = `Basic ${Buffer.from(`${opts.consumerKey}:${opts.consumerSecret}`, 'utf8').toString('base64')}`;
     this.timeoutMs = opts.timeoutMs;
-    this.fetchImpl = opts.fetchImpl ?? globalThis.fetch;
+    this.fetchImpl = opts.fetchImpl;
     this.now = opts.now ?? Date.now;
   }
 
@@ -117,30 +119,30 @@ export class WooCommerceClient {
 
   private async send<T>(method: Method, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
     const operation = `${method} ${path.split('?')[0]}`;
-    let response: Response;
-    let text: string;
+    let response: HttpAnswer;
     try {
-      response = await this.fetchImpl(`${this.apiBase}${path}`, {
-        method,
-        headers: {
-          Authorization: this.authorization,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      response = await exchange(
+        {
+          service: 'WooCommerce',
+          operation,
+          method,
+          url: `${this.apiBase}${path}`,
+          headers: {
+            Authorization: this.authorization,
+            Accept: 'application/json',
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          // A redirect (http → https, www) would drop the Authorization header on the way: report it instead.
+          redirect: 'manual',
+          timeoutMs: this.timeoutMs,
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        // A redirect (http → https, www) would drop the Authorization header on the way: report it instead.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      // Inside the try: the timeout also covers a shop that stalls halfway through its answer.
-      text = await response.text();
+        this.fetchImpl,
+      );
     } catch (err) {
-      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-        throw new ChannelTransientError(`WooCommerce did not answer ${operation} within ${this.timeoutMs} ms`, null);
-      }
-      throw new ChannelTransientError(`Could not reach WooCommerce for ${operation}: ${describeNetworkError(err)}`, null);
+      throw err instanceof HttpUnreachable ? new ChannelTransientError(err.message, null) : err;
     }
-
+    const { text } = response;
     const status = response.status;
     if (status >= 200 && status < 300) {
       const parsed = schema.safeParse(parseWordPressJson(text));
@@ -155,17 +157,8 @@ export class WooCommerceClient {
     const error = WooErrorBody.safeParse(parseWordPressJson(text));
     const detail = error.success ? `${error.data.code}: ${stripTags(error.data.message)}` : snippet(text);
     const summary = `WooCommerce answered ${operation} with HTTP ${status} (${detail})`;
-    if (status === 429 || status === 408 || status >= 500) throw new ChannelTransientError(summary, status, this.retryAfterMs(response.headers));
+    if (status === 429 || status === 408 || status >= 500) throw new ChannelTransientError(summary, status, retryAfterMs(response.headers, this.now));
     throw new ChannelRejected(summary, status);
-  }
-
-  /** Retry-After in seconds or as an HTTP date; null when absent or unreadable (Temporal's backoff applies). */
-  private retryAfterMs(headers: Headers): number | null {
-    const header = headers.get('retry-after')?.trim();
-    if (!header) return null;
-    if (/^\d+$/.test(header)) return Number(header) * 1000;
-    const at = Date.parse(header);
-    return Number.isNaN(at) ? null : Math.max(0, at - this.now());
   }
 }
 
@@ -198,16 +191,4 @@ function parseWordPressJson(text: string): unknown {
 
 function stripTags(text: string): string {
   return text.replace(/<[^>]*>/g, '').trim();
-}
-
-function snippet(text: string): string {
-  const flat = stripTags(text).replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat || '(empty body)';
-}
-
-function describeNetworkError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  // undici hides the socket error (ECONNREFUSED, ECONNRESET…) in `cause`.
-  const cause = err.cause instanceof Error ? ((err.cause as NodeJS.ErrnoException).code ?? err.cause.message) : undefined;
-  return cause ? `${err.message} (${cause})` : err.message;
 }

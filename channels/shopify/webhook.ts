@@ -1,8 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { carrierNamedIn } from '../../domain/carriers.js';
 import { decimalToMinor } from '../../domain/money.js';
 import { NewOrder, type OrderItem, type PaymentMethod } from '../../domain/order.js';
-import type { ShopOrderEvent } from './channel-event.js';
+import type { ShopOrderEvent } from '../shop-order-event.js';
 
 /**
  * Shopify order webhooks → the platform's order. Pure: no I/O, so the route can map, store and acknowledge
@@ -10,15 +10,15 @@ import type { ShopOrderEvent } from './channel-event.js';
  * and fields Shopify leaves out or sends as null are optional, because payloads vary by API version and app scopes.
  */
 
-const orderTopics = new Set(['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled']);
+/** The topics the platform acts on; the merchant subscribes the webhook URL to these. */
+export const shopifyOrderTopics = ['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled'];
+const orderTopics = new Set(shopifyOrderTopics);
 
 /** Statuses under which the shop holds the customer's money (authorized counts: the capture is the shop's business). */
 const paidStatuses = new Set(['paid', 'partially_refunded', 'authorized']);
 /** The money went back or the authorization lapsed: nothing to ship. */
 const reversedStatuses = new Set(['refunded', 'voided']);
 
-/** Carriers the supplier ships with; a shipping line naming one of them becomes the order's shipping method. */
-const supplierCarriers = /\b(gls|dhl|correos|ups)\b/i;
 const codGateway = /cash on delivery|\bcod\b/i;
 
 const text = z.string().nullish();
@@ -210,8 +210,9 @@ function items(lines: ShopifyLineItem[]): OrderItem[] {
 
 function shippingMethod(shop: ShopifyOrderWebhook): { shippingMethod?: string } {
   const line = (shop.shipping_lines ?? []).find((l) => l.is_removed !== true);
-  const match = supplierCarriers.exec(line?.code ?? '') ?? supplierCarriers.exec(line?.title ?? '');
-  return match?.[1] ? { shippingMethod: match[1].toLowerCase() } : {};
+  // A shipping line naming a supplier carrier becomes the order's shipping method.
+  const carrier = carrierNamedIn(line?.code) ?? carrierNamedIn(line?.title);
+  return carrier ? { shippingMethod: carrier } : {};
 }
 
 function joinName(first: string | null | undefined, last: string | null | undefined): string {
@@ -231,27 +232,4 @@ function idOf(payload: unknown): string | null {
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(payload)'}: ${i.message}`).join('; ');
-}
-
-/** What Shopify puts in X-Shopify-Hmac-SHA256: base64 HMAC-SHA256 of the exact bytes received. */
-export function shopifySignature(rawBody: Buffer | string, secret: string): string {
-  return createHmac('sha256', secret).update(rawBody).digest('base64');
-}
-
-/**
- * True when the header matches the body under any of the secrets (several during a secret rotation).
- * The comparison is constant-time so the signature cannot be guessed byte by byte from response timings.
- */
-export function verifyShopifySignature(rawBody: Buffer, header: string | undefined, secrets: string[]): boolean {
-  if (header === undefined || header.trim() === '') return false;
-  const given = Buffer.from(header.trim(), 'utf8');
-  let matched = false;
-  for (const secret of secrets) {
-    // An empty secret would let anyone sign: a connection without a secret accepts nothing.
-    if (secret === '') continue;
-    const expected = Buffer.from(shopifySignature(rawBody, secret), 'utf8');
-    // Checked for every secret, not stopping at the first match, so timing does not tell which secret signed.
-    if (expected.length === given.length && timingSafeEqual(expected, given)) matched = true;
-  }
-  return matched;
 }

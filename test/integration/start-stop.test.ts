@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient, waitFor } from '../../dev/http-client.js';
 import { identify, type ProcessIdentity } from '../../dev/pid-files.js';
 import { freePort, portIsFree } from '../../dev/temporal-dev-server.js';
@@ -23,6 +23,21 @@ beforeAll(async () => {
   chmodSync(dataDir, 0o755);
   ports = {};
   for (const name of portNames) ports[name] = String(await freePort());
+});
+/** Every run a test started: a test that fails half-way must not leave a platform running for the rest of the suite. */
+const launched: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of launched.splice(0)) {
+    if (!child.pid) continue;
+    const group = [child.pid, ...descendants(child.pid)];
+    for (const pid of group.reverse()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
 });
 afterAll(() => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -72,6 +87,7 @@ async function npmStart(opts: { tty?: boolean } = {}): Promise<Started> {
   const child = opts.tty
     ? spawn('script', ['-qfec', command.join(' '), '/dev/null'], { cwd: root, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
     : spawn(command[0] as string, command.slice(1), { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  launched.push(child);
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));

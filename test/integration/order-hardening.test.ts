@@ -73,6 +73,21 @@ describe('actions that arrive early', () => {
     expect(timeline.map((e) => e.type)).not.toContain('signal.refused');
     expect(await supplierOrders(stack, created.body.id)).toHaveLength(1);
   });
+  it('an action sent while a prepaid order is still RECEIVED (its data being checked) waits for the check instead of answering 409', async () => {
+    await withoutWorker();
+    const m = await createMerchant(stack, { topUp: 10_000 });
+    // A bad phone: once checked, the order waits in review, where it can be cancelled.
+    const created = await stack.api.post('/v1/orders', orderInput({ customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '12' } }), { key: m.key });
+    expect(created.body.status).toBe('RECEIVED');
+
+    const answer = stack.api.post(`/v1/orders/${created.body.id}/cancel`, { reason: 'customer changed their mind' }, { key: m.key });
+    await withWorker();
+    const cancelled = await answer;
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('CANCELLED');
+    const timeline = await events(stack, m.key, created.body.id);
+    expect(timeline.filter((e) => e.type === 'status.changed').map((e) => e.details.to)).toEqual(['PENDING_REVIEW', 'CANCELLED']);
+  });
 });
 
 describe('actions are idempotent', () => {

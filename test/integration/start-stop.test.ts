@@ -167,7 +167,7 @@ describe('npm start', () => {
     // eslint-disable-next-line no-control-regex
     const plain = started.output().replace(/\u001b\[[0-9;]*m/g, '');
     const logLines = plain.split(/\r?\n/).filter((l) => /^\[\d{2}:\d{2}:\d{2}\] (INFO|WARN|ERROR)/.test(l));
-    expect(logLines.length).toBeGreaterThan(3);
+    expect(logLines.length).toBeGreaterThan(0);
     expect(plain).not.toMatch(/^\{"level"/m);
     // One line per event: every line of the output is a start step, a log line, or the banner.
     expect(logLines.some((l) => /INFO \(dropship\): Workflow bundle created/.test(l))).toBe(true);

@@ -6,6 +6,7 @@ import { HttpClient } from './http-client.js';
 import { createFundedMerchant } from './production-merchants.js';
 import { productionSettings, startProductionTopology, type TopologyPorts } from './production-topology.js';
 import { takeBackSignalsFromEmbeddedPostgres } from './postgres.js';
+import { stopWhenOrphaned } from './parent-watch.js';
 import { freeServerPorts, projectRoot } from './temporal-server.js';
 
 /**
@@ -79,6 +80,7 @@ takeBackSignalsFromEmbeddedPostgres();
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => void stop(signal).then(() => process.exit(0)));
 }
+stopWhenOrphaned();
 
 try {
   const operatorKey = persistentSecret('operator-key', () => `op_${randomBytes(24).toString('base64url')}`);

@@ -8,6 +8,7 @@ import { ConfigError, parseEnv, type Env } from '../app/config.js';
 import { startPlatform } from '../app/platform.js';
 import { postmasterPid, startPostgres, takeBackSignalsFromEmbeddedPostgres } from './postgres.js';
 import { onShutdown } from '../app/shutdown.js';
+import { stopWhenOrphaned } from './parent-watch.js';
 import { forgetProcess, identify, recordProcess, stopRecorded, stopStaleProcesses } from './pid-files.js';
 import { provisionTemporalCli } from './temporal-cli.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
@@ -143,6 +144,7 @@ try {
   // From here on, SIGINT, SIGTERM and SIGHUP stop whatever has started so far, in order.
   takeBackSignalsFromEmbeddedPostgres();
   onShutdown(logger, stopAll);
+  stopWhenOrphaned();
   const leftover = await stopStaleProcesses(dataDir, { postgres: 'SIGINT' });
   if (await stopLeftoverPostmaster(path.join(dataDir, 'postgres'))) leftover.push('postgres (postmaster.pid)');
   if (leftover.length > 0) step(`stopped what a previous run left running: ${leftover.join(', ')}`);

@@ -26,16 +26,16 @@ beforeAll(async () => {
 });
 /** Every run a test started: a test that fails half-way must not leave a platform running for the rest of the suite. */
 const launched: ChildProcess[] = [];
+/** The processes a run reported (node and its servers): found by identity, as a run's node may have been adopted by init. */
+const reported: ProcessIdentity[] = [];
 afterEach(() => {
-  for (const child of launched.splice(0)) {
-    if (!child.pid) continue;
-    const group = [child.pid, ...descendants(child.pid)];
-    for (const pid of group.reverse()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+  const pids = launched.splice(0).flatMap((child) => (child.pid ? [child.pid, ...descendants(child.pid)] : []));
+  pids.push(...reported.splice(0).filter((p) => running(p)).map((p) => p.pid));
+  for (const pid of pids.reverse()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
     }
   }
 });
@@ -78,7 +78,7 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-async function npmStart(opts: { tty?: boolean } = {}): Promise<Started> {
+async function npmStart(opts: { tty?: boolean; throughNpm?: boolean } = {}): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...ports, DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
@@ -86,7 +86,9 @@ async function npmStart(opts: { tty?: boolean } = {}): Promise<Started> {
   // `script` gives the process a terminal (a pseudo-tty), as a person's shell would.
   const child = opts.tty
     ? spawn('script', ['-qfec', command.join(' '), '/dev/null'], { cwd: root, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
-    : spawn(command[0] as string, command.slice(1), { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    : opts.throughNpm
+      ? spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(command[0] as string, command.slice(1), { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   launched.push(child);
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
@@ -96,13 +98,16 @@ async function npmStart(opts: { tty?: boolean } = {}): Promise<Started> {
     timeoutMs: 180_000,
     intervalMs: 50,
   });
-  const nodePid = opts.tty
-    ? (descendants(child.pid ?? 0).find((pid) => identify(pid)?.command.includes('dev/start.ts')) ?? 0)
+  const nodePid = opts.tty || opts.throughNpm
+    ? // The node process itself, not the shell npm runs the script through.
+      (descendants(child.pid ?? 0).find((pid) => /(^|\/)node .*dev\/start\.ts/.test(identify(pid)?.command ?? '')) ?? 0)
     : (child.pid ?? 0);
   const demoKey = /key (mk_\S+)/.exec(out)?.[1] ?? '';
   const apiUrl = /REST API\s+(http:\/\/\S+)/.exec(out)?.[1] ?? '';
   const pidDir = path.join(dataDir, 'pids');
   const children = readdirSync(pidDir).map((f) => JSON.parse(readFileSync(path.join(pidDir, f), 'utf8')) as ProcessIdentity);
+  const node = identify(nodePid);
+  reported.push(...children, ...(node ? [node] : []));
   return { nodePid, child, output: () => out, api: new HttpClient(apiUrl), demoKey, children, exited };
 }
 
@@ -116,6 +121,8 @@ async function expectNothingLeft(started: Started): Promise<void> {
     timeoutMs: 60_000,
   }).catch(() => undefined);
   await started.exited;
+  // The node process may be gone a moment before the last child it stopped has fully exited.
+  await waitFor('every child to be gone', async () => started.children.every((c) => !running(c)) || false, { timeoutMs: 30_000 }).catch(() => undefined);
   expect(identify(started.nodePid)).toBeNull();
   expect(started.children.map((c) => c.command.split(' ')[0]?.split('/').pop()).sort()).toEqual(['postgres', 'temporal-1.5.1']);
   for (const c of started.children) expect(running(c), `${c.command.slice(0, 80)} still running`).toBe(false);
@@ -145,6 +152,14 @@ describe('npm start', () => {
       await expectNothingLeft(started);
     });
   }
+
+  it('SIGTERM to npm itself (npm 11 does not pass it on to the script) still stops everything', async () => {
+    const started = await npmStart({ throughNpm: true });
+    const npm = started.child.pid ?? 0;
+    expect(npm).not.toBe(started.nodePid);
+    process.kill(npm, 'SIGTERM');
+    await expectNothingLeft(started);
+  });
 
   it('after a SIGKILL of node, the next start stops what was left (by its pid files) and starts normally', async () => {
     const killed = await npmStart();

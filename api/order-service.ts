@@ -1,9 +1,4 @@
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { deleteUnstartedOrder, getOrder, insertReceivedOrder, type StoredOrder } from '../db/orders.js';
@@ -18,10 +13,11 @@ import { ExternalOrderIdKey, MerchantIdKey, OrderStatusKey, SalesChannelKey } fr
 import { WORKFLOW_TASK_TIMEOUT } from '../domain/timings.js';
 import type { OrderTimings } from '../domain/timings.js';
 import { orderActions, type ActionArgs, type ActionName, type OrderActionResult } from '../domain/order-actions.js';
-import { INVALID_ARGUMENT, INVALID_STATE, stateQuery } from '../workflows/messages.js';
+import { INVALID_STATE, stateQuery } from '../workflows/messages.js';
 import type { orderWorkflow } from '../workflows/order-workflow.js';
 import { HttpError, notFound } from './errors.js';
 import { actionResult, apiMetrics } from './metrics.js';
+import { refusalAsHttp, workflowClosed } from './update-refusals.js';
 
 export interface OrderServiceDeps {
   db: Db;
@@ -143,18 +139,9 @@ export class OrderService {
   }
 
   private translate(error: unknown, order: StoredOrder, name: string): Error {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-      const failure = error.cause;
-      if (failure.type === INVALID_STATE) {
-        const status = typeof failure.details?.[0] === 'string' ? failure.details[0] : order.status;
-        return new HttpError(409, 'INVALID_STATE', `${failure.message} (current status: ${status})`);
-      }
-      if (failure.type === INVALID_ARGUMENT) {
-        const details = Array.isArray(failure.details?.[0]) ? (failure.details[0] as unknown[]) : [];
-        return new HttpError(422, 'VALIDATION_FAILED', failure.message, details);
-      }
-    }
-    if (error instanceof WorkflowNotFoundError || /already completed|completed workflow/i.test(String((error as Error).message))) {
+    const refusal = refusalAsHttp(error, order.status);
+    if (refusal) return refusal;
+    if (workflowClosed(error)) {
       return new HttpError(409, 'INVALID_STATE', `The order is ${order.status}: ${name} is no longer possible (current status: ${order.status})`);
     }
     return error as Error;

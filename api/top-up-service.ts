@@ -1,11 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.js';
 import { getPayPalSettings } from '../db/settings.js';
@@ -15,10 +9,10 @@ import { formatMoney } from '../domain/money.js';
 import { creditorReference, formatReference, REFERENCE_DIGITS } from '../domain/payment-reference.js';
 import { initialTopUpState, toTopUpView } from '../domain/top-up-machine.js';
 import { topUpWorkflowId, type TopUpMethod, type TopUpRecord, type TopUpTimings, type TopUpView } from '../domain/top-up.js';
-import { INVALID_ARGUMENT, INVALID_STATE } from '../workflows/messages.js';
 import { topUpUpdates, type TopUpActionInput, type TopUpActionName } from '../workflows/top-up-messages.js';
 import type { topUpWorkflow } from '../workflows/top-up-workflow.js';
 import { HttpError, notFound } from './errors.js';
+import { refusalAsHttp, workflowClosed } from './update-refusals.js';
 
 /** The platform's bank account and the limits of a top-up: configuration. */
 export interface TopUpSettings {
@@ -157,25 +151,16 @@ export class TopUpService {
     const deadline = AbortSignal.timeout(this.deps.actionTimeoutMs ?? 20_000);
     try {
       return await this.deps.temporal.withAbortSignal(deadline, () =>
-        handle.executeUpdate(topUpUpdates[name] as (typeof topUpUpdates)['reject'], { args: [args as TopUpActionInput<'reject'>] }),
+        handle.executeUpdate(topUpUpdates[name], { args: [args] }),
       );
     } catch (error) {
       if (deadline.aborted) {
         this.deps.logger.warn({ err: error, topUpId: topUp.id, action: name }, 'top-up workflow did not answer in time');
         throw new HttpError(503, 'TEMPORARILY_UNAVAILABLE', 'The top-up did not answer in time (are the workers running?); try again');
       }
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const failure = error.cause;
-        if (failure.type === INVALID_STATE) {
-          const status = typeof failure.details?.[0] === 'string' ? failure.details[0] : topUp.status;
-          throw new HttpError(409, 'INVALID_STATE', `${failure.message} (current status: ${status})`);
-        }
-        if (failure.type === INVALID_ARGUMENT) {
-          const details = Array.isArray(failure.details?.[0]) ? (failure.details[0] as unknown[]) : [];
-          throw new HttpError(422, 'VALIDATION_FAILED', failure.message, details);
-        }
-      }
-      if (error instanceof WorkflowNotFoundError || /already completed|completed workflow/i.test(String((error as Error).message))) {
+      const refusal = refusalAsHttp(error, topUp.status);
+      if (refusal) throw refusal;
+      if (workflowClosed(error)) {
         const now = await getTopUp(this.deps.db, topUp.id, null);
         const status = now?.status ?? topUp.status;
         throw new HttpError(409, 'INVALID_STATE', `The top-up is ${status} and can no longer be changed (current status: ${status})`);

@@ -1,3 +1,4 @@
+import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { TopUpView } from '../domain/top-up.js';
@@ -19,7 +20,8 @@ export const TopUpActionArgs = {
 export type TopUpActionName = keyof typeof TopUpActionArgs;
 export type TopUpActionInput<N extends TopUpActionName> = z.input<(typeof TopUpActionArgs)[N]>;
 
-export const topUpUpdates = {
+// Typed per action, so that a caller generic over the action name needs no cast.
+export const topUpUpdates: { [N in TopUpActionName]: UpdateDefinition<TopUpView, [TopUpActionInput<N>]> } = {
   confirm: defineUpdate<TopUpView, [TopUpActionInput<'confirm'>]>('confirmTopUp'),
   reject: defineUpdate<TopUpView, [TopUpActionInput<'reject'>]>('rejectTopUp'),
 };

@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
   log,
@@ -25,7 +24,7 @@ import {
   type TopUpState,
 } from '../domain/top-up-machine.js';
 import { orderActions } from '../domain/order-actions.js';
-import { INVALID_ARGUMENT, INVALID_STATE } from './messages.js';
+import { invalidArgument, invalidState } from './messages.js';
 import { TopUpActionArgs, topUpStateQuery, topUpUpdates, type TopUpActionName } from './top-up-messages.js';
 
 export interface TopUpWorkflowInput {
@@ -79,19 +78,14 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
   const eventFor = (name: TopUpActionName, raw: unknown): TopUpEvent => {
     const parsed = TopUpActionArgs[name].safeParse(raw);
     if (!parsed.success) {
-      throw ApplicationFailure.create({
-        type: INVALID_ARGUMENT,
-        message: parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; '),
-        nonRetryable: true,
-        details: [parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))],
-      });
+      throw invalidArgument(parsed.error.issues);
     }
     const event: TopUpEvent =
       name === 'confirm'
         ? { type: 'CONFIRM', ...TopUpActionArgs.confirm.parse(raw) }
         : { type: 'REJECT', ...TopUpActionArgs.reject.parse(raw) };
     const refusal = topUpRefusal(state, event);
-    if (refusal) throw ApplicationFailure.create({ type: INVALID_STATE, message: refusal, nonRetryable: true, details: [state.status] });
+    if (refusal) throw invalidState(refusal, state.status);
     return event;
   };
 
@@ -103,7 +97,7 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
       topUpUpdates[name],
       async (raw: unknown) => {
         if (!dispatch(eventFor(name, raw))) {
-          throw ApplicationFailure.create({ type: INVALID_STATE, message: `The top-up is ${state.status}`, nonRetryable: true, details: [state.status] });
+          throw invalidState(`The top-up is ${state.status}`, state.status);
         }
         // A confirm answers once the money is in the wallet; both answer once the listing shows the outcome.
         await condition(() => state.phase !== 'crediting');

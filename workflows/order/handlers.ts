@@ -1,12 +1,12 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { actionNames, orderActions, type ActionName, type OrderActionResult } from '../../domain/order-actions.js';
 import { refusalFor, withPatch, type OrderEvent } from '../../domain/order-machine.js';
 import { toOrderView } from '../../domain/order-view.js';
 import type { OrderRecord } from '../../domain/order.js';
 import type { OrderTimings } from '../../domain/timings.js';
-import { INVALID_ARGUMENT, INVALID_STATE, stateQuery } from '../messages.js';
+import { invalidArgument, invalidState, stateQuery } from '../messages.js';
 import { checkData } from './data-check.js';
 import type { OrderRun } from './order-run.js';
 import type { Projection } from './projection.js';
@@ -30,16 +30,11 @@ function registerAction<N extends ActionName>(name: N, run: OrderRun, projection
   const validate = (raw: unknown): OrderEvent => {
     const parsed = action.message.safeParse(raw ?? {});
     if (!parsed.success) {
-      throw ApplicationFailure.create({
-        type: INVALID_ARGUMENT,
-        message: parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; '),
-        nonRetryable: true,
-        details: [parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))],
-      });
+      throw invalidArgument(parsed.error.issues);
     }
     const event = withActor(action.event(parsed.data), parsed.data.by);
     const refusal = refusalFor(run.state, event);
-    if (refusal) throw ApplicationFailure.create({ type: INVALID_STATE, message: refusal, nonRetryable: true, details: [run.state.status] });
+    if (refusal) throw invalidState(refusal, run.state.status);
     return event;
   };
 
@@ -60,7 +55,7 @@ function registerAction<N extends ActionName>(name: N, run: OrderRun, projection
       const event = await withDataChecked(run, validate(raw));
       const result = run.dispatch(event);
       if (!result.accepted) {
-        throw ApplicationFailure.create({ type: INVALID_STATE, message: result.reason, nonRetryable: true, details: [run.state.status] });
+        throw invalidState(result.reason, run.state.status);
       }
       // Answer once the projection shows the action, so a GET right after the answer agrees with it.
       await projection.shows(run.state.version);

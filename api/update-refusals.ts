@@ -1,0 +1,28 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { INVALID_ARGUMENT, INVALID_STATE } from '../workflows/messages.js';
+import { HttpError } from './errors.js';
+
+/**
+ * What a workflow's refusal of an update means to the API's client: its validator refused the status (409,
+ * naming the workflow's own current status) or the arguments (422, naming each path). `undefined` when the
+ * error is not such a refusal.
+ */
+export function refusalAsHttp(error: unknown, listedStatus: string): HttpError | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure)) return undefined;
+  const failure = error.cause;
+  if (failure.type === INVALID_STATE) {
+    const status = typeof failure.details?.[0] === 'string' ? failure.details[0] : listedStatus;
+    return new HttpError(409, 'INVALID_STATE', `${failure.message} (current status: ${status})`);
+  }
+  if (failure.type === INVALID_ARGUMENT) {
+    const details = Array.isArray(failure.details?.[0]) ? (failure.details[0] as unknown[]) : [];
+    return new HttpError(422, 'VALIDATION_FAILED', failure.message, details);
+  }
+  return undefined;
+}
+
+/** The workflow has finished (or is gone): no update can reach it any more. */
+export function workflowClosed(error: unknown): boolean {
+  return error instanceof WorkflowNotFoundError || /already completed|completed workflow/i.test(String((error as Error | null)?.message));
+}

@@ -9,7 +9,8 @@ import { parseEnv, type Env } from '../app/config.js';
 import { startPlatform, type RunningPlatform } from '../app/platform.js';
 import { startPostgres } from './postgres.js';
 import { provisionTemporalCli } from './temporal-cli.js';
-import { freePort, startTemporalDevServer } from './temporal-dev-server.js';
+import { freePort } from './ports.js';
+import { startTemporalDevServer } from './temporal-dev-server.js';
 import { startSimulators, type RunningSimulators } from '../simulators/run.js';
 
 /** A throwaway platform for scripts (benchmarks, history recording): its own Temporal, Postgres and simulators. */

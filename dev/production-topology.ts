@@ -4,7 +4,7 @@ import path from 'node:path';
 import { forgetProcess, identify, recordProcess, stopRecorded, stopStaleProcesses } from './pid-files.js';
 import { postmasterPid, startPostgres, type RunningPostgres } from './postgres.js';
 import { SupervisedProcess } from './supervised-process.js';
-import { freePort } from './temporal-dev-server.js';
+import { freePort } from './ports.js';
 import {
   databaseFromUrl,
   freeServerPorts,

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { searchAttributeKeys, searchAttributeRegistrations } from '../domain/search-attributes.js';
+import { portIsFree } from './ports.js';
 
 /**
  * Runs the real Temporal dev server (server + Web UI in one binary) with the project's search attributes.
@@ -37,26 +37,6 @@ export interface RunningTemporal {
   /** The server process when we spawned it (null when the SDK manages it). */
   pid: number | null;
   stop(): Promise<void>;
-}
-
-export async function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, host, () => server.close(() => resolve(true)));
-  });
-}
-
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<RunningTemporal> {

@@ -3,7 +3,7 @@ import { chmod, cp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection, type TLSConfig } from '@temporalio/client';
-import { freePort, portIsFree } from './temporal-dev-server.js';
+import { freePort, portIsFree } from './ports.js';
 import { retryUntil, spawnLogged } from './child-process.js';
 import { TemporalDatabaseSchema, type TemporalDatabase } from './temporal-schema.js';
 import { goModuleSourceDir, isExecutable, provisionGoBinary, stderrSay, type GoBinarySpec, type Say } from './go-binary.js';

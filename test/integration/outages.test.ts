@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitFor, type HttpResponse } from '../../dev/http-client.js';
 import { startPostgres, type RunningPostgres } from '../../dev/postgres.js';
-import { freePort } from '../../dev/temporal-dev-server.js';
+import { freePort } from '../../dev/ports.js';
 import { createMerchant, orderInput } from '../support/fixtures.js';
 import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient, waitFor } from '../../dev/http-client.js';
 import { identify, type ProcessIdentity } from '../../dev/pid-files.js';
-import { freePort, portIsFree } from '../../dev/temporal-dev-server.js';
+import { freePort, portIsFree } from '../../dev/ports.js';
 
 /**
  * `npm start` as a person runs it (its entry, dev/start.ts, with a temporary DATA_DIR and free ports): it stops

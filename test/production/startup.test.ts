@@ -7,7 +7,8 @@ import { spawnLogged, type LoggedChild } from '../../dev/child-process.js';
 import { startPostgres, type RunningPostgres } from '../../dev/postgres.js';
 import { ensureBuilt } from '../../dev/production-topology.js';
 import { provisionTemporalCli } from '../../dev/temporal-cli.js';
-import { freePort, startTemporalDevServer, type RunningTemporal } from '../../dev/temporal-dev-server.js';
+import { freePort } from '../../dev/ports.js';
+import { startTemporalDevServer, type RunningTemporal } from '../../dev/temporal-dev-server.js';
 import { projectRoot } from '../../dev/temporal-server.js';
 import { createSupplierSimulator } from '../../simulators/supplier/index.js';
 

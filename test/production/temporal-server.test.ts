@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderStatusKey, ReviewReasonsKey, searchAttributeKeys } from '../../domain/search-attributes.js';
 import { startPostgres, type RunningPostgres } from '../../dev/postgres.js';
 import { loadTemporalConnection } from '../../app/temporal-connection.js';
-import { freePort } from '../../dev/temporal-dev-server.js';
+import { freePort } from '../../dev/ports.js';
 import {
   databaseFromUrl,
   dynamicConfigFile,

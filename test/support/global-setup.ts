@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { startPostgres, takeBackSignalsFromEmbeddedPostgres } from '../../dev/postgres.js';
 import { provisionTemporalCli } from '../../dev/temporal-cli.js';
-import { freePort, startTemporalDevServer } from '../../dev/temporal-dev-server.js';
+import { freePort } from '../../dev/ports.js';
+import { startTemporalDevServer } from '../../dev/temporal-dev-server.js';
 import { bundleOrderWorkflows } from '../../worker/workflow-bundle.js';
 
 declare module 'vitest' {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimitResetMs, retryAfterMs, snippet } from '../../activities/http/answers.js';
 import { exchange, HttpUnreachable } from '../../activities/http/exchange.js';
-import { freePort } from '../../dev/temporal-dev-server.js';
+import { freePort } from '../../dev/ports.js';
 
 // The helper every outgoing client goes through, against a real HTTP server on a random port.
 

@@ -17,7 +17,7 @@ import { INVALID_STATE, stateQuery } from '../workflows/messages.js';
 import type { orderWorkflow } from '../workflows/order-workflow.js';
 import { HttpError, notFound } from './errors.js';
 import { actionResult, apiMetrics } from './metrics.js';
-import { refusalAsHttp, workflowClosed } from './update-refusals.js';
+import { refusalAsHttp, untilJudged, workflowClosed } from './update-refusals.js';
 
 export interface OrderServiceDeps {
   db: Db;
@@ -98,10 +98,10 @@ export class OrderService {
     const deadline = AbortSignal.timeout(this.deps.actionTimeoutMs ?? 20_000);
     const updateId = idempotency ? `${idempotency.principal}/${name}/${idempotency.key}` : undefined;
     try {
-      const result = await this.untilStarted(deadline, () =>
-        this.deps.temporal.withAbortSignal(deadline, () =>
-          handle.executeUpdate(orderActions[name].update, { args: [args], ...(updateId ? { updateId } : {}) }),
-        ),
+      const result = await untilJudged(
+        deadline,
+        () => this.deps.temporal.withAbortSignal(deadline, () => handle.executeUpdate(orderActions[name].update, { args: [args], ...(updateId ? { updateId } : {}) })),
+        stillReceived,
       );
       apiMetrics.action(name, 'ok');
       return result;
@@ -112,29 +112,6 @@ export class OrderService {
         throw new HttpError(503, 'TEMPORARILY_UNAVAILABLE', 'The order did not answer in time (are the workers running?); try again');
       }
       throw this.translate(error, order, name);
-    }
-  }
-
-  /**
-   * RECEIVED lasts only until the order's first steps ran (its data checked); the listing may already show a later
-   * status when a fault made the workflow redo them. Such a refusal means "a moment", not "no": the API waits for
-   * it within the action's deadline instead of handing the merchant a 409 to retry by hand. A refused update
-   * leaves no trace in the order's history, so asking again is harmless (with the same update id too).
-   */
-  private async untilStarted<T>(deadline: AbortSignal, send: () => Promise<T>): Promise<T> {
-    for (let pause = 100; ; pause = Math.min(pause * 2, 1_000)) {
-      try {
-        return await send();
-      } catch (error) {
-        const stillReceived =
-          error instanceof WorkflowUpdateFailedError &&
-          error.cause instanceof ApplicationFailure &&
-          error.cause.type === INVALID_STATE &&
-          error.cause.details?.[0] === 'RECEIVED';
-        if (!stillReceived || deadline.aborted) throw error;
-        await new Promise((resolve) => setTimeout(resolve, pause));
-        if (deadline.aborted) throw error;
-      }
     }
   }
 
@@ -163,4 +140,18 @@ export class OrderService {
     if (!order) throw notFound();
     return order;
   }
+}
+
+/**
+ * RECEIVED lasts only until the order's first steps ran (its data checked); the listing may already show a later
+ * status when a fault made the workflow redo them. Such a refusal means "a moment", not "no": the API asks again
+ * within the action's deadline instead of handing the merchant a 409 to retry by hand.
+ */
+function stillReceived(error: unknown): boolean {
+  return (
+    error instanceof WorkflowUpdateFailedError &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === INVALID_STATE &&
+    error.cause.details?.[0] === 'RECEIVED'
+  );
 }

@@ -34,9 +34,25 @@ function isTemporalUnavailable(err: unknown): boolean {
   return false;
 }
 
+const FAILED_PRECONDITION = 9;
+
+/**
+ * Temporal turns updates (and queries) away at once while the workflow's task keeps failing: from the third
+ * attempt, after a worker died or timed out, or an outage made the task fail. It lasts until a task completes, so
+ * it is a state of the moment, not a refusal: the update left no trace and may be sent again. It used to answer
+ * 500 (order-hardening.test.ts makes it happen; the kill test's 500s right after a PostgreSQL restart fit it).
+ */
+export function workflowNotReady(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (isGrpcServiceError(e) && e.code === FAILED_PRECONDITION && /Workflow Task in failed state/i.test(e.details)) return true;
+  }
+  return false;
+}
+
 export function unavailableDependency(err: unknown): Dependency | null {
   if (err === null || typeof err !== 'object') return null;
-  if (isTemporalUnavailable(err)) return 'temporal';
+  // A workflow whose task keeps failing turns calls away for a moment (an update past its deadline, a query).
+  if (isTemporalUnavailable(err) || workflowNotReady(err)) return 'temporal';
   for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const rec = e as Record<string, unknown>;
     if (typeof rec.code === 'string' && networkCodes.has(rec.code)) return 'postgres';

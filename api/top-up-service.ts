@@ -12,7 +12,7 @@ import { topUpWorkflowId, type TopUpMethod, type TopUpRecord, type TopUpTimings,
 import { topUpUpdates, type TopUpActionInput, type TopUpActionName } from '../workflows/top-up-messages.js';
 import type { topUpWorkflow } from '../workflows/top-up-workflow.js';
 import { HttpError, notFound } from './errors.js';
-import { refusalAsHttp, workflowClosed } from './update-refusals.js';
+import { refusalAsHttp, untilJudged, workflowClosed } from './update-refusals.js';
 
 /** The platform's bank account and the limits of a top-up: configuration. */
 export interface TopUpSettings {
@@ -150,9 +150,7 @@ export class TopUpService {
     const handle = this.deps.temporal.workflow.getHandle(topUpWorkflowId(topUp.id));
     const deadline = AbortSignal.timeout(this.deps.actionTimeoutMs ?? 20_000);
     try {
-      return await this.deps.temporal.withAbortSignal(deadline, () =>
-        handle.executeUpdate(topUpUpdates[name], { args: [args] }),
-      );
+      return await untilJudged(deadline, () => this.deps.temporal.withAbortSignal(deadline, () => handle.executeUpdate(topUpUpdates[name], { args: [args] })));
     } catch (error) {
       if (deadline.aborted) {
         this.deps.logger.warn({ err: error, topUpId: topUp.id, action: name }, 'top-up workflow did not answer in time');

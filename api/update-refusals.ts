@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { INVALID_ARGUMENT, INVALID_STATE } from '../workflows/messages.js';
 import { HttpError } from './errors.js';
+import { workflowNotReady } from './outage.js';
 
 /**
  * What a workflow's refusal of an update means to the API's client: its validator refused the status (409,
@@ -25,4 +26,21 @@ export function refusalAsHttp(error: unknown, listedStatus: string): HttpError |
 /** The workflow has finished (or is gone): no update can reach it any more. */
 export function workflowClosed(error: unknown): boolean {
   return error instanceof WorkflowNotFoundError || /already completed|completed workflow/i.test(String((error as Error | null)?.message));
+}
+
+/**
+ * Sends an update and sends it again, with a growing pause, while it is turned away for a moment (the workflow not
+ * ready, or `momentary` says so), until the deadline; then the last error stands. Asking again is harmless: a
+ * turned-away update leaves nothing in the workflow's history (with the same update id too).
+ */
+export async function untilJudged<T>(deadline: AbortSignal, send: () => Promise<T>, momentary: (error: unknown) => boolean = () => false): Promise<T> {
+  for (let pause = 100; ; pause = Math.min(pause * 2, 1_000)) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(workflowNotReady(error) || momentary(error)) || deadline.aborted) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      if (deadline.aborted) throw error;
+    }
+  }
 }

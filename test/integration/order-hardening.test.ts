@@ -1,8 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import path from 'node:path';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deriveOrderId } from '../../api/order-id.js';
 import { OrderService } from '../../api/order-service.js';
 import { NewOrder } from '../../domain/order.js';
@@ -87,6 +89,40 @@ describe('actions that arrive early', () => {
     expect(cancelled.body.status).toBe('CANCELLED');
     const timeline = await events(stack, m.key, created.body.id);
     expect(timeline.filter((e) => e.type === 'status.changed').map((e) => e.details.to)).toEqual(['PENDING_REVIEW', 'CANCELLED']);
+  });
+});
+
+describe('a workflow whose task keeps failing', () => {
+  it('an action sent meanwhile is not a 500: the API asks again until a worker runs the task, then answers 200', async () => {
+    await withWorker();
+    const m = await createMerchant(stack, { topUp: 10_000 });
+    const created = await stack.api.post('/v1/orders', orderInput(bankTransfer), { key: m.key });
+    await waitForStatus(stack, m.key, created.body.id, 'AWAITING_PAYMENT');
+    await withoutWorker();
+
+    // A worker without the order workflow fails each of its tasks; Temporal turns updates away from the third
+    // attempt on ("Workflow Task in failed state"), at once, until a task completes.
+    const broken = await Worker.create({
+      connection: await NativeConnection.connect({ address: inject('temporalAddress') }),
+      taskQueue: stack.taskQueue,
+      workflowsPath: path.join(inject('projectRoot'), 'test/support/workflows-without-orders/index.ts'),
+      stickyQueueScheduleToStartTimeout: '1s',
+    });
+    const brokenRun = broken.run();
+    const workflow = stack.platform.temporal.workflow.getHandle(orderWorkflowId(created.body.id));
+    await workflow.signal('nudge');
+    await waitFor('the order workflow task failing a third time', async () => ((await workflow.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= 3, { timeoutMs: 30_000 });
+
+    const answer = stack.api.post(`/v1/orders/${created.body.id}/payment-accepted`, {}, { key: m.key });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    broken.shutdown();
+    await brokenRun;
+    await withWorker();
+    const accepted = await answer;
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.status).toBe('PROCESSING');
+    await waitForStatus(stack, m.key, created.body.id, 'SUBMITTED');
+    expect(await supplierOrders(stack, created.body.id)).toHaveLength(1);
   });
 });
 

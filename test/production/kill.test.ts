@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -81,6 +81,19 @@ afterAll(async () => {
   await topology?.stop();
   if (scratch && !process.env.KILL_TEST_KEEP) rmSync(scratch, { recursive: true, force: true });
 });
+
+/** What the APIs logged as their own errors (a 500's cause), from their log files, for the report. */
+function apiErrorsLogged(): string[] {
+  return topology.apis.flatMap(({ process: api }) => {
+    const file = path.join(scratch, 'logs', `${api.name}.log`);
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"unhandled error"'))
+      .slice(0, 5)
+      .map((line) => `${api.name} logged: ${line.slice(0, 1_500)}`);
+  });
+}
 
 function orderBody(p: Placed): Record<string, unknown> {
   const payment =
@@ -282,6 +295,7 @@ describe('production topology under failure', () => {
       ];
       for (const line of figures) say(line);
       for (const e of errorsOutside.slice(0, 20)) say(`5xx outside a window at +${((e.at - started) / 1000).toFixed(1)} s: ${e.api} ${e.what}`);
+      if (errorsOutside.length) for (const line of apiErrorsLogged()) say(line);
       for (const p of wrong.slice(0, 20)) say(`order ${p.id} (${p.kind}) is ${statuses.get(p.id!) ?? 'missing'}, expected ${p.final}`);
 
       expect(wrong.map((p) => `${p.id} ${p.kind}: ${statuses.get(p.id!)}`)).toEqual([]);

@@ -48,9 +48,10 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
     // Business outcomes come back as values; what is thrown is transient and retried until it works.
     retry: { initialInterval: timings.retryInitialInterval, maximumInterval: timings.retryMaxInterval, backoffCoefficient: 2 },
   });
+  // As the order's projection: at most 5 s apart, so the listing catches up within seconds after an outage.
   const projection = proxyLocalActivities<TopUpProjectionActivities>({
     startToCloseTimeout: '10s',
-    retry: { initialInterval: '500ms', maximumInterval: '30s', backoffCoefficient: 2 },
+    retry: { initialInterval: '500ms', maximumInterval: '5s', backoffCoefficient: 2 },
   });
 
   let details = '';

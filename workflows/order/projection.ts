@@ -10,9 +10,12 @@ import { PROJECTION_ATTENTION } from './patches.js';
  * activity. Updates answer only once the projection shows them, so a GET right after agrees.
  */
 export class Projection {
+  // Retries at most 5 s apart: once Postgres is back, the listing — and every action waiting for it — catches up
+  // within seconds rather than after a long backoff (the timing is not in the history: well below the local retry
+  // threshold, no timer is involved).
   private readonly activities = proxyLocalActivities<ProjectionActivities>({
     startToCloseTimeout: '10s',
-    retry: { initialInterval: '500ms', maximumInterval: '30s', backoffCoefficient: 2 },
+    retry: { initialInterval: '500ms', maximumInterval: '5s', backoffCoefficient: 2 },
   });
 
   constructor(

@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 export async function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -14,34 +16,68 @@ export async function portIsFree(port: number, host = '127.0.0.1'): Promise<bool
  * Where free ports are drawn from: below the kernel's ephemeral range. A port chosen now is often bound much later
  * (by a child process, after a build), and outgoing connections take their local ports from the ephemeral range:
  * one of them, or its TIME_WAIT, sitting on the chosen port makes that later bind fail with EADDRINUSE. (Seen in
- * a CI run: the kill test's API could not bind the port drawn two minutes before.) Returns null when the range
- * leaves no room below it; the system then chooses.
+ * a CI run: the kill test's API could not bind the port drawn two minutes before.)
  */
-function drawRange(): { low: number; high: number } | null {
-  const low = 20_000;
-  let ephemeralStart = 32_768; // below macOS's and Windows' 49152 too
+function ephemeralRangeStart(): number {
   try {
     const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    if (Number.isInteger(first) && first > 0) ephemeralStart = first;
+    if (Number.isInteger(first) && first > 0) return first;
   } catch {
-    // Not Linux: keep the default.
+    // Not Linux.
   }
-  return ephemeralStart - low >= 2_000 ? { low, high: ephemeralStart - 1 } : null;
+  return 32_768; // below macOS's and Windows' 49152 too
 }
 
-const range = drawRange();
-/** Drawn in this process and not yet bound: never handed out twice. */
-const drawn = new Set<number>();
+const LOWEST = 20_000;
+const rangeEnd = ephemeralRangeStart() - 1;
 
-/** A port nothing listens on now, for a server that will listen on it soon. */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  if (range) {
-    for (let attempt = 0; attempt < 200; attempt++) {
-      const port = randomInt(range.low, range.high + 1);
-      if (drawn.has(port) || !(await portIsFree(port, host))) continue;
-      drawn.add(port);
-      return port;
-    }
+/**
+ * A port drawn but not bound yet is free in the eyes of every other process: tests running side by side (one
+ * keeps a port free on purpose while its processes try to reach it, another starts a Temporal server) could draw
+ * the same one. Each draw is therefore reserved in a file naming the drawing process; a reservation whose process
+ * is gone is taken over.
+ */
+const reservations = path.join(os.tmpdir(), 'dropship-port-reservations');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function reserve(port: number): boolean {
+  const file = path.join(reservations, String(port));
+  try {
+    mkdirSync(reservations, { recursive: true });
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return true; // no place to keep reservations: draw without
+  }
+  const owner = Number(readFileSync(file, 'utf8'));
+  if (owner === process.pid || (Number.isInteger(owner) && owner > 0 && alive(owner))) return false;
+  try {
+    unlinkSync(file);
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    return false; // another process took it over first
+  }
+}
+
+/**
+ * A port nothing listens on now and no other process of ours has drawn, for a server that will listen on it
+ * soon. `max` bounds it (Temporal's membership ports are stored in a SMALLINT).
+ */
+export async function freePort(host = '127.0.0.1', { max = rangeEnd }: { max?: number } = {}): Promise<number> {
+  const high = Math.min(max, rangeEnd);
+  if (high - LOWEST < 2_000) return systemChosenPort(host);
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = randomInt(LOWEST, high + 1);
+    if ((await portIsFree(port, host)) && reserve(port)) return port;
   }
   return systemChosenPort(host);
 }

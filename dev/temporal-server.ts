@@ -1,9 +1,8 @@
-import { randomInt } from 'node:crypto';
 import { chmod, cp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection, type TLSConfig } from '@temporalio/client';
-import { freePort, portIsFree } from './ports.js';
+import { freePort } from './ports.js';
 import { retryUntil, spawnLogged } from './child-process.js';
 import { TemporalDatabaseSchema, type TemporalDatabase } from './temporal-schema.js';
 import { goModuleSourceDir, isExecutable, provisionGoBinary, stderrSay, type GoBinarySpec, type Say } from './go-binary.js';
@@ -139,32 +138,20 @@ export interface TemporalServerPorts {
 
 /**
  * Nine distinct free ports: every service listens for gRPC and for membership (ringpop). Membership ports are
- * stored in cluster_membership.rpc_port, a SMALLINT in the PostgreSQL schema, so they must stay below 32768,
- * under Linux's ephemeral range, where the OS's "any free port" answers come from: they are drawn at random
- * there and checked instead.
+ * stored in cluster_membership.rpc_port, a SMALLINT in the PostgreSQL schema, so they stay below 32768.
  */
 export async function freeServerPorts(): Promise<TemporalServerPorts> {
-  const taken = new Set<number>();
-  const claim = async (pick: () => Promise<number>): Promise<number> => {
-    for (;;) {
-      const port = await pick();
-      if (!taken.has(port) && (await portIsFree(port))) {
-        taken.add(port);
-        return port;
-      }
-    }
-  };
-  const ephemeral = (): Promise<number> => claim(() => freePort());
-  const membership = (): Promise<number> => claim(async () => randomInt(10_000, MAX_MEMBERSHIP_PORT + 1));
+  const any = (): Promise<number> => freePort();
+  const membership = (): Promise<number> => freePort('127.0.0.1', { max: MAX_MEMBERSHIP_PORT });
   return {
-    frontend: await ephemeral(),
-    frontendHttp: await ephemeral(),
+    frontend: await any(),
+    frontendHttp: await any(),
     frontendMembership: await membership(),
-    history: await ephemeral(),
+    history: await any(),
     historyMembership: await membership(),
-    matching: await ephemeral(),
+    matching: await any(),
     matchingMembership: await membership(),
-    worker: await ephemeral(),
+    worker: await any(),
     workerMembership: await membership(),
   };
 }

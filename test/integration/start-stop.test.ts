@@ -130,7 +130,9 @@ async function expectNothingLeft(started: Started): Promise<void> {
   expect(existsSync(path.join(dataDir, 'pids')) ? readdirSync(path.join(dataDir, 'pids')) : []).toEqual([]);
 }
 
-describe('npm start', () => {
+// Each start waits up to 180 s for its banner and each stop up to 60 s; one test starts twice. On 2 cores beside
+// the kill test a start takes tens of seconds, more than the integration default of 120 s allows for two.
+describe('npm start', { timeout: 480_000 }, () => {
   it('cold start: the banner comes once the catalogue is synced (products listed at once); piped logs are JSON; SIGTERM stops everything', async () => {
     const started = await npmStart();
     const products = await started.api.get('/v1/products', { key: started.demoKey });

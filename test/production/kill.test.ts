@@ -278,7 +278,7 @@ describe('production topology under failure', () => {
       const unplannedExits = [...topology.apis, ...topology.workers].flatMap(({ process: p }) =>
         p.starts - (killed.has(p.name) ? 2 : 1) > 0 ? [`${p.name}: ${p.starts} starts`] : [],
       );
-      const errorsOutside = traffic.serverErrors.filter((e) => !inside(e, windows));
+      const errorsOutside = traffic.serverErrors.filter((e) => !inside(e.at, windows));
       const errorsInside = traffic.serverErrors.length - errorsOutside.length;
 
       const figures = [

@@ -7,10 +7,7 @@ import { HttpClient, type HttpResponse } from '../../../dev/http-client.js';
  * window from those outside.
  */
 export interface Failure {
-  /** When the answer came (or the connection failed). */
   at: number;
-  /** When the request was sent. */
-  sentAt: number;
   api: string;
   what: string;
   status: number | null;
@@ -40,7 +37,6 @@ export class Traffic {
     for (let attempt = 0; ; attempt += 1) {
       const client = this.clients[this.next++ % this.clients.length]!;
       const what = `${method} ${path.replace(/ord_[\w]+/, ':id')}`;
-      const sentAt = Date.now();
       try {
         const res = await client.request(method, path, {
           key: opts.key,
@@ -49,11 +45,11 @@ export class Traffic {
         });
         // A request with the same key that a killed replica left unfinished: its claim is taken over after a while.
         if (res.status === 409 && (res.body as { error?: { code?: string } } | null)?.error?.code === 'IDEMPOTENCY_KEY_IN_USE') {
-          this.keyInUse.push({ at: Date.now(), sentAt, api: client.baseUrl, what, status: 409 });
+          this.keyInUse.push({ at: Date.now(), api: client.baseUrl, what, status: 409 });
         } else if (res.status < 500) return { ...res, retried };
-        else this.serverErrors.push({ at: Date.now(), sentAt, api: client.baseUrl, what: `${what} → ${res.status} ${res.text.slice(0, 160)}`, status: res.status });
+        else this.serverErrors.push({ at: Date.now(), api: client.baseUrl, what: `${what} → ${res.status} ${res.text.slice(0, 160)}`, status: res.status });
       } catch (error) {
-        this.refused.push({ at: Date.now(), sentAt, api: client.baseUrl, what: `${what}: ${(error as Error).message}`, status: null });
+        this.refused.push({ at: Date.now(), api: client.baseUrl, what: `${what}: ${(error as Error).message}`, status: null });
       }
       retried = true;
       if (Date.now() > deadline) throw new Error(`${method} ${path}: no answer below 500 for ${this.giveUpAfterMs} ms`);
@@ -62,10 +58,6 @@ export class Traffic {
   }
 }
 
-/**
- * Whether a failure belongs to an outage: sent or answered while a dependency was down (or within the grace after
- * it). A request sent during the outage may wait out its whole deadline and answer 503 after the window.
- */
-export function inside(failure: Pick<Failure, 'at' | 'sentAt'>, windows: Window[]): boolean {
-  return windows.some((w) => (failure.at >= w.from && failure.at <= w.to) || (failure.sentAt >= w.from && failure.sentAt <= w.to));
+export function inside(at: number, windows: Window[]): boolean {
+  return windows.some((w) => at >= w.from && at <= w.to);
 }

@@ -15,7 +15,20 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
  * shop contract it implements, and below the api, which mounts its webhooks. simulators/ stand apart: they may
  * use nothing of the platform, so that they behave like the real services they imitate.
  */
-const layers = ['domain', 'db', 'activities', 'workflows', 'channels', 'api', 'worker', 'simulators', 'app', 'dev', 'scripts', 'test'];
+const layers = [
+  'domain',
+  'db',
+  'activities',
+  'workflows',
+  'channels',
+  'api',
+  'worker',
+  'simulators',
+  'app',
+  'dev',
+  'scripts',
+  'test',
+];
 const mayImport = {
   domain: ['domain'],
   db: ['domain', 'db'],
@@ -27,7 +40,19 @@ const mayImport = {
   simulators: ['simulators'],
   app: ['domain', 'db', 'activities', 'workflows', 'channels', 'api', 'worker', 'simulators', 'app'],
   dev: ['domain', 'db', 'activities', 'workflows', 'channels', 'api', 'worker', 'simulators', 'app', 'dev'],
-  scripts: ['domain', 'db', 'activities', 'workflows', 'channels', 'api', 'worker', 'simulators', 'app', 'dev', 'scripts'],
+  scripts: [
+    'domain',
+    'db',
+    'activities',
+    'workflows',
+    'channels',
+    'api',
+    'worker',
+    'simulators',
+    'app',
+    'dev',
+    'scripts',
+  ],
 };
 const zones = Object.entries(mayImport).map(([layer, allowed]) => ({
   target: `./${layer}`,
@@ -53,7 +78,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'import-x/no-restricted-paths': ['error', { zones }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
@@ -64,17 +92,28 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins (do it in an activity).' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code must be deterministic: no Node built-ins (do it in an activity).',
+          })),
           patterns: [
             {
               regex: `^(?!\\.|(${workflowAllowlist.map((m) => m.replace('/', '\\/')).join('|')})$)`,
               message: `Workflow code imports only ${workflowAllowlist.join(', ')} and project modules: library data that changes between releases would change how a running order replays (read it in an activity).`,
             },
-            { group: ['**/activities/*', '!**/activities/types.js'], message: 'Workflows reach activities only through proxyActivities and `import type`.' },
+            {
+              group: ['**/activities/*', '!**/activities/types.js'],
+              message: 'Workflows reach activities only through proxyActivities and `import type`.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'No process access in workflow code.' }, { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use sleep() in a loop.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'No process access in workflow code.' },
+        { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() in a loop.' },
+      ],
     },
   },
   {
@@ -82,7 +121,19 @@ export default tseslint.config(
     // activity replay through it) may read libphonenumber's metadata, pinned to an exact version in package.json.
     // Delete it with domain/order-checks-legacy.ts once no such order runs.
     files: ['domain/order-checks-legacy.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: nodeBuiltins, patterns: [{ regex: `^(?!\\.|(${[...workflowAllowlist, 'libphonenumber-js/max'].map((m) => m.replace('/', '\\/')).join('|')})$)` }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins,
+          patterns: [
+            {
+              regex: `^(?!\\.|(${[...workflowAllowlist, 'libphonenumber-js/max'].map((m) => m.replace('/', '\\/')).join('|')})$)`,
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Test and script HTTP answers are whatever the API sent: typed loosely on purpose.

@@ -8,7 +8,12 @@ export function retryLater(error: unknown): Error {
   const err = error instanceof Error ? error : new Error(String(error));
   const retryAfterMs = (err as { retryAfterMs?: unknown }).retryAfterMs;
   if (typeof retryAfterMs === 'number' && retryAfterMs > 0) {
-    return ApplicationFailure.create({ message: err.message, type: err.name, nextRetryDelay: retryAfterMs, cause: err });
+    return ApplicationFailure.create({
+      message: err.message,
+      type: err.name,
+      nextRetryDelay: retryAfterMs,
+      cause: err,
+    });
   }
   return err;
 }

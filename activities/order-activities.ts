@@ -15,7 +15,14 @@ import type { SupplierClient } from './supplier/client.js';
 import { reasonsFromSupplier, toSupplierOrder } from './supplier-order.js';
 import { checkOrderData } from '../domain/order-checks.js';
 import { libraryLookups } from '../domain/order-checks-legacy.js';
-import { PROJECTION_REJECTED, type CatalogActivities, type CheckActivities, type OrderActivities, type ProjectionActivities, type QuoteResult } from './types.js';
+import {
+  PROJECTION_REJECTED,
+  type CatalogActivities,
+  type CheckActivities,
+  type OrderActivities,
+  type ProjectionActivities,
+  type QuoteResult,
+} from './types.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -49,7 +56,10 @@ export function createActivities(deps: ActivityDeps): AllActivities {
   const quote = async (order: Parameters<OrderActivities['quoteOrder']>[0]['order']): Promise<QuoteResult> => {
     try {
       const q = await supplier.checkOrder(toSupplierOrder(order));
-      return { ok: true, cost: { products: q.products, shipping: q.shipping, taxes: q.taxes, total: q.total, currency: q.currency } };
+      return {
+        ok: true,
+        cost: { products: q.products, shipping: q.shipping, taxes: q.taxes, total: q.total, currency: q.currency },
+      };
     } catch (error) {
       const reasons = reasonsFromSupplier(error);
       if (reasons) return { ok: false, reasons };
@@ -64,7 +74,9 @@ export function createActivities(deps: ActivityDeps): AllActivities {
 
     async holdWalletFunds({ merchantId, orderId, amount, currency, key }) {
       const outcome = await hold(db, merchantId, { orderId, amount, currency, key });
-      return outcome.held ? { held: true, reference: outcome.transaction.id } : { held: false, available: outcome.available };
+      return outcome.held
+        ? { held: true, reference: outcome.transaction.id }
+        : { held: false, available: outcome.available };
     },
 
     async chargePayPal({ merchantId, orderId, amount, currency, key }) {
@@ -85,7 +97,8 @@ export function createActivities(deps: ActivityDeps): AllActivities {
         });
         return { outcome: 'charged', reference: charge.captureId };
       } catch (error) {
-        if (error instanceof PayPalDeclined) return { outcome: 'declined', issue: error.issue, message: error.description };
+        if (error instanceof PayPalDeclined)
+          return { outcome: 'declined', issue: error.issue, message: error.description };
         throw retryLater(error);
       }
     },
@@ -116,7 +129,12 @@ export function createActivities(deps: ActivityDeps): AllActivities {
         return;
       }
       try {
-        await paypal.refund({ requestKey: key, captureId: charge.reference, amount: charge.amount, currency: charge.currency });
+        await paypal.refund({
+          requestKey: key,
+          captureId: charge.reference,
+          amount: charge.amount,
+          currency: charge.currency,
+        });
       } catch (error) {
         throw retryLater(error);
       }
@@ -126,7 +144,10 @@ export function createActivities(deps: ActivityDeps): AllActivities {
       const q = await quote(order);
       if (!q.ok) return { ready: false, reasons: q.reasons };
       if (kind === 'stock') return { ready: true, reasons: [] };
-      const [wallet, payPal] = await Promise.all([getWallet(db, order.merchantId), payPalFallbackReady(db, order.merchantId)]);
+      const [wallet, payPal] = await Promise.all([
+        getWallet(db, order.merchantId),
+        payPalFallbackReady(db, order.merchantId),
+      ]);
       if (wallet.available >= q.cost.total || payPal) return { ready: true, reasons: [] };
       return {
         ready: false,

@@ -6,7 +6,12 @@ import type { SecretBox } from '../db/secret-box.js';
  * The vault id to charge a merchant's PayPal with, unsealed only here, at the moment of charging; null when no
  * PayPal is linked (never linked, or unlinked since). `requireEnabled`: the order fallback also needs it switched on.
  */
-export async function linkedVaultId(db: Db, box: SecretBox | null, merchantId: string, opts: { requireEnabled: boolean }): Promise<string | null> {
+export async function linkedVaultId(
+  db: Db,
+  box: SecretBox | null,
+  merchantId: string,
+  opts: { requireEnabled: boolean },
+): Promise<string | null> {
   const settings = await getPayPalSettings(db, merchantId);
   if (!settings.link || (opts.requireEnabled && !settings.enabled)) return null;
   if (!box) throw new Error('SECRETS_KEY is not configured: the linked PayPal account cannot be unsealed');

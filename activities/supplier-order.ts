@@ -6,8 +6,17 @@ import type { ReviewReason } from '../domain/review-reasons.js';
 import type { SupplierOrderInput } from './supplier/client.js';
 import { SupplierRejection, SupplierValidationFailed } from './supplier/client.js';
 
-
-const languages: Record<string, string> = { ES: 'es', IT: 'it', FR: 'fr', DE: 'de', AT: 'de', PT: 'pt', NL: 'nl', BE: 'fr', PL: 'pl' };
+const languages: Record<string, string> = {
+  ES: 'es',
+  IT: 'it',
+  FR: 'fr',
+  DE: 'de',
+  AT: 'de',
+  PT: 'pt',
+  NL: 'nl',
+  BE: 'fr',
+  PL: 'pl',
+};
 
 function splitName(name: string): { firstName: string; lastName: string } {
   const parts = name.trim().split(/\s+/);
@@ -33,7 +42,9 @@ export function toSupplierOrder(order: OrderRecord): SupplierOrderInput {
       comment: '',
     },
     products: order.items.map((i) => ({ reference: i.sku, quantity: i.quantity })),
-    ...(order.payment.method === 'cod' ? { cashOnDelivery: Number(minorToDecimalString(order.payment.amountPaid)) } : {}),
+    ...(order.payment.method === 'cod'
+      ? { cashOnDelivery: Number(minorToDecimalString(order.payment.amountPaid)) }
+      : {}),
   };
 }
 
@@ -67,15 +78,29 @@ export function reasonsFromSupplier(error: unknown): ReviewReason[] | null {
   switch (error.code) {
     case 'ER001':
     case 'ER002':
-      return [{ code: 'UNKNOWN_PRODUCT', field: 'items', message: `The supplier does not know a product in this order: ${info}` }];
+      return [
+        {
+          code: 'UNKNOWN_PRODUCT',
+          field: 'items',
+          message: `The supplier does not know a product in this order: ${info}`,
+        },
+      ];
     case 'ER003':
       return [{ code: 'OUT_OF_STOCK', field: 'items', message: `Out of stock at the supplier: ${info}` }];
     case 'ER004': {
       const example = typeof data.zipExample === 'string' ? ` (example: ${data.zipExample})` : '';
-      return [{ code: 'INVALID_POSTCODE', field: 'shippingAddress.postcode', message: `The supplier rejects the postcode${example}` }];
+      return [
+        {
+          code: 'INVALID_POSTCODE',
+          field: 'shippingAddress.postcode',
+          message: `The supplier rejects the postcode${example}`,
+        },
+      ];
     }
     case 'ER010':
-      return [{ code: 'INVALID_SHIPPING_METHOD', field: 'shippingMethod', message: `No carrier serves this order: ${info}` }];
+      return [
+        { code: 'INVALID_SHIPPING_METHOD', field: 'shippingMethod', message: `No carrier serves this order: ${info}` },
+      ];
     case 'ER005':
       // The platform's own money box at the supplier is short: an operator problem, retried until funded.
       return null;

@@ -38,9 +38,15 @@ export function createTopUpActivities(deps: TopUpActivityDeps): TopUpActivities 
           currency,
           description: `Wallet top-up ${topUpId}`,
         });
-        return { outcome: 'captured', orderId: charge.paypalOrderId, captureId: charge.captureId, captureStatus: charge.status };
+        return {
+          outcome: 'captured',
+          orderId: charge.paypalOrderId,
+          captureId: charge.captureId,
+          captureStatus: charge.status,
+        };
       } catch (error) {
-        if (error instanceof PayPalDeclined) return { outcome: 'declined', issue: error.issue, message: error.description };
+        if (error instanceof PayPalDeclined)
+          return { outcome: 'declined', issue: error.issue, message: error.description };
         throw retryLater(error);
       }
     },
@@ -62,15 +68,31 @@ export function createTopUpActivities(deps: TopUpActivityDeps): TopUpActivities 
         ...(confirmation
           ? {
               reference: confirmation.bankReference,
-              audit: { actor: confirmation.by, details: { bankReference: confirmation.bankReference, amountReceived: confirmation.amountReceived } },
+              audit: {
+                actor: confirmation.by,
+                details: { bankReference: confirmation.bankReference, amountReceived: confirmation.amountReceived },
+              },
             }
           : {}),
       });
-      return { transactionId: result.transaction.id, amount: result.transaction.amount, available: result.wallet.available };
+      return {
+        transactionId: result.transaction.id,
+        amount: result.transaction.amount,
+        available: result.wallet.available,
+      };
     },
 
     async recordTopUpRejection({ topUpId, merchantId, amount, currency, reason, by }) {
-      await recordAudit(db, { actor: by, action: 'top_up.reject', merchantId, target: topUpId, amount, currency, reason, key: `top-up:${topUpId}:reject` });
+      await recordAudit(db, {
+        actor: by,
+        action: 'top_up.reject',
+        merchantId,
+        target: topUpId,
+        amount,
+        currency,
+        reason,
+        key: `top-up:${topUpId}:reject`,
+      });
     },
 
     async ordersToResume({ merchantId, available }) {

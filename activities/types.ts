@@ -18,7 +18,8 @@ export type PayPalResult =
   | { outcome: 'not_enabled'; available: number }
   | { outcome: 'declined'; issue: string; message: string };
 
-export type SubmitResult = { ok: true; supplierOrderId: string; alreadyExisted: boolean } | { ok: false; reasons: ReviewReason[] };
+export type SubmitResult =
+  { ok: true; supplierOrderId: string; alreadyExisted: boolean } | { ok: false; reasons: ReviewReason[] };
 
 export interface MoneyStep {
   merchantId: string;
@@ -39,7 +40,13 @@ export interface OrderActivities {
   chargePayPal(input: MoneyStep): Promise<PayPalResult>;
   submitOrder(input: { order: OrderRecord }): Promise<SubmitResult>;
   captureWalletHold(input: { merchantId: string; orderId: string; key: string; holdKey: string }): Promise<void>;
-  returnCharge(input: { merchantId: string; orderId: string; charge: Charge; key: string; holdKey: string }): Promise<void>;
+  returnCharge(input: {
+    merchantId: string;
+    orderId: string;
+    charge: Charge;
+    key: string;
+    holdKey: string;
+  }): Promise<void>;
   probeOrder(input: { order: OrderRecord; kind: RetryKind }): Promise<{ ready: boolean; reasons: ReviewReason[] }>;
   pollTracking(input: { supplierOrderId: string }): Promise<Tracking | null>;
   notifyChannelShipped(input: { order: OrderRecord; tracking: Tracking }): Promise<ChannelResult>;

@@ -49,7 +49,13 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(securityHeaders);
   app.use(corsPolicy(deps.corsOrigins));
-  app.use(pinoHttp({ logger: deps.logger, customProps: orderLogProps, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      customProps: orderLogProps,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
   app.use(captureOrderIds);
   // Boundary hygiene before any handler or query: query strings, then ids in paths.
   app.use(rejectUnsafeQuery);

@@ -103,6 +103,11 @@ export function namedOperatorOf(req: Request): OperatorRef {
 /** Managing operators' keys is for the root key alone. */
 export function requireRoot(req: Request): OperatorRef {
   const p = principalOf(req);
-  if (p.kind !== 'operator' || !p.root) throw new HttpError(403, 'ROOT_KEY_REQUIRED', 'Operator keys are managed with the root operator key (OPERATOR_API_KEY)');
+  if (p.kind !== 'operator' || !p.root)
+    throw new HttpError(
+      403,
+      'ROOT_KEY_REQUIRED',
+      'Operator keys are managed with the root operator key (OPERATOR_API_KEY)',
+    );
   return { name: p.operator, keyId: p.keyId };
 }

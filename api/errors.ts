@@ -22,10 +22,19 @@ export const notFound = (what = 'Order'): HttpError => new HttpError(404, 'NOT_F
 export function validationFailed(issues: z.core.$ZodIssue[], prefix: (string | number)[] = []): HttpError {
   const details = issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join('.'), message: i.message }));
   const first = details[0];
-  return new HttpError(422, 'VALIDATION_FAILED', first ? `${first.path || 'body'}: ${first.message}` : 'Invalid request', details);
+  return new HttpError(
+    422,
+    'VALIDATION_FAILED',
+    first ? `${first.path || 'body'}: ${first.message}` : 'Invalid request',
+    details,
+  );
 }
 
-export function errorBody(code: string, message: string, details?: unknown[]): { error: { code: string; message: string; details?: unknown[] } } {
+export function errorBody(
+  code: string,
+  message: string,
+  details?: unknown[],
+): { error: { code: string; message: string; details?: unknown[] } } {
   return { error: { code, message, ...(details ? { details } : {}) } };
 }
 
@@ -72,25 +81,41 @@ type Answer = { status: number; body: ReturnType<typeof errorBody>; retryAfter?:
 
 function toAnswer(err: unknown): Answer {
   if (err instanceof HttpError) {
-    return { status: err.status, body: errorBody(err.code, err.message, err.details), ...(err.retryAfter !== undefined ? { retryAfter: err.retryAfter } : {}) };
+    return {
+      status: err.status,
+      body: errorBody(err.code, err.message, err.details),
+      ...(err.retryAfter !== undefined ? { retryAfter: err.retryAfter } : {}),
+    };
   }
   const type = (err as { type?: string } | null)?.type;
   const message = err instanceof Error ? err.message : String(err);
-  if (type === 'entity.parse.failed') return { status: 400, body: errorBody('BAD_JSON', `The body is not valid JSON: ${message}`) };
+  if (type === 'entity.parse.failed')
+    return { status: 400, body: errorBody('BAD_JSON', `The body is not valid JSON: ${message}`) };
   if (type === 'entity.too.large') {
-    return { status: 413, body: errorBody('PAYLOAD_TOO_LARGE', `The body is larger than the ${(err as { limit?: number }).limit ?? ''} byte limit`) };
+    return {
+      status: 413,
+      body: errorBody(
+        'PAYLOAD_TOO_LARGE',
+        `The body is larger than the ${(err as { limit?: number }).limit ?? ''} byte limit`,
+      ),
+    };
   }
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return { status: 415, body: errorBody('UNSUPPORTED_MEDIA_TYPE', message) };
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+    return { status: 415, body: errorBody('UNSUPPORTED_MEDIA_TYPE', message) };
   const dependency = unavailableDependency(err);
   if (dependency) {
     const what = dependency === 'postgres' ? 'The database' : 'The workflow service (Temporal)';
     return {
       status: 503,
-      body: errorBody('TEMPORARILY_UNAVAILABLE', `${what} is unreachable right now; try again shortly (a create with the same Idempotency-Key)`),
+      body: errorBody(
+        'TEMPORARILY_UNAVAILABLE',
+        `${what} is unreachable right now; try again shortly (a create with the same Idempotency-Key)`,
+      ),
       retryAfter: OUTAGE_RETRY_AFTER_SECONDS,
     };
   }
   const status = (err as { status?: number } | null)?.status;
-  if (typeof status === 'number' && status >= 400 && status < 500) return { status, body: errorBody('BAD_REQUEST', message) };
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return { status, body: errorBody('BAD_REQUEST', message) };
   return { status: 500, body: errorBody('INTERNAL', 'Something went wrong on our side; it has been logged') };
 }

@@ -28,7 +28,11 @@ export function stringProblem(s: string, maxLength = MAX_STRING_LENGTH): string 
 }
 
 /** The first unacceptable string (value or object key) in a parsed JSON value, with its dotted path. */
-export function findUnsafeString(value: unknown, path: (string | number)[] = [], maxLength = MAX_STRING_LENGTH): UnsafeString | null {
+export function findUnsafeString(
+  value: unknown,
+  path: (string | number)[] = [],
+  maxLength = MAX_STRING_LENGTH,
+): UnsafeString | null {
   const at = (p: (string | number)[]): string => p.map(String).join('.');
   if (typeof value === 'string') {
     const problem = stringProblem(value, maxLength);
@@ -56,7 +60,9 @@ export function findUnsafeString(value: unknown, path: (string | number)[] = [],
 /** A copy that PostgreSQL's jsonb accepts: NULs and lone surrogates spelled out as visible `\u` escapes. */
 export function storableCopy(value: unknown): unknown {
   if (typeof value === 'string') {
-    return value.replaceAll('\u0000', '\\u0000').replace(new RegExp(LONE_SURROGATE.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+    return value
+      .replaceAll('\u0000', '\\u0000')
+      .replace(new RegExp(LONE_SURROGATE.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   }
   if (Array.isArray(value)) return value.map(storableCopy);
   if (value !== null && typeof value === 'object') {
@@ -84,6 +90,7 @@ export const rejectUnsafeQuery: RequestHandler = (req, _res, next) => {
 
 /** Parsed JSON bodies (mounted after the JSON parser); raw bodies (webhooks, file imports) are checked by their routes. */
 export const rejectUnsafeBody: RequestHandler = (req, _res, next) => {
-  if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) assertSafeStrings(req.body);
+  if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body))
+    assertSafeStrings(req.body);
   next();
 };

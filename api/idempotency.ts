@@ -32,12 +32,21 @@ export function idempotent(db: Db): RequestHandler {
     const key = idempotencyKeyOf(req);
     if (key === undefined) return next();
     const principal = principalIdOf(req);
-    const requestHash = createHash('sha256').update(JSON.stringify(req.body ?? null)).digest('hex');
-    const claim = await claimIdempotencyKey(db, { principal, key, method: req.method, path: req.originalUrl, requestHash });
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify(req.body ?? null))
+      .digest('hex');
+    const claim = await claimIdempotencyKey(db, {
+      principal,
+      key,
+      method: req.method,
+      path: req.originalUrl,
+      requestHash,
+    });
     if (claim.state === 'mismatch') {
       throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
     }
-    if (claim.state === 'in_flight') throw new HttpError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running');
+    if (claim.state === 'in_flight')
+      throw new HttpError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running');
     if (claim.state === 'replay') {
       res.set('Idempotent-Replayed', 'true').status(claim.statusCode).json(claim.response);
       return;

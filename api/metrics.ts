@@ -64,10 +64,14 @@ const walletMovements = new Counter({
 });
 
 /** How an action that threw ended, for the actions metric. */
-export function actionResult(error: unknown, timedOut: boolean): 'invalid_state' | 'invalid_argument' | 'timeout' | 'error' {
+export function actionResult(
+  error: unknown,
+  timedOut: boolean,
+): 'invalid_state' | 'invalid_argument' | 'timeout' | 'error' {
   if (timedOut) return 'timeout';
   const type = (error as { cause?: { type?: unknown } } | null)?.cause?.type;
-  if (type === INVALID_STATE || /already completed|not found/i.test(String((error as Error | null)?.message))) return 'invalid_state';
+  if (type === INVALID_STATE || /already completed|not found/i.test(String((error as Error | null)?.message)))
+    return 'invalid_state';
   if (type === INVALID_ARGUMENT) return 'invalid_argument';
   return 'error';
 }
@@ -75,7 +79,8 @@ export function actionResult(error: unknown, timedOut: boolean): 'invalid_state'
 /** What the API's modules count; one object so a caller needs no prom-client. */
 export const apiMetrics = {
   orderCreated: (channel: string): void => void ordersCreated.inc({ channel }),
-  action: (action: string, result: 'ok' | 'invalid_state' | 'invalid_argument' | 'timeout' | 'error'): void => void actions.inc({ action, result }),
+  action: (action: string, result: 'ok' | 'invalid_state' | 'invalid_argument' | 'timeout' | 'error'): void =>
+    void actions.inc({ action, result }),
   webhookDelivery: (shop: string, outcome: string): void => void webhookDeliveries.inc({ shop, outcome }),
   walletMovement: (kind: string): void => void walletMovements.inc({ kind }),
 };
@@ -88,10 +93,13 @@ export const apiMetrics = {
 export function registerOrderGauges(db: Db, opts: { cacheMs?: number } = {}): void {
   if (apiRegistry.getSingleMetric('dropship_orders')) return;
   const cacheMs = opts.cacheMs ?? 15_000;
-  let cached: { at: number; value: Promise<{ statuses: Map<string, number>; reasons: Map<string, number> }> } | null = null;
+  let cached: { at: number; value: Promise<{ statuses: Map<string, number>; reasons: Map<string, number> }> } | null =
+    null;
   const read = (): Promise<{ statuses: Map<string, number>; reasons: Map<string, number> }> => {
     if (!cached || Date.now() - cached.at > cacheMs) {
-      const value = Promise.all([countOrdersByStatus(db), countPendingReviewByReason(db)]).then(([statuses, reasons]) => ({ statuses, reasons }));
+      const value = Promise.all([countOrdersByStatus(db), countPendingReviewByReason(db)]).then(
+        ([statuses, reasons]) => ({ statuses, reasons }),
+      );
       cached = { at: Date.now(), value };
       // A failed read is not kept: the next scrape tries again.
       value.catch(() => {

@@ -67,9 +67,13 @@ export class OrderService {
         staticDetails: `Merchant ${merchantId} · order ${id} · ship to ${input.shippingAddress.city}, ${input.shippingAddress.country}`,
       });
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return { created: false, order: await this.existing(id, merchantId) };
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        return { created: false, order: await this.existing(id, merchantId) };
       await deleteUnstartedOrder(this.deps.db, id).catch((cleanup: unknown) =>
-        this.deps.logger.error({ err: cleanup, orderId: id }, 'order row left without a workflow; the same request retried repairs it'),
+        this.deps.logger.error(
+          { err: cleanup, orderId: id },
+          'order row left without a workflow; the same request retried repairs it',
+        ),
       );
       throw error;
     }
@@ -79,7 +83,10 @@ export class OrderService {
 
   /** The row is written before the workflow starts; only a concurrent failed start can have taken it back. */
   private async existing(id: string, merchantId: string): Promise<StoredOrder> {
-    return (await getOrder(this.deps.db, id, merchantId)) ?? this.deps.temporal.workflow.getHandle(orderWorkflowId(id)).query(stateQuery);
+    return (
+      (await getOrder(this.deps.db, id, merchantId)) ??
+      this.deps.temporal.workflow.getHandle(orderWorkflowId(id)).query(stateQuery)
+    );
   }
 
   /**
@@ -100,7 +107,10 @@ export class OrderService {
     try {
       const result = await untilJudged(
         deadline,
-        () => this.deps.temporal.withAbortSignal(deadline, () => handle.executeUpdate(orderActions[name].update, { args: [args], ...(updateId ? { updateId } : {}) })),
+        () =>
+          this.deps.temporal.withAbortSignal(deadline, () =>
+            handle.executeUpdate(orderActions[name].update, { args: [args], ...(updateId ? { updateId } : {}) }),
+          ),
         stillReceived,
       );
       apiMetrics.action(name, 'ok');
@@ -109,7 +119,11 @@ export class OrderService {
       apiMetrics.action(name, actionResult(error, deadline.aborted));
       if (deadline.aborted) {
         this.deps.logger.warn({ err: error, orderId: order.id, action: name }, 'order workflow did not answer in time');
-        throw new HttpError(503, 'TEMPORARILY_UNAVAILABLE', 'The order did not answer in time (are the workers running?); try again');
+        throw new HttpError(
+          503,
+          'TEMPORARILY_UNAVAILABLE',
+          'The order did not answer in time (are the workers running?); try again',
+        );
       }
       throw this.translate(error, order, name);
     }
@@ -119,7 +133,11 @@ export class OrderService {
     const refusal = refusalAsHttp(error, order.status);
     if (refusal) return refusal;
     if (workflowClosed(error)) {
-      return new HttpError(409, 'INVALID_STATE', `The order is ${order.status}: ${name} is no longer possible (current status: ${order.status})`);
+      return new HttpError(
+        409,
+        'INVALID_STATE',
+        `The order is ${order.status}: ${name} is no longer possible (current status: ${order.status})`,
+      );
     }
     return error as Error;
   }

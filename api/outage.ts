@@ -9,7 +9,16 @@ export type Dependency = 'postgres' | 'temporal';
 /** Seconds a client is asked to wait before retrying during an outage. */
 export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * PostgreSQL SQLSTATEs that mean "the server is not there right now": connection exceptions (08…), insufficient
@@ -27,7 +36,11 @@ function isPostgresUnavailable(err: Record<string, unknown>): boolean {
 
 /** gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the Temporal frontend cannot be reached or did not answer. */
 function isTemporalUnavailable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e instanceof Error && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (isGrpcServiceError(e) && (e.code === 14 || e.code === 4)) return true;
     if (/Failed to connect before the deadline|No connection established|TransportError/i.test(e.message)) return true;
   }
@@ -44,7 +57,8 @@ const FAILED_PRECONDITION = 9;
  */
 export function workflowNotReady(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    if (isGrpcServiceError(e) && e.code === FAILED_PRECONDITION && /Workflow Task in failed state/i.test(e.details)) return true;
+    if (isGrpcServiceError(e) && e.code === FAILED_PRECONDITION && /Workflow Task in failed state/i.test(e.details))
+      return true;
   }
   return false;
 }
@@ -53,7 +67,11 @@ export function unavailableDependency(err: unknown): Dependency | null {
   if (err === null || typeof err !== 'object') return null;
   // A workflow whose task keeps failing turns calls away for a moment (an update past its deadline, a query).
   if (isTemporalUnavailable(err) || workflowNotReady(err)) return 'temporal';
-  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e !== null && typeof e === 'object' && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const rec = e as Record<string, unknown>;
     if (typeof rec.code === 'string' && networkCodes.has(rec.code)) return 'postgres';
     if (isPostgresUnavailable(rec)) return 'postgres';

@@ -19,13 +19,22 @@ import { HttpError } from './errors.js';
  * the composition root hands it in, so the API layer stays above the clients.
  */
 export interface PayPalVaultPort {
-  createSetupToken(input: { requestKey: string; returnUrl: string; cancelUrl: string; brandName?: string; description?: string }): Promise<{
+  createSetupToken(input: {
+    requestKey: string;
+    returnUrl: string;
+    cancelUrl: string;
+    brandName?: string;
+    description?: string;
+  }): Promise<{
     id: string;
     status: string;
     approveUrl: string | null;
   }>;
   getSetupToken(id: string): Promise<{ id: string; status: string }>;
-  createPaymentToken(input: { requestKey: string; setupTokenId: string }): Promise<{ id: string; customerId: string; payerEmail: string; payerId: string }>;
+  createPaymentToken(input: {
+    requestKey: string;
+    setupTokenId: string;
+  }): Promise<{ id: string; customerId: string; payerEmail: string; payerId: string }>;
   deletePaymentToken(id: string): Promise<void>;
 }
 
@@ -58,11 +67,22 @@ export type LinkOutcome =
  */
 export class PayPalLinkService {
   constructor(
-    private readonly deps: { db: Db; box: SecretBox | null; vault: PayPalVaultPort; logger: Logger; brandName?: string },
+    private readonly deps: {
+      db: Db;
+      box: SecretBox | null;
+      vault: PayPalVaultPort;
+      logger: Logger;
+      brandName?: string;
+    },
   ) {}
 
   private requireBox(): SecretBox {
-    if (!this.deps.box) throw new HttpError(503, 'SECRETS_KEY_MISSING', 'Linking PayPal needs SECRETS_KEY configured on the platform (the saved account is stored encrypted)');
+    if (!this.deps.box)
+      throw new HttpError(
+        503,
+        'SECRETS_KEY_MISSING',
+        'Linking PayPal needs SECRETS_KEY configured on the platform (the saved account is stored encrypted)',
+      );
     return this.deps.box;
   }
 
@@ -82,7 +102,8 @@ export class PayPalLinkService {
     } catch (error) {
       return unavailable(error, this.deps.logger, 'starting the link');
     }
-    if (!token.approveUrl) throw new HttpError(502, 'PAYPAL_BAD_ANSWER', `PayPal gave setup token ${token.id} no approval link`);
+    if (!token.approveUrl)
+      throw new HttpError(502, 'PAYPAL_BAD_ANSWER', `PayPal gave setup token ${token.id} no approval link`);
     return createLinkAttempt(this.deps.db, { setupTokenId: token.id, merchantId, approveUrl: token.approveUrl });
   }
 
@@ -113,18 +134,27 @@ export class PayPalLinkService {
       const failure = payPalFailure(error);
       if (failure.kind !== 'declined') return unavailable(error, this.deps.logger, 'reading the setup token');
       await finishLinkAttempt(this.deps.db, attempt.setupTokenId, 'FAILED', failure.message);
-      return { outcome: 'failed', reason: 'PayPal no longer knows this link request (it expired): start linking again.' };
+      return {
+        outcome: 'failed',
+        reason: 'PayPal no longer knows this link request (it expired): start linking again.',
+      };
     }
     if (status === 'PAYER_ACTION_REQUIRED') return { outcome: 'not_approved', approveUrl: attempt.approveUrl };
 
     let token: Awaited<ReturnType<PayPalVaultPort['createPaymentToken']>>;
     try {
-      token = await this.deps.vault.createPaymentToken({ requestKey: `paypal-link:${attempt.setupTokenId}`, setupTokenId: attempt.setupTokenId });
+      token = await this.deps.vault.createPaymentToken({
+        requestKey: `paypal-link:${attempt.setupTokenId}`,
+        setupTokenId: attempt.setupTokenId,
+      });
     } catch (error) {
       const failure = payPalFailure(error);
       if (failure.kind !== 'declined') return unavailable(error, this.deps.logger, 'saving the PayPal account');
       await finishLinkAttempt(this.deps.db, attempt.setupTokenId, 'FAILED', failure.message);
-      return { outcome: 'failed', reason: `PayPal refused to save the account (${failure.issue ?? 'declined'}): start linking again.` };
+      return {
+        outcome: 'failed',
+        reason: `PayPal refused to save the account (${failure.issue ?? 'declined'}): start linking again.`,
+      };
     }
     const previous = (await getPayPalSettings(this.deps.db, attempt.merchantId)).link;
     await storePayPalLink(this.deps.db, attempt.merchantId, {
@@ -164,7 +194,10 @@ export class PayPalLinkService {
     try {
       await this.deps.vault.deletePaymentToken(vaultId);
     } catch (error) {
-      this.deps.logger.warn({ err: error, vaultHint: vaultId.slice(-4) }, 'could not delete a replaced PayPal payment token');
+      this.deps.logger.warn(
+        { err: error, vaultHint: vaultId.slice(-4) },
+        'could not delete a replaced PayPal payment token',
+      );
     }
   }
 }

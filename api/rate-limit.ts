@@ -54,7 +54,10 @@ function bearerHash(header: string | undefined): string | null {
   return key ? createHash('sha256').update(key).digest('base64url').slice(0, 32) : null;
 }
 
-export function rateLimits(db: Db, limits: RateLimits): {
+export function rateLimits(
+  db: Db,
+  limits: RateLimits,
+): {
   guardAuthentication(authenticate: RequestHandler): RequestHandler;
   perKey: RequestHandler;
   perWebhookConnection: RequestHandler;
@@ -72,7 +75,8 @@ export function rateLimits(db: Db, limits: RateLimits): {
       return async (req, res, next) => {
         const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
         const seen = await failures.get(ip);
-        if (seen && seen.consumedPoints >= limits.authFailuresPerIp.points) throw tooMany(seen, 'failed authentications from this address');
+        if (seen && seen.consumedPoints >= limits.authFailuresPerIp.points)
+          throw tooMany(seen, 'failed authentications from this address');
         try {
           await authenticate(req, res, next);
         } catch (error) {

@@ -14,7 +14,10 @@ export const ErrorResponse = z
   })
   .meta({ id: 'Error' });
 
-export const CreateMerchant = z.object({ name: z.string().trim().min(1).max(200), currency: Currency.optional() }).strict().meta({ id: 'CreateMerchant' });
+export const CreateMerchant = z
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency.optional() })
+  .strict()
+  .meta({ id: 'CreateMerchant' });
 export const MerchantCreated = z
   .object({
     id: z.string(),
@@ -34,7 +37,9 @@ export const OrderListQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
-export const OrderList = z.object({ items: z.array(OrderView), nextCursor: z.string().nullable() }).meta({ id: 'OrderList' });
+export const OrderList = z
+  .object({ items: z.array(OrderView), nextCursor: z.string().nullable() })
+  .meta({ id: 'OrderList' });
 
 export const OrderEvent = z
   .object({
@@ -70,10 +75,30 @@ export const BulkResendResult = z
   })
   .meta({ id: 'BulkResendResult' });
 
-export const PageQuery = z.object({ limit, cursor: z.string().max(18).regex(/^\d{1,18}$/, 'a cursor from a previous page').optional() });
+export const PageQuery = z.object({
+  limit,
+  cursor: z
+    .string()
+    .max(18)
+    .regex(/^\d{1,18}$/, 'a cursor from a previous page')
+    .optional(),
+});
 
 export const Product = z
-  .object({ sku: z.string(), name: z.string(), price: z.number().int(), currency: z.string(), stock: z.number().int(), syncedAt: z.string() })
+  .object({
+    sku: z.string(),
+    name: z.string(),
+    price: z.number().int(),
+    currency: z.string(),
+    stock: z.number().int(),
+    syncedAt: z.string(),
+  })
   .meta({ id: 'Product' });
-export const ProductList = z.object({ items: z.array(Product), nextCursor: z.string().nullable() }).meta({ id: 'ProductList' });
-export const ProductQuery = z.object({ limit, cursor: z.string().max(64).optional(), sku: z.string().max(64).optional() });
+export const ProductList = z
+  .object({ items: z.array(Product), nextCursor: z.string().nullable() })
+  .meta({ id: 'ProductList' });
+export const ProductQuery = z.object({
+  limit,
+  cursor: z.string().max(64).optional(),
+  sku: z.string().max(64).optional(),
+});

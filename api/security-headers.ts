@@ -8,7 +8,10 @@ import helmet from 'helmet';
  * gets a policy of its own that allows exactly that (scripts still only from our origin).
  */
 const apiHeaders = helmet({
-  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+  },
 });
 
 const docsHeaders = helmet({

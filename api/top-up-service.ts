@@ -8,7 +8,13 @@ import { getWallet } from '../db/wallet-ledger.js';
 import { formatMoney } from '../domain/money.js';
 import { creditorReference, formatReference, REFERENCE_DIGITS } from '../domain/payment-reference.js';
 import { initialTopUpState, toTopUpView } from '../domain/top-up-machine.js';
-import { topUpWorkflowId, type TopUpMethod, type TopUpRecord, type TopUpTimings, type TopUpView } from '../domain/top-up.js';
+import {
+  topUpWorkflowId,
+  type TopUpMethod,
+  type TopUpRecord,
+  type TopUpTimings,
+  type TopUpView,
+} from '../domain/top-up.js';
 import { topUpUpdates, type TopUpActionInput, type TopUpActionName } from '../workflows/top-up-messages.js';
 import type { topUpWorkflow } from '../workflows/top-up-workflow.js';
 import { HttpError, notFound } from './errors.js';
@@ -39,7 +45,9 @@ export interface TopUpServiceDeps {
  * still lands on the same workflow instead of starting a second top-up.
  */
 function topUpIdBody(merchantId: string, idempotencyKey: string | undefined): string {
-  const bytes = idempotencyKey ? createHash('sha256').update(`${merchantId}\u0000${idempotencyKey}`).digest() : randomBytes(8);
+  const bytes = idempotencyKey
+    ? createHash('sha256').update(`${merchantId}\u0000${idempotencyKey}`).digest()
+    : randomBytes(8);
   return (bytes.readBigUInt64BE(0) % 10n ** BigInt(REFERENCE_DIGITS)).toString().padStart(REFERENCE_DIGITS, '0');
 }
 
@@ -59,7 +67,9 @@ export class TopUpService {
     const { settings } = this.deps;
     if (input.amount < settings.minAmount || input.amount > settings.maxAmount) {
       const range = `between ${formatMoney({ amount: settings.minAmount, currency: input.currency })} and ${formatMoney({ amount: settings.maxAmount, currency: input.currency })}`;
-      throw new HttpError(422, 'AMOUNT_OUT_OF_RANGE', `A top-up is ${range}`, [{ path: 'amount', message: `must be ${range} (in cents)` }]);
+      throw new HttpError(422, 'AMOUNT_OUT_OF_RANGE', `A top-up is ${range}`, [
+        { path: 'amount', message: `must be ${range} (in cents)` },
+      ]);
     }
     const wallet = await getWallet(this.deps.db, merchantId);
     if (input.currency !== wallet.currency) {
@@ -77,7 +87,12 @@ export class TopUpService {
     // A random id taken by someone else (about one chance in 10^16 per top-up) is drawn again.
     for (let attempt = 0; ; attempt++) {
       const fromKey = attempt === 0 && idempotencyKey !== undefined;
-      const started = await this.startOne(merchantId, input, topUpIdBody(merchantId, fromKey ? idempotencyKey : undefined), fromKey);
+      const started = await this.startOne(
+        merchantId,
+        input,
+        topUpIdBody(merchantId, fromKey ? idempotencyKey : undefined),
+        fromKey,
+      );
       if (started) return started;
       if (attempt >= 2) throw new Error('Could not draw a free top-up id');
     }
@@ -150,18 +165,31 @@ export class TopUpService {
     const handle = this.deps.temporal.workflow.getHandle(topUpWorkflowId(topUp.id));
     const deadline = AbortSignal.timeout(this.deps.actionTimeoutMs ?? 20_000);
     try {
-      return await untilJudged(deadline, () => this.deps.temporal.withAbortSignal(deadline, () => handle.executeUpdate(topUpUpdates[name], { args: [args] })));
+      return await untilJudged(deadline, () =>
+        this.deps.temporal.withAbortSignal(deadline, () => handle.executeUpdate(topUpUpdates[name], { args: [args] })),
+      );
     } catch (error) {
       if (deadline.aborted) {
-        this.deps.logger.warn({ err: error, topUpId: topUp.id, action: name }, 'top-up workflow did not answer in time');
-        throw new HttpError(503, 'TEMPORARILY_UNAVAILABLE', 'The top-up did not answer in time (are the workers running?); try again');
+        this.deps.logger.warn(
+          { err: error, topUpId: topUp.id, action: name },
+          'top-up workflow did not answer in time',
+        );
+        throw new HttpError(
+          503,
+          'TEMPORARILY_UNAVAILABLE',
+          'The top-up did not answer in time (are the workers running?); try again',
+        );
       }
       const refusal = refusalAsHttp(error, topUp.status);
       if (refusal) throw refusal;
       if (workflowClosed(error)) {
         const now = await getTopUp(this.deps.db, topUp.id, null);
         const status = now?.status ?? topUp.status;
-        throw new HttpError(409, 'INVALID_STATE', `The top-up is ${status} and can no longer be changed (current status: ${status})`);
+        throw new HttpError(
+          409,
+          'INVALID_STATE',
+          `The top-up is ${status} and can no longer be changed (current status: ${status})`,
+        );
       }
       throw error;
     }

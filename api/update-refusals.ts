@@ -25,7 +25,10 @@ export function refusalAsHttp(error: unknown, listedStatus: string): HttpError |
 
 /** The workflow has finished (or is gone): no update can reach it any more. */
 export function workflowClosed(error: unknown): boolean {
-  return error instanceof WorkflowNotFoundError || /already completed|completed workflow/i.test(String((error as Error | null)?.message));
+  return (
+    error instanceof WorkflowNotFoundError ||
+    /already completed|completed workflow/i.test(String((error as Error | null)?.message))
+  );
 }
 
 /**
@@ -33,7 +36,11 @@ export function workflowClosed(error: unknown): boolean {
  * ready, or `momentary` says so), until the deadline; then the last error stands. Asking again is harmless: a
  * turned-away update leaves nothing in the workflow's history (with the same update id too).
  */
-export async function untilJudged<T>(deadline: AbortSignal, send: () => Promise<T>, momentary: (error: unknown) => boolean = () => false): Promise<T> {
+export async function untilJudged<T>(
+  deadline: AbortSignal,
+  send: () => Promise<T>,
+  momentary: (error: unknown) => boolean = () => false,
+): Promise<T> {
   for (let pause = 100; ; pause = Math.min(pause * 2, 1_000)) {
     try {
       return await send();

@@ -21,7 +21,8 @@ function vaultIdPath(value: unknown, path: string[] = [], depth = 0): string | n
 export const refuseClientVaultIds: RequestHandler = (req, _res, next) => {
   const path = vaultIdPath(req.body);
   if (path) {
-    const message = 'a PayPal vault id is never accepted from a client: link PayPal with POST /v1/settings/paypal/link and approve it at PayPal';
+    const message =
+      'a PayPal vault id is never accepted from a client: link PayPal with POST /v1/settings/paypal/link and approve it at PayPal';
     throw new HttpError(422, 'VALIDATION_FAILED', `${path}: ${message}`, [{ path, message }]);
   }
   next();

@@ -16,7 +16,11 @@ await runMain(async () => {
   const platform = await startPlatform({
     env,
     logger,
-    databaseUrl: requireSetting(env, 'DATABASE_URL', 'the API stores merchants, wallets and the order listing in PostgreSQL'),
+    databaseUrl: requireSetting(
+      env,
+      'DATABASE_URL',
+      'the API stores merchants, wallets and the order listing in PostgreSQL',
+    ),
     temporalAddress: requireSetting(env, 'TEMPORAL_ADDRESS', 'the API starts and signals order workflows'),
     services: { supplier: '', paypal: '' },
     worker: false,

@@ -26,110 +26,128 @@ const duration = z
 const durationList = z
   .string()
   .trim()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(duration).min(1));
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z.url().optional();
 
-const EnvSchema = z.object({
-  NODE_ENV: z.string().default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Where `npm start` keeps its state (Postgres data, Temporal database, demo keys). */
-  DATA_DIR: z.string().default('.data'),
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.string().default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Where `npm start` keeps its state (Postgres data, Temporal database, demo keys). */
+    DATA_DIR: z.string().default('.data'),
 
-  PORT: port.default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  /** Base URL merchants and shops reach the API at: used for the webhook URLs handed out. */
-  PUBLIC_BASE_URL: optionalUrl,
-  OPERATOR_API_KEY: z.string().min(16, 'OPERATOR_API_KEY must be at least 16 characters').optional(),
-  /** 32-byte key (base64 or hex) encrypting shop credentials at rest. */
-  SECRETS_KEY: z.string().min(32).optional(),
-  BODY_LIMIT: z.string().default('1mb'),
-  /** How long an order action waits for the order's workflow to accept it before answering 503. */
-  ACTION_TIMEOUT: duration.default(20_000),
+    PORT: port.default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    /** Base URL merchants and shops reach the API at: used for the webhook URLs handed out. */
+    PUBLIC_BASE_URL: optionalUrl,
+    OPERATOR_API_KEY: z.string().min(16, 'OPERATOR_API_KEY must be at least 16 characters').optional(),
+    /** 32-byte key (base64 or hex) encrypting shop credentials at rest. */
+    SECRETS_KEY: z.string().min(32).optional(),
+    BODY_LIMIT: z.string().default('1mb'),
+    /** How long an order action waits for the order's workflow to accept it before answering 503. */
+    ACTION_TIMEOUT: duration.default(20_000),
 
-  DATABASE_URL: z.string().optional(),
-  EMBEDDED_POSTGRES_PORT: port.default(5433),
+    DATABASE_URL: z.string().optional(),
+    EMBEDDED_POSTGRES_PORT: port.default(5433),
 
-  TEMPORAL_ADDRESS: z.string().optional(),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default('orders'),
-  TEMPORAL_PORT: port.default(7233),
-  TEMPORAL_UI_PORT: port.default(8233),
-  TEMPORAL_CLI_PATH: z.string().optional(),
-  /**
-   * Order workflows kept in the worker's memory between tasks (~2.5 MiB each, measured by `npm run bench`).
-   * An evicted order replays its (short) history on its next task; the SDK's default grows with the heap.
-   */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
-  /** The prebuilt workflow bundle (default: dist/workflow-bundle.js beside the compiled code). */
-  WORKFLOW_BUNDLE_PATH: z.string().optional(),
+    TEMPORAL_ADDRESS: z.string().optional(),
+    TEMPORAL_NAMESPACE: z.string().default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().default('orders'),
+    TEMPORAL_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_CLI_PATH: z.string().optional(),
+    /**
+     * Order workflows kept in the worker's memory between tasks (~2.5 MiB each, measured by `npm run bench`).
+     * An evicted order replays its (short) history on its next task; the SDK's default grows with the heap.
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+    /** The prebuilt workflow bundle (default: dist/workflow-bundle.js beside the compiled code). */
+    WORKFLOW_BUNDLE_PATH: z.string().optional(),
 
-  /** Prometheus `/metrics` of the api-main and worker-main processes (app/metrics-server.ts). */
-  METRICS_PORT: port.default(9464),
-  METRICS_HOST: z.string().default('0.0.0.0'),
-  /** Loopback port of the Temporal SDK's own Prometheus exporter in a worker, merged into METRICS_PORT's answer. */
-  TEMPORAL_METRICS_PORT: port.default(9465),
+    /** Prometheus `/metrics` of the api-main and worker-main processes (app/metrics-server.ts). */
+    METRICS_PORT: port.default(9464),
+    METRICS_HOST: z.string().default('0.0.0.0'),
+    /** Loopback port of the Temporal SDK's own Prometheus exporter in a worker, merged into METRICS_PORT's answer. */
+    TEMPORAL_METRICS_PORT: port.default(9465),
 
-  SUPPLIER_BASE_URL: optionalUrl,
-  SUPPLIER_API_KEY: z.string().default('sandbox-supplier-key'),
-  SUPPLIER_TIMEOUT: duration.default(10_000),
-  PAYPAL_BASE_URL: optionalUrl,
-  PAYPAL_CLIENT_ID: z.string().default('sandbox-client-id'),
-  PAYPAL_CLIENT_SECRET: z.string().default('sandbox-client-secret'),
-  CHANNEL_TIMEOUT: duration.default(10_000),
-  /** After a webhook secret rotation, deliveries signed with the old secret are accepted this long. */
-  WEBHOOK_SECRET_GRACE: duration.default(24 * 60 * 60_000),
-  /** Largest bulk-import file accepted. */
-  IMPORT_LIMIT: z.string().default('5mb'),
+    SUPPLIER_BASE_URL: optionalUrl,
+    SUPPLIER_API_KEY: z.string().default('sandbox-supplier-key'),
+    SUPPLIER_TIMEOUT: duration.default(10_000),
+    PAYPAL_BASE_URL: optionalUrl,
+    PAYPAL_CLIENT_ID: z.string().default('sandbox-client-id'),
+    PAYPAL_CLIENT_SECRET: z.string().default('sandbox-client-secret'),
+    CHANNEL_TIMEOUT: duration.default(10_000),
+    /** After a webhook secret rotation, deliveries signed with the old secret are accepted this long. */
+    WEBHOOK_SECRET_GRACE: duration.default(24 * 60 * 60_000),
+    /** Largest bulk-import file accepted. */
+    IMPORT_LIMIT: z.string().default('5mb'),
 
-  /** Requests per API key per RATE_LIMIT_WINDOW, counted in PostgreSQL across replicas (0: no limit). */
-  RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(6000),
-  RATE_LIMIT_WINDOW: duration.default(60_000),
-  /** Failed authentications (401) per client IP per AUTH_FAILURE_WINDOW before that IP is refused (0: no limit). */
-  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).default(30),
-  AUTH_FAILURE_WINDOW: duration.default(15 * 60_000),
-  /** Webhook deliveries per shop connection per RATE_LIMIT_WINDOW (0: no limit); shops burst, so it is generous. */
-  WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
-  /** Origins allowed to call the API from a browser (comma-separated); none by default. */
-  CORS_ORIGINS: z
-    .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.url()))
-    .default([]),
+    /** Requests per API key per RATE_LIMIT_WINDOW, counted in PostgreSQL across replicas (0: no limit). */
+    RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(6000),
+    RATE_LIMIT_WINDOW: duration.default(60_000),
+    /** Failed authentications (401) per client IP per AUTH_FAILURE_WINDOW before that IP is refused (0: no limit). */
+    AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).default(30),
+    AUTH_FAILURE_WINDOW: duration.default(15 * 60_000),
+    /** Webhook deliveries per shop connection per RATE_LIMIT_WINDOW (0: no limit); shops burst, so it is generous. */
+    WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
+    /** Origins allowed to call the API from a browser (comma-separated); none by default. */
+    CORS_ORIGINS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url()))
+      .default([]),
 
-  SIMULATORS: z.enum(['on', 'off']).default('on'),
-  SUPPLIER_SIM_PORT: port.default(4001),
-  PAYPAL_SIM_PORT: port.default(4002),
-  SHOPIFY_SIM_PORT: port.default(4003),
-  WOOCOMMERCE_SIM_PORT: port.default(4004),
+    SIMULATORS: z.enum(['on', 'off']).default('on'),
+    SUPPLIER_SIM_PORT: port.default(4001),
+    PAYPAL_SIM_PORT: port.default(4002),
+    SHOPIFY_SIM_PORT: port.default(4003),
+    WOOCOMMERCE_SIM_PORT: port.default(4004),
 
-  FUNDS_RETRY_SCHEDULE: durationList.optional(),
-  STOCK_RECHECK_INTERVAL: duration.optional(),
-  BANK_TRANSFER_EXPIRY: duration.optional(),
-  TRACKING_POLL_INTERVAL: duration.optional(),
-  CHANNEL_CANCEL_WAIT: duration.optional(),
-  ACTIVITY_TIMEOUT: duration.optional(),
-  RETRY_INITIAL_INTERVAL: duration.optional(),
-  RETRY_MAX_INTERVAL: duration.optional(),
+    FUNDS_RETRY_SCHEDULE: durationList.optional(),
+    STOCK_RECHECK_INTERVAL: duration.optional(),
+    BANK_TRANSFER_EXPIRY: duration.optional(),
+    TRACKING_POLL_INTERVAL: duration.optional(),
+    CHANNEL_CANCEL_WAIT: duration.optional(),
+    ACTIVITY_TIMEOUT: duration.optional(),
+    RETRY_INITIAL_INTERVAL: duration.optional(),
+    RETRY_MAX_INTERVAL: duration.optional(),
 
-  /** Smallest and largest top-up a merchant may start, in minor units of the wallet's currency. */
-  TOP_UP_MIN: z.coerce.number().int().positive().default(1_000),
-  TOP_UP_MAX: z.coerce.number().int().positive().default(1_000_000),
-  /** A bank-transfer top-up not confirmed by the finance desk by then ends EXPIRED. */
-  TOP_UP_TRANSFER_EXPIRY: duration.default(14 * 24 * 60 * 60_000),
-  /** How often a PayPal capture PayPal holds as PENDING is looked at again. */
-  TOP_UP_CAPTURE_RECHECK: duration.default(60 * 60_000),
-  /** The platform's bank account, answered with every bank-transfer top-up (demo values by default). */
-  BANK_IBAN: z
-    .string()
-    .transform((v) => v.replace(/\s+/g, '').toUpperCase())
-    .pipe(z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'BANK_IBAN must be an IBAN'))
-    .default('DE89370400440532013000'),
-  BANK_BIC: z.string().regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'BANK_BIC must be a BIC (8 or 11 characters)').default('COBADEFFXXX'),
-  BANK_BENEFICIARY: z.string().min(1).max(70).default('Dropship Platform Demo GmbH'),
-}).refine((e) => e.TOP_UP_MIN <= e.TOP_UP_MAX, { message: 'TOP_UP_MIN must not exceed TOP_UP_MAX', path: ['TOP_UP_MIN'] });
+    /** Smallest and largest top-up a merchant may start, in minor units of the wallet's currency. */
+    TOP_UP_MIN: z.coerce.number().int().positive().default(1_000),
+    TOP_UP_MAX: z.coerce.number().int().positive().default(1_000_000),
+    /** A bank-transfer top-up not confirmed by the finance desk by then ends EXPIRED. */
+    TOP_UP_TRANSFER_EXPIRY: duration.default(14 * 24 * 60 * 60_000),
+    /** How often a PayPal capture PayPal holds as PENDING is looked at again. */
+    TOP_UP_CAPTURE_RECHECK: duration.default(60 * 60_000),
+    /** The platform's bank account, answered with every bank-transfer top-up (demo values by default). */
+    BANK_IBAN: z
+      .string()
+      .transform((v) => v.replace(/\s+/g, '').toUpperCase())
+      .pipe(z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, 'BANK_IBAN must be an IBAN'))
+      .default('DE89370400440532013000'),
+    BANK_BIC: z
+      .string()
+      .regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'BANK_BIC must be a BIC (8 or 11 characters)')
+      .default('COBADEFFXXX'),
+    BANK_BENEFICIARY: z.string().min(1).max(70).default('Dropship Platform Demo GmbH'),
+  })
+  .refine((e) => e.TOP_UP_MIN <= e.TOP_UP_MAX, {
+    message: 'TOP_UP_MIN must not exceed TOP_UP_MAX',
+    path: ['TOP_UP_MIN'],
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -160,7 +178,10 @@ export function orderTimings(env: Env): OrderTimings {
 }
 
 /** Top-up limits, the bank account and the top-up workflow's timings (activity retries shared with orders). */
-export function topUpSettings(env: Env, timings: OrderTimings = orderTimings(env)): {
+export function topUpSettings(
+  env: Env,
+  timings: OrderTimings = orderTimings(env),
+): {
   minAmount: number;
   maxAmount: number;
   transferExpiryMs: number;

@@ -11,12 +11,22 @@ import { traceLogFields } from './tracing.js';
  *   what the code logs — keys created by the API, shop credentials, PayPal tokens included.
  * Response bodies are never logged (pino-http logs status and headers only).
  */
-const secretHeaders = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-shopify-hmac-sha256', 'x-wc-webhook-signature', 'x-api-key', 'paypal-auth-assertion'];
+const secretHeaders = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-shopify-hmac-sha256',
+  'x-wc-webhook-signature',
+  'x-api-key',
+  'paypal-auth-assertion',
+];
 const redactPaths = ['req', 'res', '*.req', '*.res', 'err.config', 'err.request', 'err.response'].flatMap((at) =>
   secretHeaders.map((h) => `${at}.headers["${h}"]`),
 );
 
-const SECRET_FIELD = /^(key|keys|apikey|api[-_]key|authorization|cookie|password|passwd|pwd|vault[-_]?id)$|secret|token|password|signature|hmac|credential|private[-_]?key|consumer[-_]?key|api[-_]?key/i;
+const SECRET_FIELD =
+  /^(key|keys|apikey|api[-_]key|authorization|cookie|password|passwd|pwd|vault[-_]?id)$|secret|token|password|signature|hmac|credential|private[-_]?key|consumer[-_]?key|api[-_]?key/i;
 export const REDACTED = '[redacted]';
 
 /** Copies plain objects and arrays with every secret-named field replaced; other values (errors, requests) as is. */

@@ -27,7 +27,8 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Ru
     }
     void render(opts).then(
       (text) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text),
-      (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${(error as Error).message}\n`),
+      (error: unknown) =>
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${(error as Error).message}\n`),
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -8,9 +8,19 @@ import { startMetricsServer, type RunningMetricsServer } from './metrics-server.
  * loop lag, GC) added, served on METRICS_PORT from the start, so that a process still waiting for its
  * dependencies is already visible to Prometheus.
  */
-export async function serveMetrics(env: Env, logger: Logger, registry: Registry, sdkMetricsUrl?: string): Promise<RunningMetricsServer> {
+export async function serveMetrics(
+  env: Env,
+  logger: Logger,
+  registry: Registry,
+  sdkMetricsUrl?: string,
+): Promise<RunningMetricsServer> {
   collectDefaultMetrics({ register: registry });
-  const server = await startMetricsServer({ port: env.METRICS_PORT, host: env.METRICS_HOST, registries: [registry], ...(sdkMetricsUrl ? { sdkMetricsUrl } : {}) });
+  const server = await startMetricsServer({
+    port: env.METRICS_PORT,
+    host: env.METRICS_HOST,
+    registries: [registry],
+    ...(sdkMetricsUrl ? { sdkMetricsUrl } : {}),
+  });
   logger.info({ url: server.url }, 'metrics served');
   return server;
 }

@@ -81,7 +81,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
   const connection = await waitFor('Temporal', () => Connection.connect(connectionOptions));
   // Carries the request's trace into the workflow it starts, signals or updates (headers the worker reads).
-  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
+  const temporal = new Client({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+  });
   const timings = opts.timings ?? orderTimings(env);
   const stops: (() => Promise<void>)[] = [];
   // Shop credentials and webhook secrets are sealed with it; without it shop connections are unavailable.
@@ -123,7 +127,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       logger.error({ err: error }, 'worker stopped with an error');
       opts.onWorkerFailure?.(error);
     });
-    await waitFor('Temporal (catalogue schedule)', () => ensureCatalogSchedule(temporal, env.TEMPORAL_TASK_QUEUE, opts.catalogSyncEveryMs ?? 15 * 60_000));
+    await waitFor('Temporal (catalogue schedule)', () =>
+      ensureCatalogSchedule(temporal, env.TEMPORAL_TASK_QUEUE, opts.catalogSyncEveryMs ?? 15 * 60_000),
+    );
     const w = worker;
     stops.push(async () => {
       if (w.getState() === 'RUNNING') w.shutdown();
@@ -134,7 +140,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
 
   let apiUrl: string | null = null;
   if (opts.api) {
-    const orders = new OrderService({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, timings, logger, actionTimeoutMs: env.ACTION_TIMEOUT });
+    const orders = new OrderService({
+      db,
+      temporal,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      timings,
+      logger,
+      actionTimeoutMs: env.ACTION_TIMEOUT,
+    });
     const apiLogger = logger.child({ component: 'api' });
     const topUps = new TopUpService({
       db,
@@ -147,7 +160,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const links = new PayPalLinkService({
       db,
       box,
-      vault: new PayPalClient({ baseUrl: opts.services.paypal, clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET, timeoutMs: env.SUPPLIER_TIMEOUT }),
+      vault: new PayPalClient({
+        baseUrl: opts.services.paypal,
+        clientId: env.PAYPAL_CLIENT_ID,
+        clientSecret: env.PAYPAL_CLIENT_SECRET,
+        timeoutMs: env.SUPPLIER_TIMEOUT,
+      }),
       logger: apiLogger,
     });
     const app = createApp({

@@ -14,9 +14,21 @@ export interface StartupRetryOptions {
   maxAttempts?: number;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EPIPE', '57P03', '53300']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P03',
+  '53300',
+]);
 // node-pg-migrate's lock does not wait: a replica starting next to another one retries until that one is done.
-const UNREACHABLE_MESSAGE = /connect|unavailable|timed? ?out|terminat|starting up|shutting down|econnrefused|transport|deadline|another migration is already running/i;
+const UNREACHABLE_MESSAGE =
+  /connect|unavailable|timed? ?out|terminat|starting up|shutting down|econnrefused|transport|deadline|another migration is already running/i;
 
 export function isUnreachable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
@@ -41,7 +53,10 @@ export async function retryOnStart<T>(what: string, attempt: () => Promise<T>, o
     } catch (error) {
       if (!isUnreachable(error) || (opts.maxAttempts !== undefined && n >= opts.maxAttempts)) throw error;
       const delayMs = Math.min(max, initial * 2 ** (n - 1));
-      opts.logger.warn({ dependency: what, attempt: n, retryInMs: delayMs, err: { message: (error as Error).message } }, `${what}: unreachable, retrying`);
+      opts.logger.warn(
+        { dependency: what, attempt: n, retryInMs: delayMs, err: { message: (error as Error).message } },
+        `${what}: unreachable, retrying`,
+      );
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }

@@ -38,13 +38,24 @@ export interface LoadConnectionOptions {
 }
 
 export function loadTemporalConnection(opts: LoadConnectionOptions = {}): TemporalConnectionSettings {
-  const env = Object.fromEntries(Object.entries(opts.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const env = Object.fromEntries(
+    Object.entries(opts.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   const useFile = Boolean(env.TEMPORAL_CONFIG_FILE || env.TEMPORAL_PROFILE);
   const loaded = loadClientConnectConfig({ overrideEnvVars: env, disableFile: !useFile });
   const { connectionOptions: c } = loaded;
-  const port = z.coerce.number().int().min(1).max(65535).default(7233).parse(env.TEMPORAL_PORT || undefined);
+  const port = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .default(7233)
+    .parse(env.TEMPORAL_PORT || undefined);
   const address = Address.parse(opts.address ?? c.address ?? `127.0.0.1:${port}`);
-  const namespace = z.string().min(1).parse(loaded.namespace || 'default');
+  const namespace = z
+    .string()
+    .min(1)
+    .parse(loaded.namespace || 'default');
   const connectionOptions: TemporalConnectionSettings['connectionOptions'] = { address };
   if (c.tls !== undefined && c.tls !== null) connectionOptions.tls = c.tls;
   if (c.apiKey) connectionOptions.apiKey = c.apiKey;

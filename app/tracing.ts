@@ -33,13 +33,18 @@ let current: Tracing | null = null;
 export function startTracing(opts: TracingOptions): Tracing {
   if (current) return current;
   const env = opts.env ?? process.env;
-  const resource = Resource.default().merge(new Resource({ 'service.name': env.OTEL_SERVICE_NAME || opts.serviceName }));
+  const resource = Resource.default().merge(
+    new Resource({ 'service.name': env.OTEL_SERVICE_NAME || opts.serviceName }),
+  );
   const processors = [...(opts.spanProcessors ?? [])];
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
+    processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   const provider = new NodeTracerProvider({ resource, spanProcessors: processors });
   provider.register();
   const instrumentations = registerInstrumentations({
-    instrumentations: [new UndiciInstrumentation({ ignoreRequestHook: (request) => request.path.startsWith('/metrics') })],
+    instrumentations: [
+      new UndiciInstrumentation({ ignoreRequestHook: (request) => request.path.startsWith('/metrics') }),
+    ],
   });
   current = {
     resource,

@@ -13,7 +13,11 @@ export function hmacSha256Base64(rawBody: Buffer | string, secret: string): stri
  * secrets are skipped: anyone can compute an HMAC with an empty key, so a connection without a secret accepts
  * nothing. Every secret is compared, in constant time, so timing tells neither the signature nor which secret signed.
  */
-export function verifyHmacSha256Base64(rawBody: Buffer, header: string | undefined, secrets: readonly string[]): boolean {
+export function verifyHmacSha256Base64(
+  rawBody: Buffer,
+  header: string | undefined,
+  secrets: readonly string[],
+): boolean {
   const given = header?.trim();
   if (!given) return false;
   const received = Buffer.from(given, 'utf8');

@@ -56,7 +56,10 @@ export function defineSalesChannel<C extends z.ZodObject>(definition: SalesChann
       const parsed = definition.credentials.safeParse(credentials);
       if (!parsed.success) {
         // A refusal, not a retry: no attempt will make them readable; the merchant has to reconnect the shop.
-        throw new ChannelRejected(`The stored ${definition.label} credentials are not usable: ${z.prettifyError(parsed.error)}`, null);
+        throw new ChannelRejected(
+          `The stored ${definition.label} credentials are not usable: ${z.prettifyError(parsed.error)}`,
+          null,
+        );
       }
       return connect(parsed.data, { shopUrl, timeoutMs });
     },

@@ -78,13 +78,25 @@ export interface NewKey {
 }
 
 /** Stores a new key and returns it in clear, the only time it is ever available. */
-export async function createApiKey(client: pg.ClientBase | Db, input: NewKey): Promise<ApiKeyView & { apiKey: string }> {
+export async function createApiKey(
+  client: pg.ClientBase | Db,
+  input: NewKey,
+): Promise<ApiKeyView & { apiKey: string }> {
   const apiKey = input.key ?? newApiKey(input.kind);
   const id = `key_${randomBytes(10).toString('hex')}`;
   const { rows } = await client.query(
     `INSERT INTO api_keys (id, kind, merchant_id, operator_name, label, key_hash, display, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-    [id, input.kind, input.merchantId ?? null, input.operatorName ?? null, input.label, hashApiKey(apiKey), maskKey(apiKey), input.createdBy],
+    [
+      id,
+      input.kind,
+      input.merchantId ?? null,
+      input.operatorName ?? null,
+      input.label,
+      hashApiKey(apiKey),
+      maskKey(apiKey),
+      input.createdBy,
+    ],
   );
   return { ...toView(rows[0]), apiKey };
 }
@@ -136,7 +148,10 @@ export async function getApiKey(db: Db, id: string): Promise<ApiKeyView | null> 
 
 /** Revokes a key at once; revoking it again changes nothing and answers the key as it stands. */
 export async function revokeApiKey(client: pg.ClientBase | Db, id: string, by: string): Promise<ApiKeyView | null> {
-  await client.query('UPDATE api_keys SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL', [id, by]);
+  await client.query('UPDATE api_keys SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL', [
+    id,
+    by,
+  ]);
   const { rows } = await client.query('SELECT * FROM api_keys WHERE id = $1', [id]);
   return rows[0] ? toView(rows[0]) : null;
 }

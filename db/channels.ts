@@ -26,7 +26,9 @@ function toConnection(r: Record<string, unknown>): ChannelConnection {
     type: String(r.type),
     shopUrl: String(r.shop_url),
     createdAt: new Date(r.created_at as string).toISOString(),
-    secretRotatedUntil: r.previous_secret_valid_until ? new Date(r.previous_secret_valid_until as string).toISOString() : null,
+    secretRotatedUntil: r.previous_secret_valid_until
+      ? new Date(r.previous_secret_valid_until as string).toISOString()
+      : null,
   };
 }
 
@@ -40,7 +42,14 @@ export async function createConnection(
     `INSERT INTO channel_connections (id, merchant_id, type, shop_url, webhook_secret_enc, credentials_enc)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
     // The type is sealed with the credentials too, as it always was: older rows read the same.
-    [id, input.merchantId, input.type, input.shopUrl, box.seal(input.webhookSecret), box.seal(JSON.stringify({ type: input.type, ...input.credentials }))],
+    [
+      id,
+      input.merchantId,
+      input.type,
+      input.shopUrl,
+      box.seal(input.webhookSecret),
+      box.seal(JSON.stringify({ type: input.type, ...input.credentials })),
+    ],
   );
   return toConnection(rows[0]);
 }
@@ -62,10 +71,10 @@ export async function getConnection(db: Db, id: string, merchantId: string | nul
 }
 
 export async function deleteConnection(db: Db, id: string, merchantId: string): Promise<boolean> {
-  const res = await db.query('UPDATE channel_connections SET deleted_at = now() WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL', [
-    id,
-    merchantId,
-  ]);
+  const res = await db.query(
+    'UPDATE channel_connections SET deleted_at = now() WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL',
+    [id, merchantId],
+  );
   return res.rowCount === 1;
 }
 
@@ -107,7 +116,11 @@ export async function loadForWebhook(
  * API credentials to call the shop back; still readable after the merchant removed the connection. Unknown until
  * the connection's sales channel checks them against its schema.
  */
-export async function loadCredentials(db: Db, box: SecretBox, id: string): Promise<{ connection: ChannelConnection; credentials: unknown } | null> {
+export async function loadCredentials(
+  db: Db,
+  box: SecretBox,
+  id: string,
+): Promise<{ connection: ChannelConnection; credentials: unknown } | null> {
   const { rows } = await db.query('SELECT * FROM channel_connections WHERE id = $1', [id]);
   const r = rows[0];
   if (!r) return null;
@@ -140,12 +153,18 @@ export interface DeliveryRecord {
   payload?: unknown;
 }
 
-export async function findDelivery(db: Db, connectionId: string, deliveryId: string): Promise<{ outcome: DeliveryOutcome; orderId: string | null } | null> {
-  const { rows } = await db.query('SELECT outcome, order_id FROM webhook_deliveries WHERE connection_id = $1 AND delivery_id = $2', [
-    connectionId,
-    deliveryId,
-  ]);
-  return rows[0] ? { outcome: rows[0].outcome as DeliveryOutcome, orderId: (rows[0].order_id as string | null) ?? null } : null;
+export async function findDelivery(
+  db: Db,
+  connectionId: string,
+  deliveryId: string,
+): Promise<{ outcome: DeliveryOutcome; orderId: string | null } | null> {
+  const { rows } = await db.query(
+    'SELECT outcome, order_id FROM webhook_deliveries WHERE connection_id = $1 AND delivery_id = $2',
+    [connectionId, deliveryId],
+  );
+  return rows[0]
+    ? { outcome: rows[0].outcome as DeliveryOutcome, orderId: (rows[0].order_id as string | null) ?? null }
+    : null;
 }
 
 export async function recordDelivery(db: Db, d: DeliveryRecord): Promise<void> {
@@ -176,7 +195,12 @@ export interface DeliveryView {
   payload: unknown;
 }
 
-export async function listDeliveries(db: Db, connectionId: string, outcome: DeliveryOutcome | undefined, limit: number): Promise<DeliveryView[]> {
+export async function listDeliveries(
+  db: Db,
+  connectionId: string,
+  outcome: DeliveryOutcome | undefined,
+  limit: number,
+): Promise<DeliveryView[]> {
   const { rows } = await db.query(
     `SELECT * FROM webhook_deliveries WHERE connection_id = $1 AND ($2::text IS NULL OR outcome = $2)
      ORDER BY received_at DESC LIMIT $3`,

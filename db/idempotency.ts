@@ -87,15 +87,18 @@ export async function claimIdempotencyKey(
   try {
     await client.query('BEGIN');
     const [k1, k2] = lockKeys(c.principal, c.key);
-    const { rows: lock } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', [k1, k2]);
+    const { rows: lock } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_xact_lock($1, $2) AS locked',
+      [k1, k2],
+    );
     if (!lock[0]?.locked) {
       await finish('ROLLBACK');
       return { state: 'in_flight' };
     }
-    const { rows } = await client.query('SELECT method, path, request_hash, status_code, response FROM idempotency_keys WHERE principal = $1 AND key = $2', [
-      c.principal,
-      c.key,
-    ]);
+    const { rows } = await client.query(
+      'SELECT method, path, request_hash, status_code, response FROM idempotency_keys WHERE principal = $1 AND key = $2',
+      [c.principal, c.key],
+    );
     const r = rows[0];
     if (r && r.status_code !== null) {
       await finish('ROLLBACK');
@@ -107,9 +110,9 @@ export async function claimIdempotencyKey(
       async complete(statusCode, response) {
         try {
           await client.query(
-          `INSERT INTO idempotency_keys (principal, key, method, path, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            `INSERT INTO idempotency_keys (principal, key, method, path, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (principal, key) DO UPDATE SET method = $3, path = $4, request_hash = $5, status_code = $6, response = $7, created_at = now()`,
-          [c.principal, c.key, c.method, c.path, c.requestHash, statusCode, JSON.stringify(response)],
+            [c.principal, c.key, c.method, c.path, c.requestHash, statusCode, JSON.stringify(response)],
           );
         } catch (error) {
           await finish('ROLLBACK');

@@ -16,7 +16,10 @@ export async function createMerchant(
 ): Promise<Merchant & { apiKey: string; keyId: string }> {
   const id = `mer_${randomBytes(9).toString('base64url')}`;
   return inTransaction(db, async (client) => {
-    const { rows } = await client.query('INSERT INTO merchants (id, name) VALUES ($1, $2) RETURNING created_at', [id, input.name]);
+    const { rows } = await client.query('INSERT INTO merchants (id, name) VALUES ($1, $2) RETURNING created_at', [
+      id,
+      input.name,
+    ]);
     await createWallet(client, id, input.currency ?? 'EUR');
     await client.query('INSERT INTO merchant_settings (merchant_id) VALUES ($1)', [id]);
     const key = await createApiKey(client, {
@@ -26,7 +29,13 @@ export async function createMerchant(
       createdBy: input.createdBy ?? 'operator',
       ...(input.apiKey ? { key: input.apiKey } : {}),
     });
-    return { id, name: input.name, apiKey: key.apiKey, keyId: key.id, createdAt: new Date(rows[0].created_at).toISOString() };
+    return {
+      id,
+      name: input.name,
+      apiKey: key.apiKey,
+      keyId: key.id,
+      createdAt: new Date(rows[0].created_at).toISOString(),
+    };
   });
 }
 

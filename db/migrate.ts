@@ -11,7 +11,12 @@ export async function migrate(databaseUrl: string, logger: Logger): Promise<stri
     migrationsTable: 'pgmigrations',
     singleTransaction: true,
     verbose: false,
-    logger: { debug: (m: string) => logger.debug(m), info: (m: string) => logger.debug(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
+    logger: {
+      debug: (m: string) => logger.debug(m),
+      info: (m: string) => logger.debug(m),
+      warn: (m: string) => logger.warn(m),
+      error: (m: string) => logger.error(m),
+    },
   });
   const names = applied.map((m) => m.name);
   if (names.length > 0) logger.info({ migrations: names }, 'database migrated');

@@ -3,7 +3,9 @@ import { toInt } from './pool.js';
 
 /** Orders per status in the listing projection (the business gauges of /metrics). */
 export async function countOrdersByStatus(db: Db): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM orders GROUP BY status');
+  const { rows } = await db.query<{ status: string; n: string }>(
+    'SELECT status, count(*) AS n FROM orders GROUP BY status',
+  );
   return new Map(rows.map((r) => [r.status, toInt(r.n)]));
 }
 

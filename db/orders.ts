@@ -22,7 +22,10 @@ export async function insertReceivedOrder(db: Db, view: StoredOrder): Promise<vo
  * wrote (version 0, no timeline), so that a workflow started after all keeps the row it rewrites anyway.
  */
 export async function deleteUnstartedOrder(db: Db, id: string): Promise<void> {
-  await db.query('DELETE FROM orders o WHERE o.id = $1 AND o.version = 0 AND NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id)', [id]);
+  await db.query(
+    'DELETE FROM orders o WHERE o.id = $1 AND o.version = 0 AND NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id)',
+    [id],
+  );
 }
 
 function row(view: StoredOrder): unknown[] {
@@ -63,7 +66,10 @@ export async function projectOrder(db: Db, view: StoredOrder, timeline: Timeline
 
 /** A merchant sees only its own orders; `merchantId: null` is the operator's view of everything. */
 export async function getOrder(db: Db, id: string, merchantId: string | null): Promise<StoredOrder | null> {
-  const { rows } = await db.query('SELECT view FROM orders WHERE id = $1 AND ($2::text IS NULL OR merchant_id = $2)', [id, merchantId]);
+  const { rows } = await db.query('SELECT view FROM orders WHERE id = $1 AND ($2::text IS NULL OR merchant_id = $2)', [
+    id,
+    merchantId,
+  ]);
   return rows[0] ? (rows[0].view as StoredOrder) : null;
 }
 
@@ -83,7 +89,12 @@ export function encodeCursor(c: { createdAt: string; id: string }): string {
 export function decodeCursor(raw: string): { createdAt: string; id: string } | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && !Number.isNaN(Date.parse(parsed[0]))) {
+    if (
+      Array.isArray(parsed) &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string' &&
+      !Number.isNaN(Date.parse(parsed[0]))
+    ) {
       return { createdAt: parsed[0], id: parsed[1] };
     }
     return null;
@@ -102,7 +113,15 @@ export async function listOrders(db: Db, f: OrderFilter): Promise<{ items: Store
        AND ($5::timestamptz IS NULL OR (created_at, id) < ($5::timestamptz, $6::text))
      ORDER BY created_at DESC, id DESC
      LIMIT $7`,
-    [f.merchantId, f.status ?? null, f.reason ?? null, f.channel ?? null, f.cursor?.createdAt ?? null, f.cursor?.id ?? null, f.limit + 1],
+    [
+      f.merchantId,
+      f.status ?? null,
+      f.reason ?? null,
+      f.channel ?? null,
+      f.cursor?.createdAt ?? null,
+      f.cursor?.id ?? null,
+      f.limit + 1,
+    ],
   );
   const items = rows.slice(0, f.limit).map((r) => r.view as StoredOrder);
   const last = rows.length > f.limit ? rows[f.limit - 1] : undefined;
@@ -122,9 +141,10 @@ export interface OrderEventRow {
 }
 
 export async function listOrderEvents(db: Db, orderId: string): Promise<OrderEventRow[]> {
-  const { rows } = await db.query('SELECT seq, at, type, status, actor, details FROM order_events WHERE order_id = $1 ORDER BY seq ASC', [
-    orderId,
-  ]);
+  const { rows } = await db.query(
+    'SELECT seq, at, type, status, actor, details FROM order_events WHERE order_id = $1 ORDER BY seq ASC',
+    [orderId],
+  );
   return rows.map((r) => ({
     seq: toInt(r.seq),
     at: new Date(r.at).toISOString(),
@@ -136,7 +156,10 @@ export async function listOrderEvents(db: Db, orderId: string): Promise<OrderEve
 }
 
 /** Orders parked for want of funds, oldest first, with what each costs: a top-up wakes as many as it covers. */
-export async function ordersWaitingForFunds(db: Db, merchantId: string): Promise<{ id: string; costTotal: number | null }[]> {
+export async function ordersWaitingForFunds(
+  db: Db,
+  merchantId: string,
+): Promise<{ id: string; costTotal: number | null }[]> {
   const { rows } = await db.query(
     `SELECT id, cost_total FROM orders
      WHERE merchant_id = $1 AND status = 'PENDING_REVIEW'
@@ -148,7 +171,10 @@ export async function ordersWaitingForFunds(db: Db, merchantId: string): Promise
 }
 
 /** Orders matching a filter, oldest first, for bulk actions. */
-export async function findOrderIds(db: Db, f: Omit<OrderFilter, 'limit' | 'cursor'> & { limit: number }): Promise<string[]> {
+export async function findOrderIds(
+  db: Db,
+  f: Omit<OrderFilter, 'limit' | 'cursor'> & { limit: number },
+): Promise<string[]> {
   const { rows } = await db.query(
     `SELECT id FROM orders
      WHERE ($1::text IS NULL OR merchant_id = $1)

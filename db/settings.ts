@@ -92,7 +92,10 @@ function toAttempt(r: Record<string, unknown>): LinkAttempt {
   };
 }
 
-export async function createLinkAttempt(db: Db, a: { setupTokenId: string; merchantId: string; approveUrl: string }): Promise<LinkAttempt> {
+export async function createLinkAttempt(
+  db: Db,
+  a: { setupTokenId: string; merchantId: string; approveUrl: string },
+): Promise<LinkAttempt> {
   const { rows } = await db.query(
     `INSERT INTO paypal_link_attempts (setup_token_id, merchant_id, status, approve_url) VALUES ($1, $2, 'PENDING', $3)
      ON CONFLICT (setup_token_id) DO UPDATE SET approve_url = EXCLUDED.approve_url RETURNING *`,
@@ -119,7 +122,12 @@ export async function latestPendingLinkAttempt(db: Db, merchantId: string): Prom
  * Records an attempt's outcome; false when it had already ended (a second return, a double click). A cancelled
  * attempt can still end LINKED: PayPal lets the payer come back through the same link and approve after all.
  */
-export async function finishLinkAttempt(db: Db, setupTokenId: string, status: Exclude<LinkAttemptStatus, 'PENDING'>, failure?: string): Promise<boolean> {
+export async function finishLinkAttempt(
+  db: Db,
+  setupTokenId: string,
+  status: Exclude<LinkAttemptStatus, 'PENDING'>,
+  failure?: string,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE paypal_link_attempts SET status = $2, failure = $3, finished_at = now()
      WHERE setup_token_id = $1 AND status IN ('PENDING', 'CANCELLED') AND status <> $2`,

@@ -23,11 +23,15 @@ function row(v: TopUpView): unknown[] {
   ];
 }
 
-const columns = 'id, merchant_id, method, status, amount, currency, payment_reference, view, version, created_at, updated_at';
+const columns =
+  'id, merchant_id, method, status, amount, currency, payment_reference, view, version, created_at, updated_at';
 
 /** The API's first row for a top-up just started; the workflow's own writes supersede it. */
 export async function insertStartedTopUp(db: Db, v: TopUpView): Promise<void> {
-  await db.query(`INSERT INTO top_ups (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`, row(v));
+  await db.query(
+    `INSERT INTO top_ups (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+    row(v),
+  );
 }
 
 export async function projectTopUp(db: Db, v: TopUpView): Promise<void> {
@@ -41,7 +45,10 @@ export async function projectTopUp(db: Db, v: TopUpView): Promise<void> {
 
 /** A merchant sees only its own top-ups; `merchantId: null` is the finance desk's view of all. */
 export async function getTopUp(db: Db, id: string, merchantId: string | null): Promise<TopUpView | null> {
-  const { rows } = await db.query('SELECT view FROM top_ups WHERE id = $1 AND ($2::text IS NULL OR merchant_id = $2)', [id, merchantId]);
+  const { rows } = await db.query('SELECT view FROM top_ups WHERE id = $1 AND ($2::text IS NULL OR merchant_id = $2)', [
+    id,
+    merchantId,
+  ]);
   return rows[0] ? (rows[0].view as TopUpView) : null;
 }
 
@@ -72,9 +79,20 @@ export async function listTopUps(db: Db, f: TopUpFilter): Promise<{ items: TopUp
        AND ($5::timestamptz IS NULL OR (created_at, id) ${f.oldestFirst ? '>' : '<'} ($5::timestamptz, $6::text))
      ORDER BY created_at ${order}, id ${order}
      LIMIT $7`,
-    [f.merchantId, f.status ?? null, f.method ?? null, f.reference ?? null, cursor?.createdAt ?? null, cursor?.id ?? null, f.limit + 1],
+    [
+      f.merchantId,
+      f.status ?? null,
+      f.method ?? null,
+      f.reference ?? null,
+      cursor?.createdAt ?? null,
+      cursor?.id ?? null,
+      f.limit + 1,
+    ],
   );
   const items = rows.slice(0, f.limit).map((r) => r.view as TopUpView);
   const last = rows.length > f.limit ? rows[f.limit - 1] : undefined;
-  return { items, nextCursor: last ? encodeCursor({ createdAt: new Date(last.created_at).toISOString(), id: String(last.id) }) : null };
+  return {
+    items,
+    nextCursor: last ? encodeCursor({ createdAt: new Date(last.created_at).toISOString(), id: String(last.id) }) : null,
+  };
 }

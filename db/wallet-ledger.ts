@@ -80,11 +80,16 @@ function toTransaction(row: Record<string, unknown>): WalletTransaction {
 }
 
 export async function createWallet(client: pg.ClientBase | Db, merchantId: string, currency = 'EUR'): Promise<void> {
-  await client.query('INSERT INTO wallets (merchant_id, currency) VALUES ($1, $2) ON CONFLICT DO NOTHING', [merchantId, currency]);
+  await client.query('INSERT INTO wallets (merchant_id, currency) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+    merchantId,
+    currency,
+  ]);
 }
 
 export async function getWallet(db: Db, merchantId: string): Promise<Wallet> {
-  const { rows } = await db.query<WalletRow>('SELECT balance, reserved, currency FROM wallets WHERE merchant_id = $1', [merchantId]);
+  const { rows } = await db.query<WalletRow>('SELECT balance, reserved, currency FROM wallets WHERE merchant_id = $1', [
+    merchantId,
+  ]);
   if (!rows[0]) throw new WalletError('WALLET_NOT_FOUND', `No wallet for merchant ${merchantId}`);
   return toWallet(rows[0]);
 }
@@ -99,10 +104,10 @@ async function lockWallet(client: pg.PoolClient, merchantId: string): Promise<Wa
 }
 
 async function findByKey(client: pg.ClientBase, merchantId: string, key: string): Promise<WalletTransaction | null> {
-  const { rows } = await client.query('SELECT * FROM wallet_transactions WHERE merchant_id = $1 AND idempotency_key = $2', [
-    merchantId,
-    key,
-  ]);
+  const { rows } = await client.query(
+    'SELECT * FROM wallet_transactions WHERE merchant_id = $1 AND idempotency_key = $2',
+    [merchantId, key],
+  );
   return rows[0] ? toTransaction(rows[0]) : null;
 }
 
@@ -119,7 +124,12 @@ interface Movement {
   auditId?: number;
 }
 
-async function record(client: pg.PoolClient, merchantId: string, wallet: Wallet, m: Movement): Promise<WalletTransaction> {
+async function record(
+  client: pg.PoolClient,
+  merchantId: string,
+  wallet: Wallet,
+  m: Movement,
+): Promise<WalletTransaction> {
   const balance = wallet.balance + m.balanceDelta;
   const reserved = wallet.reserved + m.reservedDelta;
   await client.query('UPDATE wallets SET balance = $2, reserved = $3, updated_at = now() WHERE merchant_id = $1', [
@@ -172,7 +182,14 @@ export const topUpCreditKey = (topUpId: string): string => `top-up:${topUpId}`;
  */
 export async function creditTopUp(
   db: Db,
-  input: { merchantId: string; topUpId: string; amount: number; currency: string; reference?: string; audit?: { actor: AuditActor; reason?: string; details?: Record<string, unknown> } },
+  input: {
+    merchantId: string;
+    topUpId: string;
+    amount: number;
+    currency: string;
+    reference?: string;
+    audit?: { actor: AuditActor; reason?: string; details?: Record<string, unknown> };
+  },
 ): Promise<CreditResult> {
   return inTransaction(db, async (client) => {
     const wallet = await lockWallet(client, input.merchantId);
@@ -180,7 +197,10 @@ export async function creditTopUp(
     const existing = await findByKey(client, input.merchantId, key);
     if (existing) return { transaction: existing, wallet, created: false };
     if (input.currency !== wallet.currency) {
-      throw new WalletError('CURRENCY_MISMATCH', `The wallet is in ${wallet.currency}; a top-up in ${input.currency} cannot be credited`);
+      throw new WalletError(
+        'CURRENCY_MISMATCH',
+        `The wallet is in ${wallet.currency}; a top-up in ${input.currency} cannot be credited`,
+      );
     }
     const auditId = input.audit
       ? await recordAudit(client, {
@@ -217,7 +237,8 @@ export async function adjust(
   db: Db,
   input: { merchantId: string; amount: number; currency?: string; reason: string; actor: AuditActor; key: string },
 ): Promise<CreditResult> {
-  if (!Number.isSafeInteger(input.amount) || input.amount === 0) throw new RangeError('An adjustment is a non-zero integer amount');
+  if (!Number.isSafeInteger(input.amount) || input.amount === 0)
+    throw new RangeError('An adjustment is a non-zero integer amount');
   return inTransaction(db, async (client) => {
     const wallet = await lockWallet(client, input.merchantId);
     const existing = await findByKey(client, input.merchantId, input.key);
@@ -274,7 +295,10 @@ export async function hold(
     const existing = await findByKey(client, merchantId, input.key);
     if (existing) return { held: true, transaction: existing };
     if (input.currency !== wallet.currency) {
-      throw new WalletError('CURRENCY_MISMATCH', `The wallet is in ${wallet.currency}; the order costs ${input.currency}`);
+      throw new WalletError(
+        'CURRENCY_MISMATCH',
+        `The wallet is in ${wallet.currency}; the order costs ${input.currency}`,
+      );
     }
     if (wallet.available < input.amount) return { held: false, available: wallet.available };
     const transaction = await record(client, merchantId, wallet, {
@@ -300,7 +324,8 @@ export async function settleHold(
     const existing = await findByKey(client, merchantId, input.key);
     if (existing) return existing;
     const held = await findByKey(client, merchantId, input.holdKey);
-    if (!held || held.kind !== 'hold') throw new WalletError('HOLD_NOT_FOUND', `No hold ${input.holdKey} for order ${input.orderId}`);
+    if (!held || held.kind !== 'hold')
+      throw new WalletError('HOLD_NOT_FOUND', `No hold ${input.holdKey} for order ${input.orderId}`);
     const { rows } = await client.query('SELECT * FROM wallet_transactions WHERE merchant_id = $1 AND settles = $2', [
       merchantId,
       input.holdKey,

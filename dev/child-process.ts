@@ -14,7 +14,11 @@ export interface LoggedChild {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function spawnLogged(command: string, args: string[], opts: SpawnOptions & { logFile?: string | undefined }): LoggedChild {
+export function spawnLogged(
+  command: string,
+  args: string[],
+  opts: SpawnOptions & { logFile?: string | undefined },
+): LoggedChild {
   if (opts.logFile) mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const sink = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : null;
   const child = spawn(command, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -22,7 +26,10 @@ export function spawnLogged(command: string, args: string[], opts: SpawnOptions 
   const collect = (chunk: Buffer): void => {
     sink?.write(chunk);
     // The server's dependency-injection trace ([Fx] lines) would push the actual error out of the tail.
-    const lines = chunk.toString('utf8').split('\n').filter((line) => !line.startsWith('[Fx]'));
+    const lines = chunk
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('[Fx]'));
     output = `${output}${lines.join('\n')}`.slice(-8000);
   };
   child.stdout?.on('data', collect);
@@ -56,7 +63,12 @@ export async function stopChild(child: ChildProcess, graceMs = 20_000): Promise<
 }
 
 /** Polls `attempt` until it resolves, or throws the last error after `timeoutMs`. */
-export async function retryUntil<T>(what: string, timeoutMs: number, attempt: () => Promise<T>, opts: { intervalMs?: number; giveUp?: () => string | null } = {}): Promise<T> {
+export async function retryUntil<T>(
+  what: string,
+  timeoutMs: number,
+  attempt: () => Promise<T>,
+  opts: { intervalMs?: number; giveUp?: () => string | null } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -70,5 +82,7 @@ export async function retryUntil<T>(what: string, timeoutMs: number, attempt: ()
     if (Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
   }
-  throw new Error(`${what}: still failing after ${timeoutMs} ms: ${(lastError as Error | undefined)?.message ?? String(lastError)}`);
+  throw new Error(
+    `${what}: still failing after ${timeoutMs} ms: ${(lastError as Error | undefined)?.message ?? String(lastError)}`,
+  );
 }

@@ -27,7 +27,10 @@ export interface EphemeralStack {
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-export async function startEphemeralStack(timings: OrderTimings, extraEnv: Record<string, string> = {}): Promise<EphemeralStack> {
+export async function startEphemeralStack(
+  timings: OrderTimings,
+  extraEnv: Record<string, string> = {},
+): Promise<EphemeralStack> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'orders-script-'));
   chmodSync(scratch, 0o755);
   const cliPath = await provisionTemporalCli({ projectRoot, explicitPath: process.env.TEMPORAL_CLI_PATH });

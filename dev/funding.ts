@@ -13,7 +13,11 @@ function expectStatus(what: string, res: { status: number; text: string }, ...ok
 }
 
 /** A named operator key, created with the root key (only root manages operator keys). */
-export async function createOperatorKey(api: HttpClient, rootKey: string, name: string): Promise<{ id: string; key: string }> {
+export async function createOperatorKey(
+  api: HttpClient,
+  rootKey: string,
+  name: string,
+): Promise<{ id: string; key: string }> {
   const res = await api.post('/v1/operator-keys', { name }, { key: rootKey });
   expectStatus(`operator key ${name}`, res, 201);
   return { id: res.body.id as string, key: res.body.apiKey as string };
@@ -78,6 +82,7 @@ export async function linkPayPalThroughApproval(
   });
   const back = await fetch(approval.redirectUrl, { headers: { accept: 'application/json' } });
   const text = await back.text();
-  if (back.status !== 200 || !text.includes('"linked"')) throw new Error(`PayPal link not completed: HTTP ${back.status} ${text}`);
+  if (back.status !== 200 || !text.includes('"linked"'))
+    throw new Error(`PayPal link not completed: HTTP ${back.status} ${text}`);
   return { setupTokenId };
 }

@@ -50,11 +50,15 @@ export async function hasGo(): Promise<boolean> {
 }
 
 /** The cached binary, built first if missing. Throws when Go is missing or the build fails. */
-export async function provisionGoBinary(spec: GoBinarySpec, opts: { projectRoot: string; progress?: Say }): Promise<string> {
+export async function provisionGoBinary(
+  spec: GoBinarySpec,
+  opts: { projectRoot: string; progress?: Say },
+): Promise<string> {
   const target = cachedBinaryPath(opts.projectRoot, spec);
   if (await isExecutable(target)) return target;
   const say = opts.progress ?? stderrSay;
-  if (!(await hasGo())) throw new Error(`[${spec.name}] Go is not installed: cannot build ${spec.module}@v${spec.version}`);
+  if (!(await hasGo()))
+    throw new Error(`[${spec.name}] Go is not installed: cannot build ${spec.module}@v${spec.version}`);
   await buildGoBinary(spec, target, say);
   return target;
 }
@@ -63,14 +67,22 @@ async function buildGoBinary(spec: GoBinarySpec, target: string, say: Say): Prom
   const gobin = path.join(path.dirname(target), `build-${process.pid}-${Date.now()}`);
   await mkdir(gobin, { recursive: true });
   const ref = `${spec.module}@v${spec.version}`;
-  const extra = Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
-  say(`[${spec.name}] building ${ref}${extra ? ` (${extra})` : ''} from Go modules (first run only; can take minutes)…`);
+  const extra = Object.entries(spec.env ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  say(
+    `[${spec.name}] building ${ref}${extra ? ` (${extra})` : ''} from Go modules (first run only; can take minutes)…`,
+  );
   const started = Date.now();
   let downloaded = 0;
   let compiled = 0;
   const report = (): void => {
-    const pct = spec.expectedPackages ? ` (~${Math.min(99, Math.round((compiled / spec.expectedPackages) * 100))}%)` : '';
-    say(`[${spec.name}] ${Math.round((Date.now() - started) / 1000)}s: ${downloaded} modules downloaded, ${compiled} packages compiled${pct}`);
+    const pct = spec.expectedPackages
+      ? ` (~${Math.min(99, Math.round((compiled / spec.expectedPackages) * 100))}%)`
+      : '';
+    say(
+      `[${spec.name}] ${Math.round((Date.now() - started) / 1000)}s: ${downloaded} modules downloaded, ${compiled} packages compiled${pct}`,
+    );
   };
   const timer = setInterval(report, 15_000);
   try {
@@ -120,7 +132,11 @@ const ModuleDownload = z.object({ Dir: z.string().min(1), Version: z.string() })
  * The unpacked source of a module version in the module cache (`go mod download -json` prints its Dir),
  * downloading it if needed. Used to copy non-Go files a binary needs at run time, such as SQL schemas.
  */
-export async function goModuleSourceDir(module: string, version: string, env: Record<string, string> = {}): Promise<string> {
+export async function goModuleSourceDir(
+  module: string,
+  version: string,
+  env: Record<string, string> = {},
+): Promise<string> {
   const ref = `${module}@v${version}`;
   const { code, stdout, tail } = await runGo(['mod', 'download', '-json', ref], env);
   if (code !== 0) throw new Error(`go mod download ${ref} failed (exit ${code}):\n${tail}`);

@@ -23,7 +23,8 @@ export class HttpClient {
     let body: string | Buffer | undefined;
     if (opts.raw !== undefined) body = opts.raw;
     else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
     const res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
     let parsed: unknown = text;
@@ -68,7 +69,10 @@ export async function waitFor<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last instanceof Error ? last.message : last)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out waiting for ${what}; last: ${JSON.stringify(last instanceof Error ? last.message : last)}`,
+      );
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

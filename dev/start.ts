@@ -112,7 +112,9 @@ let dataDir: string | null = null;
 const stopAll = async (): Promise<void> => {
   for (const stop of stops.splice(0).reverse()) {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([stop(), new Promise((r) => (timer = setTimeout(r, STOP_STEP_TIMEOUT_MS)))]).catch(() => undefined);
+    await Promise.race([stop(), new Promise((r) => (timer = setTimeout(r, STOP_STEP_TIMEOUT_MS)))]).catch(
+      () => undefined,
+    );
     clearTimeout(timer);
   }
   // A signal during start may arrive before a child's stop was registered: its pid file still names it.
@@ -137,8 +139,12 @@ try {
   const dir = dataDir;
   const env = parseEnv({
     ...process.env,
-    OPERATOR_API_KEY: baseEnv.OPERATOR_API_KEY ?? persistentSecret(path.join(dataDir, 'operator-key'), () => `op_${randomBytes(24).toString('base64url')}`),
-    SECRETS_KEY: baseEnv.SECRETS_KEY ?? persistentSecret(path.join(dataDir, 'secrets-key'), () => randomBytes(32).toString('base64')),
+    OPERATOR_API_KEY:
+      baseEnv.OPERATOR_API_KEY ??
+      persistentSecret(path.join(dataDir, 'operator-key'), () => `op_${randomBytes(24).toString('base64url')}`),
+    SECRETS_KEY:
+      baseEnv.SECRETS_KEY ??
+      persistentSecret(path.join(dataDir, 'secrets-key'), () => randomBytes(32).toString('base64')),
   });
   const logger = createLogger(env.LOG_LEVEL, 'dropship', { pretty: process.stdout.isTTY === true });
   // From here on, SIGINT, SIGTERM and SIGHUP stop whatever has started so far, in order.
@@ -155,7 +161,11 @@ try {
     step(`using the Temporal server at ${temporalAddress}`);
   } else {
     step('finding the Temporal CLI (the first start builds it from Go modules: a few minutes)…');
-    const cliPath = await provisionTemporalCli({ projectRoot: root, explicitPath: env.TEMPORAL_CLI_PATH, progress: step });
+    const cliPath = await provisionTemporalCli({
+      projectRoot: root,
+      explicitPath: env.TEMPORAL_CLI_PATH,
+      progress: step,
+    });
     step(`starting the Temporal dev server${cliPath ? ` (${path.relative(root, cliPath)})` : ' (SDK download)'}…`);
     const temporal = await startTemporalDevServer({
       cliPath,
@@ -173,7 +183,11 @@ try {
     uiUrl = temporal.uiUrl;
   }
 
-  step(env.DATABASE_URL ? 'connecting to DATABASE_URL…' : `starting PostgreSQL (embedded, data in ${path.relative(root, dataDir)}/postgres)…`);
+  step(
+    env.DATABASE_URL
+      ? 'connecting to DATABASE_URL…'
+      : `starting PostgreSQL (embedded, data in ${path.relative(root, dataDir)}/postgres)…`,
+  );
   const postgres = await startPostgres({
     databaseUrl: env.DATABASE_URL,
     dataDir: path.join(dataDir, 'postgres'),
@@ -194,10 +208,19 @@ try {
     services = { supplier: env.SUPPLIER_BASE_URL ?? sims.supplier, paypal: env.PAYPAL_BASE_URL ?? sims.paypal };
     shops = sims.shops;
   }
-  if (!services.supplier || !services.paypal) throw new ConfigError('Set SUPPLIER_BASE_URL and PAYPAL_BASE_URL, or SIMULATORS=on');
+  if (!services.supplier || !services.paypal)
+    throw new ConfigError('Set SUPPLIER_BASE_URL and PAYPAL_BASE_URL, or SIMULATORS=on');
 
   step('starting the worker and the REST API (bundling the workflow code)…');
-  const platform = await startPlatform({ env, logger, databaseUrl: postgres.url, temporalAddress, services, worker: true, api: true });
+  const platform = await startPlatform({
+    env,
+    logger,
+    databaseUrl: postgres.url,
+    temporalAddress,
+    services,
+    worker: true,
+    api: true,
+  });
   stops.push(() => platform.stop());
 
   const api = platform.apiUrl ?? '';
@@ -205,7 +228,9 @@ try {
 
   // The demo operator: a named operator key, so that its money actions are audited under a name like anyone's.
   const operatorFile = path.join(dataDir, 'demo-operator.json');
-  let operator = existsSync(operatorFile) ? (JSON.parse(readFileSync(operatorFile, 'utf8')) as { id: string; name: string; apiKey: string }) : null;
+  let operator = existsSync(operatorFile)
+    ? (JSON.parse(readFileSync(operatorFile, 'utf8')) as { id: string; name: string; apiKey: string })
+    : null;
   if (!operator || (await client.get('/v1/audit?limit=1', { key: operator.apiKey })).status !== 200) {
     const created = await createOperatorKey(client, env.OPERATOR_API_KEY ?? '', 'Demo Finance');
     operator = { id: created.id, name: 'Demo Finance', apiKey: created.key };
@@ -213,14 +238,18 @@ try {
   }
 
   const demoFile = path.join(dataDir, 'demo-merchant.json');
-  let demo = existsSync(demoFile) ? (JSON.parse(readFileSync(demoFile, 'utf8')) as { id: string; apiKey: string; funded?: boolean }) : null;
+  let demo = existsSync(demoFile)
+    ? (JSON.parse(readFileSync(demoFile, 'utf8')) as { id: string; apiKey: string; funded?: boolean })
+    : null;
   if (!demo || !(await getMerchant(platform.db, demo.id))) {
     const created = await createMerchant(platform.db, { name: 'Demo shop', createdBy: 'npm start' });
     demo = { id: created.id, apiKey: created.apiKey };
     writeFileSync(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
   }
   const alreadyCredited = async (key: string): Promise<boolean> =>
-    ((await client.get('/v1/wallet/transactions?limit=200', { key })).body.items as { kind: string }[]).some((t) => t.kind === 'top_up');
+    ((await client.get('/v1/wallet/transactions?limit=200', { key })).body.items as { kind: string }[]).some(
+      (t) => t.kind === 'top_up',
+    );
   // A data directory from before top-ups were real already holds its (legacy) starting credit.
   if (!demo.funded && (await alreadyCredited(demo.apiKey))) demo = { ...demo, funded: true };
   if (!demo.funded) {
@@ -237,7 +266,14 @@ try {
 
   await waitUntilReady(api);
   const demoShops = shops
-    ? await connectDemoShops(platform.db, env, demo.id, shops, env.PUBLIC_BASE_URL ?? api, persistentSecret(path.join(dataDir, 'demo-webhook-secret'), () => randomBytes(18).toString('base64url')))
+    ? await connectDemoShops(
+        platform.db,
+        env,
+        demo.id,
+        shops,
+        env.PUBLIC_BASE_URL ?? api,
+        persistentSecret(path.join(dataDir, 'demo-webhook-secret'), () => randomBytes(18).toString('base64url')),
+      )
     : [];
   const lines = [
     '',
@@ -249,7 +285,9 @@ try {
     `  Demo operator   ${operator.apiKey}  ("${operator.name}": the finance desk, confirms transfers, adjusts wallets)`,
     `  Demo merchant   ${demo.id}  key ${demo.apiKey}  (€500.00 by a bank transfer the demo operator confirmed on first start)`,
     `  Supplier        ${services.supplier}    PayPal ${services.paypal}`,
-    ...demoShops.map((d) => `  Demo ${d.type.padEnd(11)} ${d.shopUrl}  (connection ${d.id}; its webhooks go to ${d.webhookUrl})`),
+    ...demoShops.map(
+      (d) => `  Demo ${d.type.padEnd(11)} ${d.shopUrl}  (connection ${d.id}; its webhooks go to ${d.webhookUrl})`,
+    ),
     '',
     '  Try it:',
     `    curl -s -X POST ${api}/v1/orders -H "Authorization: Bearer ${demo.apiKey}" -H 'Content-Type: application/json' \\`,
@@ -268,7 +306,9 @@ try {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } catch (error) {
-  process.stderr.write(`\n${error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(
+    `\n${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`,
+  );
   await stopAll();
   process.exit(1);
 }

@@ -54,7 +54,8 @@ export class SupervisedProcess {
     for (;;) {
       const child = this.current;
       if (child && !child.exited() && (await this.opts.ready(child).catch(() => false))) return;
-      if (Date.now() > deadline) throw new Error(`${this.name} not ready after ${timeoutMs} ms:\n${child?.tail() ?? ''}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.name} not ready after ${timeoutMs} ms:\n${child?.tail() ?? ''}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -72,7 +73,11 @@ export class SupervisedProcess {
   }
 
   private spawn(): void {
-    const child = spawnLogged(this.opts.command, this.opts.args, { cwd: this.opts.cwd, env: this.opts.env, logFile: this.opts.logFile });
+    const child = spawnLogged(this.opts.command, this.opts.args, {
+      cwd: this.opts.cwd,
+      env: this.opts.env,
+      logFile: this.opts.logFile,
+    });
     this.current = child;
     this.starts += 1;
     if (child.child.pid !== undefined) this.opts.onSpawn?.(child.child.pid);
@@ -81,7 +86,9 @@ export class SupervisedProcess {
       if (this.stopping || this.current !== child) return;
       // A process that ran for a while gets the short pause again; one that keeps dying backs off.
       this.restartDelayMs = Date.now() - startedAt > 30_000 ? 1_000 : Math.min(10_000, this.restartDelayMs * 2);
-      this.opts.say?.(`${this.name} (pid ${child.child.pid}) exited (${signal ?? `code ${code}`}); restarting in ${this.restartDelayMs} ms`);
+      this.opts.say?.(
+        `${this.name} (pid ${child.child.pid}) exited (${signal ?? `code ${code}`}); restarting in ${this.restartDelayMs} ms`,
+      );
       setTimeout(() => {
         if (!this.stopping && this.current === child) this.spawn();
       }, this.restartDelayMs);

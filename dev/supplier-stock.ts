@@ -6,8 +6,14 @@ import { waitFor } from './http-client.js';
  * held (slow, but within the client's timeout) and the SKU emptied meanwhile, so the order is charged first
  * and then refused as out of stock — the path where a charge must be returned.
  */
-export async function placeWhileStockVanishes<T>(supplier: HttpClient, sku: string, place: () => Promise<T>, holdMs = 1_000): Promise<T> {
-  const creates = async (): Promise<number> => ((await supplier.get('/_admin/requests')).body as { counts: { create: number } }).counts.create;
+export async function placeWhileStockVanishes<T>(
+  supplier: HttpClient,
+  sku: string,
+  place: () => Promise<T>,
+  holdMs = 1_000,
+): Promise<T> {
+  const creates = async (): Promise<number> =>
+    ((await supplier.get('/_admin/requests')).body as { counts: { create: number } }).counts.create;
   const before = await creates();
   await supplier.post('/_admin/faults', { route: 'create', kind: 'slow', delayMs: holdMs });
   const placed = await place();

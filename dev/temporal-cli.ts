@@ -1,4 +1,11 @@
-import { cachedBinaryPath, hasGo, isExecutable, provisionGoBinary, stderrSay, type GoBinarySpec } from '../dev/go-binary.js';
+import {
+  cachedBinaryPath,
+  hasGo,
+  isExecutable,
+  provisionGoBinary,
+  stderrSay,
+  type GoBinarySpec,
+} from '../dev/go-binary.js';
 
 export { hasGo };
 
@@ -30,11 +37,12 @@ export function cachedCliPath(projectRoot: string): string {
 export async function provisionTemporalCli(opts: ProvisionOptions): Promise<string | null> {
   const say = opts.progress ?? stderrSay;
   if (opts.explicitPath) {
-    if (!(await isExecutable(opts.explicitPath))) throw new Error(`TEMPORAL_CLI_PATH=${opts.explicitPath} is not an executable file`);
+    if (!(await isExecutable(opts.explicitPath)))
+      throw new Error(`TEMPORAL_CLI_PATH=${opts.explicitPath} is not an executable file`);
     return opts.explicitPath;
   }
   if (!(await isExecutable(cachedCliPath(opts.projectRoot))) && !(await hasGo())) {
-    say('[temporal-cli] Go is not installed: falling back to the Temporal SDK\'s own download of the dev server');
+    say("[temporal-cli] Go is not installed: falling back to the Temporal SDK's own download of the dev server");
     return null;
   }
   return provisionGoBinary(CLI, { projectRoot: opts.projectRoot, progress: say });

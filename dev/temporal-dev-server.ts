@@ -43,15 +43,22 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
   const ip = opts.ip ?? '127.0.0.1';
   const namespace = opts.namespace ?? 'default';
   if (!(await portIsFree(opts.port, ip))) {
-    throw new Error(`Port ${opts.port} is taken: another Temporal server is running? Set TEMPORAL_PORT, or TEMPORAL_ADDRESS to use it.`);
+    throw new Error(
+      `Port ${opts.port} is taken: another Temporal server is running? Set TEMPORAL_PORT, or TEMPORAL_ADDRESS to use it.`,
+    );
   }
   if (opts.uiPort !== null && !(await portIsFree(opts.uiPort, ip))) {
     throw new Error(`Port ${opts.uiPort} for the Temporal UI is taken: set TEMPORAL_UI_PORT.`);
   }
   const address = `${ip}:${opts.port}`;
   const uiUrl = opts.uiPort === null ? null : `http://${ip === '0.0.0.0' ? '127.0.0.1' : ip}:${opts.uiPort}`;
-  const dynamic = Object.entries(opts.dynamicConfig ?? {}).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]);
-  const pragmas = opts.fast ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'] : ['--sqlite-pragma', 'journal_mode=WAL'];
+  const dynamic = Object.entries(opts.dynamicConfig ?? {}).flatMap(([k, v]) => [
+    '--dynamic-config-value',
+    `${k}=${JSON.stringify(v)}`,
+  ]);
+  const pragmas = opts.fast
+    ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF']
+    : ['--sqlite-pragma', 'journal_mode=WAL'];
 
   if (opts.cliPath === null) {
     const env = await TestWorkflowEnvironment.createLocal({
@@ -68,13 +75,27 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
     return { address, uiUrl, pid: null, stop: () => env.teardown() };
   }
 
-  const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--namespace', namespace, '--log-level', 'warn', ...pragmas, ...dynamic];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(opts.port),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
+    ...pragmas,
+    ...dynamic,
+  ];
   args.push(...(opts.uiPort === null ? ['--headless'] : ['--ui-port', String(opts.uiPort)]));
   if (opts.dbFile) {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
   }
-  for (const [name, type] of Object.entries(searchAttributeRegistrations)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(searchAttributeRegistrations))
+    args.push('--search-attribute', `${name}=${type}`);
 
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) opts.onSpawn?.(child.pid);
@@ -108,7 +129,12 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
   };
 }
 
-async function waitUntilServing(address: string, namespace: string, timeoutMs: number, died: () => boolean): Promise<void> {
+async function waitUntilServing(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  died: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

@@ -1,6 +1,9 @@
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { msToNumber, type SearchAttributeType } from '@temporalio/common';
-import { encodeSearchAttributeIndexedValueType, type SearchAttributeKey } from '@temporalio/common/lib/search-attributes.js';
+import {
+  encodeSearchAttributeIndexedValueType,
+  type SearchAttributeKey,
+} from '@temporalio/common/lib/search-attributes.js';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { searchAttributeKeys } from '../domain/search-attributes.js';
 import { retryUntil } from './child-process.js';
@@ -52,7 +55,10 @@ async function ensureNamespace(connection: Connection, namespace: string, retent
   try {
     const current = await connection.workflowService.describeNamespace({ namespace });
     if (Number(current.config?.workflowExecutionRetentionTtl?.seconds ?? 0) !== retentionSeconds) {
-      await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: retention } });
+      await connection.workflowService.updateNamespace({
+        namespace,
+        config: { workflowExecutionRetentionTtl: retention },
+      });
     }
     return;
   } catch (error) {
@@ -66,7 +72,11 @@ async function ensureNamespace(connection: Connection, namespace: string, retent
   }
 }
 
-async function ensureSearchAttributes(connection: Connection, namespace: string, keys: readonly SearchAttributeKey<SearchAttributeType>[]): Promise<void> {
+async function ensureSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  keys: readonly SearchAttributeKey<SearchAttributeType>[],
+): Promise<void> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   const missing: Record<string, number> = {};
   for (const key of keys) {
@@ -74,7 +84,10 @@ async function ensureSearchAttributes(connection: Connection, namespace: string,
     if (wanted === undefined) throw new Error(`Unknown search attribute type ${key.type}`);
     const registered = customAttributes?.[key.name];
     if (registered === undefined || registered === null) missing[key.name] = wanted;
-    else if (registered !== wanted) throw new Error(`Search attribute ${key.name} is registered with type ${registered}, expected ${wanted} (${key.type}); remove it first`);
+    else if (registered !== wanted)
+      throw new Error(
+        `Search attribute ${key.name} is registered with type ${registered}, expected ${wanted} (${key.type}); remove it first`,
+      );
   }
   if (Object.keys(missing).length === 0) return;
   try {

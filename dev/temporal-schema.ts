@@ -14,13 +14,22 @@ export const TemporalDatabaseSchema = z.object({
   port: z.number().int().positive(),
   user: z.string().min(1),
   password: z.string(),
-  temporalDb: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('temporal'),
-  visibilityDb: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('temporal_visibility'),
+  temporalDb: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('temporal'),
+  visibilityDb: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('temporal_visibility'),
 });
 export type TemporalDatabase = z.input<typeof TemporalDatabaseSchema>;
 
 /** host/port/user/password of a `postgres://` URL (its database name is not used: Temporal has two). */
-export function databaseFromUrl(url: string, names: { temporalDb?: string; visibilityDb?: string } = {}): TemporalDatabase {
+export function databaseFromUrl(
+  url: string,
+  names: { temporalDb?: string; visibilityDb?: string } = {},
+): TemporalDatabase {
   const parsed = new URL(url);
   if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new Error(`Not a PostgreSQL URL: ${parsed.protocol}`);
   return {
@@ -79,6 +88,10 @@ async function runTool(tool: string, args: string[], env: Record<string, string>
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`temporal-sql-tool ${args.join(' ')} failed (exit ${code}):\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`temporal-sql-tool ${args.join(' ')} failed (exit ${code}):\n${output}`)),
+    );
   });
 }

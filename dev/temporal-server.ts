@@ -5,7 +5,14 @@ import { Connection, type TLSConfig } from '@temporalio/client';
 import { freePort } from './ports.js';
 import { retryUntil, spawnLogged } from './child-process.js';
 import { TemporalDatabaseSchema, type TemporalDatabase } from './temporal-schema.js';
-import { goModuleSourceDir, isExecutable, provisionGoBinary, stderrSay, type GoBinarySpec, type Say } from './go-binary.js';
+import {
+  goModuleSourceDir,
+  isExecutable,
+  provisionGoBinary,
+  stderrSay,
+  type GoBinarySpec,
+  type Say,
+} from './go-binary.js';
 
 export { setupTemporalSchema, type TemporalDatabase, databaseFromUrl } from './temporal-schema.js';
 export { registerNamespaceAndSearchAttributes } from './temporal-namespace.js';
@@ -73,7 +80,9 @@ export const dynamicConfigFile = path.join(projectRoot, 'deploy/temporal/dynamic
  * Builds what is missing, one at a time (each go build already uses every core). The server first: the SQL
  * tool reuses most of its compiled packages.
  */
-export async function provisionTemporalServer(opts: { projectRoot?: string; progress?: Say } = {}): Promise<TemporalServerBinaries> {
+export async function provisionTemporalServer(
+  opts: { projectRoot?: string; progress?: Say } = {},
+): Promise<TemporalServerBinaries> {
   const root = opts.projectRoot ?? projectRoot;
   const progress = opts.progress ?? stderrSay;
   const server = await provisionGoBinary(serverSpec, { projectRoot: root, progress });
@@ -199,7 +208,9 @@ export interface RunningTemporalServer {
 }
 
 /** The environment the config file reads (names: deploy/temporal/config/production.yaml). */
-export function serverEnvironment(opts: Omit<TemporalServerOptions, 'serverPath' | 'ports'> & { ports: TemporalServerPorts }): Record<string, string> {
+export function serverEnvironment(
+  opts: Omit<TemporalServerOptions, 'serverPath' | 'ports'> & { ports: TemporalServerPorts },
+): Record<string, string> {
   const db = TemporalDatabaseSchema.parse(opts.database);
   const { ports, tls } = opts;
   const env: Record<string, string> = {
@@ -256,17 +267,28 @@ export async function startTemporalServer(opts: TemporalServerOptions): Promise<
     logFile: opts.logFile,
   });
   try {
-    await retryUntil('Temporal server readiness', opts.readyTimeoutMs ?? 120_000, async () => {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000, ...(opts.clientTls ? { tls: opts.clientTls } : {}) });
-      try {
-        await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
-      } finally {
-        await connection.close();
-      }
-    }, { giveUp: () => (proc.exited() ? `the server exited (code ${proc.child.exitCode})` : null) });
+    await retryUntil(
+      'Temporal server readiness',
+      opts.readyTimeoutMs ?? 120_000,
+      async () => {
+        const connection = await Connection.connect({
+          address,
+          connectTimeout: 2_000,
+          ...(opts.clientTls ? { tls: opts.clientTls } : {}),
+        });
+        try {
+          await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
+        } finally {
+          await connection.close();
+        }
+      },
+      { giveUp: () => (proc.exited() ? `the server exited (code ${proc.child.exitCode})` : null) },
+    );
   } catch (error) {
     await proc.stop(5_000);
-    throw new Error(`The Temporal server did not start: ${(error as Error).message}\n--- server output (tail) ---\n${proc.tail()}`);
+    throw new Error(
+      `The Temporal server did not start: ${(error as Error).message}\n--- server output (tail) ---\n${proc.tail()}`,
+    );
   }
   return { address, ports, pid: proc.child.pid, stop: () => proc.stop() };
 }

@@ -18,7 +18,12 @@ const UiOptions = z.object({
   defaultNamespace: z.string().default('default'),
   /** When the frontend wants TLS: files, as the UI server's config takes them. */
   tls: z
-    .object({ caFile: z.string(), certFile: z.string().optional(), keyFile: z.string().optional(), serverName: z.string().optional() })
+    .object({
+      caFile: z.string(),
+      certFile: z.string().optional(),
+      keyFile: z.string().optional(),
+      serverName: z.string().optional(),
+    })
     .optional(),
   logFile: z.string().optional(),
   readyTimeoutMs: z.number().int().positive().default(60_000),
@@ -65,10 +70,15 @@ export async function startTemporalUi(input: z.input<typeof UiOptions>): Promise
     await rm(configDir, { recursive: true, force: true });
   };
   try {
-    await retryUntil('Temporal UI readiness', opts.readyTimeoutMs, async () => {
-      const response = await fetch(`${url}/healthz`);
-      if (!response.ok) throw new Error(`healthz answered ${response.status}`);
-    }, { giveUp: () => (proc.exited() ? `the UI server exited (code ${proc.child.exitCode})` : null) });
+    await retryUntil(
+      'Temporal UI readiness',
+      opts.readyTimeoutMs,
+      async () => {
+        const response = await fetch(`${url}/healthz`);
+        if (!response.ok) throw new Error(`healthz answered ${response.status}`);
+      },
+      { giveUp: () => (proc.exited() ? `the UI server exited (code ${proc.child.exitCode})` : null) },
+    );
   } catch (error) {
     await cleanup();
     throw new Error(`The Temporal UI did not start: ${(error as Error).message}\n${proc.tail()}`);

@@ -26,5 +26,7 @@ const symbols: Record<string, string> = { EUR: '€', USD: '$', GBP: '£' };
 export function formatMoney(money: Money): string {
   const symbol = symbols[money.currency];
   const decimal = minorToDecimalString(money.amount);
-  return symbol ? `${decimal.startsWith('-') ? '-' : ''}${symbol}${decimal.replace('-', '')}` : `${money.currency} ${decimal}`;
+  return symbol
+    ? `${decimal.startsWith('-') ? '-' : ''}${symbol}${decimal.replace('-', '')}`
+    : `${money.currency} ${decimal}`;
 }

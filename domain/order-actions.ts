@@ -50,7 +50,9 @@ interface ActionSpec<N extends string, B extends z.ZodType, M extends z.ZodType,
   rest: RestExposure | null;
 }
 
-function action<N extends string, B extends z.ZodType, M extends z.ZodType, T extends string, P extends object>(spec: ActionSpec<N, B, M, T, P>) {
+function action<N extends string, B extends z.ZodType, M extends z.ZodType, T extends string, P extends object>(
+  spec: ActionSpec<N, B, M, T, P>,
+) {
   return {
     name: spec.name,
     type: spec.type,
@@ -66,8 +68,14 @@ function action<N extends string, B extends z.ZodType, M extends z.ZodType, T ex
 }
 
 const empty = z.object({}).strict();
-const cancelArgs = z.object({ reason: z.string().trim().max(500).optional() }).strict().meta({ id: 'CancelOrder' });
-const synchronizeArgs = z.object({ shippingMethod: ShippingMethod.optional() }).strict().meta({ id: 'SynchronizeOrder' });
+const cancelArgs = z
+  .object({ reason: z.string().trim().max(500).optional() })
+  .strict()
+  .meta({ id: 'CancelOrder' });
+const synchronizeArgs = z
+  .object({ shippingMethod: ShippingMethod.optional() })
+  .strict()
+  .meta({ id: 'SynchronizeOrder' });
 
 const entries = {
   paymentAccepted: action({
@@ -88,7 +96,11 @@ const entries = {
     // `checked`: the re-checked data problems, filled in by the workflow from its check activity.
     event: ({ by: _by, ...patch }): { patch: OrderPatch; checked?: ReviewReason[] } => ({ patch }),
     label: 'Editing the order',
-    rest: { method: 'patch', path: '/v1/orders/{id}', summary: "Fix the order's data; answers with the data re-checked" },
+    rest: {
+      method: 'patch',
+      path: '/v1/orders/{id}',
+      summary: "Fix the order's data; answers with the data re-checked",
+    },
   }),
   resend: action({
     name: 'resend',
@@ -105,7 +117,9 @@ const entries = {
     // The REST body trims the reason; the message never did, and running orders must parse signals as they did.
     message: z.object({ by, reason: z.string().max(500).optional(), fromChannel: z.boolean().optional() }).strict(),
     type: 'CANCEL',
-    event: (a): { reason?: string; /** The shop cancelled it: nothing to tell the shop back. */ fromChannel?: boolean } => ({
+    event: (
+      a,
+    ): { reason?: string; /** The shop cancelled it: nothing to tell the shop back. */ fromChannel?: boolean } => ({
       ...(typeof a.reason === 'string' ? { reason: a.reason } : {}),
       ...(a.fromChannel === true ? { fromChannel: true } : {}),
     }),
@@ -138,9 +152,14 @@ const entries = {
     args: synchronizeArgs,
     message: synchronizeArgs.safeExtend({ by }),
     type: 'SYNCHRONIZE',
-    event: (a): { shippingMethod?: string } => (typeof a.shippingMethod === 'string' ? { shippingMethod: a.shippingMethod } : {}),
+    event: (a): { shippingMethod?: string } =>
+      typeof a.shippingMethod === 'string' ? { shippingMethod: a.shippingMethod } : {},
     label: 'Synchronizing',
-    rest: { method: 'post', path: '/v1/orders/{id}/synchronize', summary: 'Choose the shipping method of a cash-on-delivery order and send it' },
+    rest: {
+      method: 'post',
+      path: '/v1/orders/{id}/synchronize',
+      summary: 'Choose the shipping method of a cash-on-delivery order and send it',
+    },
   }),
   walletToppedUp: action({
     name: 'walletToppedUp',
@@ -203,6 +222,9 @@ export function channelOutcome(order: OrderActionResult): { channelCancelled: bo
         message: `Cancelled here; ${order.channel} has not confirmed the cancellation yet and the platform keeps trying.`,
       };
     default:
-      return { channelCancelled: false, message: `Cancelled here. Cancel the order on ${order.channel} yourself: the platform has no connection to it.` };
+      return {
+        channelCancelled: false,
+        message: `Cancelled here. Cancel the order on ${order.channel} yourself: the platform has no connection to it.`,
+      };
   }
 }

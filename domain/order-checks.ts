@@ -65,10 +65,18 @@ export function checkOrderData(customer: Customer, address: ShippingAddress, loo
 
   const phone = customer.phone.trim();
   if (!phone) {
-    reasons.push({ code: 'INVALID_PHONE', field: 'customer.phone', message: "The customer's phone is missing; the carrier needs it" });
+    reasons.push({
+      code: 'INVALID_PHONE',
+      field: 'customer.phone',
+      message: "The customer's phone is missing; the carrier needs it",
+    });
   } else {
     if (!lookups.isValidPhone(phone, address.country)) {
-      reasons.push({ code: 'INVALID_PHONE', field: 'customer.phone', message: `"${phone}" is not a valid phone number for ${address.country}` });
+      reasons.push({
+        code: 'INVALID_PHONE',
+        field: 'customer.phone',
+        message: `"${phone}" is not a valid phone number for ${address.country}`,
+      });
     }
   }
 
@@ -76,7 +84,11 @@ export function checkOrderData(customer: Customer, address: ShippingAddress, loo
   if (!mail) {
     reasons.push({ code: 'INVALID_EMAIL', field: 'customer.email', message: "The customer's e-mail is missing" });
   } else if (!email.safeParse(mail).success) {
-    reasons.push({ code: 'INVALID_EMAIL', field: 'customer.email', message: `"${mail}" is not a valid e-mail address` });
+    reasons.push({
+      code: 'INVALID_EMAIL',
+      field: 'customer.email',
+      message: `"${mail}" is not a valid e-mail address`,
+    });
   }
 
   return reasons;

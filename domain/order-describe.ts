@@ -34,11 +34,16 @@ export function describeWaiting(s: OrderState): string | null {
       );
     case 'AWAITING_SHIPPING_METHOD':
       return (
-        'Cash on delivery: waits for the merchant to choose a shipping method and synchronize (signal synchronize).' + warnings(s)
+        'Cash on delivery: waits for the merchant to choose a shipping method and synchronize (signal synchronize).' +
+        warnings(s)
       );
     case 'PENDING_REVIEW': {
-      const lines = s.reviewReasons.map((r) => `${r.code}${r.field ? ` (${r.field})` : ''}: ${r.message} → ${remedies[r.code]}.`);
-      const auto = s.retry ? ` Re-checked automatically (${s.retry.count} check${s.retry.count === 1 ? '' : 's'} so far).` : '';
+      const lines = s.reviewReasons.map(
+        (r) => `${r.code}${r.field ? ` (${r.field})` : ''}: ${r.message} → ${remedies[r.code]}.`,
+      );
+      const auto = s.retry
+        ? ` Re-checked automatically (${s.retry.count} check${s.retry.count === 1 ? '' : 's'} so far).`
+        : '';
       return `Pending review. ${lines.join(' ')}${auto}`;
     }
     case 'PROCESSING': {

@@ -225,7 +225,9 @@ function apply(step: Step, event: OrderEvent): string | undefined {
 
   switch (s.status) {
     case 'RECEIVED':
-      return event.type === 'START' ? start(step) : `The order is ${s.status} and is being looked at; try again in a moment`;
+      return event.type === 'START'
+        ? start(step)
+        : `The order is ${s.status} and is being looked at; try again in a moment`;
     case 'AWAITING_PAYMENT':
       return awaitingPayment(step, event);
     case 'AWAITING_SHIPPING_METHOD':
@@ -242,11 +244,19 @@ function apply(step: Step, event: OrderEvent): string | undefined {
 }
 
 /** Statuses in which the order waits for the merchant (or a timer): fixable and cancellable. */
-const waitingStatuses: ReadonlySet<OrderStatus> = new Set(['AWAITING_PAYMENT', 'AWAITING_SHIPPING_METHOD', 'PENDING_REVIEW']);
+const waitingStatuses: ReadonlySet<OrderStatus> = new Set([
+  'AWAITING_PAYMENT',
+  'AWAITING_SHIPPING_METHOD',
+  'PENDING_REVIEW',
+]);
 
 function start(step: Step): undefined {
   const s = step.next;
-  step.log('order.received', { channel: s.order.channel, externalId: s.order.externalId, payment: s.order.payment.method });
+  step.log('order.received', {
+    channel: s.order.channel,
+    externalId: s.order.externalId,
+    payment: s.order.payment.method,
+  });
   if (s.order.payment.method === 'bank_transfer') {
     s.reviewReasons = dataProblems(step) ?? [];
     step.moveTo('AWAITING_PAYMENT', { why: 'paid by bank transfer: waits until the payment is accepted' });
@@ -451,7 +461,11 @@ function pendingReview(step: Step, event: OrderEvent): string | undefined {
       } else {
         s.retry = { ...s.retry, count: s.retry.count + 1 };
         s.reviewReasons = event.reasons.length > 0 ? event.reasons : s.reviewReasons;
-        step.log('retry.not_yet', { kind: s.retry.kind, checks: s.retry.count, reasons: s.reviewReasons.map((r) => r.code) });
+        step.log('retry.not_yet', {
+          kind: s.retry.kind,
+          checks: s.retry.count,
+          reasons: s.reviewReasons.map((r) => r.code),
+        });
       }
       return undefined;
     default:
@@ -468,7 +482,12 @@ function processing(step: Step, event: OrderEvent): string | undefined {
       s.cost = event.cost;
       s.phase = 'holding';
       step.log('supplier.quoted', { cost: event.cost });
-      step.commands.push({ type: 'HOLD_WALLET', amount: event.cost.total, currency: event.cost.currency, key: keys.hold(s) });
+      step.commands.push({
+        type: 'HOLD_WALLET',
+        amount: event.cost.total,
+        currency: event.cost.currency,
+        key: keys.hold(s),
+      });
       return undefined;
     }
     case 'QUOTE_REFUSED':
@@ -478,7 +497,13 @@ function processing(step: Step, event: OrderEvent): string | undefined {
       return undefined;
     case 'WALLET_HELD':
       if (s.phase !== 'holding' || !s.cost) return unexpected(s, event);
-      s.charge = { source: 'wallet', amount: s.cost.total, currency: s.cost.currency, reference: event.reference, state: 'held' };
+      s.charge = {
+        source: 'wallet',
+        amount: s.cost.total,
+        currency: s.cost.currency,
+        reference: event.reference,
+        state: 'held',
+      };
       s.phase = 'submitting';
       step.log('wallet.held', { amount: s.cost.total, currency: s.cost.currency, reference: event.reference });
       step.commands.push({ type: 'SUBMIT' });
@@ -487,7 +512,12 @@ function processing(step: Step, event: OrderEvent): string | undefined {
       if (s.phase !== 'holding' || !s.cost) return unexpected(s, event);
       s.phase = 'charging_paypal';
       step.log('wallet.short', { available: event.available, needed: s.cost.total });
-      step.commands.push({ type: 'CHARGE_PAYPAL', amount: s.cost.total, currency: s.cost.currency, key: keys.paypal(s) });
+      step.commands.push({
+        type: 'CHARGE_PAYPAL',
+        amount: s.cost.total,
+        currency: s.cost.currency,
+        key: keys.paypal(s),
+      });
       return undefined;
     case 'PAYPAL_NOT_ENABLED': {
       if (s.phase !== 'charging_paypal' || !s.cost) return unexpected(s, event);
@@ -499,11 +529,19 @@ function processing(step: Step, event: OrderEvent): string | undefined {
     case 'PAYPAL_DECLINED':
       if (s.phase !== 'charging_paypal') return unexpected(s, event);
       step.log('paypal.declined', { issue: event.issue, message: event.message });
-      toReview(step, [{ code: 'PAYMENT_DECLINED', message: `PayPal declined the charge (${event.issue}): ${event.message}` }]);
+      toReview(step, [
+        { code: 'PAYMENT_DECLINED', message: `PayPal declined the charge (${event.issue}): ${event.message}` },
+      ]);
       return undefined;
     case 'PAYPAL_CHARGED':
       if (s.phase !== 'charging_paypal' || !s.cost) return unexpected(s, event);
-      s.charge = { source: 'paypal', amount: s.cost.total, currency: s.cost.currency, reference: event.reference, state: 'captured' };
+      s.charge = {
+        source: 'paypal',
+        amount: s.cost.total,
+        currency: s.cost.currency,
+        reference: event.reference,
+        state: 'captured',
+      };
       s.phase = 'submitting';
       step.log('paypal.charged', { amount: s.cost.total, currency: s.cost.currency, reference: event.reference });
       step.commands.push({ type: 'SUBMIT' });

@@ -168,7 +168,10 @@ export const OrderView = z
     charge: Charge.nullable(),
     supplierOrderId: z.string().nullable(),
     tracking: Tracking.nullable(),
-    waitingFor: z.string().nullable().meta({ description: 'In plain words: what the order waits for and what moves it on' }),
+    waitingFor: z
+      .string()
+      .nullable()
+      .meta({ description: 'In plain words: what the order waits for and what moves it on' }),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number().int(),

@@ -10,7 +10,14 @@ export const ExternalOrderIdKey = defineSearchAttributeKey('ExternalOrderId', Se
 export const AttentionKey = defineSearchAttributeKey('Attention', SearchAttributeType.KEYWORD);
 
 /** Every custom search attribute the workflows set, for registration on a server. */
-export const searchAttributeKeys = [OrderStatusKey, ReviewReasonsKey, MerchantIdKey, SalesChannelKey, ExternalOrderIdKey, AttentionKey] as const;
+export const searchAttributeKeys = [
+  OrderStatusKey,
+  ReviewReasonsKey,
+  MerchantIdKey,
+  SalesChannelKey,
+  ExternalOrderIdKey,
+  AttentionKey,
+] as const;
 
 const cliTypeNames: Partial<Record<SearchAttributeType, string>> = {
   [SearchAttributeType.KEYWORD]: 'Keyword',

@@ -1,5 +1,12 @@
 import { formatMoney } from './money.js';
-import { payPalDeclineSentence, topUpWorkflowId, type OperatorRef, type TopUpRecord, type TopUpStatus, type TopUpView } from './top-up.js';
+import {
+  payPalDeclineSentence,
+  topUpWorkflowId,
+  type OperatorRef,
+  type TopUpRecord,
+  type TopUpStatus,
+  type TopUpView,
+} from './top-up.js';
 
 /**
  * A top-up's life as a pure function, like the order's: (state, event) → new state and commands, or a refusal.
@@ -50,7 +57,8 @@ export type TopUpCommand =
   | { type: 'RECORD_REJECTION'; reason: string; by: OperatorRef }
   | { type: 'RESUME_ORDERS'; available: number };
 
-export type TopUpTransition = { accepted: true; state: TopUpState; commands: TopUpCommand[] } | { accepted: false; reason: string };
+export type TopUpTransition =
+  { accepted: true; state: TopUpState; commands: TopUpCommand[] } | { accepted: false; reason: string };
 
 export type TopUpTimer = { kind: 'expiry'; at: string } | { kind: 'capture-recheck' };
 
@@ -122,8 +130,14 @@ export function topUpTransition(s: TopUpState, event: TopUpEvent, at: string): T
     case 'CONFIRM': {
       const refusal = operatorRefusal(s, 'confirmed');
       if (refusal) return refuse(refusal);
-      if (!Number.isSafeInteger(event.amountReceived) || event.amountReceived <= 0) return refuse('The amount received must be a positive number of cents');
-      next.confirmation = { amountReceived: event.amountReceived, bankReference: event.bankReference, at, by: event.by };
+      if (!Number.isSafeInteger(event.amountReceived) || event.amountReceived <= 0)
+        return refuse('The amount received must be a positive number of cents');
+      next.confirmation = {
+        amountReceived: event.amountReceived,
+        bankReference: event.bankReference,
+        at,
+        by: event.by,
+      };
       next.phase = 'crediting';
       return ok([{ type: 'CREDIT', amount: event.amountReceived, confirmation: next.confirmation }]);
     }
@@ -137,7 +151,8 @@ export function topUpTransition(s: TopUpState, event: TopUpEvent, at: string): T
     }
 
     case 'EXPIRED':
-      if (!isTransfer || s.status !== 'PENDING' || s.confirmation) return refuse('Only a transfer still waiting for its money expires');
+      if (!isTransfer || s.status !== 'PENDING' || s.confirmation)
+        return refuse('Only a transfer still waiting for its money expires');
       next.status = 'EXPIRED';
       return ok();
 
@@ -156,7 +171,11 @@ export function topUpTransition(s: TopUpState, event: TopUpEvent, at: string): T
   }
 }
 
-function afterCapture(next: TopUpState, captureStatus: string, ok: (c?: TopUpCommand[]) => TopUpTransition): TopUpTransition {
+function afterCapture(
+  next: TopUpState,
+  captureStatus: string,
+  ok: (c?: TopUpCommand[]) => TopUpTransition,
+): TopUpTransition {
   const { topUp } = next;
   if (captureStatus === 'COMPLETED') {
     next.phase = 'crediting';
@@ -165,7 +184,10 @@ function afterCapture(next: TopUpState, captureStatus: string, ok: (c?: TopUpCom
   if (deadCaptureStatuses.has(captureStatus)) {
     next.status = 'FAILED';
     next.phase = null;
-    next.failure = { code: `CAPTURE_${captureStatus}`, message: `PayPal did not complete the payment (capture ${captureStatus}). Nothing was credited; try again or top up by bank transfer.` };
+    next.failure = {
+      code: `CAPTURE_${captureStatus}`,
+      message: `PayPal did not complete the payment (capture ${captureStatus}). Nothing was credited; try again or top up by bank transfer.`,
+    };
     return ok();
   }
   // PENDING (or a status PayPal adds later): the money has not arrived; look again later.
@@ -177,7 +199,8 @@ function afterCapture(next: TopUpState, captureStatus: string, ok: (c?: TopUpCom
 function operatorRefusal(s: TopUpState, verb: string): string | undefined {
   if (s.topUp.method !== 'bank_transfer') return `A PayPal top-up is settled by PayPal and cannot be ${verb} by hand`;
   if (s.status !== 'PENDING') return `The top-up is ${s.status} and can no longer be ${verb}`;
-  if (s.confirmation) return `The transfer was already confirmed (${formatMoney({ amount: s.confirmation.amountReceived, currency: s.topUp.currency })} by ${s.confirmation.by.name}) and cannot be ${verb} again`;
+  if (s.confirmation)
+    return `The transfer was already confirmed (${formatMoney({ amount: s.confirmation.amountReceived, currency: s.topUp.currency })} by ${s.confirmation.by.name}) and cannot be ${verb} again`;
   return undefined;
 }
 
@@ -194,7 +217,8 @@ export function isTopUpFinished(s: TopUpState): boolean {
 export function pendingTopUpTimer(s: TopUpState): TopUpTimer | null {
   if (s.status !== 'PENDING') return null;
   if (s.phase === 'awaiting_capture') return { kind: 'capture-recheck' };
-  if (s.topUp.method === 'bank_transfer' && !s.confirmation && s.topUp.bankTransfer) return { kind: 'expiry', at: s.topUp.bankTransfer.expiresAt };
+  if (s.topUp.method === 'bank_transfer' && !s.confirmation && s.topUp.bankTransfer)
+    return { kind: 'expiry', at: s.topUp.bankTransfer.expiresAt };
   return null;
 }
 
@@ -236,7 +260,12 @@ export function toTopUpView(s: TopUpState): TopUpView {
       ? {
           ...t.bankTransfer,
           confirmation: s.confirmation
-            ? { amountReceived: s.confirmation.amountReceived, bankReference: s.confirmation.bankReference, at: s.confirmation.at, ...who(s.confirmation.by) }
+            ? {
+                amountReceived: s.confirmation.amountReceived,
+                bankReference: s.confirmation.bankReference,
+                at: s.confirmation.at,
+                ...who(s.confirmation.by),
+              }
             : null,
           rejection: s.rejection ? { reason: s.rejection.reason, at: s.rejection.at, ...who(s.rejection.by) } : null,
         }
@@ -259,7 +288,13 @@ export function merchantTopUpView(v: TopUpView): TopUpView {
     ...v,
     bankTransfer: {
       ...v.bankTransfer,
-      confirmation: confirmation ? { amountReceived: confirmation.amountReceived, bankReference: confirmation.bankReference, at: confirmation.at } : null,
+      confirmation: confirmation
+        ? {
+            amountReceived: confirmation.amountReceived,
+            bankReference: confirmation.bankReference,
+            at: confirmation.at,
+          }
+        : null,
       rejection: rejection ? { reason: rejection.reason, at: rejection.at } : null,
     },
   };

@@ -18,7 +18,10 @@ export const BankTransferInstructions = z
     iban: z.string(),
     bic: z.string(),
     beneficiary: z.string(),
-    reference: z.string().meta({ description: 'ISO 11649 creditor reference to write on the transfer (check digits catch typos)', example: 'RF47 8K3D 9QXW 2M5T' }),
+    reference: z.string().meta({
+      description: 'ISO 11649 creditor reference to write on the transfer (check digits catch typos)',
+      example: 'RF47 8K3D 9QXW 2M5T',
+    }),
     expiresAt: z.string().meta({ description: 'Not confirmed by then, the top-up ends EXPIRED' }),
   })
   .meta({ id: 'BankTransferInstructions' });
@@ -56,13 +59,23 @@ export const TopUpView = z
       .meta({ description: 'What reached the wallet: for a transfer, what the bank actually received' }),
     bankTransfer: BankTransferInstructions.extend({
       confirmation: z
-        .object({ amountReceived: z.number().int(), bankReference: z.string(), at: z.string(), by: z.string().optional() })
+        .object({
+          amountReceived: z.number().int(),
+          bankReference: z.string(),
+          at: z.string(),
+          by: z.string().optional(),
+        })
         .nullable(),
       rejection: z.object({ reason: z.string(), at: z.string(), by: z.string().optional() }).nullable(),
     }).nullable(),
     paypal: z.object({ orderId: z.string(), captureId: z.string(), captureStatus: z.string() }).nullable(),
-    failure: z.object({ code: z.string(), message: z.string() }).nullable().meta({ description: "Why it failed: PayPal's issue code and a sentence" }),
-    ordersResumed: z.array(z.string()).meta({ description: 'Orders waiting for funds that this top-up woke, oldest first' }),
+    failure: z
+      .object({ code: z.string(), message: z.string() })
+      .nullable()
+      .meta({ description: "Why it failed: PayPal's issue code and a sentence" }),
+    ordersResumed: z
+      .array(z.string())
+      .meta({ description: 'Orders waiting for funds that this top-up woke, oldest first' }),
     waitingFor: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),

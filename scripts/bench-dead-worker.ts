@@ -42,34 +42,47 @@ try {
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve) => child?.stdout?.on('data', (c: Buffer) => c.toString().includes('worker polling') && resolve()));
+  await new Promise<void>((resolve) =>
+    child?.stdout?.on('data', (c: Buffer) => c.toString().includes('worker polling') && resolve()),
+  );
 
   const m = await api.post('/v1/merchants', { name: 'Dead worker' }, { key: stack.operatorKey });
   const key = m.body.apiKey as string;
   const created = await Promise.all(
     Array.from({ length: ORDERS }, (_, i) =>
-      api.post('/v1/orders', {
-        channel: 'amazon', externalId: `dw-${i}`,
-        payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' },
-        customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '+39 333 1234567' },
-        shippingAddress: { line1: 'Via Roma 1', city: 'Milano', postcode: '20121', country: 'IT' },
-        items: [{ sku: 'BB-1001', quantity: 1 }],
-      }, { key }),
+      api.post(
+        '/v1/orders',
+        {
+          channel: 'amazon',
+          externalId: `dw-${i}`,
+          payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' },
+          customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '+39 333 1234567' },
+          shippingAddress: { line1: 'Via Roma 1', city: 'Milano', postcode: '20121', country: 'IT' },
+          items: [{ sku: 'BB-1001', quantity: 1 }],
+        },
+        { key },
+      ),
     ),
   );
   const ids = created.map((c) => c.body.id as string);
-  await waitFor('every order waiting for its transfer', async () => {
-    const list = (await api.get(`/v1/orders?limit=200&status=AWAITING_PAYMENT`, { key })).body.items;
-    return list.length === ORDERS;
-  }, { timeoutMs: 120_000 });
+  await waitFor(
+    'every order waiting for its transfer',
+    async () => {
+      const list = (await api.get(`/v1/orders?limit=200&status=AWAITING_PAYMENT`, { key })).body.items;
+      return list.length === ORDERS;
+    },
+    { timeoutMs: 120_000 },
+  );
 
   const timeoutsUnderLoad = await countTaskTimeouts(ids);
   child.kill('SIGKILL');
-  const latencies = await Promise.all(ids.map(async (id) => {
-    const t = performance.now();
-    const res = await api.post(`/v1/orders/${id}/payment-accepted`, {}, { key });
-    return { ms: performance.now() - t, status: res.status };
-  }));
+  const latencies = await Promise.all(
+    ids.map(async (id) => {
+      const t = performance.now();
+      const res = await api.post(`/v1/orders/${id}/payment-accepted`, {}, { key });
+      return { ms: performance.now() - t, status: res.status };
+    }),
+  );
 
   const taskTimeouts = (await countTaskTimeouts(ids)) - timeoutsUnderLoad;
   const ms = latencies.map((l) => l.ms).sort((a, b) => a - b);

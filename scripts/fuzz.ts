@@ -16,13 +16,22 @@ const requests = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 say('starting a throwaway stack…');
-const stack = await startEphemeralStack({ ...defaultTimings, trackingPollInterval: 3_600_000 }, { ...fuzzEnv, BODY_LIMIT: '100kb', SECRETS_KEY: randomBytes(32).toString('hex') });
+const stack = await startEphemeralStack(
+  { ...defaultTimings, trackingPollInterval: 3_600_000 },
+  { ...fuzzEnv, BODY_LIMIT: '100kb', SECRETS_KEY: randomBytes(32).toString('hex') },
+);
 const db = new pg.Client({ connectionString: stack.platform.db.options.connectionString });
 let failed = true;
 try {
   await db.connect();
   const api = new HttpClient(stack.platform.apiUrl ?? '');
-  const targets = await prepareTargets({ api, operatorKey: stack.operatorKey, projectRoot, shops: { shopify: stack.sims.shops.shopify ?? '', woocommerce: stack.sims.shops.woocommerce ?? '' }, paypal: stack.sims.paypal });
+  const targets = await prepareTargets({
+    api,
+    operatorKey: stack.operatorKey,
+    projectRoot,
+    shops: { shopify: stack.sims.shops.shopify ?? '', woocommerce: stack.sims.shops.woocommerce ?? '' },
+    paypal: stack.sims.paypal,
+  });
   say(`fuzzing ${requests} requests…`);
   const report = await fuzz({
     baseUrl: api.baseUrl,
@@ -33,7 +42,8 @@ try {
     onProgress: (done) => say(`  ${done} requests`),
   });
   say(summarize(report));
-  for (const p of report.problems.slice(0, 10)) say(`${p.kind} ${p.status ?? ''} ${p.request.method} ${p.request.path.slice(0, 200)} → ${p.detail.slice(0, 300)}`);
+  for (const p of report.problems.slice(0, 10))
+    say(`${p.kind} ${p.status ?? ''} ${p.request.method} ${p.request.path.slice(0, 200)} → ${p.detail.slice(0, 300)}`);
   failed = report.problems.length > 0;
 } finally {
   await db.end().catch(() => undefined);

@@ -50,7 +50,13 @@ async function merchant(topUp: number, paypalVault?: string): Promise<string> {
   const m = await api.post('/v1/merchants', { name: `Recorder ${++n}` }, { key: op });
   if (topUp > 0) await adjustWallet(api, finance, { merchantId: m.body.id, amount: topUp, reason: 'recorder funds' });
   // PayPal linked through its approval; a "declined-…" account declines every capture, as the old vault ids did.
-  if (paypalVault) await linkPayPalThroughApproval(api, sims.paypal, m.body.apiKey, paypalVault.startsWith('declined-') ? { declineWith: 'INSTRUMENT_DECLINED' } : {});
+  if (paypalVault)
+    await linkPayPalThroughApproval(
+      api,
+      sims.paypal,
+      m.body.apiKey,
+      paypalVault.startsWith('declined-') ? { declineWith: 'INSTRUMENT_DECLINED' } : {},
+    );
   return m.body.apiKey as string;
 }
 
@@ -98,10 +104,14 @@ async function save(name: Scenario, key: string, id: string): Promise<void> {
   // Let the workflow finish writing its projection so the history ends on a quiet point.
   await new Promise((r) => setTimeout(r, 500));
   // The CLI's JSON is the format the Temporal UI downloads too, so operators can add real histories the same way.
-  const json = execFileSync(cliBinary, ['workflow', 'show', '--address', stack.temporalAddress, '--workflow-id', o.workflowId, '--output', 'json'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const json = execFileSync(
+    cliBinary,
+    ['workflow', 'show', '--address', stack.temporalAddress, '--workflow-id', o.workflowId, '--output', 'json'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   writeFileSync(fileOf(name), json, { flag: 'wx' });
   recorded[name] = `${o.status} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`;
 }
@@ -109,7 +119,8 @@ async function save(name: Scenario, key: string, id: string): Promise<void> {
 try {
   mkdirSync(out, { recursive: true });
   const taken = scenarios.filter((name) => existsSync(fileOf(name)));
-  if (taken.length > 0) throw new Error(`Histories tagged ${tag} exist already (${taken.join(', ')}): set another HISTORY_TAG`);
+  if (taken.length > 0)
+    throw new Error(`Histories tagged ${tag} exist already (${taken.join(', ')}): set another HISTORY_TAG`);
 
   {
     const key = await merchant(10_000);
@@ -121,7 +132,13 @@ try {
   }
   {
     const key = await merchant(10_000);
-    const o = (await api.post('/v1/orders', order({ shippingAddress: { line1: 'x'.repeat(80), city: 'Milano', postcode: '2012', country: 'IT' } }), { key })).body;
+    const o = (
+      await api.post(
+        '/v1/orders',
+        order({ shippingAddress: { line1: 'x'.repeat(80), city: 'Milano', postcode: '2012', country: 'IT' } }),
+        { key },
+      )
+    ).body;
     await status(key, o.id, 'PENDING_REVIEW');
     await api.patch(`/v1/orders/${o.id}`, { shippingAddress: { line1: 'Via Roma 1', postcode: '20121' } }, { key });
     await api.post(`/v1/orders/${o.id}/resend`, {}, { key });
@@ -130,7 +147,11 @@ try {
   }
   {
     const key = await merchant(10_000);
-    const o = (await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), { key })).body;
+    const o = (
+      await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), {
+        key,
+      })
+    ).body;
     await status(key, o.id, 'AWAITING_PAYMENT');
     const handle = platform.temporal.workflow.getHandle(o.workflowId);
     await handle.signal('resend');
@@ -140,13 +161,19 @@ try {
   }
   {
     const key = await merchant(10_000);
-    const o = (await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), { key })).body;
+    const o = (
+      await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), {
+        key,
+      })
+    ).body;
     await status(key, o.id, 'CANCELLED');
     await save('bank-transfer-expired', key, o.id);
   }
   {
     const key = await merchant(10_000);
-    const o = (await api.post('/v1/orders', order({ payment: { method: 'cod', amountPaid: 5990, currency: 'EUR' } }), { key })).body;
+    const o = (
+      await api.post('/v1/orders', order({ payment: { method: 'cod', amountPaid: 5990, currency: 'EUR' } }), { key })
+    ).body;
     await status(key, o.id, 'AWAITING_SHIPPING_METHOD');
     await api.post(`/v1/orders/${o.id}/synchronize`, { shippingMethod: 'gls' }, { key });
     await status(key, o.id, 'SUBMITTED');
@@ -162,7 +189,14 @@ try {
   }
   {
     const key = await merchant(0, 'vault-recorder');
-    const o = (await placeWhileStockVanishes(supplier, 'BB-1006', () => api.post('/v1/orders', order({ items: [{ sku: 'BB-1006', quantity: 1 }] }), { key }), 600)).body;
+    const o = (
+      await placeWhileStockVanishes(
+        supplier,
+        'BB-1006',
+        () => api.post('/v1/orders', order({ items: [{ sku: 'BB-1006', quantity: 1 }] }), { key }),
+        600,
+      )
+    ).body;
     await status(key, o.id, 'PENDING_REVIEW');
     await new Promise((r) => setTimeout(r, 1_200));
     await supplier.put('/_admin/products/BB-1006', { stock: 10 });
@@ -171,7 +205,8 @@ try {
   }
   {
     const key = await merchant(10_000);
-    const o = (await api.post('/v1/orders', order({ customer: { name: 'A B', email: 'x', phone: '1' } }), { key })).body;
+    const o = (await api.post('/v1/orders', order({ customer: { name: 'A B', email: 'x', phone: '1' } }), { key }))
+      .body;
     await status(key, o.id, 'PENDING_REVIEW');
     await api.post(`/v1/orders/${o.id}/mark-sent-manually`, {}, { key });
     await save('sent-manually', key, o.id);
@@ -194,17 +229,37 @@ try {
     // An action accepted while a refund is being retried (PayPal down): the projection keeps up meanwhile.
     const key = await merchant(0, 'vault-outage-recorder');
     await paypal.post('/_admin/faults', { route: 'refund', kind: 'http_503', times: 1000 });
-    const o = (await placeWhileStockVanishes(supplier, 'BB-1007', () => api.post('/v1/orders', order({ items: [{ sku: 'BB-1007', quantity: 1 }] }), { key }), 600)).body;
+    const o = (
+      await placeWhileStockVanishes(
+        supplier,
+        'BB-1007',
+        () => api.post('/v1/orders', order({ items: [{ sku: 'BB-1007', quantity: 1 }] }), { key }),
+        600,
+      )
+    ).body;
     await status(key, o.id, 'PENDING_REVIEW');
     await api.post(`/v1/orders/${o.id}/cancel`, {}, { key });
     await paypal.delete('/_admin/faults');
-    await waitFor('the refund', async () => (await api.get(`/v1/orders/${o.id}/events`, { key })).body.some((e: { type: string }) => e.type === 'charge.returned'));
+    await waitFor('the refund', async () =>
+      (await api.get(`/v1/orders/${o.id}/events`, { key })).body.some(
+        (e: { type: string }) => e.type === 'charge.returned',
+      ),
+    );
     await save('paypal-refund-outage-cancelled', key, o.id);
   }
   {
     // A fix while the order waits for its transfer: the data is re-checked by the check activity.
     const key = await merchant(10_000);
-    const o = (await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' }, customer: { name: 'A B', email: 'a@example.com', phone: '1' } }), { key })).body;
+    const o = (
+      await api.post(
+        '/v1/orders',
+        order({
+          payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' },
+          customer: { name: 'A B', email: 'a@example.com', phone: '1' },
+        }),
+        { key },
+      )
+    ).body;
     await status(key, o.id, 'AWAITING_PAYMENT');
     await api.patch(`/v1/orders/${o.id}`, { customer: { phone: '+39 333 1234567' } }, { key });
     await api.post(`/v1/orders/${o.id}/payment-accepted`, {}, { key });
@@ -214,7 +269,11 @@ try {
   {
     // The payment accepted right after the order was created, typically with the workflow's first task.
     const key = await merchant(10_000);
-    const o = (await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), { key })).body;
+    const o = (
+      await api.post('/v1/orders', order({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), {
+        key,
+      })
+    ).body;
     await api.post(`/v1/orders/${o.id}/payment-accepted`, {}, { key });
     await status(key, o.id, 'SUBMITTED');
     await save('payment-accepted-at-once', key, o.id);
@@ -222,7 +281,9 @@ try {
   {
     // The same resend sent twice with one Idempotency-Key: one update in the history.
     const key = await merchant(10_000);
-    const o = (await api.post('/v1/orders', order({ customer: { name: 'A B', email: 'a@example.com', phone: '1' } }), { key })).body;
+    const o = (
+      await api.post('/v1/orders', order({ customer: { name: 'A B', email: 'a@example.com', phone: '1' } }), { key })
+    ).body;
     await status(key, o.id, 'PENDING_REVIEW');
     await api.patch(`/v1/orders/${o.id}`, { customer: { phone: '+39 333 1234567' } }, { key });
     const headers = { 'Idempotency-Key': 'resend-once' };
@@ -235,7 +296,9 @@ try {
     // Postgres refuses the order's projection for a while (a constraint), then accepts it again.
     const key = await merchant(10_000);
     const input = order();
-    await platform.db.query(`ALTER TABLE orders ADD CONSTRAINT rec_poison CHECK (external_id <> '${String(input.externalId)}' OR version = 0) NOT VALID`);
+    await platform.db.query(
+      `ALTER TABLE orders ADD CONSTRAINT rec_poison CHECK (external_id <> '${String(input.externalId)}' OR version = 0) NOT VALID`,
+    );
     const o = (await api.post('/v1/orders', input, { key })).body;
     await new Promise((r) => setTimeout(r, 2_000));
     await platform.db.query('ALTER TABLE orders DROP CONSTRAINT rec_poison');

@@ -17,7 +17,13 @@ const out = path.join(projectRoot, 'test', 'histories');
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 const stack = await startEphemeralStack(
-  { ...defaultTimings, fundsRetrySchedule: [600_000], activityTimeout: 5_000, retryInitialInterval: 200, retryMaxInterval: 1_000 },
+  {
+    ...defaultTimings,
+    fundsRetrySchedule: [600_000],
+    activityTimeout: 5_000,
+    retryInitialInterval: 200,
+    retryMaxInterval: 1_000,
+  },
   { SUPPLIER_TIMEOUT: '1s', TOP_UP_TRANSFER_EXPIRY: '1500ms' },
 );
 if (!stack.cliPath) throw new Error('Recording histories needs the Temporal CLI (Go, or TEMPORAL_CLI_PATH)');
@@ -43,13 +49,39 @@ const recorded: Record<string, string> = {};
 async function save(name: string, topUpId: string): Promise<void> {
   // Let the workflow close so the history ends where a finished top-up's does.
   await waitFor(`${topUpId} to close`, async () => {
-    const json = execFileSync(cli, ['workflow', 'describe', '--address', stack.temporalAddress, '--workflow-id', topUpWorkflowId(topUpId), '--output', 'json'], { encoding: 'utf8' });
+    const json = execFileSync(
+      cli,
+      [
+        'workflow',
+        'describe',
+        '--address',
+        stack.temporalAddress,
+        '--workflow-id',
+        topUpWorkflowId(topUpId),
+        '--output',
+        'json',
+      ],
+      { encoding: 'utf8' },
+    );
     return /"status":\s*"(WORKFLOW_EXECUTION_STATUS_)?COMPLETED"/.test(json);
   });
-  const json = execFileSync(cli, ['workflow', 'show', '--address', stack.temporalAddress, '--workflow-id', topUpWorkflowId(topUpId), '--output', 'json'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const json = execFileSync(
+    cli,
+    [
+      'workflow',
+      'show',
+      '--address',
+      stack.temporalAddress,
+      '--workflow-id',
+      topUpWorkflowId(topUpId),
+      '--output',
+      'json',
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const file = path.join(out, `${name}.json`);
   if (existsSync(file)) {
     recorded[name] = 'kept the history already there (replayed as recorded)';
@@ -73,20 +105,31 @@ try {
     // A transfer confirmed while an order waits for funds: the top-up wakes it.
     const m = await merchant();
     const o = (await api.post('/v1/orders', order(), { key: m.key })).body;
-    await waitFor('the order to wait for funds', async () => (await api.get(`/v1/orders/${o.id}`, { key: m.key })).body.status === 'PENDING_REVIEW');
+    await waitFor(
+      'the order to wait for funds',
+      async () => (await api.get(`/v1/orders/${o.id}`, { key: m.key })).body.status === 'PENDING_REVIEW',
+    );
     const t = await topUpByBankTransfer(api, { merchant: m.key, operator: finance }, 20_000);
     await finished(m.key, t.id);
     await save('top-up-transfer-confirmed', t.id);
   }
   {
     const m = await merchant();
-    const t = (await api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: 20_000, currency: 'EUR' }, { key: m.key })).body;
-    await api.post(`/v1/finance/top-ups/${t.id}/reject`, { reason: 'No such transfer on the statement' }, { key: finance });
+    const t = (
+      await api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: 20_000, currency: 'EUR' }, { key: m.key })
+    ).body;
+    await api.post(
+      `/v1/finance/top-ups/${t.id}/reject`,
+      { reason: 'No such transfer on the statement' },
+      { key: finance },
+    );
     await save('top-up-transfer-rejected', t.id);
   }
   {
     const m = await merchant();
-    const t = (await api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: 20_000, currency: 'EUR' }, { key: m.key })).body;
+    const t = (
+      await api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: 20_000, currency: 'EUR' }, { key: m.key })
+    ).body;
     await finished(m.key, t.id);
     await save('top-up-transfer-expired', t.id);
   }
@@ -95,14 +138,18 @@ try {
     const m = await merchant();
     await linkPayPalThroughApproval(api, stack.sims.paypal, m.key);
     await paypal.addFault({ route: 'capture', kind: 'slow', delayMs: 2_000, times: 1 });
-    const t = (await api.post('/v1/wallet/top-ups', { method: 'paypal', amount: 20_000, currency: 'EUR' }, { key: m.key })).body;
+    const t = (
+      await api.post('/v1/wallet/top-ups', { method: 'paypal', amount: 20_000, currency: 'EUR' }, { key: m.key })
+    ).body;
     await finished(m.key, t.id);
     await save('top-up-paypal-completed', t.id);
   }
   {
     const m = await merchant();
     await linkPayPalThroughApproval(api, stack.sims.paypal, m.key, { declineWith: 'INSTRUMENT_DECLINED' });
-    const t = (await api.post('/v1/wallet/top-ups', { method: 'paypal', amount: 20_000, currency: 'EUR' }, { key: m.key })).body;
+    const t = (
+      await api.post('/v1/wallet/top-ups', { method: 'paypal', amount: 20_000, currency: 'EUR' }, { key: m.key })
+    ).body;
     await finished(m.key, t.id);
     await save('top-up-paypal-declined', t.id);
   }

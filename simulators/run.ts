@@ -39,15 +39,18 @@ export async function startSimulators(
     ...(opts.persist ? { statePath: path.resolve(env.DATA_DIR, 'simulators', 'supplier.json') } : {}),
     shipAfterMs: opts.shipAfterMs ?? null,
   }).listen(env.SUPPLIER_SIM_PORT, host);
-  const paypal = await createPayPalSimulator({ clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET }).listen(
-    env.PAYPAL_SIM_PORT,
-    host,
-  );
+  const paypal = await createPayPalSimulator({
+    clientId: env.PAYPAL_CLIENT_ID,
+    clientSecret: env.PAYPAL_CLIENT_SECRET,
+  }).listen(env.PAYPAL_SIM_PORT, host);
   // The shops keep no state; ids seeded from the clock never repeat an order the platform already has.
   const clockSeed = opts.persist ? Math.floor(Date.now() / 1000) : undefined;
   const shops: { type: string; shop: Listening }[] = [];
   for (const sandbox of shopSandboxes) {
-    shops.push({ type: sandbox.type, shop: await sandbox.start({ host, port: portOf(env, sandbox), ...(clockSeed ? { clockSeed } : {}) }) });
+    shops.push({
+      type: sandbox.type,
+      shop: await sandbox.start({ host, port: portOf(env, sandbox), ...(clockSeed ? { clockSeed } : {}) }),
+    });
   }
   return {
     supplier: supplier.url,

@@ -43,7 +43,13 @@ type Outcome = { ok: true; value: unknown } | { ok: false };
 function record(activity: string, input: unknown, outcome: Outcome): void {
   const value = (outcome.ok ? outcome.value : null) as Record<string, unknown> | null;
   if (supplierActivities.has(activity)) {
-    const refused = value && (value.ok === false || (activity === 'probeOrder' && value.ready === false && Array.isArray(value.reasons) && value.reasons.length > 0));
+    const refused =
+      value &&
+      (value.ok === false ||
+        (activity === 'probeOrder' &&
+          value.ready === false &&
+          Array.isArray(value.reasons) &&
+          value.reasons.length > 0));
     supplierCalls.inc({ activity, outcome: !outcome.ok ? 'error' : refused ? 'refused' : 'ok' });
   }
   if (activity === 'chargePayPal') paypalCharges.inc({ outcome: outcome.ok ? String(value?.outcome) : 'error' });

@@ -14,7 +14,13 @@ export async function ensureCatalogSchedule(client: Client, taskQueue: string, e
     await client.schedule.create({
       scheduleId: catalogScheduleId(taskQueue),
       spec: { intervals: [{ every: everyMs }] },
-      action: { type: 'startWorkflow', workflowType: 'catalogSyncWorkflow', taskQueue, workflowId: `${catalogScheduleId(taskQueue)}-run`, args: [] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'catalogSyncWorkflow',
+        taskQueue,
+        workflowId: `${catalogScheduleId(taskQueue)}-run`,
+        args: [],
+      },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
       state: { triggerImmediately: true, note: "Copies the supplier's catalogue (price, stock) into Postgres" },
     });

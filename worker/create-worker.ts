@@ -1,4 +1,8 @@
-import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { Resource } from '@opentelemetry/resources';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -47,7 +51,12 @@ export async function createOrderWorker(opts: OrderWorkerOptions): Promise<Worke
       ],
     },
     // The workflow interceptors export through this sink; without tracing the spans are dropped here.
-    sinks: { exporter: makeWorkflowExporter(opts.tracing?.spanProcessor ?? new NoopSpanProcessor(), opts.tracing?.resource ?? Resource.empty()) },
+    sinks: {
+      exporter: makeWorkflowExporter(
+        opts.tracing?.spanProcessor ?? new NoopSpanProcessor(),
+        opts.tracing?.resource ?? Resource.empty(),
+      ),
+    },
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     // Finish in-flight activities on shutdown rather than abandoning them to a timeout.

@@ -12,10 +12,16 @@ const workflowOfRun = new Map<string, string>();
 const REMEMBERED_RUNS = 10_000;
 
 function withOrderIds(meta: LogMetadata | undefined): LogMetadata {
-  const runId = typeof meta?.runId === 'string' ? meta.runId : typeof meta?.workflowRunId === 'string' ? meta.workflowRunId : undefined;
+  const runId =
+    typeof meta?.runId === 'string'
+      ? meta.runId
+      : typeof meta?.workflowRunId === 'string'
+        ? meta.workflowRunId
+        : undefined;
   // The first activation of a run carries its workflow id only inside its initializeWorkflow job.
   const jobs = Array.isArray(meta?.jobs) ? (meta.jobs as { initializeWorkflow?: { workflowId?: unknown } }[]) : [];
-  const initialized = jobs.find((j) => typeof j.initializeWorkflow?.workflowId === 'string')?.initializeWorkflow?.workflowId as string | undefined;
+  const initialized = jobs.find((j) => typeof j.initializeWorkflow?.workflowId === 'string')?.initializeWorkflow
+    ?.workflowId as string | undefined;
   let workflowId = typeof meta?.workflowId === 'string' ? meta.workflowId : initialized;
   if (runId && workflowId && !workflowOfRun.has(runId)) {
     workflowOfRun.set(runId, workflowId);
@@ -42,7 +48,16 @@ export function installTemporalLogger(logger: Logger, telemetry: TemporalTelemet
   installed = true;
   const child = logger.child({ component: 'temporal' });
   const write = (level: LogLevel, message: string, meta?: LogMetadata): void => {
-    const method = level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error';
+    const method =
+      level === 'TRACE'
+        ? 'trace'
+        : level === 'DEBUG'
+          ? 'debug'
+          : level === 'INFO'
+            ? 'info'
+            : level === 'WARN'
+              ? 'warn'
+              : 'error';
     child[method](withOrderIds(meta), message);
   };
   const sdkLogger: SdkLogger = {
@@ -59,7 +74,9 @@ export function installTemporalLogger(logger: Logger, telemetry: TemporalTelemet
     logger: sdkLogger,
     telemetryOptions: {
       logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
-      ...(telemetry.prometheusBindAddress ? { metrics: { prometheus: { bindAddress: telemetry.prometheusBindAddress, useSecondsForDurations: true } } } : {}),
+      ...(telemetry.prometheusBindAddress
+        ? { metrics: { prometheus: { bindAddress: telemetry.prometheusBindAddress, useSecondsForDurations: true } } }
+        : {}),
     },
   });
 }

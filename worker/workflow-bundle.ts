@@ -11,7 +11,9 @@ import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
  */
 const require = createRequire(import.meta.url);
 
-export const workflowInterceptorModules: string[] = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+export const workflowInterceptorModules: string[] = [
+  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+];
 
 /** The workflow entry module: compiled JavaScript beside this file in dist/, the TypeScript source otherwise. */
 export function workflowsEntry(): string {
@@ -22,7 +24,9 @@ export function workflowsEntry(): string {
 /** The bundle `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
 export const defaultBundlePath = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
 
-export async function bundleOrderWorkflows(opts: { logger?: Parameters<typeof bundleWorkflowCode>[0]['logger'] } = {}): Promise<string> {
+export async function bundleOrderWorkflows(
+  opts: { logger?: Parameters<typeof bundleWorkflowCode>[0]['logger'] } = {},
+): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowsEntry(),
     workflowInterceptorModules,
@@ -45,12 +49,25 @@ export class MissingWorkflowBundle extends Error {}
  * or two). Without one, a production worker refuses to start rather than silently spending 6–13 s in webpack on
  * every restart; development and tests bundle the sources on start.
  */
-export function workflowSource(opts: { bundlePath?: string | undefined; requirePrebuilt?: boolean } = {}): WorkflowSource {
+export function workflowSource(
+  opts: { bundlePath?: string | undefined; requirePrebuilt?: boolean } = {},
+): WorkflowSource {
   const prebuilt = opts.bundlePath || defaultBundlePath;
-  if (existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt }, description: `prebuilt bundle ${prebuilt}`, interceptorModules: [] };
+  if (existsSync(prebuilt))
+    return {
+      workflowBundle: { codePath: prebuilt },
+      description: `prebuilt bundle ${prebuilt}`,
+      interceptorModules: [],
+    };
   if (opts.requirePrebuilt) {
-    throw new MissingWorkflowBundle(`The prebuilt workflow bundle ${prebuilt} is missing: run \`npm run build\` (or set WORKFLOW_BUNDLE_PATH)`);
+    throw new MissingWorkflowBundle(
+      `The prebuilt workflow bundle ${prebuilt} is missing: run \`npm run build\` (or set WORKFLOW_BUNDLE_PATH)`,
+    );
   }
   const entry = workflowsEntry();
-  return { workflowsPath: entry, description: `bundled on start from ${entry}`, interceptorModules: workflowInterceptorModules };
+  return {
+    workflowsPath: entry,
+    description: `bundled on start from ${entry}`,
+    interceptorModules: workflowInterceptorModules,
+  };
 }

@@ -48,14 +48,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     if (isTerminal(run.state.status)) break;
 
     if (workflowInfo().continueAsNewSuggested && allHandlersFinished()) {
-      await continueAsNew<typeof orderWorkflow>({ order: run.state.order, timings, resume: { state: run.state, timelineSeq: run.seq } });
+      await continueAsNew<typeof orderWorkflow>({
+        order: run.state.order,
+        timings,
+        resume: { state: run.state, timelineSeq: run.seq },
+      });
     }
 
     const timer = pendingTimer(run.state);
     const version = run.state.version;
     const woken = () => run.queue.length > 0 || run.needsProjection() || run.state.version !== version;
     if (timer) {
-      if (!(await condition(woken, commands.timerDelay(timer)))) run.dispatchResult({ type: 'TIMER_FIRED', timer: timer.timer, by: 'timer' });
+      if (!(await condition(woken, commands.timerDelay(timer))))
+        run.dispatchResult({ type: 'TIMER_FIRED', timer: timer.timer, by: 'timer' });
     } else {
       await condition(woken);
     }

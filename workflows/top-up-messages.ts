@@ -12,7 +12,11 @@ const operator = z.object({ name: z.string().min(1).max(100), keyId: z.string().
 
 export const TopUpActionArgs = {
   confirm: z
-    .object({ amountReceived: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), bankReference: z.string().min(1).max(140), by: operator })
+    .object({
+      amountReceived: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+      bankReference: z.string().min(1).max(140),
+      by: operator,
+    })
     .strict(),
   reject: z.object({ reason: z.string().min(1).max(500), by: operator }).strict(),
 } as const;

@@ -46,7 +46,11 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
   const money = proxyActivities<TopUpActivities>({
     startToCloseTimeout: timings.activityTimeout,
     // Business outcomes come back as values; what is thrown is transient and retried until it works.
-    retry: { initialInterval: timings.retryInitialInterval, maximumInterval: timings.retryMaxInterval, backoffCoefficient: 2 },
+    retry: {
+      initialInterval: timings.retryInitialInterval,
+      maximumInterval: timings.retryMaxInterval,
+      backoffCoefficient: 2,
+    },
   });
   // As the order's projection: at most 5 s apart, so the listing catches up within seconds after an outage.
   const projection = proxyLocalActivities<TopUpProjectionActivities>({
@@ -118,8 +122,15 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
     switch (command.type) {
       case 'CHARGE_PAYPAL': {
         const charged = await money.chargePayPalTopUp({ ...amounts, amount: command.amount });
-        if (charged.outcome === 'captured') return { type: 'PAYPAL_CAPTURED', orderId: charged.orderId, captureId: charged.captureId, captureStatus: charged.captureStatus };
-        if (charged.outcome === 'declined') return { type: 'PAYPAL_DECLINED', issue: charged.issue, message: charged.message };
+        if (charged.outcome === 'captured')
+          return {
+            type: 'PAYPAL_CAPTURED',
+            orderId: charged.orderId,
+            captureId: charged.captureId,
+            captureStatus: charged.captureStatus,
+          };
+        if (charged.outcome === 'declined')
+          return { type: 'PAYPAL_DECLINED', issue: charged.issue, message: charged.message };
         return { type: 'PAYPAL_NOT_LINKED' };
       }
       case 'CHECK_CAPTURE': {
@@ -133,7 +144,12 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
           amount: command.amount,
           confirmation: c ? { amountReceived: c.amountReceived, bankReference: c.bankReference, by: c.by } : null,
         });
-        return { type: 'CREDITED', transactionId: credited.transactionId, amount: credited.amount, available: credited.available };
+        return {
+          type: 'CREDITED',
+          transactionId: credited.transactionId,
+          amount: credited.amount,
+          available: credited.available,
+        };
       }
       case 'RECORD_REJECTION':
         await money.recordTopUpRejection({ ...amounts, amount: topUp.amount, reason: command.reason, by: command.by });
@@ -143,7 +159,9 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
         const woken: string[] = [];
         for (const orderId of candidates) {
           try {
-            await getExternalWorkflowHandle(orderWorkflowId(orderId)).signal(orderActions.walletToppedUp.signal, { by: `wallet top-up ${topUp.id}` });
+            await getExternalWorkflowHandle(orderWorkflowId(orderId)).signal(orderActions.walletToppedUp.signal, {
+              by: `wallet top-up ${topUp.id}`,
+            });
             woken.push(orderId);
           } catch (error) {
             // The order finished meanwhile (cancelled, sent manually): nothing to wake.
@@ -174,7 +192,8 @@ export async function topUpWorkflow(input: TopUpWorkflowInput): Promise<TopUpVie
     const version = state.version;
     const woken = (): boolean => queue.length > 0 || state.version !== version;
     if (timer) {
-      if (!(await condition(woken, timerDelay(timer)))) dispatch(timer.kind === 'expiry' ? { type: 'EXPIRED' } : { type: 'CAPTURE_RECHECK_DUE' });
+      if (!(await condition(woken, timerDelay(timer))))
+        dispatch(timer.kind === 'expiry' ? { type: 'EXPIRED' } : { type: 'CAPTURE_RECHECK_DUE' });
     } else {
       await condition(woken);
     }

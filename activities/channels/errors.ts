@@ -3,7 +3,10 @@
  * us); a rejection is the shop saying no (e.g. the order is gone) and is reported on the order's timeline.
  */
 export class ChannelError extends Error {
-  constructor(message: string, readonly status: number | null) {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
     super(message);
     this.name = new.target.name;
   }

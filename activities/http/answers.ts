@@ -9,7 +9,10 @@ interface HeaderSource {
  * Error pages of proxies and WordPress hosts are HTML; only their words help an operator.
  */
 export function snippet(text: string, max = 200): string {
-  const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat || '(empty body)';
 }
 

@@ -85,15 +85,24 @@ export async function exchange(call: HttpCall, fetchImpl: FetchLike = defaultFet
     return { status: response.status, headers: response.headers, text: await response.text() };
   } catch (err) {
     if (signal.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))) {
-      throw new HttpUnreachable('timeout', `${call.service} did not answer ${call.operation} within ${call.timeoutMs} ms`, { cause: err });
+      throw new HttpUnreachable(
+        'timeout',
+        `${call.service} did not answer ${call.operation} within ${call.timeoutMs} ms`,
+        { cause: err },
+      );
     }
-    throw new HttpUnreachable('network', `Could not reach ${call.service} for ${call.operation}: ${describeNetworkError(err)}`, { cause: err });
+    throw new HttpUnreachable(
+      'network',
+      `Could not reach ${call.service} for ${call.operation}: ${describeNetworkError(err)}`,
+      { cause: err },
+    );
   }
 }
 
 function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   // undici keeps the socket error (ECONNREFUSED, ECONNRESET, ENOTFOUND…) in `cause`.
-  const cause = err.cause instanceof Error ? ((err.cause as NodeJS.ErrnoException).code ?? err.cause.message) : undefined;
+  const cause =
+    err.cause instanceof Error ? ((err.cause as NodeJS.ErrnoException).code ?? err.cause.message) : undefined;
   return cause ? `${err.message} (${cause})` : err.message;
 }

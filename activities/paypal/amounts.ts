@@ -5,7 +5,8 @@ const zeroDecimalCurrencies = new Set(['HUF', 'JPY', 'TWD']);
 
 /** Integer minor units → PayPal's amount string: 3990 EUR → "39.90", 3990 JPY → "3990". */
 export function toPayPalValue(minor: number, currency: string): string {
-  if (!Number.isSafeInteger(minor)) throw new RangeError(`amount must be an integer number of minor units, got ${minor}`);
+  if (!Number.isSafeInteger(minor))
+    throw new RangeError(`amount must be an integer number of minor units, got ${minor}`);
   return zeroDecimalCurrencies.has(currency) ? String(minor) : minorToDecimalString(minor);
 }
 

@@ -16,7 +16,13 @@ import { PayPalTransport } from './transport.js';
 import { PayPalVault, type PayPalPaymentToken, type PayPalSetupToken, type PayPalSetupTokenInput } from './vault.js';
 import type { FetchLike } from '../http/exchange.js';
 
-export { PayPalConfigError, PayPalDeclined, PayPalError, PayPalTransientError, type PayPalTransientKind } from './errors.js';
+export {
+  PayPalConfigError,
+  PayPalDeclined,
+  PayPalError,
+  PayPalTransientError,
+  type PayPalTransientKind,
+} from './errors.js';
 export type { PayPalPaymentToken, PayPalSetupToken, PayPalSetupTokenInput } from './vault.js';
 
 export interface PayPalChargeInput {
@@ -73,8 +79,10 @@ export class PayPalClient {
   private readonly vault: PayPalVault;
 
   constructor(opts: PayPalClientOptions) {
-    if (!(opts.timeoutMs > 0)) throw new PayPalConfigError(`timeoutMs must be a positive number of milliseconds, got ${opts.timeoutMs}`);
-    if (!opts.clientId || !opts.clientSecret) throw new PayPalConfigError('PayPal clientId and clientSecret are required');
+    if (!(opts.timeoutMs > 0))
+      throw new PayPalConfigError(`timeoutMs must be a positive number of milliseconds, got ${opts.timeoutMs}`);
+    if (!opts.clientId || !opts.clientSecret)
+      throw new PayPalConfigError('PayPal clientId and clientSecret are required');
     const now = opts.now ?? Date.now;
     this.transport = new PayPalTransport(opts.baseUrl.replace(/\/+$/, ''), opts.timeoutMs, opts.fetchImpl, now);
     this.basicAuth = `Basic ${Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64')}`;
@@ -142,15 +150,26 @@ export class PayPalClient {
         break;
       case 'CREATED':
       case 'PAYER_ACTION_REQUIRED':
-        throw new PayPalDeclined('PAYER_ACTION_REQUIRED', `PayPal order ${order.id} needs the merchant to approve it, which a saved account charge cannot do`);
+        throw new PayPalDeclined(
+          'PAYER_ACTION_REQUIRED',
+          `PayPal order ${order.id} needs the merchant to approve it, which a saved account charge cannot do`,
+        );
       default:
-        throw new PayPalDeclined(`ORDER_${order.status}`, `PayPal order ${order.id} is ${order.status} and cannot be captured`);
+        throw new PayPalDeclined(
+          `ORDER_${order.status}`,
+          `PayPal order ${order.id} is ${order.status} and cannot be captured`,
+        );
     }
     return this.chargeOf(order, request);
   }
 
   /** Refunds (part of) a capture, with PayPal-Request-Id `<requestKey>:refund`: the same key refunds once. */
-  async refund(input: { requestKey: string; captureId: string; amount: number; currency: string }): Promise<{ refundId: string; status: string }> {
+  async refund(input: {
+    requestKey: string;
+    captureId: string;
+    amount: number;
+    currency: string;
+  }): Promise<{ refundId: string; status: string }> {
     const request = parseInput(RefundInputSchema, input);
     const refund = await this.api({
       method: 'POST',
@@ -161,7 +180,10 @@ export class PayPalClient {
     });
     if (refund.status === 'FAILED' || refund.status === 'CANCELLED') {
       const reason = refund.status_details?.reason;
-      throw new PayPalDeclined(`REFUND_${refund.status}`, `PayPal refund ${refund.id} ended ${refund.status}${reason ? ` (${reason})` : ''}`);
+      throw new PayPalDeclined(
+        `REFUND_${refund.status}`,
+        `PayPal refund ${refund.id} ended ${refund.status}${reason ? ` (${reason})` : ''}`,
+      );
     }
     return { refundId: refund.id, status: refund.status };
   }
@@ -173,18 +195,31 @@ export class PayPalClient {
   async captureStatus(paypalOrderId: string): Promise<string> {
     const order = await this.getOrder(paypalOrderId);
     const capture = captureIn(order);
-    if (!capture) throw new PayPalTransientError('bad_response', `PayPal order ${order.id} is ${order.status} but shows no capture`);
+    if (!capture)
+      throw new PayPalTransientError(
+        'bad_response',
+        `PayPal order ${order.id} is ${order.status} but shows no capture`,
+      );
     return capture.status;
   }
 
   private async createOrder(requestKey: string, vaultId: string, body: unknown): Promise<Order> {
     try {
-      return await this.api({ method: 'POST', path: '/v2/checkout/orders', requestId: `${requestKey}:create`, schema: OrderSchema, body });
+      return await this.api({
+        method: 'POST',
+        path: '/v2/checkout/orders',
+        requestId: `${requestKey}:create`,
+        schema: OrderSchema,
+        body,
+      });
     } catch (err) {
       // PayPal answers a vault id it does not know with 404 INVALID_RESOURCE_ID pointing at the field: for the
       // merchant that is a refusal (link PayPal again), not a broken integration.
       if (err instanceof PayPalConfigError && err.status === 404 && err.field?.endsWith('/vault_id')) {
-        throw declinedFrom(err, `PayPal does not know the saved PayPal account ${vaultId} (deleted or never saved): the merchant has to link PayPal again`);
+        throw declinedFrom(
+          err,
+          `PayPal does not know the saved PayPal account ${vaultId} (deleted or never saved): the merchant has to link PayPal again`,
+        );
       }
       throw err;
     }
@@ -217,10 +252,17 @@ export class PayPalClient {
       order = await this.getOrder(order.id);
       capture = captureIn(order);
     }
-    if (!capture) throw new PayPalTransientError('bad_response', `PayPal order ${order.id} is ${order.status} but shows no capture`);
+    if (!capture)
+      throw new PayPalTransientError(
+        'bad_response',
+        `PayPal order ${order.id} is ${order.status} but shows no capture`,
+      );
     if (failedCaptureStatuses.has(capture.status)) {
       const reason = capture.status_details?.reason;
-      throw new PayPalDeclined(`CAPTURE_${capture.status}`, `PayPal capture ${capture.id} ended ${capture.status}${reason ? ` (${reason})` : ''}`);
+      throw new PayPalDeclined(
+        `CAPTURE_${capture.status}`,
+        `PayPal capture ${capture.id} ended ${capture.status}${reason ? ` (${reason})` : ''}`,
+      );
     }
     const currency = capture.amount?.currency_code;
     const amount = capture.amount && currency ? fromPayPalValue(capture.amount.value, currency) : undefined;
@@ -269,7 +311,11 @@ export class PayPalClient {
       method: 'POST',
       path: '/v1/oauth2/token',
       schema: TokenResponseSchema,
-      headers: { Authorization: this.basicAuth, Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: this.basicAuth,
+        Accept: 'application/json',
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body: 'grant_type=client_credentials',
     });
   }

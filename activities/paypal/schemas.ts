@@ -57,7 +57,11 @@ export const PaymentTokenSchema = z.object({
   customer: z.object({ id: z.string().min(1) }),
   payment_source: z.object({
     // PayPal's wallet response carries the payer's id as payer_id and, in its examples, as account_id.
-    paypal: z.object({ email_address: z.string().min(1), payer_id: z.string().min(1).optional(), account_id: z.string().min(1).optional() }),
+    paypal: z.object({
+      email_address: z.string().min(1),
+      payer_id: z.string().min(1).optional(),
+      account_id: z.string().min(1).optional(),
+    }),
   }),
 });
 export type PaymentToken = z.infer<typeof PaymentTokenSchema>;
@@ -81,7 +85,10 @@ export const ErrorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-const requestKey = z.string().min(1).max(100, 'requestKey is at most 100 characters (PayPal-Request-Id allows 108 with its suffix)');
+const requestKey = z
+  .string()
+  .min(1)
+  .max(100, 'requestKey is at most 100 characters (PayPal-Request-Id allows 108 with its suffix)');
 /** PayPal's pattern for setup and payment token ids; checked before the id goes into a URL path. */
 export const TokenIdSchema = z
   .string()

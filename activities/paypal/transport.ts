@@ -50,10 +50,14 @@ export class PayPalTransport {
       const parsed = request.schema.safeParse(json);
       if (parsed.success) return parsed.data;
       // A 2xx we cannot read may still have done its work; the retry replays it through the PayPal-Request-Id.
-      throw new PayPalTransientError('bad_response', `PayPal answered ${response.status} to ${operation} with an unexpected body`, {
-        status: response.status,
-        debugId: response.headers.get('paypal-debug-id') ?? undefined,
-      });
+      throw new PayPalTransientError(
+        'bad_response',
+        `PayPal answered ${response.status} to ${operation} with an unexpected body`,
+        {
+          status: response.status,
+          debugId: response.headers.get('paypal-debug-id') ?? undefined,
+        },
+      );
     }
     const body = ErrorBodySchema.safeParse(json);
     throw this.failure(operation, response, body.success ? body.data : undefined);
@@ -72,7 +76,8 @@ export class PayPalTransport {
     const summary = `PayPal answered ${status}${issue ? ` ${issue}` : ''} to ${operation}: ${description}`;
 
     if (status === 422) return new PayPalDeclined(issue ?? 'UNPROCESSABLE_ENTITY', description, meta);
-    if (status === 429) return new PayPalTransientError('rate_limited', summary, { ...meta, ...this.retryAfter(response) });
+    if (status === 429)
+      return new PayPalTransientError('rate_limited', summary, { ...meta, ...this.retryAfter(response) });
     if (status >= 500) return new PayPalTransientError('http_5xx', summary, { ...meta, ...this.retryAfter(response) });
     if (status === 408) return new PayPalTransientError('timeout', summary, meta);
     // 409: another request with the same PayPal-Request-Id is still being worked on; asking again later is safe.

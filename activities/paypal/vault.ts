@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { parseInput, type CallApi } from './api-call.js';
 import { declinedFrom, PayPalConfigError, PayPalTransientError } from './errors.js';
-import { PaymentTokenInputSchema, PaymentTokenSchema, SetupTokenInputSchema, SetupTokenSchema, TokenIdSchema } from './schemas.js';
+import {
+  PaymentTokenInputSchema,
+  PaymentTokenSchema,
+  SetupTokenInputSchema,
+  SetupTokenSchema,
+  TokenIdSchema,
+} from './schemas.js';
 
 export interface PayPalSetupTokenInput {
   /** Business idempotency key, e.g. "merchant:m_1:paypal-link:3": the same key creates one setup token. */
@@ -66,14 +72,22 @@ export class PayPalVault {
         },
       },
     });
-    return { id: token.id, status: token.status, approveUrl: token.links?.find((l) => l.rel === 'approve')?.href ?? null };
+    return {
+      id: token.id,
+      status: token.status,
+      approveUrl: token.links?.find((l) => l.rel === 'approve')?.href ?? null,
+    };
   }
 
   /** An unknown or expired setup token is a PayPalDeclined INVALID_RESOURCE_ID: the merchant links again. */
   async getSetupToken(id: string): Promise<{ id: string; status: string }> {
     const tokenId = parseInput(TokenIdSchema, id);
     const token = await this.notFoundAsDeclined(
-      this.api({ method: 'GET', path: `/v3/vault/setup-tokens/${encodeURIComponent(tokenId)}`, schema: SetupTokenSchema }),
+      this.api({
+        method: 'GET',
+        path: `/v3/vault/setup-tokens/${encodeURIComponent(tokenId)}`,
+        schema: SetupTokenSchema,
+      }),
       `PayPal does not know setup token ${tokenId} (expired or never created): the merchant has to start linking PayPal again`,
     );
     return { id: token.id, status: token.status };
@@ -110,7 +124,11 @@ export class PayPalVault {
   async deletePaymentToken(id: string): Promise<void> {
     const tokenId = parseInput(TokenIdSchema, id);
     try {
-      await this.api({ method: 'DELETE', path: `/v3/vault/payment-tokens/${encodeURIComponent(tokenId)}`, schema: z.unknown() });
+      await this.api({
+        method: 'DELETE',
+        path: `/v3/vault/payment-tokens/${encodeURIComponent(tokenId)}`,
+        schema: z.unknown(),
+      });
     } catch (err) {
       if (err instanceof PayPalConfigError && err.status === 404 && err.issue !== undefined) return;
       throw err;
@@ -122,7 +140,8 @@ export class PayPalVault {
     try {
       return await call;
     } catch (err) {
-      if (err instanceof PayPalConfigError && err.status === 404 && err.issue === 'INVALID_RESOURCE_ID') throw declinedFrom(err, description);
+      if (err instanceof PayPalConfigError && err.status === 404 && err.issue === 'INVALID_RESOURCE_ID')
+        throw declinedFrom(err, description);
       throw err;
     }
   }

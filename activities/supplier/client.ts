@@ -147,7 +147,11 @@ export class SupplierClient {
       // Seen from BigBuy: the ER008 refusal delivered with a 2xx status.
       const existing = alreadyExistingId(errorBodyOf(res.text));
       if (existing !== undefined) return { supplierOrderId: existing, alreadyExisted: true };
-      throw this.unexpectedSuccess(res, 'order create', location === null ? 'no Location header' : `unreadable Location "${location}"`);
+      throw this.unexpectedSuccess(
+        res,
+        'order create',
+        location === null ? 'no Location header' : `unreadable Location "${location}"`,
+      );
     }
     const error = this.failure(res, 'order create');
     if (error instanceof SupplierRejection && error.code === 'ER008') {
@@ -191,7 +195,9 @@ export class SupplierClient {
     const products = await this.allPages('catalog/products', ProductsPage, {});
     const stocks = await this.allPages('catalog/productsstock', StockPage, {});
     const information = await this.allPages('catalog/productsinformation', InformationPage, { isoCode: this.isoCode });
-    const stockBySku = new Map(stocks.map((s) => [s.sku, (s.stocks ?? []).reduce((sum, w) => sum + Math.max(w.quantity, 0), 0)]));
+    const stockBySku = new Map(
+      stocks.map((s) => [s.sku, (s.stocks ?? []).reduce((sum, w) => sum + Math.max(w.quantity, 0), 0)]),
+    );
     const nameBySku = new Map(information.map((i) => [i.sku, i.name]));
     return products.map((p) => ({
       sku: p.sku,
@@ -202,11 +208,17 @@ export class SupplierClient {
     }));
   }
 
-  private async allPages<S extends z.ZodType<{ id: string }[]>>(path: string, schema: S, query: Record<string, string>): Promise<z.output<S>> {
+  private async allPages<S extends z.ZodType<{ id: string }[]>>(
+    path: string,
+    schema: S,
+    query: Record<string, string>,
+  ): Promise<z.output<S>> {
     const items: z.output<S>[number][] = [];
     const seen = new Set<string>();
     for (let page = 1; page <= maxCatalogPages; page++) {
-      const res = await this.send('GET', path, { query: { ...query, page: String(page), pageSize: String(this.pageSize) } });
+      const res = await this.send('GET', path, {
+        query: { ...query, page: String(page), pageSize: String(this.pageSize) },
+      });
       if (!isSuccess(res)) throw this.failure(res, path);
       const batch = res.text.trim() === '' ? [] : this.parseSuccess(res, schema, path);
       const fresh = batch.filter((item) => !seen.has(item.id));
@@ -219,7 +231,11 @@ export class SupplierClient {
     return items as z.output<S>;
   }
 
-  private async send(method: 'GET' | 'POST', path: string, opts: { body?: unknown; query?: Record<string, string> } = {}): Promise<RawResponse> {
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    opts: { body?: unknown; query?: Record<string, string> } = {},
+  ): Promise<RawResponse> {
     const url = new URL(`${this.baseUrl}/rest/${path}.json`);
     for (const [key, value] of Object.entries(opts.query ?? {})) url.searchParams.set(key, value);
     const operation = `${method} ${url.pathname}`;
@@ -230,7 +246,11 @@ export class SupplierClient {
           operation,
           method,
           url,
-          headers: { Authorization: `Bearer ${this.apiKey}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+          headers: {
+            Authorization: `Bearer ${this.apiKey}`,
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+          },
           ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
           timeoutMs: this.timeoutMs,
         },
@@ -247,39 +267,68 @@ export class SupplierClient {
     const json = parseJson(res.text);
     const parsed = schema.safeParse(json);
     if (parsed.success) return parsed.data;
-    throw this.unexpectedSuccess(res, operation, parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+    throw this.unexpectedSuccess(
+      res,
+      operation,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+    );
   }
 
   private unexpectedSuccess(res: RawResponse, operation: string, problem: string): SupplierTransientError {
     const error = errorBodyOf(res.text);
     if (error) {
-      return new SupplierTransientError('error_body_200', `${operation}: HTTP ${res.status} carrying error ${error.code}: ${error.info}`, {
-        httpStatus: res.status,
-      });
+      return new SupplierTransientError(
+        'error_body_200',
+        `${operation}: HTTP ${res.status} carrying error ${error.code}: ${error.info}`,
+        {
+          httpStatus: res.status,
+        },
+      );
     }
     if (looksLikeHtml(res.text)) {
-      return new SupplierTransientError('error_body_200', `${operation}: HTTP ${res.status} with an HTML page: ${snippet(res.text)}`, {
-        httpStatus: res.status,
-      });
+      return new SupplierTransientError(
+        'error_body_200',
+        `${operation}: HTTP ${res.status} with an HTML page: ${snippet(res.text)}`,
+        {
+          httpStatus: res.status,
+        },
+      );
     }
-    return new SupplierTransientError('bad_response', `${operation}: unexpected HTTP ${res.status} answer (${problem}): ${snippet(res.text)}`, {
-      httpStatus: res.status,
-    });
+    return new SupplierTransientError(
+      'bad_response',
+      `${operation}: unexpected HTTP ${res.status} answer (${problem}): ${snippet(res.text)}`,
+      {
+        httpStatus: res.status,
+      },
+    );
   }
 
   /** Classifies a non-2xx answer. */
   private failure(res: RawResponse, operation: string): SupplierError {
     const { status } = res;
-    if (status === 401 || status === 403) return new SupplierAuthError(status, errorBodyOf(res.text)?.info || snippet(res.text));
+    if (status === 401 || status === 403)
+      return new SupplierAuthError(status, errorBodyOf(res.text)?.info || snippet(res.text));
     if (status === 429) {
       return new SupplierTransientError('rate_limited', `${operation}: rate limited (${snippet(res.text)})`, {
         httpStatus: status,
-        retryAfterMs: Math.max(minimumRetryAfterMs, rateLimitResetMs(res.headers, this.now) ?? retryAfterMs(res.headers, this.now) ?? 0),
+        retryAfterMs: Math.max(
+          minimumRetryAfterMs,
+          rateLimitResetMs(res.headers, this.now) ?? retryAfterMs(res.headers, this.now) ?? 0,
+        ),
       });
     }
-    if (status >= 500) return new SupplierTransientError('http_5xx', `${operation}: HTTP ${status}: ${snippet(res.text)}`, { httpStatus: status });
-    if (status === 408) return new SupplierTransientError('timeout', `${operation}: HTTP 408 from the supplier`, { httpStatus: status });
-    if (status < 400) return new SupplierTransientError('bad_response', `${operation}: unexpected HTTP ${status}: ${snippet(res.text)}`, { httpStatus: status });
+    if (status >= 500)
+      return new SupplierTransientError('http_5xx', `${operation}: HTTP ${status}: ${snippet(res.text)}`, {
+        httpStatus: status,
+      });
+    if (status === 408)
+      return new SupplierTransientError('timeout', `${operation}: HTTP 408 from the supplier`, { httpStatus: status });
+    if (status < 400)
+      return new SupplierTransientError(
+        'bad_response',
+        `${operation}: unexpected HTTP ${status}: ${snippet(res.text)}`,
+        { httpStatus: status },
+      );
 
     const json = parseJson(res.text);
     if (status === 400) {
@@ -287,13 +336,18 @@ export class SupplierClient {
       if (form.success) return new SupplierValidationFailed(flattenFormErrors(form.data.errors));
     }
     const error = ErrorBody.safeParse(json);
-    if (error.success && /^ER\d+$/i.test(error.data.code)) return new SupplierRejection(error.data.code.toUpperCase(), error.data.info, error.data.data, status);
+    if (error.success && /^ER\d+$/i.test(error.data.code))
+      return new SupplierRejection(error.data.code.toUpperCase(), error.data.info, error.data.data, status);
     const info = error.success ? error.data.info : snippet(res.text);
     // A 400 without a form tree is still a problem with what we sent.
     if (status === 400) return new SupplierValidationFailed([{ path: '', messages: [info || 'Bad request'] }]);
-    return new SupplierRejection(error.success ? error.data.code : `HTTP_${status}`, info, error.success ? error.data.data : null, status);
+    return new SupplierRejection(
+      error.success ? error.data.code : `HTTP_${status}`,
+      info,
+      error.success ? error.data.data : null,
+      status,
+    );
   }
-
 }
 
 function wireOrder(order: SupplierOrderInput) {
@@ -352,7 +406,9 @@ function alreadyExistingId(error: ParsedErrorBody | undefined): string | undefin
 function flattenFormErrors(node: z.output<typeof FormErrorNode>, path: string[] = []): FieldErrors[] {
   const fields: FieldErrors[] = [];
   if (node.errors && node.errors.length > 0) fields.push({ path: path.join('.'), messages: node.errors });
-  const children = Array.isArray(node.children) ? node.children.map((c, i) => [String(i), c] as const) : Object.entries(node.children ?? {});
+  const children = Array.isArray(node.children)
+    ? node.children.map((c, i) => [String(i), c] as const)
+    : Object.entries(node.children ?? {});
   for (const [key, child] of children) {
     // Valid fields come back as {} or [] depending on the serializer; neither carries errors.
     const parsed = FormErrorNode.safeParse(child);

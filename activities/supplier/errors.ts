@@ -33,7 +33,9 @@ export class SupplierValidationFailed extends SupplierError {
   readonly retryable = false;
   readonly httpStatus = 400;
   constructor(readonly fields: FieldErrors[]) {
-    super(`Supplier rejected the order form: ${fields.map((f) => `${f.path || '(form)'}: ${f.messages.join(' ')}`).join('; ') || 'no details'}`);
+    super(
+      `Supplier rejected the order form: ${fields.map((f) => `${f.path || '(form)'}: ${f.messages.join(' ')}`).join('; ') || 'no details'}`,
+    );
     this.name = 'SupplierValidationFailed';
   }
 }

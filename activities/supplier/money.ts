@@ -5,7 +5,8 @@
 export function decimalToCents(value: number | string): number {
   const text = typeof value === 'number' ? plainDecimal(value) : value.trim();
   const match = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
-  if (!match || (match[2] === '' && (match[3] ?? '') === '')) throw new RangeError(`Not a decimal amount: ${String(value)}`);
+  if (!match || (match[2] === '' && (match[3] ?? '') === ''))
+    throw new RangeError(`Not a decimal amount: ${String(value)}`);
   const [, sign = '', whole = '', fraction = ''] = match;
   let cents = Number(whole || '0') * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
   // Round half away from zero on the third decimal; later digits cannot change that decision.

@@ -11,7 +11,13 @@ const id = z.union([z.string().min(1), z.number().int()]).transform(String);
 
 /** A decimal EUR amount as BigBuy prints it, converted to cents. */
 export const cents = z
-  .union([z.number().finite().min(-1e12).max(1e12), z.string().trim().regex(/^[+-]?\d+(\.\d+)?$/)])
+  .union([
+    z.number().finite().min(-1e12).max(1e12),
+    z
+      .string()
+      .trim()
+      .regex(/^[+-]?\d+(\.\d+)?$/),
+  ])
   .transform((v) => decimalToCents(v));
 
 export const QuoteResponse = z.object({
@@ -58,7 +64,11 @@ export const ErrorBody = z
   .transform(({ code, message }) => {
     const decoded = EncodedMessage.safeParse(typeof message === 'string' ? parseJson(message) : message);
     if (decoded.success && (decoded.data.info !== undefined || decoded.data.data !== undefined)) {
-      return { code, info: decoded.data.info ?? (typeof message === 'string' ? message : ''), data: decoded.data.data ?? null };
+      return {
+        code,
+        info: decoded.data.info ?? (typeof message === 'string' ? message : ''),
+        data: decoded.data.data ?? null,
+      };
     }
     return { code, info: typeof message === 'string' ? message : '', data: null };
   });

@@ -104,11 +104,14 @@ export function parseAmazon(content: string): ParsedImport {
     const unshipped = missing.includes('itemPrice') && cols.has('orderId') && cols.has('sku');
     throw new ImportFileError(
       `the Amazon order report is missing the column${names.length > 1 ? 's' : ''} ${names.join(', ')}` +
-        (unshipped ? ": the Unshipped Orders report has no prices, download the order report that lists them" : ''),
+        (unshipped ? ': the Unshipped Orders report has no prices, download the order report that lists them' : ''),
     );
   }
 
-  const lines = rows.slice(1).filter((r) => !isBlank(r.cells)).map((r) => readLine(r, cols));
+  const lines = rows
+    .slice(1)
+    .filter((r) => !isBlank(r.cells))
+    .map((r) => readLine(r, cols));
   return assembleOrders('amazon', lines, draftOrder);
 }
 
@@ -137,7 +140,10 @@ function readLine({ line, cells }: TableRow, cols: Columns<Column>): SourceLine<
   // Discounts are listed as positive or negative depending on the report: either way they lower what was paid.
   const discounts = Math.abs(amount('itemPromotionDiscount', false)) + Math.abs(amount('shipPromotionDiscount', false));
   const paid =
-    amount('itemPrice', true) + amount('shippingPrice', false) + amount('giftWrapPrice', false) - discounts +
+    amount('itemPrice', true) +
+    amount('shippingPrice', false) +
+    amount('giftWrapPrice', false) -
+    discounts +
     (taxOnTopCurrencies.has(currency) ? taxes : 0);
 
   const countryText = get('country');
@@ -170,7 +176,8 @@ function readLine({ line, cells }: TableRow, cols: Columns<Column>): SourceLine<
 
 function draftOrder(lines: SourceLine<AmazonLine>[], externalId: string): OrderDraft {
   const currencies = [...new Set(lines.map((l) => l.data.currency))];
-  if (currencies.length > 1) return { problem: `currency differs between the lines of order ${externalId} (${currencies.join(', ')})` };
+  if (currencies.length > 1)
+    return { problem: `currency differs between the lines of order ${externalId} (${currencies.join(', ')})` };
   const first = lines[0]?.data;
   if (!first) return { problem: 'the order has no lines' };
   const [line1 = '', ...rest] = first.addressLines;
@@ -178,7 +185,11 @@ function draftOrder(lines: SourceLine<AmazonLine>[], externalId: string): OrderD
     order: {
       channel: 'amazon',
       externalId,
-      payment: { method: 'prepaid', amountPaid: lines.reduce((sum, l) => sum + l.data.paid, 0), currency: first.currency },
+      payment: {
+        method: 'prepaid',
+        amountPaid: lines.reduce((sum, l) => sum + l.data.paid, 0),
+        currency: first.currency,
+      },
       customer: { name: first.name, email: first.email, phone: first.phone },
       shippingAddress: {
         line1,

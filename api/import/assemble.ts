@@ -52,7 +52,11 @@ export function assembleOrders<T>(
       const which = bad.length === 1 ? `line ${bad[0]?.row} is` : `lines ${bad.map((l) => l.row).join(', ')} are`;
       const heldBack = `not imported: ${which} rejected and order ${externalId} is imported whole or not at all`;
       for (const line of group) {
-        result.rejected.push({ row: line.row, externalId, reason: line.problems.length > 0 ? line.problems.join('; ') : heldBack });
+        result.rejected.push({
+          row: line.row,
+          externalId,
+          reason: line.problems.length > 0 ? line.problems.join('; ') : heldBack,
+        });
       }
       continue;
     }

@@ -35,7 +35,17 @@ const columns = {
 } as const satisfies Record<string, readonly string[]>;
 type Column = keyof typeof columns;
 
-const required: readonly Column[] = ['orderNumber', 'customLabel', 'quantity', 'soldFor', 'name', 'address1', 'city', 'zip', 'country'];
+const required: readonly Column[] = [
+  'orderNumber',
+  'customLabel',
+  'quantity',
+  'soldFor',
+  'name',
+  'address1',
+  'city',
+  'zip',
+  'country',
+];
 
 /** Prices without a symbol or code are euros: the merchants of this platform sell on eBay's euro sites. */
 export const defaultEbayCurrency = 'EUR';
@@ -94,9 +104,13 @@ function locate(content: string): { located: Located | null; readError: ImportFi
     }
     const headerIndex = rows
       .slice(0, headerSearchDepth)
-      .findIndex((r) => r.cells.length > 1 && r.cells.some((c) => columns.orderNumber.some((n) => headerKey(n) === headerKey(c))));
+      .findIndex(
+        (r) =>
+          r.cells.length > 1 && r.cells.some((c) => columns.orderNumber.some((n) => headerKey(n) === headerKey(c))),
+      );
     const header = rows[headerIndex];
-    if (header) return { located: { rows, headerIndex, cols: new Columns<Column>(header.cells, columns) }, readError: null };
+    if (header)
+      return { located: { rows, headerIndex, cols: new Columns<Column>(header.cells, columns) }, readError: null };
   }
   return { located: null, readError };
 }
@@ -111,15 +125,24 @@ export function parseEbay(content: string): ParsedImport {
   const { located, readError } = locate(content);
   if (!located) {
     if (content.split('\n', 1)[0]?.includes('\t')) {
-      throw new ImportFileError('this is not an eBay orders export: it is tab-separated (an Amazon report?), eBay exports are CSV');
+      throw new ImportFileError(
+        'this is not an eBay orders export: it is tab-separated (an Amazon report?), eBay exports are CSV',
+      );
     }
-    throw readError ?? new ImportFileError('this is not an eBay orders export: no header line with an "Order Number" column near the top of the file');
+    throw (
+      readError ??
+      new ImportFileError(
+        'this is not an eBay orders export: no header line with an "Order Number" column near the top of the file',
+      )
+    );
   }
   const { rows, headerIndex, cols } = located;
   const missing = required.filter((c) => !cols.has(c));
   if (missing.length > 0) {
     const names = missing.map((c) => columns[c][0]);
-    throw new ImportFileError(`the eBay orders export is missing the column${names.length > 1 ? 's' : ''} ${names.join(', ')}`);
+    throw new ImportFileError(
+      `the eBay orders export is missing the column${names.length > 1 ? 's' : ''} ${names.join(', ')}`,
+    );
   }
 
   // Item lines of a multi-item order may leave Order Number empty but keep the sales record number of their order.
@@ -204,7 +227,8 @@ function draftOrder(lines: SourceLine<EbayLine>[], externalId: string, filePaysD
 
   const prices = data.flatMap((d) => [d.soldFor, d.shipping, d.total]).filter((p): p is Price => p !== null);
   const currencies = [...new Set(prices.map((p) => p.currency).filter((c): c is string => c !== null))];
-  if (currencies.length > 1) return { problem: `prices of order ${externalId} are in different currencies (${currencies.join(', ')})` };
+  if (currencies.length > 1)
+    return { problem: `prices of order ${externalId} are in different currencies (${currencies.join(', ')})` };
 
   const amountPaid = paidAmount(data, items);
   if (amountPaid === null) return { problem: 'Total Price and Sold For are empty: what the buyer paid is unknown' };

@@ -30,7 +30,8 @@ export function readTable(content: string, delimiter: string, quoted: boolean): 
       raw: true,
     }) as unknown as { record: string[]; raw: string }[];
   } catch (err) {
-    if (err instanceof CsvError) throw new ImportFileError(`the file cannot be read as ${delimiterName(delimiter)} text: ${err.message}`);
+    if (err instanceof CsvError)
+      throw new ImportFileError(`the file cannot be read as ${delimiterName(delimiter)} text: ${err.message}`);
     throw err;
   }
   // csv-parse counts the line breaks of a quoted field oddly; counting them in the raw text is exact.

@@ -14,13 +14,23 @@ export function accountRoutes(db: Db): Router {
   router.post('/v1/merchants', idempotent(db), async (req, res) => {
     const by = requireOperator(req);
     const body = parseBody(CreateMerchant, req);
-    const merchant = await createMerchant(db, { name: body.name, createdBy: `operator ${by.name}`, ...(body.currency ? { currency: body.currency } : {}) });
+    const merchant = await createMerchant(db, {
+      name: body.name,
+      createdBy: `operator ${by.name}`,
+      ...(body.currency ? { currency: body.currency } : {}),
+    });
     res.status(201).json({ id: merchant.id, name: merchant.name, apiKey: merchant.apiKey, keyId: merchant.keyId });
   });
 
   router.get('/v1/products', async (req, res) => {
     const q = parseQuery(ProductQuery, req);
-    res.json(await listCatalog(db, { limit: q.limit, ...(q.cursor ? { after: q.cursor } : {}), ...(q.sku ? { sku: q.sku } : {}) }));
+    res.json(
+      await listCatalog(db, {
+        limit: q.limit,
+        ...(q.cursor ? { after: q.cursor } : {}),
+        ...(q.sku ? { sku: q.sku } : {}),
+      }),
+    );
   });
 
   return router;

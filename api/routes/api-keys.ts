@@ -24,7 +24,9 @@ export const ApiKeyView = z
     revokedBy: z.string().nullable(),
   })
   .meta({ id: 'ApiKey' });
-export const ApiKeyCreated = ApiKeyView.extend({ apiKey: z.string().meta({ description: 'Shown once; only its hash is stored' }) }).meta({ id: 'ApiKeyCreated' });
+export const ApiKeyCreated = ApiKeyView.extend({
+  apiKey: z.string().meta({ description: 'Shown once; only its hash is stored' }),
+}).meta({ id: 'ApiKeyCreated' });
 export const ApiKeyList = z.object({ items: z.array(ApiKeyView) }).meta({ id: 'ApiKeyList' });
 
 const label = z.string().trim().min(1).max(100);
@@ -59,7 +61,14 @@ export function apiKeyRoutes(db: Db): Router {
   router.post('/v1/api-keys', idempotent(db), async (req, res) => {
     const merchantId = merchantOf(req);
     const body = parseBody(CreateApiKey, req);
-    res.status(201).json(await createApiKey(db, { kind: 'merchant', merchantId, label: body.label ?? 'API key', createdBy: creatorOf(req) }));
+    res.status(201).json(
+      await createApiKey(db, {
+        kind: 'merchant',
+        merchantId,
+        label: body.label ?? 'API key',
+        createdBy: creatorOf(req),
+      }),
+    );
   });
 
   router.get('/v1/api-keys', async (req, res) => {
@@ -90,8 +99,20 @@ export function apiKeyRoutes(db: Db): Router {
     await requireMerchant(merchantId);
     const body = parseBody(CreateApiKey, req);
     const created = await inTransaction(db, async (client) => {
-      const key = await createApiKey(client, { kind: 'merchant', merchantId, label: body.label ?? 'issued by an operator', createdBy: `operator ${by.name}` });
-      await recordAudit(client, { actor: by, action: 'api_key.create', merchantId, target: key.id, details: { label: key.label }, key: `api_key.create:${key.id}` });
+      const key = await createApiKey(client, {
+        kind: 'merchant',
+        merchantId,
+        label: body.label ?? 'issued by an operator',
+        createdBy: `operator ${by.name}`,
+      });
+      await recordAudit(client, {
+        actor: by,
+        action: 'api_key.create',
+        merchantId,
+        target: key.id,
+        details: { label: key.label },
+        key: `api_key.create:${key.id}`,
+      });
       return key;
     });
     res.status(201).json(created);
@@ -110,8 +131,19 @@ export function apiKeyRoutes(db: Db): Router {
     const by = requireRoot(req);
     const body = parseBody(CreateOperatorKey, req);
     const created = await inTransaction(db, async (client) => {
-      const key = await createApiKey(client, { kind: 'operator', operatorName: body.name, label: body.label ?? body.name, createdBy: `operator ${by.name}` });
-      await recordAudit(client, { actor: by, action: 'operator_key.create', target: key.id, details: { operator: body.name, label: key.label }, key: `operator_key.create:${key.id}` });
+      const key = await createApiKey(client, {
+        kind: 'operator',
+        operatorName: body.name,
+        label: body.label ?? body.name,
+        createdBy: `operator ${by.name}`,
+      });
+      await recordAudit(client, {
+        actor: by,
+        action: 'operator_key.create',
+        target: key.id,
+        details: { operator: body.name, label: key.label },
+        key: `operator_key.create:${key.id}`,
+      });
       return key;
     });
     res.status(201).json(created);

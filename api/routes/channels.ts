@@ -28,7 +28,11 @@ const secret = z.string().min(8).max(500);
 export const CreateChannel = z
   .discriminatedUnion(
     'type',
-    mapSalesChannels((channel) => z.object({ type: z.literal(channel.type), shopUrl, webhookSecret: secret, ...channel.credentials.shape }).strict()),
+    mapSalesChannels((channel) =>
+      z
+        .object({ type: z.literal(channel.type), shopUrl, webhookSecret: secret, ...channel.credentials.shape })
+        .strict(),
+    ),
   )
   .meta({ id: 'CreateChannel' });
 
@@ -39,9 +43,14 @@ export const ChannelView = z
     id: z.string(),
     type: z.enum(mapSalesChannels((channel) => channel.type)),
     shopUrl: z.string(),
-    webhookUrl: z.string().meta({ description: "Paste it into the shop's webhook settings (order creation and update topics)" }),
+    webhookUrl: z
+      .string()
+      .meta({ description: "Paste it into the shop's webhook settings (order creation and update topics)" }),
     createdAt: z.string(),
-    secretRotatedUntil: z.string().nullable().meta({ description: 'Until then the previous webhook secret is still accepted' }),
+    secretRotatedUntil: z
+      .string()
+      .nullable()
+      .meta({ description: 'Until then the previous webhook secret is still accepted' }),
   })
   .meta({ id: 'Channel' });
 
@@ -51,16 +60,32 @@ export const DeliveryQuery = z.object({
 });
 
 /** Shop connections: credentials are write-only (stored encrypted, never returned). */
-export function channelRoutes(db: Db, box: SecretBox | null, opts: { publicBaseUrl: string | undefined; secretGraceMs: number }): Router {
+export function channelRoutes(
+  db: Db,
+  box: SecretBox | null,
+  opts: { publicBaseUrl: string | undefined; secretGraceMs: number },
+): Router {
   const { publicBaseUrl } = opts;
   const router = Router();
   const requireBox = (): SecretBox => {
-    if (!box) throw new HttpError(503, 'CHANNELS_NOT_CONFIGURED', 'SECRETS_KEY is not set on this platform: shop connections are unavailable');
+    if (!box)
+      throw new HttpError(
+        503,
+        'CHANNELS_NOT_CONFIGURED',
+        'SECRETS_KEY is not set on this platform: shop connections are unavailable',
+      );
     return box;
   };
   const view = (req: Request, c: ChannelConnection): z.infer<typeof ChannelView> => {
     const base = publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-    return { id: c.id, type: c.type, shopUrl: c.shopUrl, webhookUrl: `${base}/webhooks/${c.type}/${c.id}`, createdAt: c.createdAt, secretRotatedUntil: c.secretRotatedUntil };
+    return {
+      id: c.id,
+      type: c.type,
+      shopUrl: c.shopUrl,
+      webhookUrl: `${base}/webhooks/${c.type}/${c.id}`,
+      createdAt: c.createdAt,
+      secretRotatedUntil: c.secretRotatedUntil,
+    };
   };
 
   router.post('/v1/channels', idempotent(db), async (req, res) => {
@@ -88,7 +113,12 @@ export function channelRoutes(db: Db, box: SecretBox | null, opts: { publicBaseU
   router.put('/v1/channels/:id/webhook-secret', async (req, res) => {
     const merchantId = merchantOf(req);
     const body = parseBody(RotateSecret, req);
-    const rotated = await rotateWebhookSecret(db, requireBox(), { id: req.params.id, merchantId, secret: body.webhookSecret, graceMs: opts.secretGraceMs });
+    const rotated = await rotateWebhookSecret(db, requireBox(), {
+      id: req.params.id,
+      merchantId,
+      secret: body.webhookSecret,
+      graceMs: opts.secretGraceMs,
+    });
     if (!rotated) throw notFound('Channel');
     res.json(view(req, rotated));
   });

@@ -19,13 +19,26 @@ import { listPage, Wallet, WalletTransaction } from './wallet.js';
 
 export const ConfirmTopUp = z
   .object({
-    amountReceived: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ description: 'What the bank statement shows, in minor units: this is what is credited' }),
-    bankReference: z.string().trim().min(1).max(140).meta({ description: "The bank's reference of the incoming transfer" }),
+    amountReceived: z
+      .number()
+      .int()
+      .positive()
+      .max(Number.MAX_SAFE_INTEGER)
+      .meta({ description: 'What the bank statement shows, in minor units: this is what is credited' }),
+    bankReference: z
+      .string()
+      .trim()
+      .min(1)
+      .max(140)
+      .meta({ description: "The bank's reference of the incoming transfer" }),
   })
   .strict()
   .meta({ id: 'ConfirmTopUp' });
 
-export const RejectTopUp = z.object({ reason: z.string().trim().min(1).max(500) }).strict().meta({ id: 'RejectTopUp' });
+export const RejectTopUp = z
+  .object({ reason: z.string().trim().min(1).max(500) })
+  .strict()
+  .meta({ id: 'RejectTopUp' });
 
 export const Adjustment = z
   .object({
@@ -35,16 +48,30 @@ export const Adjustment = z
       .int()
       .refine((n) => n !== 0, 'an adjustment is not zero')
       .refine((n) => Math.abs(n) <= Number.MAX_SAFE_INTEGER, 'too large')
-      .meta({ description: 'Signed, in minor units: + credits the wallet, − debits it (never below what is available)' }),
+      .meta({
+        description: 'Signed, in minor units: + credits the wallet, − debits it (never below what is available)',
+      }),
     currency: Currency.optional().meta({ description: "Checked against the wallet's when given" }),
-    reason: z.string().trim().min(3).max(500).meta({ description: 'Required: shown to the merchant and kept in the audit log' }),
+    reason: z
+      .string()
+      .trim()
+      .min(3)
+      .max(500)
+      .meta({ description: 'Required: shown to the merchant and kept in the audit log' }),
   })
   .strict()
   .meta({ id: 'Adjustment' });
 
 export const AdjustmentResult = z
   .object({
-    adjustment: z.object({ id: z.string(), merchantId: z.string(), amount: z.number().int(), currency: z.string(), reason: z.string(), by: z.string() }),
+    adjustment: z.object({
+      id: z.string(),
+      merchantId: z.string(),
+      amount: z.number().int(),
+      currency: z.string(),
+      reason: z.string(),
+      by: z.string(),
+    }),
     transaction: WalletTransaction,
     wallet: Wallet,
   })
@@ -54,7 +81,11 @@ export const FinanceTopUpQuery = z.object({
   status: TopUpStatus.default('PENDING'),
   method: TopUpMethod.default('bank_transfer'),
   merchantId: z.string().max(64).optional(),
-  reference: z.string().max(64).optional().meta({ description: 'A payment reference as written on the transfer (spaces and case do not matter)' }),
+  reference: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ description: 'A payment reference as written on the transfer (spaces and case do not matter)' }),
   limit: PageQuery.shape.limit,
   cursor: z.string().max(500).optional(),
 });
@@ -74,7 +105,9 @@ export const AuditEntry = z
     details: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'AuditEntry' });
-export const AuditList = z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }).meta({ id: 'AuditList' });
+export const AuditList = z
+  .object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() })
+  .meta({ id: 'AuditList' });
 export const AuditQuery = z.object({
   merchantId: z.string().max(64).optional(),
   action: z.string().max(64).optional(),
@@ -95,8 +128,11 @@ export function financeRoutes(db: Db, topUps: TopUpService): Router {
     let reference: string | undefined;
     if (q.reference !== undefined) {
       if (!isPlatformReference(q.reference)) {
-        const message = 'not one of our payment references (RF, 2 check digits, 16 digits): the check digits do not match, a typo?';
-        throw new HttpError(422, 'VALIDATION_FAILED', `query.reference: ${message}`, [{ path: 'query.reference', message }]);
+        const message =
+          'not one of our payment references (RF, 2 check digits, 16 digits): the check digits do not match, a typo?';
+        throw new HttpError(422, 'VALIDATION_FAILED', `query.reference: ${message}`, [
+          { path: 'query.reference', message },
+        ]);
       }
       reference = normalizeReference(q.reference);
     }
@@ -155,12 +191,20 @@ export function financeRoutes(db: Db, topUps: TopUpService): Router {
       });
       if (result.created) apiMetrics.walletMovement('adjustment');
       res.status(result.created ? 201 : 200).json({
-        adjustment: { id, merchantId: body.merchantId, amount: result.transaction.balanceDelta, currency: result.transaction.currency, reason: result.transaction.reason ?? body.reason, by: by.name },
+        adjustment: {
+          id,
+          merchantId: body.merchantId,
+          amount: result.transaction.balanceDelta,
+          currency: result.transaction.currency,
+          reason: result.transaction.reason ?? body.reason,
+          by: by.name,
+        },
         transaction: result.transaction,
         wallet: result.wallet,
       });
     } catch (error) {
-      if (error instanceof WalletError && error.code === 'INSUFFICIENT_AVAILABLE') throw new HttpError(409, 'INSUFFICIENT_AVAILABLE', error.message);
+      if (error instanceof WalletError && error.code === 'INSUFFICIENT_AVAILABLE')
+        throw new HttpError(409, 'INSUFFICIENT_AVAILABLE', error.message);
       if (error instanceof WalletError && error.code === 'CURRENCY_MISMATCH') {
         throw new HttpError(422, 'CURRENCY_MISMATCH', error.message, [{ path: 'currency', message: error.message }]);
       }

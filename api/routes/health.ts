@@ -48,7 +48,9 @@ export function healthRoutes(db: Db, temporal: Client, namespace: string): Route
     ]);
     const ready = postgres === 'ok' && temporalStatus === 'ok' && catalog === 'ok';
     if (!ready) res.set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', postgres, temporal: temporalStatus, catalog });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', postgres, temporal: temporalStatus, catalog });
   });
   return router;
 }

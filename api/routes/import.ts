@@ -14,7 +14,11 @@ export const ImportBody = z
   .object({
     format: z.enum(['amazon', 'ebay']).optional().meta({ description: 'Detected from the content when absent' }),
     // The body limit (IMPORT_LIMIT) is the real bound; this one keeps every request string bounded in the schema too.
-    content: z.string().min(1).max(50_000_000).meta({ description: "The file's text: Amazon's tab-separated order report or an eBay Seller Hub CSV export" }),
+    content: z
+      .string()
+      .min(1)
+      .max(50_000_000)
+      .meta({ description: "The file's text: Amazon's tab-separated order report or an eBay Seller Hub CSV export" }),
   })
   .strict()
   .meta({ id: 'ImportOrders' });
@@ -26,7 +30,9 @@ export const ImportRow = z
     outcome: z.enum(['created', 'already_present', 'rejected']),
     orderId: z.string().nullable(),
     reason: z.string().nullable(),
-    reviewReasons: z.array(z.string()).meta({ description: 'What the order will wait in review for, when created with data problems' }),
+    reviewReasons: z
+      .array(z.string())
+      .meta({ description: 'What the order will wait in review for, when created with data problems' }),
   })
   .meta({ id: 'ImportRow' });
 
@@ -45,7 +51,11 @@ type Row = z.infer<typeof ImportRow>;
  * comes from the channel's order id), so uploading the same report twice creates nothing new.
  * Accepts JSON `{format?, content}` or the file itself as text/tab-separated-values or text/csv.
  */
-export function importRoutes(_db: Db, orders: OrderService, opts: { operatorKey: string | undefined; limit: string }): Router {
+export function importRoutes(
+  _db: Db,
+  orders: OrderService,
+  opts: { operatorKey: string | undefined; limit: string },
+): Router {
   const router = Router();
   // Authenticated (and rate limited) by the app before any body is read: api/app.ts.
   router.post(
@@ -62,7 +72,10 @@ export function importRoutes(_db: Db, orders: OrderService, opts: { operatorKey:
       if (typeof req.body === 'string') {
         content = req.body;
         const q = z.enum(['amazon', 'ebay']).optional().safeParse(req.query.format);
-        if (!q.success) throw new HttpError(422, 'VALIDATION_FAILED', 'query.format: amazon or ebay', [{ path: 'query.format', message: 'amazon or ebay' }]);
+        if (!q.success)
+          throw new HttpError(422, 'VALIDATION_FAILED', 'query.format: amazon or ebay', [
+            { path: 'query.format', message: 'amazon or ebay' },
+          ]);
         format = q.data;
       } else {
         const body = parseBody(ImportBody, req);
@@ -70,7 +83,12 @@ export function importRoutes(_db: Db, orders: OrderService, opts: { operatorKey:
         format = body.format;
       }
       const detected = format ?? detectFormat(content, req.get('content-type'));
-      if (!detected) throw new HttpError(422, 'UNKNOWN_FORMAT', 'Not an Amazon order report nor an eBay orders export; give format explicitly');
+      if (!detected)
+        throw new HttpError(
+          422,
+          'UNKNOWN_FORMAT',
+          'Not an Amazon order report nor an eBay orders export; give format explicitly',
+        );
 
       let parsed;
       try {
@@ -82,14 +100,30 @@ export function importRoutes(_db: Db, orders: OrderService, opts: { operatorKey:
 
       const rows: Row[] = [];
       for (const r of parsed.rejected) {
-        rows.push({ row: r.row, externalId: r.externalId, outcome: 'rejected', orderId: null, reason: r.reason, reviewReasons: [] });
+        rows.push({
+          row: r.row,
+          externalId: r.externalId,
+          outcome: 'rejected',
+          orderId: null,
+          reason: r.reason,
+          reviewReasons: [],
+        });
       }
       for (const d of parsed.duplicates) {
-        rows.push({ row: d.row, externalId: d.externalId, outcome: 'already_present', orderId: null, reason: `Same line as row ${d.sameAsRow}`, reviewReasons: [] });
+        rows.push({
+          row: d.row,
+          externalId: d.externalId,
+          outcome: 'already_present',
+          orderId: null,
+          reason: `Same line as row ${d.sameAsRow}`,
+          reviewReasons: [],
+        });
       }
       for (const o of parsed.orders) {
         const result = await orders.createOrder(merchantId, o.order);
-        const reviewReasons = checkOrderData(o.order.customer, o.order.shippingAddress, libraryLookups).map((r) => r.code);
+        const reviewReasons = checkOrderData(o.order.customer, o.order.shippingAddress, libraryLookups).map(
+          (r) => r.code,
+        );
         for (const row of o.rows) {
           rows.push({
             row,

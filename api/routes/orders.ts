@@ -38,7 +38,10 @@ export function orderRoutes(db: Db, orders: OrderService): Router {
   router.get('/v1/orders', async (req, res) => {
     const q = parseQuery(OrderListQuery, req);
     const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
-    if (cursor === null) throw new HttpError(422, 'VALIDATION_FAILED', 'query.cursor: not a cursor from a previous page', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+    if (cursor === null)
+      throw new HttpError(422, 'VALIDATION_FAILED', 'query.cursor: not a cursor from a previous page', [
+        { path: 'query.cursor', message: 'invalid cursor' },
+      ]);
     res.json(
       await listOrders(db, {
         merchantId: scopeOf(req),

@@ -15,12 +15,21 @@ export const StartPayPalLink = z.object({}).strict().meta({ id: 'StartPayPalLink
 export const PayPalLinkStarted = z
   .object({
     setupTokenId: z.string(),
-    approveUrl: z.string().meta({ description: "Open it in the merchant's browser: the merchant approves on PayPal and comes back to the platform" }),
+    approveUrl: z.string().meta({
+      description: "Open it in the merchant's browser: the merchant approves on PayPal and comes back to the platform",
+    }),
     status: z.literal('PENDING'),
   })
   .meta({ id: 'PayPalLinkStarted' });
 export const CompletePayPalLink = z
-  .object({ setupTokenId: z.string().max(64).regex(/^[0-9A-Za-z_-]{1,64}$/).optional().meta({ description: 'Defaults to the latest link started' }) })
+  .object({
+    setupTokenId: z
+      .string()
+      .max(64)
+      .regex(/^[0-9A-Za-z_-]{1,64}$/)
+      .optional()
+      .meta({ description: 'Defaults to the latest link started' }),
+  })
   .strict()
   .meta({ id: 'CompletePayPalLink' });
 
@@ -30,7 +39,12 @@ const ReturnQuery = z.object({
 });
 
 function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
 }
 
 /**
@@ -59,7 +73,11 @@ function publicBase(req: Request, configured: string | undefined): string {
  * Linking PayPal through PayPal's vault flow. `POST …/link` answers PayPal's approval URL; PayPal sends the
  * merchant's browser back to `…/link/return` (see returnRoutes); scripts can finish with `POST …/link/complete`.
  */
-export function payPalLinkRoutes(db: Db, links: PayPalLinkService, opts: { publicBaseUrl: string | undefined }): Router {
+export function payPalLinkRoutes(
+  db: Db,
+  links: PayPalLinkService,
+  opts: { publicBaseUrl: string | undefined },
+): Router {
   const router = Router();
 
   router.post('/v1/settings/paypal/link', idempotent(db), async (req, res) => {
@@ -76,7 +94,11 @@ export function payPalLinkRoutes(db: Db, links: PayPalLinkService, opts: { publi
     if (!attempt || attempt.merchantId !== merchantId) throw notFound('PayPal link');
     const outcome = await links.complete(attempt);
     if (outcome.outcome === 'not_approved') {
-      throw new HttpError(409, 'PAYPAL_NOT_APPROVED', `Not approved at PayPal yet: open ${outcome.approveUrl} and approve, then try again`);
+      throw new HttpError(
+        409,
+        'PAYPAL_NOT_APPROVED',
+        `Not approved at PayPal yet: open ${outcome.approveUrl} and approve, then try again`,
+      );
     }
     if (outcome.outcome === 'failed') throw new HttpError(409, 'PAYPAL_LINK_FAILED', outcome.reason);
     res.json(await settingsView(db, merchantId));
@@ -100,17 +122,40 @@ export function payPalReturnRoutes(links: PayPalLinkService): Router {
   router.get(RETURN_PATH, async (req, res) => {
     const q = ReturnQuery.safeParse(req.query);
     const attempt = q.success ? await links.attempt(q.data.approval_token_id) : null;
-    if (!q.success || !attempt) return answer(res, 404, { outcome: 'not found', message: 'This PayPal link is unknown. Start linking PayPal again from your settings.' }, 'NOT_FOUND');
+    if (!q.success || !attempt)
+      return answer(
+        res,
+        404,
+        {
+          outcome: 'not found',
+          message: 'This PayPal link is unknown. Start linking PayPal again from your settings.',
+        },
+        'NOT_FOUND',
+      );
     if (q.data.cancelled) {
       await links.cancelled(attempt);
-      return answer(res, 200, { outcome: 'cancelled', message: 'You cancelled at PayPal: nothing was linked. You can close this window.' });
+      return answer(res, 200, {
+        outcome: 'cancelled',
+        message: 'You cancelled at PayPal: nothing was linked. You can close this window.',
+      });
     }
     const outcome: LinkOutcome = await links.complete(attempt);
     switch (outcome.outcome) {
       case 'linked':
-        return answer(res, 200, { outcome: 'linked', message: `PayPal account ${maskEmail(outcome.payerEmail)} linked. You can close this window.` });
+        return answer(res, 200, {
+          outcome: 'linked',
+          message: `PayPal account ${maskEmail(outcome.payerEmail)} linked. You can close this window.`,
+        });
       case 'not_approved':
-        return answer(res, 409, { outcome: 'not approved', message: 'PayPal has not recorded your approval. Go back to PayPal and approve, or start again.' }, 'PAYPAL_NOT_APPROVED');
+        return answer(
+          res,
+          409,
+          {
+            outcome: 'not approved',
+            message: 'PayPal has not recorded your approval. Go back to PayPal and approve, or start again.',
+          },
+          'PAYPAL_NOT_APPROVED',
+        );
       case 'failed':
         return answer(res, 409, { outcome: 'failed', message: outcome.reason });
     }

@@ -20,7 +20,10 @@ export const PayPalSettingsView = z
     account: z
       .object({
         payerEmail: z.string().nullable().meta({ description: 'Masked', example: 'm•••@example.com' }),
-        vaultId: z.string().meta({ description: 'The saved payment token, masked; never shown or accepted in clear', example: '••••7HK2' }),
+        vaultId: z.string().meta({
+          description: 'The saved payment token, masked; never shown or accepted in clear',
+          example: '••••7HK2',
+        }),
         linkedAt: z.string(),
       })
       .nullable(),
@@ -36,13 +39,22 @@ export const Settings = z.object({ paypal: PayPalSettingsView }).meta({ id: 'Set
 export const PayPalSwitch = z.object({ enabled: z.boolean() }).strict().meta({ id: 'PayPalSwitch' });
 
 export async function settingsView(db: Db, merchantId: string): Promise<z.infer<typeof Settings>> {
-  const [settings, pending] = await Promise.all([getPayPalSettings(db, merchantId), latestPendingLinkAttempt(db, merchantId)]);
+  const [settings, pending] = await Promise.all([
+    getPayPalSettings(db, merchantId),
+    latestPendingLinkAttempt(db, merchantId),
+  ]);
   const link = settings.link;
   return {
     paypal: {
       enabled: settings.enabled && link !== null,
       linked: link !== null,
-      account: link ? { payerEmail: link.payerEmail ? maskEmail(link.payerEmail) : null, vaultId: `••••${link.vaultHint}`, linkedAt: link.linkedAt } : null,
+      account: link
+        ? {
+            payerEmail: link.payerEmail ? maskEmail(link.payerEmail) : null,
+            vaultId: `••••${link.vaultHint}`,
+            linkedAt: link.linkedAt,
+          }
+        : null,
       pendingLink: pending ? { approveUrl: pending.approveUrl, createdAt: pending.createdAt } : null,
     },
   };
@@ -60,7 +72,11 @@ export function settingsRoutes(db: Db): Router {
     const merchantId = merchantOf(req);
     const body = parseBody(PayPalSwitch, req);
     if (body.enabled && !(await getPayPalSettings(db, merchantId)).link) {
-      throw new HttpError(409, 'PAYPAL_NOT_LINKED', 'Link a PayPal account first: POST /v1/settings/paypal/link, then approve it at PayPal');
+      throw new HttpError(
+        409,
+        'PAYPAL_NOT_LINKED',
+        'Link a PayPal account first: POST /v1/settings/paypal/link, then approve it at PayPal',
+      );
     }
     await setPayPalEnabled(db, merchantId, body.enabled);
     res.json(await settingsView(db, merchantId));

@@ -22,7 +22,10 @@ export const WalletTransaction = z
     id: z.string(),
     kind: z.enum(['top_up', 'adjustment', 'hold', 'capture', 'release', 'refund']),
     amount: z.number().int().meta({ description: 'Always positive; balanceDelta says which way it went' }),
-    balanceDelta: z.number().int().meta({ description: 'Signed change of the balance: + for a top-up, a credit adjustment or a refund; − for a capture or a debit adjustment' }),
+    balanceDelta: z.number().int().meta({
+      description:
+        'Signed change of the balance: + for a top-up, a credit adjustment or a refund; − for a capture or a debit adjustment',
+    }),
     currency: z.string(),
     balanceAfter: z.number().int(),
     reservedAfter: z.number().int(),
@@ -30,13 +33,23 @@ export const WalletTransaction = z
     topUpId: z.string().nullable().meta({ description: 'The top-up this credit came from' }),
     reason: z.string().nullable().meta({ description: "An operator's adjustment: why" }),
     reference: z.string().nullable().meta({ description: 'For a confirmed transfer, the bank reference' }),
-    legacy: z.boolean().meta({ description: 'A top-up credited by the withdrawn merchant call (before top-ups were paid or confirmed): history only, without a topUpId' }),
+    legacy: z.boolean().meta({
+      description:
+        'A top-up credited by the withdrawn merchant call (before top-ups were paid or confirmed): history only, without a topUpId',
+    }),
     createdAt: z.string(),
   })
   .meta({ id: 'WalletTransaction' });
-export const TransactionList = z.object({ items: z.array(WalletTransaction), nextCursor: z.string().nullable() }).meta({ id: 'TransactionList' });
+export const TransactionList = z
+  .object({ items: z.array(WalletTransaction), nextCursor: z.string().nullable() })
+  .meta({ id: 'TransactionList' });
 
-const amount = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ description: 'In minor units; within TOP_UP_MIN and TOP_UP_MAX' });
+const amount = z
+  .number()
+  .int()
+  .positive()
+  .max(Number.MAX_SAFE_INTEGER)
+  .meta({ description: 'In minor units; within TOP_UP_MIN and TOP_UP_MAX' });
 export const StartTopUp = z
   .discriminatedUnion('method', [
     z.object({ method: z.literal('paypal'), amount, currency: Currency }).strict(),
@@ -48,7 +61,9 @@ export const StartTopUp = z
       'paypal: charges the linked PayPal account; the wallet is credited when the capture completes. bank_transfer: answers the bank details and a payment reference; credited once the finance desk confirms the money arrived.',
   });
 
-export const TopUpList = z.object({ items: z.array(TopUpView), nextCursor: z.string().nullable() }).meta({ id: 'TopUpList' });
+export const TopUpList = z
+  .object({ items: z.array(TopUpView), nextCursor: z.string().nullable() })
+  .meta({ id: 'TopUpList' });
 export const TopUpQuery = z.object({
   status: TopUpStatus.optional(),
   method: TopUpMethod.optional(),
@@ -66,7 +81,12 @@ export function walletRoutes(db: Db, topUps: TopUpService): Router {
 
   router.get('/v1/wallet/transactions', async (req, res) => {
     const q = parseQuery(PageQuery, req);
-    res.json(await listTransactions(db, merchantOf(req), { limit: q.limit, ...(q.cursor ? { before: Number(q.cursor) } : {}) }));
+    res.json(
+      await listTransactions(db, merchantOf(req), {
+        limit: q.limit,
+        ...(q.cursor ? { before: Number(q.cursor) } : {}),
+      }),
+    );
   });
 
   router.post('/v1/wallet/top-ups', idempotent(db), async (req, res) => {
@@ -74,7 +94,8 @@ export function walletRoutes(db: Db, topUps: TopUpService): Router {
     const raw = req.body as Record<string, unknown> | undefined;
     if (raw && typeof raw === 'object' && 'reference' in raw && !('method' in raw)) {
       // The first version of this call credited whatever a merchant sent: it is withdrawn, and says so.
-      const message = 'a merchant can no longer credit its wallet: start a top-up with method "paypal" or "bank_transfer"; it is credited when the money is received';
+      const message =
+        'a merchant can no longer credit its wallet: start a top-up with method "paypal" or "bank_transfer"; it is credited when the money is received';
       throw new HttpError(422, 'VALIDATION_FAILED', `method: ${message}`, [{ path: 'method', message }]);
     }
     const body = parseBody(StartTopUp, req);
@@ -102,7 +123,9 @@ export async function listPage(db: Db, f: TopUpFilter): Promise<{ items: TopUpVi
     return await listTopUps(db, f);
   } catch (error) {
     if (error instanceof BadCursor) {
-      throw new HttpError(422, 'VALIDATION_FAILED', 'query.cursor: not a cursor from a previous page', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+      throw new HttpError(422, 'VALIDATION_FAILED', 'query.cursor: not a cursor from a previous page', [
+        { path: 'query.cursor', message: 'invalid cursor' },
+      ]);
     }
     throw error;
   }

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { findDelivery, loadForWebhook, recordDelivery, type ChannelConnection, type DeliveryOutcome } from '../../db/channels.js';
+import {
+  findDelivery,
+  loadForWebhook,
+  recordDelivery,
+  type ChannelConnection,
+  type DeliveryOutcome,
+} from '../../db/channels.js';
 import type { Db } from '../../db/pool.js';
 import type { SecretBox } from '../../db/secret-box.js';
 import { errorBody, HttpError } from '../errors.js';
@@ -30,14 +36,23 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: deps.bodyLimit });
   for (const channel of salesChannels) {
-    router.post(`/webhooks/${channel.type}/:connectionId`, raw, async (req: Request<{ connectionId: string }>, res: Response) => {
-      await receive(deps, channel, req, res);
-    });
+    router.post(
+      `/webhooks/${channel.type}/:connectionId`,
+      raw,
+      async (req: Request<{ connectionId: string }>, res: Response) => {
+        await receive(deps, channel, req, res);
+      },
+    );
   }
   return router;
 }
 
-async function receive(deps: WebhookDeps, channel: SalesChannel, req: Request<{ connectionId: string }>, res: Response): Promise<void> {
+async function receive(
+  deps: WebhookDeps,
+  channel: SalesChannel,
+  req: Request<{ connectionId: string }>,
+  res: Response,
+): Promise<void> {
   const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   if (!deps.box) {
     res.status(503).json(errorBody('CHANNELS_NOT_CONFIGURED', 'SECRETS_KEY is not set on this platform'));
@@ -61,7 +76,8 @@ async function receive(deps: WebhookDeps, channel: SalesChannel, req: Request<{ 
   const { connection } = loaded;
   const topic = header(req, protocol.topicHeader) ?? 'unknown';
   // Some senders omit the delivery id: the body's hash then identifies the delivery.
-  const deliveryId = header(req, protocol.deliveryHeader) ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  const deliveryId =
+    header(req, protocol.deliveryHeader) ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const seen = await findDelivery(deps.db, connection.id, deliveryId);
   if (seen) {
     apiMetrics.webhookDelivery(channel.type, 'duplicate');
@@ -73,7 +89,11 @@ async function receive(deps: WebhookDeps, channel: SalesChannel, req: Request<{ 
   try {
     payload = JSON.parse(body.toString('utf8'));
   } catch {
-    await record(deps, connection, deliveryId, topic, { outcome: 'unmapped', reason: 'The body is not JSON', payload: storableCopy({ raw: body.toString('utf8').slice(0, 10_000) }) });
+    await record(deps, connection, deliveryId, topic, {
+      outcome: 'unmapped',
+      reason: 'The body is not JSON',
+      payload: storableCopy({ raw: body.toString('utf8').slice(0, 10_000) }),
+    });
     res.json({ received: true, outcome: 'unmapped' });
     return;
   }
@@ -90,9 +110,16 @@ async function receive(deps: WebhookDeps, channel: SalesChannel, req: Request<{ 
 
   const event = protocol.map(topic, payload);
   const result = await apply(deps, connection, channel.type, event);
-  await record(deps, connection, deliveryId, topic, { ...result, ...(result.outcome === 'unmapped' ? { payload } : {}) });
+  await record(deps, connection, deliveryId, topic, {
+    ...result,
+    ...(result.outcome === 'unmapped' ? { payload } : {}),
+  });
   apiMetrics.webhookDelivery(channel.type, result.outcome);
-  if (result.outcome === 'unmapped') deps.logger.warn({ connectionId: connection.id, deliveryId, reason: result.reason }, 'webhook kept for the operator');
+  if (result.outcome === 'unmapped')
+    deps.logger.warn(
+      { connectionId: connection.id, deliveryId, reason: result.reason },
+      'webhook kept for the operator',
+    );
   res.json({ received: true, outcome: result.outcome, orderId: result.orderId ?? null });
 }
 
@@ -101,7 +128,10 @@ function header(req: Request, name: string): string | undefined {
   const value = req.get(name);
   if (value === undefined) return undefined;
   const problem = stringProblem(value, 255);
-  if (problem) throw new HttpError(422, 'VALIDATION_FAILED', `headers.${name}: ${problem}`, [{ path: `headers.${name}`, message: problem }]);
+  if (problem)
+    throw new HttpError(422, 'VALIDATION_FAILED', `headers.${name}: ${problem}`, [
+      { path: `headers.${name}`, message: problem },
+    ]);
   return value;
 }
 
@@ -113,17 +143,32 @@ interface Applied {
   payload?: unknown;
 }
 
-async function apply(deps: WebhookDeps, connection: ChannelConnection, shop: string, event: ShopOrderEvent): Promise<Applied> {
+async function apply(
+  deps: WebhookDeps,
+  connection: ChannelConnection,
+  shop: string,
+  event: ShopOrderEvent,
+): Promise<Applied> {
   if (event.kind === 'ignored') return { outcome: 'ignored', reason: event.reason };
   if (event.kind === 'unmappable') return { outcome: 'unmapped', reason: event.reason, externalId: event.externalId };
 
   const { merchantId } = connection;
   const existing = await deps.orders.findByExternalId(merchantId, event.order.channel, event.externalId);
   if (event.cancelled) {
-    if (!existing) return { outcome: 'ignored', externalId: event.externalId, reason: 'Cancelled on the shop before the platform received it' };
+    if (!existing)
+      return {
+        outcome: 'ignored',
+        externalId: event.externalId,
+        reason: 'Cancelled on the shop before the platform received it',
+      };
     // Typically the shop echoing a cancellation the platform itself sent.
-    if (existing.status === 'CANCELLED') return { outcome: 'ignored', orderId: existing.id, externalId: event.externalId, reason: 'Already cancelled' };
-    await deps.orders.signal(existing.id, 'cancel', { by: `${shop} (cancelled on the shop)`, reason: `cancelled on ${shop}`, fromChannel: true });
+    if (existing.status === 'CANCELLED')
+      return { outcome: 'ignored', orderId: existing.id, externalId: event.externalId, reason: 'Already cancelled' };
+    await deps.orders.signal(existing.id, 'cancel', {
+      by: `${shop} (cancelled on the shop)`,
+      reason: `cancelled on ${shop}`,
+      fromChannel: true,
+    });
     return { outcome: 'updated', orderId: existing.id, externalId: event.externalId };
   }
   if (existing) {
@@ -131,10 +176,18 @@ async function apply(deps: WebhookDeps, connection: ChannelConnection, shop: str
       await deps.orders.signal(existing.id, 'paymentAccepted', { by: `${shop} (payment received)` });
       return { outcome: 'updated', orderId: existing.id, externalId: event.externalId };
     }
-    return { outcome: 'ignored', orderId: existing.id, externalId: event.externalId, reason: 'Nothing new for an order already received' };
+    return {
+      outcome: 'ignored',
+      orderId: existing.id,
+      externalId: event.externalId,
+      reason: 'Nothing new for an order already received',
+    };
   }
   // Paid on the shop by the time we hear of it: no reason to wait for a payment confirmation.
-  const order = event.paid && event.order.payment.method === 'bank_transfer' ? { ...event.order, payment: { ...event.order.payment, method: 'prepaid' as const } } : event.order;
+  const order =
+    event.paid && event.order.payment.method === 'bank_transfer'
+      ? { ...event.order, payment: { ...event.order.payment, method: 'prepaid' as const } }
+      : event.order;
   const created = await deps.orders.createOrder(merchantId, order, { channelConnectionId: connection.id });
   return { outcome: created.created ? 'created' : 'ignored', orderId: created.order.id, externalId: event.externalId };
 }

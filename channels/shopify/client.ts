@@ -73,13 +73,20 @@ export class ShopifyClient {
    * some other way (by the merchant, another app), that fulfilment is returned with alreadyFulfilled true too:
    * Shopify would refuse a second one, and the shop already shows the order as shipped.
    */
-  async fulfill(orderId: string, tracking: ShopifyTracking): Promise<{ fulfillmentId: string; alreadyFulfilled: boolean }> {
+  async fulfill(
+    orderId: string,
+    tracking: ShopifyTracking,
+  ): Promise<{ fulfillmentId: string; alreadyFulfilled: boolean }> {
     const id = shopifyId(orderId);
     const existing = await this.fulfillments(id);
     const previous = withTracking(existing, tracking.number);
     if (previous) return { fulfillmentId: String(previous.id), alreadyFulfilled: true };
 
-    const fulfillmentOrders = await this.get(`/orders/${id}/fulfillment_orders.json`, FulfillmentOrdersResponse, 'fulfillment orders');
+    const fulfillmentOrders = await this.get(
+      `/orders/${id}/fulfillment_orders.json`,
+      FulfillmentOrdersResponse,
+      'fulfillment orders',
+    );
     const open = fulfillmentOrders.fulfillment_orders.filter((fo) => fulfillableStatuses.has(fo.status));
     if (open.length === 0) {
       // On hold or scheduled is work the merchant still has to release, not an order someone else fulfilled.
@@ -87,17 +94,28 @@ export class ShopifyClient {
       const latest = standing(existing).at(-1);
       if (pending.length === 0 && latest) return { fulfillmentId: String(latest.id), alreadyFulfilled: true };
       const statuses = fulfillmentOrders.fulfillment_orders.map((fo) => fo.status).join(', ') || 'none';
-      throw new ChannelRejected(`Shopify order ${id} has nothing to fulfil now (fulfillment order statuses: ${statuses})`, null);
+      throw new ChannelRejected(
+        `Shopify order ${id} has nothing to fulfil now (fulfillment order statuses: ${statuses})`,
+        null,
+      );
     }
 
     const res = await this.send('POST', '/fulfillments.json', {
       fulfillment: {
         line_items_by_fulfillment_order: open.map((fo) => ({ fulfillment_order_id: fo.id })),
-        tracking_info: { number: tracking.number, company: tracking.company, ...(tracking.url === null ? {} : { url: tracking.url }) },
+        tracking_info: {
+          number: tracking.number,
+          company: tracking.company,
+          ...(tracking.url === null ? {} : { url: tracking.url }),
+        },
         notify_customer: true,
       },
     });
-    if (isSuccess(res)) return { fulfillmentId: String(this.parse(res, FulfillmentCreated, 'fulfillment create').fulfillment.id), alreadyFulfilled: false };
+    if (isSuccess(res))
+      return {
+        fulfillmentId: String(this.parse(res, FulfillmentCreated, 'fulfillment create').fulfillment.id),
+        alreadyFulfilled: false,
+      };
     if (res.status === 422) {
       // Lost race: an earlier attempt whose answer we never got, or a concurrent one, fulfilled it meanwhile.
       const now = withTracking(await this.fulfillments(id), tracking.number);
@@ -121,7 +139,8 @@ export class ShopifyClient {
 
   private async fulfillments(id: string): Promise<Fulfillment[]> {
     // 250 is the page maximum; an order never carries more fulfilments than that.
-    return (await this.get(`/orders/${id}/fulfillments.json?limit=250`, FulfillmentsResponse, 'fulfillments')).fulfillments;
+    return (await this.get(`/orders/${id}/fulfillments.json?limit=250`, FulfillmentsResponse, 'fulfillments'))
+      .fulfillments;
   }
 
   private async get<S extends z.ZodType>(path: string, schema: S, operation: string): Promise<z.output<S>> {
@@ -161,7 +180,10 @@ export class ShopifyClient {
   private parse<S extends z.ZodType>(res: RawResponse, schema: S, operation: string): z.output<S> {
     const parsed = schema.safeParse(parseJson(res.text));
     if (parsed.success) return parsed.data;
-    throw new ChannelTransientError(`Shopify answered ${res.status} to ${operation} with an unexpected body: ${snippet(res.text)}`, res.status);
+    throw new ChannelTransientError(
+      `Shopify answered ${res.status} to ${operation} with an unexpected body: ${snippet(res.text)}`,
+      res.status,
+    );
   }
 
   private failure(res: RawResponse, operation: string): ChannelTransientError | ChannelRejected {
@@ -201,7 +223,11 @@ function errorMessage(text: string): string {
 
 function flatten(value: unknown, field?: string): string {
   if (typeof value === 'string') return field && field !== 'base' ? `${field} ${value}` : value;
-  if (Array.isArray(value)) return value.map((v) => flatten(v, field)).filter(Boolean).join('; ');
+  if (Array.isArray(value))
+    return value
+      .map((v) => flatten(v, field))
+      .filter(Boolean)
+      .join('; ');
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value)
       .map(([key, v]) => flatten(v, key))

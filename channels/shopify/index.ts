@@ -24,7 +24,11 @@ export const shopify = defineSalesChannel({
     const client = new ShopifyClient({ shopUrl, accessToken, timeoutMs });
     return {
       async notifyShipped(order, tracking) {
-        const r = await client.fulfill(order.externalId, { number: tracking.number, company: tracking.carrier, url: tracking.url });
+        const r = await client.fulfill(order.externalId, {
+          number: tracking.number,
+          company: tracking.carrier,
+          url: tracking.url,
+        });
         return r.alreadyFulfilled ? `already fulfilled (${r.fulfillmentId})` : `fulfillment ${r.fulfillmentId} created`;
       },
       // The platform's reason is free text; Shopify takes one of its own codes, and 'other' is the honest one.

@@ -69,9 +69,7 @@ export const ShopifyOrderWebhook = z.looseObject({
   total_price: z.union([z.string(), z.number()]),
   currency: z.string(),
   shipping_address: ShopifyAddress.nullish(),
-  customer: z
-    .looseObject({ email: text, phone: text, first_name: text, last_name: text })
-    .nullish(),
+  customer: z.looseObject({ email: text, phone: text, first_name: text, last_name: text }).nullish(),
   line_items: z.array(ShopifyLineItem),
   shipping_lines: z.array(ShopifyShippingLine).nullish(),
 });
@@ -107,14 +105,18 @@ export function mapShopifyOrderWebhook(topic: string, payload: unknown): ShopOrd
     };
     // The route trusts `order` as a NewOrder, so prove it rather than assume it.
     const order = NewOrder.safeParse(candidate);
-    if (!order.success) throw new Unmappable(`The order built from Shopify order ${shop.name ?? externalId} is not valid: ${describeIssues(order.error)}`);
+    if (!order.success)
+      throw new Unmappable(
+        `The order built from Shopify order ${shop.name ?? externalId} is not valid: ${describeIssues(order.error)}`,
+      );
     const status = shop.financial_status ?? '';
     return {
       kind: 'order',
       externalId,
       order: order.data,
       paid: paidStatuses.has(status),
-      cancelled: topic === 'orders/cancelled' || nonEmpty(shop.cancelled_at) !== undefined || reversedStatuses.has(status),
+      cancelled:
+        topic === 'orders/cancelled' || nonEmpty(shop.cancelled_at) !== undefined || reversedStatuses.has(status),
     };
   } catch (err) {
     if (err instanceof Unmappable) return { kind: 'unmappable', reason: err.message, externalId };
@@ -170,7 +172,9 @@ function address(shop: ShopifyOrderWebhook) {
   }
   const country = nonEmpty(a.country_code);
   if (!country) {
-    throw new Unmappable(`Shopify order ${shop.name ?? shop.id} has no destination country (shipping_address.country_code is empty)`);
+    throw new Unmappable(
+      `Shopify order ${shop.name ?? shop.id} has no destination country (shipping_address.country_code is empty)`,
+    );
   }
   return {
     line1: a.address1?.trim() ?? '',
@@ -188,7 +192,8 @@ function address(shop: ShopifyOrderWebhook) {
  * the order unmappable. Repeated SKUs (same variant with different properties) are summed into one item.
  */
 function items(lines: ShopifyLineItem[]): OrderItem[] {
-  if (lines.length === 0) throw new Unmappable('The Shopify order has no line items (line_items is empty): there is nothing to ship');
+  if (lines.length === 0)
+    throw new Unmappable('The Shopify order has no line items (line_items is empty): there is nothing to ship');
   const quantities = new Map<string, number>();
   lines.forEach((line, index) => {
     const quantity = line.current_quantity ?? line.quantity;
@@ -203,7 +208,9 @@ function items(lines: ShopifyLineItem[]): OrderItem[] {
     quantities.set(sku, (quantities.get(sku) ?? 0) + quantity);
   });
   if (quantities.size === 0) {
-    throw new Unmappable('None of the Shopify line items is a product to ship (all are gift cards, removed, or need no shipping)');
+    throw new Unmappable(
+      'None of the Shopify line items is a product to ship (all are gift cards, removed, or need no shipping)',
+    );
   }
   return [...quantities].map(([sku, quantity]) => ({ sku, quantity }));
 }
@@ -216,7 +223,10 @@ function shippingMethod(shop: ShopifyOrderWebhook): { shippingMethod?: string } 
 }
 
 function joinName(first: string | null | undefined, last: string | null | undefined): string {
-  return [first, last].map((p) => p?.trim() ?? '').filter(Boolean).join(' ');
+  return [first, last]
+    .map((p) => p?.trim() ?? '')
+    .filter(Boolean)
+    .join(' ');
 }
 
 function nonEmpty(value: string | null | undefined): string | undefined {

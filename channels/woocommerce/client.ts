@@ -37,14 +37,21 @@ const MetaEntry = z.looseObject({ id: z.number().optional(), key: z.string(), va
 const WooOrder = z.looseObject({
   id: z.number(),
   status: z.string(),
-  meta_data: z.array(MetaEntry).nullish().transform((m) => m ?? []),
+  meta_data: z
+    .array(MetaEntry)
+    .nullish()
+    .transform((m) => m ?? []),
 });
 type WooOrder = z.infer<typeof WooOrder>;
 
 const WooNote = z.looseObject({ id: z.number(), note: z.string(), customer_note: z.boolean() });
 const WooNotes = z.array(WooNote);
 
-const WooErrorBody = z.looseObject({ code: z.string(), message: z.string(), data: z.looseObject({ status: z.number().optional() }).nullish() });
+const WooErrorBody = z.looseObject({
+  code: z.string(),
+  message: z.string(),
+  data: z.looseObject({ status: z.number().optional() }).nullish(),
+});
 
 type Method = 'GET' | 'PUT' | 'POST';
 
@@ -70,7 +77,10 @@ export class WooCommerceClient {
   async complete(orderId: string, tracking: WooTracking): Promise<{ alreadyCompleted: boolean }> {
     const order = await this.getOrder(orderId);
     if (closedStatuses.has(order.status)) {
-      throw new ChannelRejected(`WooCommerce order ${orderId} is ${order.status} on the shop: not marking it completed`, null);
+      throw new ChannelRejected(
+        `WooCommerce order ${orderId} is ${order.status} on the shop: not marking it completed`,
+        null,
+      );
     }
     const alreadyCompleted = order.status === 'completed';
     const meta = [
@@ -79,7 +89,10 @@ export class WooCommerceClient {
       { key: trackingKeys.url, value: tracking.url ?? '' },
     ];
     if (!alreadyCompleted || !meta.every((m) => metaValue(order, m.key) === m.value)) {
-      const updated = await this.send('PUT', `/orders/${encodeURIComponent(orderId)}`, WooOrder, { status: 'completed', meta_data: meta });
+      const updated = await this.send('PUT', `/orders/${encodeURIComponent(orderId)}`, WooOrder, {
+        status: 'completed',
+        meta_data: meta,
+      });
       this.expectStatus(updated, 'completed', orderId);
     }
 
@@ -87,7 +100,10 @@ export class WooCommerceClient {
     // again by the tracking number alone, as WordPress may rewrite the rest (entities in the URL, links).
     const notes = await this.send('GET', `/orders/${encodeURIComponent(orderId)}/notes?type=customer`, WooNotes);
     if (!notes.some((n) => n.customer_note && n.note.includes(tracking.number))) {
-      await this.send('POST', `/orders/${encodeURIComponent(orderId)}/notes`, WooNote, { note: shippedNote(tracking), customer_note: true });
+      await this.send('POST', `/orders/${encodeURIComponent(orderId)}/notes`, WooNote, {
+        note: shippedNote(tracking),
+        customer_note: true,
+      });
     }
     return { alreadyCompleted };
   }
@@ -98,7 +114,10 @@ export class WooCommerceClient {
     // Refunded or failed orders are closed too: writing "cancelled" over them would erase what happened.
     if (closedStatuses.has(order.status)) return { alreadyCancelled: true };
     if (order.status === 'completed') {
-      throw new ChannelRejected(`WooCommerce order ${orderId} is already completed on the shop: not cancelling it`, null);
+      throw new ChannelRejected(
+        `WooCommerce order ${orderId} is already completed on the shop: not cancelling it`,
+        null,
+      );
     }
     const updated = await this.send('PUT', `/orders/${encodeURIComponent(orderId)}`, WooOrder, { status: 'cancelled' });
     this.expectStatus(updated, 'cancelled', orderId);
@@ -113,7 +132,10 @@ export class WooCommerceClient {
   /** A plugin may veto a status change and still answer 200: the shop would then silently disagree with us. */
   private expectStatus(order: WooOrder, wanted: string, orderId: string): void {
     if (order.status !== wanted) {
-      throw new ChannelRejected(`WooCommerce kept order ${orderId} ${order.status} when asked to set it ${wanted}`, null);
+      throw new ChannelRejected(
+        `WooCommerce kept order ${orderId} ${order.status} when asked to set it ${wanted}`,
+        null,
+      );
     }
   }
 
@@ -148,16 +170,23 @@ export class WooCommerceClient {
       const parsed = schema.safeParse(parseWordPressJson(text));
       if (parsed.success) return parsed.data;
       // Maintenance and security-plugin pages come back as 200 HTML: the shop is not really answering.
-      throw new ChannelTransientError(`WooCommerce answered ${operation} with HTTP ${status} but an unexpected body: ${snippet(text)}`, status);
+      throw new ChannelTransientError(
+        `WooCommerce answered ${operation} with HTTP ${status} but an unexpected body: ${snippet(text)}`,
+        status,
+      );
     }
     if (status >= 300 && status < 400) {
       const location = response.headers.get('location') ?? '(no Location)';
-      throw new ChannelRejected(`WooCommerce redirected ${operation} to ${location}: correct the shop URL of the connection`, status);
+      throw new ChannelRejected(
+        `WooCommerce redirected ${operation} to ${location}: correct the shop URL of the connection`,
+        status,
+      );
     }
     const error = WooErrorBody.safeParse(parseWordPressJson(text));
     const detail = error.success ? `${error.data.code}: ${stripTags(error.data.message)}` : snippet(text);
     const summary = `WooCommerce answered ${operation} with HTTP ${status} (${detail})`;
-    if (status === 429 || status === 408 || status >= 500) throw new ChannelTransientError(summary, status, retryAfterMs(response.headers, this.now));
+    if (status === 429 || status === 408 || status >= 500)
+      throw new ChannelTransientError(summary, status, retryAfterMs(response.headers, this.now));
     throw new ChannelRejected(summary, status);
   }
 }

@@ -26,7 +26,11 @@ export const woocommerce = defineSalesChannel({
     const client = new WooCommerceClient({ shopUrl, consumerKey, consumerSecret, timeoutMs });
     return {
       async notifyShipped(order, tracking) {
-        const r = await client.complete(order.externalId, { number: tracking.number, company: tracking.carrier, url: tracking.url });
+        const r = await client.complete(order.externalId, {
+          number: tracking.number,
+          company: tracking.carrier,
+          url: tracking.url,
+        });
         return r.alreadyCompleted ? 'already completed' : 'order completed with tracking';
       },
       async cancel(order) {

@@ -29,7 +29,8 @@ const text = z
   .transform((v) => (v === null || v === undefined ? '' : String(v).trim()));
 
 /** PHP encodes an empty associative array as `[]`, so an address with nothing in it may arrive as a list. */
-const emptyListAsObject = (value: unknown): unknown => (Array.isArray(value) && value.length === 0 ? {} : value ?? {});
+const emptyListAsObject = (value: unknown): unknown =>
+  Array.isArray(value) && value.length === 0 ? {} : (value ?? {});
 
 const WooAddress = z.preprocess(
   emptyListAsObject,
@@ -95,7 +96,11 @@ export function mapWooCommerceOrderWebhook(topic: string, payload: unknown): Sho
   }
   const woo = parsed.data;
   const externalId = String(woo.id);
-  const unmappable = (reason: string): ShopOrderEvent => ({ kind: 'unmappable', reason: `WooCommerce order ${woo.number || externalId}: ${reason}`, externalId });
+  const unmappable = (reason: string): ShopOrderEvent => ({
+    kind: 'unmappable',
+    reason: `WooCommerce order ${woo.number || externalId}: ${reason}`,
+    externalId,
+  });
 
   if (!/^\d+(\.\d+)?$/.test(woo.total)) return unmappable(`total "${woo.total}" is not an amount`);
 
@@ -196,7 +201,9 @@ function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {
-      const field = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
+      const field = issue.path
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`))
+        .join('');
       return field ? `${field}: ${issue.message}` : issue.message;
     })
     .join('; ');
@@ -206,7 +213,9 @@ function describeIssues(error: z.ZodError): string {
 function readableId(payload: unknown): string | null {
   if (typeof payload !== 'object' || payload === null) return null;
   const id = (payload as { id?: unknown }).id;
-  return (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) || (typeof id === 'string' && /^\d+$/.test(id)) ? String(id) : null;
+  return (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) || (typeof id === 'string' && /^\d+$/.test(id))
+    ? String(id)
+    : null;
 }
 
 /**

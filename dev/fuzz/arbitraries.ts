@@ -41,7 +41,9 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.integer({ min: 1_000, max: 120_000 }).map((n) => 'x'.repeat(n)),
-  fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom('\u0000', '\ud800', '\udfff')).map(([s, bad]) => `${s}${bad}${s}`),
+  fc
+    .tuple(fc.string({ maxLength: 10 }), fc.constantFrom('\u0000', '\ud800', '\udfff'))
+    .map(([s, bad]) => `${s}${bad}${s}`),
 );
 
 const hostileNumber: fc.Arbitrary<number> = fc.oneof(
@@ -98,9 +100,16 @@ export function validFor(schemaIn: JsonSchema, doc: JsonSchema, depth = 0): fc.A
     case 'string':
       return stringFor(s);
     case 'integer':
-      return fc.integer({ min: typeof s.minimum === 'number' ? s.minimum : -1_000, max: typeof s.maximum === 'number' ? s.maximum : 1_000_000 });
+      return fc.integer({
+        min: typeof s.minimum === 'number' ? s.minimum : -1_000,
+        max: typeof s.maximum === 'number' ? s.maximum : 1_000_000,
+      });
     case 'number':
-      return fc.double({ min: typeof s.minimum === 'number' ? s.minimum : -1e6, max: typeof s.maximum === 'number' ? s.maximum : 1e6, noNaN: true });
+      return fc.double({
+        min: typeof s.minimum === 'number' ? s.minimum : -1e6,
+        max: typeof s.maximum === 'number' ? s.maximum : 1e6,
+        noNaN: true,
+      });
     case 'boolean':
       return fc.boolean();
     case 'null':
@@ -127,7 +136,8 @@ export function validFor(schemaIn: JsonSchema, doc: JsonSchema, depth = 0): fc.A
 function paths(value: Json, at: (string | number)[] = []): (string | number)[][] {
   const found = [at];
   if (Array.isArray(value)) value.forEach((v, i) => found.push(...paths(v, [...at, i])));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) found.push(...paths(v, [...at, k]));
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) found.push(...paths(v, [...at, k]));
   return found;
 }
 
@@ -161,8 +171,10 @@ export function mutated(valid: fc.Arbitrary<Json>): fc.Arbitrary<Json> {
           .map(([i, bad, how]) =>
             setAt(value, all[i] ?? [], (old) => {
               if (how === 'remove') return undefined;
-              if (how === 'extra' && old !== null && typeof old === 'object' && !Array.isArray(old)) return { ...old, [`x${String(bad).slice(0, 8)}`]: bad };
-              if (how === 'poison' && typeof old === 'string') return `${old}${typeof bad === 'string' ? bad : '\u0000'}`;
+              if (how === 'extra' && old !== null && typeof old === 'object' && !Array.isArray(old))
+                return { ...old, [`x${String(bad).slice(0, 8)}`]: bad };
+              if (how === 'poison' && typeof old === 'string')
+                return `${old}${typeof bad === 'string' ? bad : '\u0000'}`;
               return bad;
             }),
           ),

@@ -35,7 +35,9 @@ export function percentEncode(s: string): string {
   let out = '';
   for (const ch of s) {
     const code = ch.codePointAt(0) ?? 0;
-    if (code >= 0xd800 && code <= 0xdfff) out += `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`.toUpperCase();
+    if (code >= 0xd800 && code <= 0xdfff)
+      out +=
+        `%${(0xe0 | (code >> 12)).toString(16)}%${(0x80 | ((code >> 6) & 0x3f)).toString(16)}%${(0x80 | (code & 0x3f)).toString(16)}`.toUpperCase();
     else out += encodeURIComponent(ch);
   }
   return out;
@@ -48,7 +50,9 @@ const hostileId = hostileString.map(percentEncode);
 
 function idFor(path: string, t: FuzzTargets): fc.Arbitrary<string> {
   const known = path.startsWith('/v1/channels') ? t.channelIds : t.orderIds;
-  const shaped = path.startsWith('/v1/channels') ? fc.stringMatching(/^chc_[A-Za-z0-9_-]{12}$/) : fc.stringMatching(/^ord_[0-9a-f]{24}$/);
+  const shaped = path.startsWith('/v1/channels')
+    ? fc.stringMatching(/^chc_[A-Za-z0-9_-]{12}$/)
+    : fc.stringMatching(/^ord_[0-9a-f]{24}$/);
   return fc.oneof(
     { weight: 6, arbitrary: known.length > 0 ? fc.constantFrom(...known) : shaped },
     { weight: 2, arbitrary: shaped },
@@ -69,24 +73,40 @@ function auth(t: FuzzTargets): fc.Arbitrary<Record<string, string>> {
 
 const idempotencyKey: fc.Arbitrary<Record<string, string>> = fc.oneof(
   { weight: 4, arbitrary: fc.constant({}) },
-  { weight: 2, arbitrary: fc.constantFrom('fuzz-key-1', 'fuzz-key-2', 'fuzz-key-3').map((k) => ({ 'idempotency-key': k })) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('fuzz-key-1', 'fuzz-key-2', 'fuzz-key-3').map((k) => ({ 'idempotency-key': k })),
+  },
   { weight: 1, arbitrary: hostileString.map((s) => ({ 'idempotency-key': headerSafe(s) || 'x' })) },
 );
 
 /** A JSON body for a schema: usually a mutation of a valid one, sometimes not JSON at all or far too big. */
-function bodyFor(schema: JsonSchema | undefined, doc: JsonSchema): fc.Arbitrary<{ body?: string; headers: Record<string, string> }> {
-  const json = (schema ? mutated(validFor(schema, doc)) : fc.oneof(fc.constant({}), fc.jsonValue({ maxDepth: 2 }))).map((v) => ({
-    body: JSON.stringify(v),
-    headers: { 'content-type': 'application/json' },
-  }));
+function bodyFor(
+  schema: JsonSchema | undefined,
+  doc: JsonSchema,
+): fc.Arbitrary<{ body?: string; headers: Record<string, string> }> {
+  const json = (schema ? mutated(validFor(schema, doc)) : fc.oneof(fc.constant({}), fc.jsonValue({ maxDepth: 2 }))).map(
+    (v) => ({
+      body: JSON.stringify(v),
+      headers: { 'content-type': 'application/json' },
+    }),
+  );
   return fc.oneof(
     { weight: 12, arbitrary: json },
     { weight: 1, arbitrary: fc.constant({ headers: {} }) },
     {
       weight: 1,
-      arbitrary: fc.constantFrom('{', '{"a":', 'null', '"\\u0000"', '[1,2', '\u0000', '{"a":"\\ud800"}').map((body) => ({ body, headers: { 'content-type': 'application/json' } })),
+      arbitrary: fc
+        .constantFrom('{', '{"a":', 'null', '"\\u0000"', '[1,2', '\u0000', '{"a":"\\ud800"}')
+        .map((body) => ({ body, headers: { 'content-type': 'application/json' } })),
     },
-    { weight: 1, arbitrary: fc.constant({ body: JSON.stringify({ pad: 'x'.repeat(300_000) }), headers: { 'content-type': 'application/json' } }) },
+    {
+      weight: 1,
+      arbitrary: fc.constant({
+        body: JSON.stringify({ pad: 'x'.repeat(300_000) }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    },
     { weight: 1, arbitrary: hostileString.map((body) => ({ body, headers: { 'content-type': 'text/plain' } })) },
   );
 }
@@ -122,10 +142,18 @@ export function operations(doc: JsonSchema): Operation[] {
 
 function apiRequest(op: Operation, t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
   const queryValue = (schema: JsonSchema): fc.Arbitrary<string> =>
-    fc.oneof({ weight: 3, arbitrary: validFor(schema, t.doc).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) }, { weight: 1, arbitrary: hostileString });
-  const query = fc.record(Object.fromEntries(op.query.map((q) => [q.name, queryValue(q.schema)])), { requiredKeys: [] }).chain((q) =>
-    fc.oneof({ weight: 4, arbitrary: fc.constant(q) }, { weight: 1, arbitrary: hostileString.map((h) => ({ ...q, [h.slice(0, 20) || 'x']: h })) }),
-  );
+    fc.oneof(
+      { weight: 3, arbitrary: validFor(schema, t.doc).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) },
+      { weight: 1, arbitrary: hostileString },
+    );
+  const query = fc
+    .record(Object.fromEntries(op.query.map((q) => [q.name, queryValue(q.schema)])), { requiredKeys: [] })
+    .chain((q) =>
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constant(q) },
+        { weight: 1, arbitrary: hostileString.map((h) => ({ ...q, [h.slice(0, 20) || 'x']: h })) },
+      ),
+    );
   const id = op.path.includes('{id}') ? idFor(op.path, t) : fc.constant('');
   const withBody = op.method !== 'GET' && op.method !== 'DELETE';
   return fc
@@ -134,7 +162,9 @@ function apiRequest(op: Operation, t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
       query,
       auth: op.secured ? auth(t) : fc.constant({}),
       key: op.idempotent ? idempotencyKey : fc.constant({}),
-      body: withBody ? bodyFor(op.body, t.doc) : fc.constant<{ body?: string; headers: Record<string, string> }>({ headers: {} }),
+      body: withBody
+        ? bodyFor(op.body, t.doc)
+        : fc.constant<{ body?: string; headers: Record<string, string> }>({ headers: {} }),
     })
     .map(({ id: pathId, query: q, auth: a, key, body }) => {
       const qs = Object.entries(q)
@@ -159,20 +189,44 @@ function webhookRequest(t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
   return fc.constantFrom(...t.webhooks).chain((hook) =>
     fc
       .record({
-        payload: mutated(fc.integer({ min: 1, max: 2 ** 40 }).map((id) => ({ ...(t.shopPayloads[hook.type] as object), id }))),
+        payload: mutated(
+          fc.integer({ min: 1, max: 2 ** 40 }).map((id) => ({ ...(t.shopPayloads[hook.type] as object), id })),
+        ),
         raw: fc.option(fc.oneof(hostileString, fc.constantFrom('{', 'webhook_id=12')), { freq: 8 }),
-        topic: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...topics[hook.type]) }, { weight: 1, arbitrary: hostileString.map(headerSafe) }),
-        delivery: fc.option(fc.oneof(fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme-ascii' }), hostileString.map(headerSafe)), { freq: 4 }),
+        topic: fc.oneof(
+          { weight: 5, arbitrary: fc.constantFrom(...topics[hook.type]) },
+          { weight: 1, arbitrary: hostileString.map(headerSafe) },
+        ),
+        delivery: fc.option(
+          fc.oneof(fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme-ascii' }), hostileString.map(headerSafe)),
+          { freq: 4 },
+        ),
         signed: fc.integer({ min: 0, max: 9 }).map((n) => n < 8),
       })
       .map(({ payload, raw, topic, delivery, signed }) => {
         const body = raw ?? JSON.stringify(payload);
-        const signature = createHmac('sha256', signed ? hook.secret : 'not-the-secret').update(body).digest('base64');
+        const signature = createHmac('sha256', signed ? hook.secret : 'not-the-secret')
+          .update(body)
+          .digest('base64');
         const headers: Record<string, string> =
           hook.type === 'shopify'
-            ? { 'x-shopify-hmac-sha256': signature, 'x-shopify-topic': topic, ...(delivery !== null ? { 'x-shopify-webhook-id': delivery } : {}) }
-            : { 'x-wc-webhook-signature': signature, 'x-wc-webhook-topic': topic, ...(delivery !== null ? { 'x-wc-webhook-delivery-id': delivery } : {}) };
-        return { op: `webhook ${hook.type}`, method: 'POST', path: `/webhooks/${hook.type}/${hook.id}`, headers: { 'content-type': 'application/json', ...headers }, body };
+            ? {
+                'x-shopify-hmac-sha256': signature,
+                'x-shopify-topic': topic,
+                ...(delivery !== null ? { 'x-shopify-webhook-id': delivery } : {}),
+              }
+            : {
+                'x-wc-webhook-signature': signature,
+                'x-wc-webhook-topic': topic,
+                ...(delivery !== null ? { 'x-wc-webhook-delivery-id': delivery } : {}),
+              };
+        return {
+          op: `webhook ${hook.type}`,
+          method: 'POST',
+          path: `/webhooks/${hook.type}/${hook.id}`,
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        };
       }),
   );
 }
@@ -198,13 +252,28 @@ function importRequest(t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
       if (cut !== null) content = content.slice(0, cut % (content.length + 1));
       const type = format === 'amazon' ? 'text/tab-separated-values' : 'text/csv';
       return as === 'file'
-        ? { op: `import ${format}`, method: 'POST', path: '/v1/orders/import', headers: { ...a, 'content-type': type }, body: content }
-        : { op: `import ${format}`, method: 'POST', path: '/v1/orders/import', headers: { ...a, 'content-type': 'application/json' }, body: JSON.stringify({ format, content }) };
+        ? {
+            op: `import ${format}`,
+            method: 'POST',
+            path: '/v1/orders/import',
+            headers: { ...a, 'content-type': type },
+            body: content,
+          }
+        : {
+            op: `import ${format}`,
+            method: 'POST',
+            path: '/v1/orders/import',
+            headers: { ...a, 'content-type': 'application/json' },
+            body: JSON.stringify({ format, content }),
+          };
     });
 }
 
 const garbage: fc.Arbitrary<FuzzRequest> = fc
-  .record({ method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), path: fc.array(hostileId, { minLength: 1, maxLength: 4 }) })
+  .record({
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
+    path: fc.array(hostileId, { minLength: 1, maxLength: 4 }),
+  })
   .map(({ method, path }) => ({ op: 'unknown route', method, path: `/${path.join('/')}`, headers: {} }));
 
 /** One request of any kind, weighted towards the documented operations. */

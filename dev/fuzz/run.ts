@@ -67,7 +67,8 @@ function learn(req: FuzzRequest, status: number, body: unknown, targets: FuzzTar
     const secret = (JSON.parse(req.body) as { webhookSecret?: unknown }).webhookSecret;
     if (hook && typeof secret === 'string') hook.secret = secret;
   }
-  if (typeof b.id === 'string' && /^ord_[0-9a-f]{24}$/.test(b.id) && !targets.orderIds.includes(b.id)) targets.orderIds.push(b.id);
+  if (typeof b.id === 'string' && /^ord_[0-9a-f]{24}$/.test(b.id) && !targets.orderIds.includes(b.id))
+    targets.orderIds.push(b.id);
 }
 
 export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
@@ -109,10 +110,12 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
     if (status >= 500) problems.push({ kind: '5xx', request: req, status, detail: text.slice(0, 500) });
     if (status >= 400) {
       const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-      if (typeof error?.code !== 'string' || typeof error.message !== 'string') problems.push({ kind: 'error shape', request: req, status, detail: text.slice(0, 300) });
+      if (typeof error?.code !== 'string' || typeof error.message !== 'string')
+        problems.push({ kind: 'error shape', request: req, status, detail: text.slice(0, 300) });
       if (before !== null) {
         const after = await state(opts.db);
-        if (after !== before) problems.push({ kind: 'state changed', request: req, status, detail: `${before} → ${after}` });
+        if (after !== before)
+          problems.push({ kind: 'state changed', request: req, status, detail: `${before} → ${after}` });
       }
     }
     learn(req, status, body, opts.targets);

@@ -28,13 +28,19 @@ export async function prepareTargets(opts: {
   };
   const merchants: { id: string; apiKey: string }[] = [];
   for (const name of ['Fuzz funded', 'Fuzz PayPal']) {
-    merchants.push(await must<{ id: string; apiKey: string }>('merchant', api.post('/v1/merchants', { name }, { key: operatorKey })));
+    merchants.push(
+      await must<{ id: string; apiKey: string }>('merchant', api.post('/v1/merchants', { name }, { key: operatorKey })),
+    );
   }
   const merchantKeys = merchants.map((m) => m.apiKey);
   const [funded, paypal] = merchantKeys as [string, string];
   // Money the platform's way: a named operator's adjustment, and a PayPal linked through PayPal's approval.
   const finance = await createOperatorKey(api, operatorKey, 'Fuzz finance');
-  await adjustWallet(api, finance.key, { merchantId: merchants[0]?.id ?? '', amount: 10_000_000, reason: 'fuzz opening balance' });
+  await adjustWallet(api, finance.key, {
+    merchantId: merchants[0]?.id ?? '',
+    amount: 10_000_000,
+    reason: 'fuzz opening balance',
+  });
   await linkPayPalThroughApproval(api, opts.paypal, paypal);
 
   const orderIds: string[] = [];
@@ -61,7 +67,14 @@ export async function prepareTargets(opts: {
   for (const type of ['shopify', 'woocommerce'] as const) {
     const secret = `fuzz-${type}-webhook-secret`;
     const credentials = shopSandboxes.find((s) => s.type === type)?.credentials ?? {};
-    const c = await must<{ id: string }>('channel', api.post('/v1/channels', { type, shopUrl: opts.shops[type], webhookSecret: secret, ...credentials }, { key: funded }));
+    const c = await must<{ id: string }>(
+      'channel',
+      api.post(
+        '/v1/channels',
+        { type, shopUrl: opts.shops[type], webhookSecret: secret, ...credentials },
+        { key: funded },
+      ),
+    );
     webhooks.push({ type, id: c.id, secret });
   }
 
@@ -86,7 +99,13 @@ export const fuzzEnv = {
   WEBHOOK_RATE_LIMIT: '1000000',
 };
 
-export function summarize(report: { requests: number; byStatus: Record<string, number>; problems: { kind: string }[]; durationMs: number; seed: number }): string {
+export function summarize(report: {
+  requests: number;
+  byStatus: Record<string, number>;
+  problems: { kind: string }[];
+  durationMs: number;
+  seed: number;
+}): string {
   const count = (kind: string): number => report.problems.filter((p) => p.kind === kind).length;
   const fiveXx = Object.entries(report.byStatus)
     .filter(([s]) => Number(s) >= 500)

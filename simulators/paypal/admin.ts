@@ -139,7 +139,8 @@ export function adminRouter(state: PayPalState, faults: FaultQueue, now: () => n
   const malformed: ErrorRequestHandler = (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err);
     const status = httpStatusOf(err);
-    if (status >= 400 && status < 500) return void res.status(status).json({ error: 'invalid_request', issues: [{ message: errorMessage(err) }] });
+    if (status >= 400 && status < 500)
+      return void res.status(status).json({ error: 'invalid_request', issues: [{ message: errorMessage(err) }] });
     next(err);
   };
   router.use(malformed);

@@ -10,8 +10,14 @@ import type { SimPayer, SimSetupToken } from './vault-state.js';
  */
 export type ApprovalOutcome = { ok: true; token: SimSetupToken; redirectUrl: string } | { ok: false; reason: string };
 
-export function approveSetupToken(state: PayPalState, token: SimSetupToken, approval: Approval, time: string): ApprovalOutcome {
-  if (token.status === 'VAULTED') return { ok: false, reason: 'This approval was already used to save the PayPal account.' };
+export function approveSetupToken(
+  state: PayPalState,
+  token: SimSetupToken,
+  approval: Approval,
+  time: string,
+): ApprovalOutcome {
+  if (token.status === 'VAULTED')
+    return { ok: false, reason: 'This approval was already used to save the PayPal account.' };
   // A second submit of an approval already given (a double click, a reload) lands where the first one did.
   if (token.status === 'PAYER_ACTION_REQUIRED') {
     token.status = 'APPROVED';
@@ -23,7 +29,8 @@ export function approveSetupToken(state: PayPalState, token: SimSetupToken, appr
 }
 
 export function cancelSetupToken(token: SimSetupToken): ApprovalOutcome {
-  if (token.status !== 'PAYER_ACTION_REQUIRED') return { ok: false, reason: 'The payer already approved this request; it can no longer be cancelled.' };
+  if (token.status !== 'PAYER_ACTION_REQUIRED')
+    return { ok: false, reason: 'The payer already approved this request; it can no longer be cancelled.' };
   token.cancellations += 1;
   return { ok: true, token, redirectUrl: withApprovalParams(token.cancelUrl, token.id) };
 }
@@ -42,5 +49,10 @@ function payerOf(state: PayPalState, email: string): SimPayer {
   if (!known) state.payerIds.set(email, id);
   const [first = 'Sandbox', ...rest] = (email.split('@')[0] ?? '').split(/[._-]+/).filter(Boolean);
   const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
-  return { email, payerId: id, givenName: capitalized(first), surname: rest.length > 0 ? rest.map(capitalized).join(' ') : 'Buyer' };
+  return {
+    email,
+    payerId: id,
+    givenName: capitalized(first),
+    surname: rest.length > 0 ? rest.map(capitalized).join(' ') : 'Buyer',
+  };
 }

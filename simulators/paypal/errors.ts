@@ -51,5 +51,10 @@ export function resourceNotFound(
 }
 
 export function authenticationFailure(res: Response): void {
-  sendError(res, 401, 'AUTHENTICATION_FAILURE', 'The Authorization header is missing, or its access token is unknown or expired.');
+  sendError(
+    res,
+    401,
+    'AUTHENTICATION_FAILURE',
+    'The Authorization header is missing, or its access token is unknown or expired.',
+  );
 }

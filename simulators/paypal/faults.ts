@@ -42,7 +42,10 @@ export function countAndInjectFaults(state: PayPalState, faults: FaultQueue, rou
         res.setHeader('Retry-After', '2');
         return sendError(res, 429, 'RATE_LIMIT_REACHED', 'Too many requests in a short time (injected fault).');
       case 'malformed_body':
-        res.status(createsResource(route) ? 201 : 200).type('application/json').send('{"id":"5O19012');
+        res
+          .status(createsResource(route) ? 201 : 200)
+          .type('application/json')
+          .send('{"id":"5O19012');
         return;
     }
   });
@@ -54,5 +57,11 @@ export function countAndInjectFaults(state: PayPalState, faults: FaultQueue, rou
 
 /** The routes whose success is 201 Created; reads and deletes answer 200 (a body cannot be malformed on a 204). */
 function createsResource(route: ApiRoute): boolean {
-  return route === 'create' || route === 'capture' || route === 'refund' || route === 'setup-token' || route === 'payment-token';
+  return (
+    route === 'create' ||
+    route === 'capture' ||
+    route === 'refund' ||
+    route === 'setup-token' ||
+    route === 'payment-token'
+  );
 }

@@ -43,7 +43,11 @@ export async function linkPayPal(baseUrl: string, opts: LinkPayPalOptions): Prom
   });
   const post = (body: unknown): RequestInit => ({
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'paypal-request-id': randomUUID() },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'paypal-request-id': randomUUID(),
+    },
     body: JSON.stringify(body),
   });
 
@@ -56,7 +60,10 @@ export async function linkPayPal(baseUrl: string, opts: LinkPayPalOptions): Prom
           usage_type: 'MERCHANT',
           // Each link is its own payment token, even when tests reuse one payer e-mail.
           permit_multiple_payment_tokens: true,
-          experience_context: { return_url: 'https://merchant.example/paypal/return', cancel_url: 'https://merchant.example/paypal/cancel' },
+          experience_context: {
+            return_url: 'https://merchant.example/paypal/return',
+            cancel_url: 'https://merchant.example/paypal/cancel',
+          },
         },
       },
     }),
@@ -82,6 +89,7 @@ export async function linkPayPal(baseUrl: string, opts: LinkPayPalOptions): Prom
 async function send<T>(schema: z.ZodType<T>, url: string, init: RequestInit): Promise<T> {
   const res = await fetch(url, init);
   const text = await res.text();
-  if (!res.ok) throw new Error(`PayPal simulator ${init.method ?? 'GET'} ${new URL(url).pathname}: HTTP ${res.status} ${text}`);
+  if (!res.ok)
+    throw new Error(`PayPal simulator ${init.method ?? 'GET'} ${new URL(url).pathname}: HTTP ${res.status} ${text}`);
   return schema.parse(JSON.parse(text));
 }

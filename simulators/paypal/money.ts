@@ -7,7 +7,8 @@ export function decimalsOf(currency: string): number {
 
 const decimalPattern = /^(\d{1,15})(?:\.(\d+))?$/;
 
-export type ParsedValue = { ok: true; minor: number } | { ok: false; issue: 'INVALID_PARAMETER_SYNTAX' | 'DECIMAL_PRECISION' };
+export type ParsedValue =
+  { ok: true; minor: number } | { ok: false; issue: 'INVALID_PARAMETER_SYNTAX' | 'DECIMAL_PRECISION' };
 
 /**
  * Reads PayPal's decimal string ("39.9", "39.90") into integer minor units by string arithmetic,

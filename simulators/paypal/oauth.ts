@@ -40,30 +40,39 @@ export interface OAuthOptions {
 export function oauthRouter(state: PayPalState, faults: FaultQueue, opts: OAuthOptions): Router {
   const appId = `APP-${resourceId(17)}`;
   const router = express.Router();
-  router.post('/v1/oauth2/token', countAndInjectFaults(state, faults, 'token'), express.urlencoded({ extended: false, limit: '10kb' }), (req, res) => {
-    const credentials = basicCredentials(req);
-    if (!credentials || credentials.id !== opts.clientId || !sameSecret(credentials.secret, opts.clientSecret)) {
-      res.status(401).json({ error: 'invalid_client', error_description: 'Client Authentication failed' });
-      return;
-    }
-    const body: unknown = req.body;
-    const grantType = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['grant_type'] : undefined;
-    if (grantType !== 'client_credentials') {
-      res.status(400).json({ error: 'unsupported_grant_type', error_description: grantType ? 'Grant type is not supported' : 'Grant type is missing' });
-      return;
-    }
-    const token = accessToken();
-    const issuedAt = opts.now();
-    state.tokens.set(token, issuedAt + tokenLifetimeSeconds * 1000);
-    res.json({
-      scope: scopes,
-      access_token: token,
-      token_type: 'Bearer',
-      app_id: appId,
-      expires_in: tokenLifetimeSeconds,
-      nonce: `${new Date(issuedAt).toISOString()}${resourceId(20)}`,
-    });
-  });
+  router.post(
+    '/v1/oauth2/token',
+    countAndInjectFaults(state, faults, 'token'),
+    express.urlencoded({ extended: false, limit: '10kb' }),
+    (req, res) => {
+      const credentials = basicCredentials(req);
+      if (!credentials || credentials.id !== opts.clientId || !sameSecret(credentials.secret, opts.clientSecret)) {
+        res.status(401).json({ error: 'invalid_client', error_description: 'Client Authentication failed' });
+        return;
+      }
+      const body: unknown = req.body;
+      const grantType =
+        typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['grant_type'] : undefined;
+      if (grantType !== 'client_credentials') {
+        res.status(400).json({
+          error: 'unsupported_grant_type',
+          error_description: grantType ? 'Grant type is not supported' : 'Grant type is missing',
+        });
+        return;
+      }
+      const token = accessToken();
+      const issuedAt = opts.now();
+      state.tokens.set(token, issuedAt + tokenLifetimeSeconds * 1000);
+      res.json({
+        scope: scopes,
+        access_token: token,
+        token_type: 'Bearer',
+        app_id: appId,
+        expires_in: tokenLifetimeSeconds,
+        nonce: `${new Date(issuedAt).toISOString()}${resourceId(20)}`,
+      });
+    },
+  );
   return router;
 }
 

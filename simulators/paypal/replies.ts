@@ -24,17 +24,32 @@ export function shaped(req: Request, status: number, body: Record<string, unknow
  * without doing anything again. Refusals are not stored, since they changed nothing and may succeed later
  * (e.g. once a declined PayPal account is fixed, or the payer approved a setup token).
  */
-export function idempotent(state: PayPalState, scope: string, req: Request, res: Response, handle: () => Outcome, opts: IdempotencyOptions = {}): void {
+export function idempotent(
+  state: PayPalState,
+  scope: string,
+  req: Request,
+  res: Response,
+  handle: () => Outcome,
+  opts: IdempotencyOptions = {},
+): void {
   const header = req.get('paypal-request-id');
   if (opts.required && header === undefined) {
     invalidRequest(res, [
-      { field: 'PayPal-Request-Id', location: 'header', issue: 'MISSING_REQUIRED_PARAMETER', description: 'A PayPal-Request-Id header is required.' },
+      {
+        field: 'PayPal-Request-Id',
+        location: 'header',
+        issue: 'MISSING_REQUIRED_PARAMETER',
+        description: 'A PayPal-Request-Id header is required.',
+      },
     ]);
     return;
   }
   const requestId = validate(RequestIdSchema, header, 'header');
   if (!requestId.ok) {
-    invalidRequest(res, requestId.details.map((d) => ({ ...d, field: 'PayPal-Request-Id' })));
+    invalidRequest(
+      res,
+      requestId.details.map((d) => ({ ...d, field: 'PayPal-Request-Id' })),
+    );
     return;
   }
   const key = requestId.data === undefined ? undefined : `${scope}|${requestId.data}`;

@@ -44,7 +44,12 @@ function paypalSource(vaultId: string, token: SimPaymentToken | undefined): Reco
   };
 }
 
-export function orderView(base: string, order: SimOrder, capture: SimCapture | undefined, token: SimPaymentToken | undefined): Record<string, unknown> {
+export function orderView(
+  base: string,
+  order: SimOrder,
+  capture: SimCapture | undefined,
+  token: SimPaymentToken | undefined,
+): Record<string, unknown> {
   const unit = order.unit;
   return {
     id: order.id,

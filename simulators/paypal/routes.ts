@@ -13,7 +13,8 @@ export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => num
   const router = express.Router();
   const isoNow = () => new Date(now()).toISOString();
   const guard = apiGuard(state, faults, now);
-  const captureOf = (order: SimOrder): SimCapture | undefined => (order.captureId ? state.captures.get(order.captureId) : undefined);
+  const captureOf = (order: SimOrder): SimCapture | undefined =>
+    order.captureId ? state.captures.get(order.captureId) : undefined;
 
   router.post('/v2/checkout/orders', ...guard('create'), (req: Request, res: Response) => {
     idempotent(state, 'create', req, res, () => {
@@ -21,17 +22,33 @@ export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => num
       if (!parsed.ok) return void invalidRequest(res, parsed.details);
       const [unit] = parsed.data.purchase_units;
       const amount = unit ? parseValue(unit.amount.value, unit.amount.currency_code) : undefined;
-      if (!unit || !amount?.ok) return void invalidRequest(res, [{ field: '/purchase_units/0/amount', location: 'body', issue: 'INVALID_PARAMETER_VALUE', description: 'amount is invalid' }]);
+      if (!unit || !amount?.ok)
+        return void invalidRequest(res, [
+          {
+            field: '/purchase_units/0/amount',
+            location: 'body',
+            issue: 'INVALID_PARAMETER_VALUE',
+            description: 'amount is invalid',
+          },
+        ]);
       const vaultId = parsed.data.payment_source.paypal.vault_id;
       // PayPal's error catalogue: INVALID_RESOURCE_ID (404 RESOURCE_NOT_FOUND) is what Orders v2 answers for an id
       // in the request that does not exist. It does not say which answer a deleted payment token gets; the
       // simulator treats it as never issued. The field points at the vault id, so a client can tell it apart from
       // a wrong URL.
       if (!state.isChargeableVaultId(vaultId)) {
-        return void resourceNotFound(res, 'vault_id', vaultId, { field: '/payment_source/paypal/vault_id', location: 'body' });
+        return void resourceNotFound(res, 'vault_id', vaultId, {
+          field: '/payment_source/paypal/vault_id',
+          location: 'body',
+        });
       }
       if (state.captureWithInvoice(unit.invoice_id)) {
-        return void unprocessable(res, 'DUPLICATE_INVOICE_ID', 'A payment was already made under this invoice_id.', '/purchase_units/0/invoice_id');
+        return void unprocessable(
+          res,
+          'DUPLICATE_INVOICE_ID',
+          'A payment was already made under this invoice_id.',
+          '/purchase_units/0/invoice_id',
+        );
       }
       const time = isoNow();
       const order: SimOrder = {
@@ -71,11 +88,19 @@ export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => num
       // The simulator still captures an order whose payment token was deleted after the order was created: the
       // order already holds the payer's approval, and a charge retried after a lost answer must be able to finish.
       if (order.status === 'COMPLETED') {
-        return void unprocessable(res, 'ORDER_ALREADY_CAPTURED', 'This order was already captured; an order with intent CAPTURE is captured once.');
+        return void unprocessable(
+          res,
+          'ORDER_ALREADY_CAPTURED',
+          'This order was already captured; an order with intent CAPTURE is captured once.',
+        );
       }
       const declineIssue = state.declineIssueFor(order.vaultId);
       if (declineIssue) {
-        return void unprocessable(res, declineIssue, 'The funding instrument behind this vaulted PayPal account was declined by the processor or bank.');
+        return void unprocessable(
+          res,
+          declineIssue,
+          'The funding instrument behind this vaulted PayPal account was declined by the processor or bank.',
+        );
       }
       // Two orders may have been created with one invoice_id before either was paid; only the first to capture wins.
       if (state.captureWithInvoice(order.unit.invoiceId)) {
@@ -111,15 +136,26 @@ export function apiRouter(state: PayPalState, faults: FaultQueue, now: () => num
       const capture = state.captures.get(captureId);
       if (!capture) return void resourceNotFound(res, 'capture_id', captureId);
       const remaining = capture.amount - capture.refunded;
-      if (remaining <= 0) return void unprocessable(res, 'CAPTURE_FULLY_REFUNDED', 'This capture has already been refunded in full.');
+      if (remaining <= 0)
+        return void unprocessable(res, 'CAPTURE_FULLY_REFUNDED', 'This capture has already been refunded in full.');
       const requested = body.data?.amount;
       if (requested && requested.currency_code !== capture.currency) {
-        return void unprocessable(res, 'REFUND_CAPTURE_CURRENCY_MISMATCH', `The refund must be in ${capture.currency}, the currency of the capture.`, '/amount/currency_code');
+        return void unprocessable(
+          res,
+          'REFUND_CAPTURE_CURRENCY_MISMATCH',
+          `The refund must be in ${capture.currency}, the currency of the capture.`,
+          '/amount/currency_code',
+        );
       }
       const parsed = requested ? parseValue(requested.value, requested.currency_code) : undefined;
       const amount = parsed?.ok ? parsed.minor : remaining;
       if (amount > remaining) {
-        return void unprocessable(res, 'REFUND_AMOUNT_EXCEEDED', 'The refunds would add up to more than was captured.', '/amount/value');
+        return void unprocessable(
+          res,
+          'REFUND_AMOUNT_EXCEEDED',
+          'The refunds would add up to more than was captured.',
+          '/amount/value',
+        );
       }
       const time = isoNow();
       const requestId = req.get('paypal-request-id');

@@ -15,11 +15,19 @@ export const AmountSchema = z
         code: 'custom',
         path: ['value'],
         input: amount.value,
-        message: parsed.issue === 'DECIMAL_PRECISION' ? `${amount.currency_code} does not take that many decimals` : 'value must be a decimal number such as 39.90',
+        message:
+          parsed.issue === 'DECIMAL_PRECISION'
+            ? `${amount.currency_code} does not take that many decimals`
+            : 'value must be a decimal number such as 39.90',
         params: { issue: parsed.issue },
       });
     } else if (parsed.minor <= 0) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: 'value must be greater than zero', params: { issue: 'INVALID_PARAMETER_VALUE' } });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: 'value must be greater than zero',
+        params: { issue: 'INVALID_PARAMETER_VALUE' },
+      });
     }
   });
 
@@ -74,9 +82,17 @@ function issueCode(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return 'INVALID_PARAMETER_VALUE';
     case 'too_big':
-      return issue.origin === 'array' ? 'INVALID_ARRAY_MAX_ITEMS' : issue.origin === 'string' ? 'INVALID_STRING_MAX_LENGTH' : 'INVALID_PARAMETER_VALUE';
+      return issue.origin === 'array'
+        ? 'INVALID_ARRAY_MAX_ITEMS'
+        : issue.origin === 'string'
+          ? 'INVALID_STRING_MAX_LENGTH'
+          : 'INVALID_PARAMETER_VALUE';
     case 'too_small':
-      return issue.origin === 'array' ? 'INVALID_ARRAY_MIN_ITEMS' : issue.origin === 'string' ? 'INVALID_STRING_MIN_LENGTH' : 'INVALID_PARAMETER_VALUE';
+      return issue.origin === 'array'
+        ? 'INVALID_ARRAY_MIN_ITEMS'
+        : issue.origin === 'string'
+          ? 'INVALID_STRING_MIN_LENGTH'
+          : 'INVALID_PARAMETER_VALUE';
     case 'custom': {
       const custom: unknown = issue.params?.['issue'];
       return typeof custom === 'string' ? custom : 'INVALID_PARAMETER_VALUE';

@@ -22,7 +22,8 @@ export function vaultRouter(state: PayPalState, faults: FaultQueue, now: () => n
   const router = express.Router();
   const guard = apiGuard(state, faults, now);
   const isoNow = () => new Date(now()).toISOString();
-  const byId = <T>(map: Map<string, T>, id: string): T | undefined => (TokenIdSchema.safeParse(id).success ? map.get(id) : undefined);
+  const byId = <T>(map: Map<string, T>, id: string): T | undefined =>
+    TokenIdSchema.safeParse(id).success ? map.get(id) : undefined;
 
   router.post('/v3/vault/setup-tokens', ...guard('setup-token'), (req: Request, res: Response) => {
     idempotent(
@@ -80,10 +81,20 @@ export function vaultRouter(state: PayPalState, faults: FaultQueue, now: () => n
         if (!setup) return void resourceNotFound(res, 'setup token', setupId, { field, location: 'body' });
         // Both issues are PayPal's documented Payment Method Tokens errors.
         if (setup.status === 'PAYER_ACTION_REQUIRED') {
-          return void unprocessable(res, 'PAYER_ACTION_REQUIRED', 'The payer has not approved this setup token yet: send them to its approve link first.', field);
+          return void unprocessable(
+            res,
+            'PAYER_ACTION_REQUIRED',
+            'The payer has not approved this setup token yet: send them to its approve link first.',
+            field,
+          );
         }
         if (setup.status === 'VAULTED') {
-          return void unprocessable(res, 'SETUP_TOKEN_ALREADY_TOKENIZED', 'This setup token was already used to create a payment token.', field);
+          return void unprocessable(
+            res,
+            'SETUP_TOKEN_ALREADY_TOKENIZED',
+            'This setup token was already used to create a payment token.',
+            field,
+          );
         }
         return { status: 201, body: paymentTokenView(baseUrl(req), vault(state, setup, isoNow())) };
       },
@@ -119,7 +130,9 @@ function vault(state: PayPalState, setup: SimSetupToken, time: string): SimPayme
   if (!payer) throw new Error(`setup token ${setup.id} is approved without a payer`);
   const existing = setup.permitMultiplePaymentTokens
     ? undefined
-    : [...state.paymentTokens.values()].find((t) => !t.deleteTime && t.payer.payerId === payer.payerId && t.usageType === setup.usageType);
+    : [...state.paymentTokens.values()].find(
+        (t) => !t.deleteTime && t.payer.payerId === payer.payerId && t.usageType === setup.usageType,
+      );
   const token: SimPaymentToken = existing ?? {
     id: unusedId(state.paymentTokens, paymentTokenId),
     customerId: setup.customerId,

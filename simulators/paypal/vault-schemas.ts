@@ -10,8 +10,16 @@ function isAbsoluteUrl(value: string): boolean {
   return URL.canParse(value);
 }
 
-const redirectUrl = z.string().min(1).max(4000).refine(isAbsoluteUrl, { message: 'must be an absolute URL', params: { issue: 'INVALID_PARAMETER_SYNTAX' } });
-const customerId = z.string().min(1).max(22).regex(/^[0-9a-zA-Z_-]+$/);
+const redirectUrl = z
+  .string()
+  .min(1)
+  .max(4000)
+  .refine(isAbsoluteUrl, { message: 'must be an absolute URL', params: { issue: 'INVALID_PARAMETER_SYNTAX' } });
+const customerId = z
+  .string()
+  .min(1)
+  .max(22)
+  .regex(/^[0-9a-zA-Z_-]+$/);
 
 /** The text PayPal shows the payer on the approval page; the schema keeps it to a plain character set. */
 export const walletDescription = z

@@ -2,7 +2,13 @@
  * One JSON call to a simulator's `/_admin` surface; a non-2xx answer is an error naming the simulator. An empty
  * answer (204 of a reset or a delete) resolves to undefined.
  */
-export async function adminCall<T>(baseUrl: string, simulator: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function adminCall<T>(
+  baseUrl: string,
+  simulator: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/_admin${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },

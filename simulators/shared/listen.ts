@@ -11,7 +11,12 @@ export interface Listening {
  * since 0.0.0.0 and :: are not addresses to call. `onClose` runs, and is awaited, before the server closes:
  * it releases timers and other work the simulator still holds.
  */
-export function listen(app: RequestListener, port: number, host: string, onClose?: () => void | Promise<void>): Promise<Listening> {
+export function listen(
+  app: RequestListener,
+  port: number,
+  host: string,
+  onClose?: () => void | Promise<void>,
+): Promise<Listening> {
   const server = createServer(app);
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -22,7 +22,9 @@ const FulfillmentCreate = z.object({
       .array(
         z.object({
           fulfillment_order_id: NumericId,
-          fulfillment_order_line_items: z.array(z.object({ id: NumericId, quantity: z.number().int().min(1) })).nullish(),
+          fulfillment_order_line_items: z
+            .array(z.object({ id: NumericId, quantity: z.number().int().min(1) }))
+            .nullish(),
         }),
       )
       .min(1),
@@ -61,7 +63,8 @@ export function createAdminApiRouter(ctx: ShopContext): express.Router {
 
   router.post('/fulfillments.json', applyFault(ctx, 'fulfillment'), (req, res) => {
     const parsed = FulfillmentCreate.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ errors: { fulfillment: 'Required parameter missing or invalid' } });
+    if (!parsed.success)
+      return void res.status(400).json({ errors: { fulfillment: 'Required parameter missing or invalid' } });
     const { fulfillment } = parsed.data;
 
     let order: ShopOrder | undefined;
@@ -69,7 +72,8 @@ export function createAdminApiRouter(ctx: ShopContext): express.Router {
     for (const entry of fulfillment.line_items_by_fulfillment_order) {
       const found = ctx.state.fulfillmentOrder(entry.fulfillment_order_id);
       if (!found) return void res.status(404).json({ errors: 'Not Found' });
-      if (order && order !== found.order) return void unprocessable(res, 'All fulfillment orders must belong to the same order.');
+      if (order && order !== found.order)
+        return void unprocessable(res, 'All fulfillment orders must belong to the same order.');
       order = found.order;
       const fo = found.fulfillmentOrder;
       if (fo.status !== 'open' && fo.status !== 'in_progress') {
@@ -79,7 +83,8 @@ export function createAdminApiRouter(ctx: ShopContext): express.Router {
       for (const wanted of entry.fulfillment_order_line_items ?? []) {
         const line = fo.lines.find((l) => l.id === wanted.id);
         const quantity = line ? (lines.get(line) ?? 0) + wanted.quantity : Infinity;
-        if (!line || quantity > line.remaining) return void unprocessable(res, 'Invalid fulfillment order line item quantity requested.');
+        if (!line || quantity > line.remaining)
+          return void unprocessable(res, 'Invalid fulfillment order line item quantity requested.');
         lines.set(line, quantity);
       }
       requests.push({ fulfillmentOrder: fo, lines });
@@ -104,9 +109,11 @@ export function createAdminApiRouter(ctx: ShopContext): express.Router {
     const body = CancelBody.safeParse(req.body ?? {});
     if (!body.success) return void res.status(400).json({ errors: { order: 'Required parameter missing or invalid' } });
     const reason = body.data.reason ?? 'other';
-    if (!(cancelReasons as readonly string[]).includes(reason)) return void res.status(422).json({ errors: { reason: ['is not included in the list'] } });
+    if (!(cancelReasons as readonly string[]).includes(reason))
+      return void res.status(422).json({ errors: { reason: ['is not included in the list'] } });
     if (order.json['cancelled_at']) return void res.status(422).json({ error: 'Order has already been cancelled' });
-    if (order.fulfillments.length > 0) return void res.status(422).json({ error: 'Cannot cancel an order that has fulfillments' });
+    if (order.fulfillments.length > 0)
+      return void res.status(422).json({ error: 'Cannot cancel an order that has fulfillments' });
     ctx.state.cancelOrder(order, reason, ctx.now(), true);
     res.json({ order: order.json });
   });
@@ -125,7 +132,8 @@ const checkVersion: RequestHandler = (req, res, next) => {
 
 function requireToken(ctx: ShopContext): RequestHandler {
   return (req, res, next) => {
-    if (req.get('x-shopify-access-token') !== ctx.config.accessToken) return void res.status(401).json({ errors: invalidToken });
+    if (req.get('x-shopify-access-token') !== ctx.config.accessToken)
+      return void res.status(401).json({ errors: invalidToken });
     next();
   };
 }
@@ -143,10 +151,9 @@ function applyFault(ctx: ShopContext, route: ApiRoute): RequestHandler {
   return injectFaults(ctx.faults, route, (fault, res) => {
     switch (fault.kind) {
       case 'http_429':
-        res
-          .status(429)
-          .set('Retry-After', fault.retryAfterSeconds.toFixed(1))
-          .json({ errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' });
+        res.status(429).set('Retry-After', fault.retryAfterSeconds.toFixed(1)).json({
+          errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
+        });
         return;
       case 'http_500':
         res.status(500).json({ errors: 'Internal Server Error' });

@@ -28,7 +28,11 @@ export interface OrderChange {
 export class ShopifySimulatorAdmin {
   constructor(private readonly baseUrl: string) {}
 
-  async configure(change: { webhookUrl?: string | null; webhookSecret?: string | null; accessToken?: string }): Promise<void> {
+  async configure(change: {
+    webhookUrl?: string | null;
+    webhookSecret?: string | null;
+    accessToken?: string;
+  }): Promise<void> {
     await this.call('PUT', '/config', change);
   }
 
@@ -40,7 +44,9 @@ export class ShopifySimulatorAdmin {
     return this.call('POST', '/orders', { fixture, ...opts });
   }
 
-  async order(id: string | number): Promise<{ order: JsonObject; fulfillmentOrders: JsonObject[]; fulfillments: JsonObject[] }> {
+  async order(
+    id: string | number,
+  ): Promise<{ order: JsonObject; fulfillmentOrders: JsonObject[]; fulfillments: JsonObject[] }> {
     return this.call('GET', `/orders/${encodeURIComponent(String(id))}`);
   }
 
@@ -49,7 +55,11 @@ export class ShopifySimulatorAdmin {
   }
 
   async cancel(id: string | number, reason?: string): Promise<OrderChange> {
-    return this.call('POST', `/orders/${encodeURIComponent(String(id))}/cancel`, reason === undefined ? {} : { reason });
+    return this.call(
+      'POST',
+      `/orders/${encodeURIComponent(String(id))}/cancel`,
+      reason === undefined ? {} : { reason },
+    );
   }
 
   /** An order edit adding products: a new open fulfilment order, and orders/updated unless `send` is false. */
@@ -60,12 +70,19 @@ export class ShopifySimulatorAdmin {
     return this.call('POST', `/orders/${encodeURIComponent(String(id))}/edit`, edit);
   }
 
-  async send(request: { topic: string; payload: unknown; deliveryId?: string; signature?: SignatureMode }): Promise<DeliverySummary> {
+  async send(request: {
+    topic: string;
+    payload: unknown;
+    deliveryId?: string;
+    signature?: SignatureMode;
+  }): Promise<DeliverySummary> {
     return (await this.call<{ delivery: DeliverySummary }>('POST', '/send', request)).delivery;
   }
 
   async redeliver(deliveryId: string): Promise<DeliverySummary> {
-    return (await this.call<{ delivery: DeliverySummary }>('POST', `/deliveries/${encodeURIComponent(deliveryId)}/redeliver`)).delivery;
+    return (
+      await this.call<{ delivery: DeliverySummary }>('POST', `/deliveries/${encodeURIComponent(deliveryId)}/redeliver`)
+    ).delivery;
   }
 
   async deliveries(): Promise<Delivery[]> {

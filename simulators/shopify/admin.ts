@@ -15,7 +15,10 @@ import { summary } from './webhooks.js';
  */
 
 const ConfigChange = z.strictObject({
-  webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .optional(),
   webhookSecret: z.string().min(1).max(500).nullable().optional(),
   accessToken: z.string().min(1).max(500).optional(),
 });
@@ -38,7 +41,10 @@ const OrderEdit = z.strictObject({
         sku: z.string().trim().min(1).max(64).nullable(),
         quantity: z.number().int().min(1).max(999),
         title: z.string().trim().min(1).max(255).default('Added product'),
-        price: z.string().regex(/^\d+\.\d{2}$/, 'a decimal amount such as "19.90"').default('0.00'),
+        price: z
+          .string()
+          .regex(/^\d+\.\d{2}$/, 'a decimal amount such as "19.90"')
+          .default('0.00'),
       }),
     )
     .min(1)
@@ -83,7 +89,8 @@ export function createAdminRouter(ctx: ShopContext): express.Router {
     const base = shopifyOrderFixture(fixture);
     ctx.state.freshLineIds(base);
     const json = deepMerge({ ...base, ...ctx.state.freshIdentity(now) }, overrides as JsonObject);
-    if (overrides['id'] !== undefined && overrides['admin_graphql_api_id'] === undefined) delete json['admin_graphql_api_id'];
+    if (overrides['id'] !== undefined && overrides['admin_graphql_api_id'] === undefined)
+      delete json['admin_graphql_api_id'];
     let order: ShopOrder;
     try {
       order = ctx.state.addOrder(json, now);
@@ -141,7 +148,9 @@ export function createAdminRouter(ctx: ShopContext): express.Router {
     if (order.json['cancelled_at']) return problem(res, 409, 'The order is cancelled');
     ctx.state.addLineItems(order, parsed.data.addLineItems, ctx.now());
     syncFulfillmentState(order, ctx.now());
-    const delivery = parsed.data.send ? summary(await ctx.webhooks.send('orders/updated', JSON.stringify(order.json))) : null;
+    const delivery = parsed.data.send
+      ? summary(await ctx.webhooks.send('orders/updated', JSON.stringify(order.json)))
+      : null;
     res.json({ order: order.json, delivery });
   });
 

@@ -86,7 +86,12 @@ export function fulfillmentOrderJson(order: ShopOrder, fo: SimFulfillmentOrder):
     })),
     international_duties: null,
     fulfillment_holds: [],
-    delivery_method: { id: fo.id + 2, method_type: 'shipping', min_delivery_date_time: null, max_delivery_date_time: null },
+    delivery_method: {
+      id: fo.id + 2,
+      method_type: 'shipping',
+      min_delivery_date_time: null,
+      max_delivery_date_time: null,
+    },
     assigned_location: {
       address1: shopLocation.address1,
       address2: null,
@@ -106,14 +111,16 @@ export function fulfillmentOrderJson(order: ShopOrder, fo: SimFulfillmentOrder):
 export function syncFulfillmentState(order: ShopOrder, now: number): void {
   const remainingByLine = new Map<number, number>();
   for (const fo of order.fulfillmentOrders) {
-    for (const line of fo.lines) remainingByLine.set(line.lineItemId, (remainingByLine.get(line.lineItemId) ?? 0) + line.remaining);
+    for (const line of fo.lines)
+      remainingByLine.set(line.lineItemId, (remainingByLine.get(line.lineItemId) ?? 0) + line.remaining);
   }
   for (const item of objects(order.json['line_items'])) {
     const id = item['id'];
     const quantity = typeof item['quantity'] === 'number' ? item['quantity'] : 0;
     const remaining = typeof id === 'number' ? (remainingByLine.get(id) ?? 0) : 0;
     item['fulfillable_quantity'] = remaining;
-    item['fulfillment_status'] = remaining === 0 && quantity > 0 ? 'fulfilled' : remaining < quantity ? 'partial' : null;
+    item['fulfillment_status'] =
+      remaining === 0 && quantity > 0 ? 'fulfilled' : remaining < quantity ? 'partial' : null;
   }
   const allClosed = order.fulfillmentOrders.every((fo) => fo.status === 'closed');
   order.json['fulfillment_status'] = order.fulfillments.length === 0 ? null : allClosed ? 'fulfilled' : 'partial';

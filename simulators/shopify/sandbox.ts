@@ -9,6 +9,10 @@ export const shopifySandbox: ShopSandbox = {
   credentials: { accessToken },
   port: { variable: 'SHOPIFY_SIM_PORT', default: 4003 },
   start: ({ host, port, clockSeed }) =>
-    createShopifySimulator({ accessToken, ...(clockSeed ? { firstOrderId: 5_800_000_000_000 + clockSeed * 10 } : {}) }).listen(port, host),
-  configureWebhooks: (shopUrl, { url, secret }) => new ShopifySimulatorAdmin(shopUrl).configure({ webhookUrl: url, webhookSecret: secret }),
+    createShopifySimulator({
+      accessToken,
+      ...(clockSeed ? { firstOrderId: 5_800_000_000_000 + clockSeed * 10 } : {}),
+    }).listen(port, host),
+  configureWebhooks: (shopUrl, { url, secret }) =>
+    new ShopifySimulatorAdmin(shopUrl).configure({ webhookUrl: url, webhookSecret: secret }),
 };

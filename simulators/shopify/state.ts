@@ -147,7 +147,9 @@ export class ShopState {
     }
     const core = OrderCore.safeParse(json);
     if (!core.success) {
-      throw new OrderShapeError(core.error.issues.map((i) => `${i.path.join('.') || 'order'}: ${i.message}`).join('; '));
+      throw new OrderShapeError(
+        core.error.issues.map((i) => `${i.path.join('.') || 'order'}: ${i.message}`).join('; '),
+      );
     }
     const id = core.data.id;
     if (this.orders.has(id)) throw new DuplicateOrderError(`An order with id ${id} already exists in the shop`);
@@ -163,7 +165,9 @@ export class ShopState {
         remaining: item.quantity,
       }));
     const fulfillmentOrders: SimFulfillmentOrder[] =
-      lines.length === 0 ? [] : [{ id: this.next.fulfillmentOrder++, orderId: id, status: 'open', lines, createdAt: at, updatedAt: at }];
+      lines.length === 0
+        ? []
+        : [{ id: this.next.fulfillmentOrder++, orderId: id, status: 'open', lines, createdAt: at, updatedAt: at }];
     const order: ShopOrder = { id, json, fulfillmentOrders, fulfillments: [] };
     this.orders.set(id, order);
     return order;
@@ -173,7 +177,11 @@ export class ShopState {
    * An order edit adding products: Shopify appends the line items and opens a new fulfilment order for them,
    * while what was already fulfilled stays closed.
    */
-  addLineItems(order: ShopOrder, items: { sku: string | null; quantity: number; title: string; price: string }[], now: number): void {
+  addLineItems(
+    order: ShopOrder,
+    items: { sku: string | null; quantity: number; title: string; price: string }[],
+    now: number,
+  ): void {
     const at = shopTime(now);
     const lines: SimFulfillmentOrderLine[] = [];
     const list = Array.isArray(order.json['line_items']) ? order.json['line_items'] : (order.json['line_items'] = []);
@@ -202,9 +210,22 @@ export class ShopState {
         tax_lines: [],
         discount_allocations: [],
       });
-      lines.push({ id: this.next.fulfillmentOrderLine++, lineItemId: id, variantId: null, quantity: item.quantity, remaining: item.quantity });
+      lines.push({
+        id: this.next.fulfillmentOrderLine++,
+        lineItemId: id,
+        variantId: null,
+        quantity: item.quantity,
+        remaining: item.quantity,
+      });
     }
-    order.fulfillmentOrders.push({ id: this.next.fulfillmentOrder++, orderId: order.id, status: 'open', lines, createdAt: at, updatedAt: at });
+    order.fulfillmentOrders.push({
+      id: this.next.fulfillmentOrder++,
+      orderId: order.id,
+      status: 'open',
+      lines,
+      createdAt: at,
+      updatedAt: at,
+    });
   }
 
   /** Takes the given quantities (all that remains when none are given) off the fulfilment orders and records it. */

@@ -61,7 +61,11 @@ export class WebhookSender {
     return this.deliveries;
   }
 
-  async send(topic: string, body: string, opts: { deliveryId?: string | undefined; signature?: SignatureMode } = {}): Promise<Delivery> {
+  async send(
+    topic: string,
+    body: string,
+    opts: { deliveryId?: string | undefined; signature?: SignatureMode } = {},
+  ): Promise<Delivery> {
     const delivery: Delivery = {
       id: opts.deliveryId ?? randomUUID(),
       eventId: randomUUID(),
@@ -102,7 +106,8 @@ export class WebhookSender {
     if (url === null) return { status: null, error: 'not sent: no webhook URL configured (PUT /_admin/config)' };
     if (delivery.headers === null) {
       const signature = this.sign(delivery);
-      if (signature === null) return { status: null, error: 'not sent: no webhook secret configured (PUT /_admin/config)' };
+      if (signature === null)
+        return { status: null, error: 'not sent: no webhook secret configured (PUT /_admin/config)' };
       delivery.headers = this.headers(delivery, signature);
     }
     try {
@@ -150,7 +155,12 @@ export class WebhookSender {
 }
 
 export function summary(delivery: Delivery): DeliverySummary {
-  return { id: delivery.id, topic: delivery.topic, status: delivery.status, ...(delivery.error === null ? {} : { error: delivery.error }) };
+  return {
+    id: delivery.id,
+    topic: delivery.topic,
+    status: delivery.status,
+    ...(delivery.error === null ? {} : { error: delivery.error }),
+  };
 }
 
 function hmac(body: string, secret: string): string {

@@ -26,8 +26,10 @@ export function createAdminRouter(ctx: SimContext): express.Router {
 
   router.get('/orders', (req, res) => {
     const reference = req.query['internalReference'];
-    if (reference !== undefined && typeof reference !== 'string') return sendPlainError(res, 400, 'internalReference must be given once');
-    const orders = reference === undefined ? ctx.state.orders : ctx.state.orders.filter((o) => o.internalReference === reference);
+    if (reference !== undefined && typeof reference !== 'string')
+      return sendPlainError(res, 400, 'internalReference must be given once');
+    const orders =
+      reference === undefined ? ctx.state.orders : ctx.state.orders.filter((o) => o.internalReference === reference);
     res.json({ orders });
   });
 

@@ -18,9 +18,30 @@ export interface SimProduct {
 }
 
 export const seededCatalog: SimProduct[] = [
-  product(1001, 'Stainless steel insulated bottle 750 ml', 'Double-wall vacuum bottle that keeps drinks cold for 24 h.', 8.45, 19.99, 320),
-  product(1002, 'Wireless earbuds with charging case', 'Bluetooth 5.3 earbuds, 30 h total battery, USB-C case.', 17.0, 39.9, 150),
-  product(1003, 'LED desk lamp with wireless charger', 'Dimmable lamp, three colour temperatures, Qi pad in the base.', 21.35, 49.95, 80),
+  product(
+    1001,
+    'Stainless steel insulated bottle 750 ml',
+    'Double-wall vacuum bottle that keeps drinks cold for 24 h.',
+    8.45,
+    19.99,
+    320,
+  ),
+  product(
+    1002,
+    'Wireless earbuds with charging case',
+    'Bluetooth 5.3 earbuds, 30 h total battery, USB-C case.',
+    17.0,
+    39.9,
+    150,
+  ),
+  product(
+    1003,
+    'LED desk lamp with wireless charger',
+    'Dimmable lamp, three colour temperatures, Qi pad in the base.',
+    21.35,
+    49.95,
+    80,
+  ),
   product(1004, 'Bamboo cutting board set (3 pieces)', 'Three sizes, juice groove, hanging holes.', 11.2, 27.5, 240),
   product(1005, 'Robot vacuum cleaner slim', 'Slim robot vacuum with app control; currently sold out.', 89.9, 199.0, 0),
   product(1006, 'Yoga mat TPE 6 mm', 'Non-slip, two-tone, carrying strap included.', 9.8, 24.9, 410),
@@ -32,8 +53,25 @@ export const seededCatalog: SimProduct[] = [
   product(1012, 'Portable blender USB-C', '380 ml personal blender, six blades, rechargeable.', 13.9, 32.9, 220),
 ];
 
-function product(n: number, name: string, description: string, wholesalePrice: number, retailPrice: number, stock: number): SimProduct {
-  return { id: 40000 + n, sku: `BB-${n}`, name, description, wholesalePrice, retailPrice, stock, minHandlingDays: 1, maxHandlingDays: 3 };
+function product(
+  n: number,
+  name: string,
+  description: string,
+  wholesalePrice: number,
+  retailPrice: number,
+  stock: number,
+): SimProduct {
+  return {
+    id: 40000 + n,
+    sku: `BB-${n}`,
+    name,
+    description,
+    wholesalePrice,
+    retailPrice,
+    stock,
+    minHandlingDays: 1,
+    maxHandlingDays: 3,
+  };
 }
 
 export type Zone = 'domestic' | 'eu_near' | 'eu' | 'europe_other';
@@ -44,9 +82,32 @@ const zoneByCountry: Record<string, Zone> = {
   PT: 'eu_near',
   FR: 'eu_near',
   ...Object.fromEntries(
-    ['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'FI', 'GR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'RO', 'SE', 'SI', 'SK'].map(
-      (c) => [c, 'eu' as Zone],
-    ),
+    [
+      'AT',
+      'BE',
+      'BG',
+      'CY',
+      'CZ',
+      'DE',
+      'DK',
+      'EE',
+      'FI',
+      'GR',
+      'HR',
+      'HU',
+      'IE',
+      'IT',
+      'LT',
+      'LU',
+      'LV',
+      'MT',
+      'NL',
+      'PL',
+      'RO',
+      'SE',
+      'SI',
+      'SK',
+    ].map((c) => [c, 'eu' as Zone]),
   ),
   GB: 'europe_other',
   CH: 'europe_other',
@@ -74,7 +135,8 @@ export const carriers: SimCarrier[] = [
     code: 'correos',
     displayName: 'Correos',
     rates: { domestic: 490, eu_near: 950, eu: 1490 },
-    trackingUrl: (n) => `https://www.correos.es/es/es/herramientas/localizador/envios/detalle?tracking-number=${encodeURIComponent(n)}`,
+    trackingUrl: (n) =>
+      `https://www.correos.es/es/es/herramientas/localizador/envios/detalle?tracking-number=${encodeURIComponent(n)}`,
   },
   {
     id: '2',

@@ -69,8 +69,10 @@ const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
   if (res.headersSent) return next(err);
   const status = typeof err === 'object' && err !== null ? Number((err as { status?: unknown }).status) : NaN;
   const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
-  if (type === 'entity.parse.failed') return sendPlainError(res, 400, 'The request body is not valid JSON (an object is expected)');
-  if (status >= 400 && status < 500) return sendPlainError(res, status, err instanceof Error ? err.message : 'Bad request');
+  if (type === 'entity.parse.failed')
+    return sendPlainError(res, 400, 'The request body is not valid JSON (an object is expected)');
+  if (status >= 400 && status < 500)
+    return sendPlainError(res, status, err instanceof Error ? err.message : 'Bad request');
   console.error('supplier simulator: unexpected error', err);
   sendPlainError(res, 500, 'Internal Server Error');
 };

@@ -39,12 +39,16 @@ export function toDecimal(cents: number): number {
 
 export function evaluateOrder(state: SimState, order: OrderRequest, vatRate: number): Evaluation {
   if (!acceptedPaymentMethods.includes(order.paymentMethod.toLowerCase())) {
-    return refuse('ER011', 'Invalid payment method', { paymentMethod: order.paymentMethod, accepted: acceptedPaymentMethods });
+    return refuse('ER011', 'Invalid payment method', {
+      paymentMethod: order.paymentMethod,
+      accepted: acceptedPaymentMethods,
+    });
   }
 
   // The same SKU on two lines counts as one line for stock purposes.
   const quantities = new Map<string, number>();
-  for (const line of order.products) quantities.set(line.reference, (quantities.get(line.reference) ?? 0) + line.quantity);
+  for (const line of order.products)
+    quantities.set(line.reference, (quantities.get(line.reference) ?? 0) + line.quantity);
 
   const lines: PricedLine[] = [];
   for (const [reference, quantity] of quantities) {
@@ -57,7 +61,10 @@ export function evaluateOrder(state: SimState, order: OrderRequest, vatRate: num
   const zipExample = postcodeProblem(country, order.shippingAddress.postcode);
   if (zipExample !== null) return refuse('ER004', 'Zipcode format is not valid', { zipExample });
 
-  const carrier = cheapestCarrier(country, order.carriers.map((c) => c.name));
+  const carrier = cheapestCarrier(
+    country,
+    order.carriers.map((c) => c.name),
+  );
   if (!carrier) {
     return refuse('ER010', 'No carrier available for this destination', {
       country,
@@ -69,7 +76,11 @@ export function evaluateOrder(state: SimState, order: OrderRequest, vatRate: num
   for (const line of lines) {
     const available = state.product(line.reference)?.stock ?? 0;
     if (available < line.quantity) {
-      return refuse('ER003', 'Not enough stock', { reference: line.reference, requested: line.quantity, available: Math.max(available, 0) });
+      return refuse('ER003', 'Not enough stock', {
+        reference: line.reference,
+        requested: line.quantity,
+        available: Math.max(available, 0),
+      });
     }
   }
 

@@ -12,11 +12,17 @@ const optionalText = (max: number) => z.string().trim().max(max).nullish();
 const ShippingAddress = z.strictObject({
   firstName: text(50),
   lastName: text(50),
-  country: z.string().trim().regex(/^[A-Za-z]{2}$/),
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/),
   postcode: text(12),
   town: text(50),
   address: text(70),
-  phone: z.string().trim().regex(/^\+?[\d\s().-]{6,20}$/),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[\d\s().-]{6,20}$/),
   email: z.email(),
   comment: optionalText(250),
   companyName: optionalText(50),
@@ -25,7 +31,10 @@ const ShippingAddress = z.strictObject({
 
 const OrderForm = z.strictObject({
   internalReference: text(100),
-  language: z.string().trim().regex(/^[a-z]{2}$/i),
+  language: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2}$/i),
   paymentMethod: text(30),
   carriers: z.array(z.strictObject({ name: text(30) })).min(1),
   shippingAddress: ShippingAddress,

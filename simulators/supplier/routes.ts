@@ -13,7 +13,11 @@ import { injectFaults } from '../shared/fault-injection.js';
 export function createRestRouter(ctx: SimContext): express.Router {
   const router = express.Router();
   const json = express.json({ limit: '1mb' });
-  const guard = (route: RouteName): RequestHandler[] => [countRequest(ctx, route), requireApiKey(ctx), applyFault(ctx, route)];
+  const guard = (route: RouteName): RequestHandler[] => [
+    countRequest(ctx, route),
+    requireApiKey(ctx),
+    applyFault(ctx, route),
+  ];
 
   router.post('/order/check.json', ...guard('check'), json, (req, res) => {
     const parsed = parseOrderRequest(req.body);
@@ -116,7 +120,14 @@ export function createRestRouter(ctx: SimContext): express.Router {
       page.slice(ctx.state.products).map((p) => ({
         id: p.id,
         sku: p.sku,
-        stocks: [{ quantity: Math.max(p.stock, 0), minHandlingDays: p.minHandlingDays, maxHandlingDays: p.maxHandlingDays, warehouse: 1 }],
+        stocks: [
+          {
+            quantity: Math.max(p.stock, 0),
+            minHandlingDays: p.minHandlingDays,
+            maxHandlingDays: p.maxHandlingDays,
+            warehouse: 1,
+          },
+        ],
       })),
     );
   });
@@ -126,7 +137,9 @@ export function createRestRouter(ctx: SimContext): express.Router {
     if (!page) return;
     // The simulator only holds English copy; it is served under whatever language was asked for.
     res.json(
-      page.slice(ctx.state.products).map((p) => ({ id: p.id, sku: p.sku, name: p.name, description: p.description, isoCode: page.isoCode })),
+      page
+        .slice(ctx.state.products)
+        .map((p) => ({ id: p.id, sku: p.sku, name: p.name, description: p.description, isoCode: page.isoCode })),
     );
   });
 
@@ -144,7 +157,8 @@ function requireApiKey(ctx: SimContext): RequestHandler {
   return (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match) return sendPlainError(res, 401, 'An authentication header is required: Authorization: Bearer <API key>');
+    if (!match)
+      return sendPlainError(res, 401, 'An authentication header is required: Authorization: Bearer <API key>');
     if (match[1]?.trim() !== ctx.apiKey) return sendPlainError(res, 401, 'The API key is not valid');
     next();
   };
@@ -173,9 +187,14 @@ function answerFault(ctx: SimContext, res: Response, fault: Fault): void {
     }
     case 'error_body_200':
       if (fault.variant === 'html') {
-        res.status(200).type('html').send('<div class="alert alert-danger">An unexpected error occurred. Please try again later.</div>');
+        res
+          .status(200)
+          .type('html')
+          .send('<div class="alert alert-danger">An unexpected error occurred. Please try again later.</div>');
       } else {
-        res.status(200).json({ code: 'ER000', message: JSON.stringify({ info: 'Unexpected error, try again later', data: [] }) });
+        res
+          .status(200)
+          .json({ code: 'ER000', message: JSON.stringify({ info: 'Unexpected error, try again later', data: [] }) });
       }
       return;
     case 'empty_200':
@@ -200,7 +219,10 @@ function holdResponse(ctx: SimContext, res: Response, holdMs: number): void {
 const PageQuery = z.object({
   page: z.coerce.number().int().min(1).optional(),
   pageSize: z.coerce.number().int().min(1).max(1000).optional(),
-  isoCode: z.string().regex(/^[a-z]{2}$/i).default('en'),
+  isoCode: z
+    .string()
+    .regex(/^[a-z]{2}$/i)
+    .default('en'),
 });
 
 /** Pages are 1-based; without `pageSize` the whole list is returned. */
@@ -232,6 +254,11 @@ function orderJson(order: SimOrder) {
     ...totals,
     carrier: { id: carrier?.id ?? '0', name: carrier?.displayName ?? order.carrier },
     shippingAddress: order.shippingAddress,
-    products: order.products.map((p) => ({ reference: p.reference, name: p.name, quantity: p.quantity, price: toDecimal(p.unitPriceCents) })),
+    products: order.products.map((p) => ({
+      reference: p.reference,
+      name: p.name,
+      quantity: p.quantity,
+      price: toDecimal(p.unitPriceCents),
+    })),
   };
 }

@@ -52,7 +52,9 @@ const OrderSchema = z.object({
   /** Code of the carrier picked (the cheapest of those requested). */
   carrier: z.string(),
   shippingAddress: AddressSchema,
-  products: z.array(z.object({ reference: z.string(), name: z.string(), quantity: z.number().int(), unitPriceCents: z.number().int() })),
+  products: z.array(
+    z.object({ reference: z.string(), name: z.string(), quantity: z.number().int(), unitPriceCents: z.number().int() }),
+  ),
   cashOnDelivery: z.number().nullable(),
   productsCents: z.number().int(),
   shippingCents: z.number().int(),
@@ -108,7 +110,10 @@ export class SimState {
     return this.data.orders.find((o) => o.internalReference === internalReference);
   }
 
-  updateProduct(sku: string, change: { stock?: number | undefined; price?: number | undefined }): SimProduct | undefined {
+  updateProduct(
+    sku: string,
+    change: { stock?: number | undefined; price?: number | undefined },
+  ): SimProduct | undefined {
     const found = this.product(sku);
     if (!found) return undefined;
     if (change.stock !== undefined) found.stock = change.stock;
@@ -154,7 +159,8 @@ export class SimState {
     }
     const parsed = PersistedSchema.safeParse(raw);
     // A state file we cannot read would silently lose orders that workflows point at: refuse to start instead.
-    if (!parsed.success) throw new Error(`Supplier simulator state ${this.statePath} is not valid: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new Error(`Supplier simulator state ${this.statePath} is not valid: ${parsed.error.message}`);
     return parsed.data;
   }
 
@@ -169,10 +175,16 @@ export class SimState {
 }
 
 /** A tracking entry as the warehouse would record it when the parcel leaves. */
-export function newTracking(order: SimOrder, at: Date, given: { trackingNumber?: string | undefined; carrier?: string | undefined }): SimTracking {
+export function newTracking(
+  order: SimOrder,
+  at: Date,
+  given: { trackingNumber?: string | undefined; carrier?: string | undefined },
+): SimTracking {
   const carrier = findCarrier(given.carrier ?? order.carrier);
   const carrierName = carrier?.displayName ?? given.carrier ?? order.carrier;
-  const trackingNumber = given.trackingNumber ?? `${carrierName.replace(/[^A-Za-z]/g, '').toUpperCase()}${order.id}${String(order.trackings.length + 1).padStart(2, '0')}`;
+  const trackingNumber =
+    given.trackingNumber ??
+    `${carrierName.replace(/[^A-Za-z]/g, '').toUpperCase()}${order.id}${String(order.trackings.length + 1).padStart(2, '0')}`;
   return {
     trackingNumber,
     carrierId: carrier?.id ?? '0',

@@ -25,7 +25,10 @@ export class WooCommerceSimulatorAdmin {
     return (await this.call<{ config: WebhookConfig }>('PUT', '/config', change)).config;
   }
 
-  async createOrder(fixture: FixtureName, opts: { overrides?: JsonObject; send?: boolean } = {}): Promise<{ order: JsonObject; delivery: DeliverySummary | null }> {
+  async createOrder(
+    fixture: FixtureName,
+    opts: { overrides?: JsonObject; send?: boolean } = {},
+  ): Promise<{ order: JsonObject; delivery: DeliverySummary | null }> {
     return this.call('POST', '/orders', { fixture, ...opts });
   }
 
@@ -33,7 +36,11 @@ export class WooCommerceSimulatorAdmin {
     return this.call('GET', `/orders/${encodeURIComponent(String(id))}`);
   }
 
-  async setStatus(id: string | number, status: string, opts: { send?: boolean } = {}): Promise<{ order: JsonObject; delivery: DeliverySummary | null }> {
+  async setStatus(
+    id: string | number,
+    status: string,
+    opts: { send?: boolean } = {},
+  ): Promise<{ order: JsonObject; delivery: DeliverySummary | null }> {
     return this.call('POST', `/orders/${encodeURIComponent(String(id))}/status`, { status, ...opts });
   }
 
@@ -42,10 +49,17 @@ export class WooCommerceSimulatorAdmin {
   }
 
   async redeliver(deliveryId: string): Promise<DeliverySummary> {
-    return (await this.call<{ delivery: DeliverySummary }>('POST', `/deliveries/${encodeURIComponent(deliveryId)}/redeliver`)).delivery;
+    return (
+      await this.call<{ delivery: DeliverySummary }>('POST', `/deliveries/${encodeURIComponent(deliveryId)}/redeliver`)
+    ).delivery;
   }
 
-  async send(request: { topic: string; payload: unknown; deliveryId?: string; signature?: 'valid' | 'wrong' | 'missing' }): Promise<DeliverySummary> {
+  async send(request: {
+    topic: string;
+    payload: unknown;
+    deliveryId?: string;
+    signature?: 'valid' | 'wrong' | 'missing';
+  }): Promise<DeliverySummary> {
     return (await this.call<{ delivery: DeliverySummary }>('POST', '/send', request)).delivery;
   }
 

@@ -15,7 +15,10 @@ import { faultAdminRoutes, issueList } from '../shared/fault-injection.js';
  */
 
 const ConfigChange = z.strictObject({
-  webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .optional(),
   webhookSecret: z.string().min(1).max(500).optional(),
 });
 
@@ -68,7 +71,8 @@ export function createAdminRouter(ctx: WooSimContext): express.Router {
     if (!parsed.success) return invalid(res, parsed.error);
     const { fixture, overrides, send } = parsed.data;
     const wantedId = overrides?.['id'] as number | undefined;
-    if (wantedId !== undefined && ctx.state.orders.has(wantedId)) return conflict(res, `Order ${wantedId} already exists`);
+    if (wantedId !== undefined && ctx.state.orders.has(wantedId))
+      return conflict(res, `Order ${wantedId} already exists`);
     if (send && !ctx.config.deliveryUrl) return conflict(res, new NoDeliveryUrl().message + ', or pass "send": false');
 
     const id = wantedId ?? ctx.state.takeOrderId();
@@ -98,7 +102,8 @@ export function createAdminRouter(ctx: WooSimContext): express.Router {
     if (!order) return;
     const parsed = StatusChange.safeParse(req.body ?? {});
     if (!parsed.success) return invalid(res, parsed.error);
-    if (parsed.data.send && !ctx.config.deliveryUrl) return conflict(res, new NoDeliveryUrl().message + ', or pass "send": false');
+    if (parsed.data.send && !ctx.config.deliveryUrl)
+      return conflict(res, new NoDeliveryUrl().message + ', or pass "send": false');
     changeStatus(ctx.state, order, parsed.data.status, ctx.now());
     const delivery = parsed.data.send ? await ctx.webhooks.deliver('order.updated', order) : null;
     res.json({ order, delivery: delivery && summary(delivery) });

@@ -59,7 +59,11 @@ export function createWooCommerceSimulator(opts: WooCommerceSimulatorOptions): W
   app.set('etag', false);
   app.use(createRestRouter(ctx));
   app.use('/_admin', createAdminRouter(ctx));
-  app.use((req, res) => (req.path.startsWith('/wp-json') ? sendNoRoute(res) : res.status(404).json({ error: 'not_found', message: `No route ${req.method} ${req.path}` })));
+  app.use((req, res) =>
+    req.path.startsWith('/wp-json')
+      ? sendNoRoute(res)
+      : res.status(404).json({ error: 'not_found', message: `No route ${req.method} ${req.path}` }),
+  );
   app.use(errorHandler);
 
   return {

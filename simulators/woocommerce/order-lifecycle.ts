@@ -4,7 +4,16 @@ import { wooDate } from './woo-dates.js';
 
 /** How a WooCommerce order changes: status transitions with their side effects, meta updates, notes. */
 
-export const wooStatuses = ['pending', 'processing', 'on-hold', 'completed', 'cancelled', 'refunded', 'failed', 'checkout-draft'] as const;
+export const wooStatuses = [
+  'pending',
+  'processing',
+  'on-hold',
+  'completed',
+  'cancelled',
+  'refunded',
+  'failed',
+  'checkout-draft',
+] as const;
 export type WooStatus = (typeof wooStatuses)[number];
 
 const statusLabels: Record<string, string> = {
@@ -18,7 +27,11 @@ const statusLabels: Record<string, string> = {
   'checkout-draft': 'Draft',
 };
 
-export const trackingMetaKeys = { number: '_tracking_number', provider: '_tracking_provider', url: '_tracking_url' } as const;
+export const trackingMetaKeys = {
+  number: '_tracking_number',
+  provider: '_tracking_provider',
+  url: '_tracking_url',
+} as const;
 
 export function orderIdOf(order: JsonObject): number {
   return Number(order['id']);
@@ -38,7 +51,12 @@ export function touch(order: JsonObject, at: Date): void {
  * Moves the order to `to` as WooCommerce does, with the private "status changed" note. Payment received sets
  * `date_paid` — except that a cash-on-delivery order is only paid once it is completed (the courier collected).
  */
-export function changeStatus(state: WooState, order: JsonObject, to: WooStatus, at: Date): { from: string; changed: boolean } {
+export function changeStatus(
+  state: WooState,
+  order: JsonObject,
+  to: WooStatus,
+  at: Date,
+): { from: string; changed: boolean } {
   const from = statusOf(order);
   if (from === to) return { from, changed: false };
   const date = wooDate(at);
@@ -56,11 +74,21 @@ export function changeStatus(state: WooState, order: JsonObject, to: WooStatus, 
   }
   if (to === 'refunded') {
     const refunds = Array.isArray(order['refunds']) ? order['refunds'] : [];
-    order['refunds'] = [...refunds, { id: state.takeRowId(), reason: '', total: `-${String(order['total'] ?? '0.00')}` }];
+    order['refunds'] = [
+      ...refunds,
+      { id: state.takeRowId(), reason: '', total: `-${String(order['total'] ?? '0.00')}` },
+    ];
   }
   order['needs_payment'] = to === 'pending' || to === 'failed';
   order['is_editable'] = to === 'pending' || to === 'on-hold';
-  addNote(state, order, `Order status changed from ${statusLabels[from] ?? from} to ${statusLabels[to] ?? to}.`, false, 'system', at);
+  addNote(
+    state,
+    order,
+    `Order status changed from ${statusLabels[from] ?? from} to ${statusLabels[to] ?? to}.`,
+    false,
+    'system',
+    at,
+  );
   return { from, changed: true };
 }
 
@@ -92,9 +120,23 @@ export function metaValue(order: JsonObject, key: string): string | null {
   return value === undefined || value === null ? null : String(value);
 }
 
-export function addNote(state: WooState, order: JsonObject, text: string, customerNote: boolean, author: string, at: Date): SimNote {
+export function addNote(
+  state: WooState,
+  order: JsonObject,
+  text: string,
+  customerNote: boolean,
+  author: string,
+  at: Date,
+): SimNote {
   const date = wooDate(at);
-  const note: SimNote = { id: state.takeRowId(), author, date_created: date.local, date_created_gmt: date.gmt, note: text, customer_note: customerNote };
+  const note: SimNote = {
+    id: state.takeRowId(),
+    author,
+    date_created: date.local,
+    date_created_gmt: date.gmt,
+    note: text,
+    customer_note: customerNote,
+  };
   state.notesOf(orderIdOf(order)).push(note);
   return note;
 }

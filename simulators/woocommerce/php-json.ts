@@ -7,5 +7,7 @@ export function phpJsonEncode(value: unknown): string {
   const json = JSON.stringify(value);
   if (json === undefined) throw new TypeError('value cannot be encoded as JSON');
   // Outside strings JSON has neither slashes nor non-ASCII characters, so plain replacement is safe.
-  return json.replace(/\//g, '\\/').replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json
+    .replace(/\//g, '\\/')
+    .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -4,7 +4,16 @@ import { z } from 'zod';
 import type { JsonObject } from './deep-merge.js';
 import type { WooSimContext } from './context.js';
 import type { FaultRoute } from './faults.js';
-import { addNote, changeStatus, metaValue, touch, trackingMetaKeys, updateMeta, wooStatuses, type WooStatus } from './order-lifecycle.js';
+import {
+  addNote,
+  changeStatus,
+  metaValue,
+  touch,
+  trackingMetaKeys,
+  updateMeta,
+  wooStatuses,
+  type WooStatus,
+} from './order-lifecycle.js';
 import type { SimNote } from './state.js';
 import { sendNoRoute, sendWp, sendWpError } from './wire.js';
 import { wooDate } from './woo-dates.js';
@@ -18,7 +27,13 @@ const OrderUpdate = z.looseObject({
   transaction_id: z.string().optional(),
   customer_note: z.string().optional(),
   meta_data: z
-    .array(z.looseObject({ id: z.number().int().positive().optional(), key: z.string().min(1), value: z.unknown().optional() }))
+    .array(
+      z.looseObject({
+        id: z.number().int().positive().optional(),
+        key: z.string().min(1),
+        value: z.unknown().optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -42,17 +57,25 @@ export function createRestRouter(ctx: WooSimContext): express.Router {
   });
 
   // WordPress routes its "editable" methods alike: POST, PUT and PATCH all update.
-  for (const method of ['put', 'post', 'patch'] as const) router[method](`${api}/orders/:id`, ...guard('update'), json, updateOrder(ctx));
+  for (const method of ['put', 'post', 'patch'] as const)
+    router[method](`${api}/orders/:id`, ...guard('update'), json, updateOrder(ctx));
 
   router.get(`${api}/orders/:id/notes`, ...guard('notes'), (req, res) => {
     const order = findOrder(ctx, req, res);
     if (!order) return;
     const type = NoteType.safeParse(req.query['type']);
-    if (!type.success) return sendWpError(res, 400, 'rest_invalid_param', 'Invalid parameter(s): type', { params: { type: 'type is not one of any, customer, and internal.' } });
+    if (!type.success)
+      return sendWpError(res, 400, 'rest_invalid_param', 'Invalid parameter(s): type', {
+        params: { type: 'type is not one of any, customer, and internal.' },
+      });
     const notes = [...ctx.state.notesOf(Number(order['id']))]
       .filter((n) => type.data === 'any' || n.customer_note === (type.data === 'customer'))
       .reverse();
-    sendWp(res, 200, notes.map((n) => noteView(ctx, Number(order['id']), n)));
+    sendWp(
+      res,
+      200,
+      notes.map((n) => noteView(ctx, Number(order['id']), n)),
+    );
   });
 
   router.post(`${api}/orders/:id/notes`, ...guard('notes'), json, (req, res) => {
@@ -79,7 +102,8 @@ function updateOrder(ctx: WooSimContext): RequestHandler {
     const order = findOrder(ctx, req, res);
     if (!order) return;
     const parsed = OrderUpdate.safeParse(req.body ?? {});
-    if (!parsed.success) return sendWpError(res, 400, 'rest_invalid_param', `Invalid parameter(s): ${paramsOf(parsed.error).join(', ')}`);
+    if (!parsed.success)
+      return sendWpError(res, 400, 'rest_invalid_param', `Invalid parameter(s): ${paramsOf(parsed.error).join(', ')}`);
     const change = parsed.data;
     const status = change.status;
     if (status !== undefined && !(wooStatuses as readonly string[]).includes(status)) {
@@ -147,7 +171,10 @@ function requireConsumerKey(ctx: WooSimContext): RequestHandler {
     const match = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '');
     const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
-    const ok = colon > 0 && sameText(decoded.slice(0, colon), ctx.consumerKey) && sameText(decoded.slice(colon + 1), ctx.consumerSecret);
+    const ok =
+      colon > 0 &&
+      sameText(decoded.slice(0, colon), ctx.consumerKey) &&
+      sameText(decoded.slice(colon + 1), ctx.consumerSecret);
     if (!ok) return sendWpError(res, 401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot view this resource.');
     next();
   };
@@ -167,7 +194,9 @@ function applyFault(ctx: WooSimContext, route: FaultRoute): RequestHandler {
           .status(429)
           .set('Retry-After', String(fault.retryAfterSeconds))
           .type('html')
-          .send('<html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1></body></html>\n');
+          .send(
+            '<html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1></body></html>\n',
+          );
         return;
       case 'http_500':
         // What WordPress's fatal-error handler answers on REST requests.

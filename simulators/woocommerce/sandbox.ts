@@ -8,7 +8,11 @@ export const wooCommerceSandbox: ShopSandbox = {
   type: 'woocommerce',
   credentials,
   port: { variable: 'WOOCOMMERCE_SIM_PORT', default: 4004 },
-  start: ({ host, port, clockSeed }) => createWooCommerceSimulator({ ...credentials, ...(clockSeed ? { firstOrderId: clockSeed } : {}) }).listen(port, host),
+  start: ({ host, port, clockSeed }) =>
+    createWooCommerceSimulator({ ...credentials, ...(clockSeed ? { firstOrderId: clockSeed } : {}) }).listen(
+      port,
+      host,
+    ),
   configureWebhooks: async (shopUrl, { url, secret }) => {
     await new WooCommerceSimulatorAdmin(shopUrl).configure({ webhookUrl: url, webhookSecret: secret });
   },

@@ -39,7 +39,11 @@ export class WebhookSender {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  async deliver(topic: string, payload: unknown, opts: { deliveryId?: string | undefined; signature?: SignatureMode | undefined } = {}): Promise<DeliveryRecord> {
+  async deliver(
+    topic: string,
+    payload: unknown,
+    opts: { deliveryId?: string | undefined; signature?: SignatureMode | undefined } = {},
+  ): Promise<DeliveryRecord> {
     const config = this.config();
     if (!config.deliveryUrl) throw new NoDeliveryUrl();
     const body = phpJsonEncode(payload);
@@ -66,7 +70,14 @@ export class WebhookSender {
     const first = sent[0];
     if (!first) return undefined;
     const url = this.config().deliveryUrl ?? first.url;
-    return this.transmit({ id: first.id, attempt: sent.length + 1, topic: first.topic, url, headers: first.headers, body: first.body });
+    return this.transmit({
+      id: first.id,
+      attempt: sent.length + 1,
+      topic: first.topic,
+      url,
+      headers: first.headers,
+      body: first.body,
+    });
   }
 
   async ping(): Promise<DeliveryRecord> {
@@ -134,6 +145,7 @@ function signatureFor(body: string, secret: string, mode: SignatureMode): string
 
 function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const cause = err.cause instanceof Error ? ` (${(err.cause as NodeJS.ErrnoException).code ?? err.cause.message})` : '';
+  const cause =
+    err.cause instanceof Error ? ` (${(err.cause as NodeJS.ErrnoException).code ?? err.cause.message})` : '';
   return `${err.name}: ${err.message}${cause}`;
 }

@@ -12,7 +12,13 @@ export function sendWp(res: Response, status: number, body: unknown): void {
   res.status(status).type('application/json; charset=UTF-8').send(phpJsonEncode(body));
 }
 
-export function sendWpError(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
+export function sendWpError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): void {
   sendWp(res, status, { code, message, data: { status, ...extra } });
 }
 

@@ -32,17 +32,28 @@ const SHOPIFY_SECRET = 'shopify-webhook-secret-1';
 const WOO_SECRET = 'woo-webhook-secret-1';
 
 /** Connects a shop for the merchant and points the shop's webhooks at the URL the platform hands out. */
-async function connect(m: { key: string }, type: 'shopify' | 'woocommerce'): Promise<{ id: string; webhookUrl: string }> {
+async function connect(
+  m: { key: string },
+  type: 'shopify' | 'woocommerce',
+): Promise<{ id: string; webhookUrl: string }> {
   const { shop, credentials } = sandbox(type);
   const secret = type === 'shopify' ? SHOPIFY_SECRET : WOO_SECRET;
-  const res = await stack.api.post('/v1/channels', { type, shopUrl: shop.baseUrl, webhookSecret: secret, ...credentials }, { key: m.key });
+  const res = await stack.api.post(
+    '/v1/channels',
+    { type, shopUrl: shop.baseUrl, webhookSecret: secret, ...credentials },
+    { key: m.key },
+  );
   expect(res.status).toBe(201);
   const put = await shop.put('/_admin/config', { webhookUrl: res.body.webhookUrl, webhookSecret: secret });
   expect(put.status).toBe(200);
   return res.body;
 }
 
-async function shopOrder(shop: HttpClient, fixture: string, overrides?: Record<string, unknown>): Promise<{ order: any; delivery: any }> {
+async function shopOrder(
+  shop: HttpClient,
+  fixture: string,
+  overrides?: Record<string, unknown>,
+): Promise<{ order: any; delivery: any }> {
   const res = await shop.post('/_admin/orders', { fixture, ...(overrides ? { overrides } : {}) });
   expect(res.status).toBe(201);
   return res.body;
@@ -101,13 +112,22 @@ describe('Shopify', () => {
     expect(fresh.body.delivery.status).toBe(200);
     expect(fresh.body.delivery.id).not.toBe(delivery.id);
 
-    const list = (await stack.api.get('/v1/orders?channel=shopify&limit=200', { key: m.key })).body.items.filter((o: any) => o.externalId === String(shop.id));
+    const list = (await stack.api.get('/v1/orders?channel=shopify&limit=200', { key: m.key })).body.items.filter(
+      (o: any) => o.externalId === String(shop.id),
+    );
     expect(list).toHaveLength(1);
     expect(await supplierOrders(stack, submitted.id)).toHaveLength(1);
-    const ledger = (await stack.api.get('/v1/wallet/transactions?limit=200', { key: m.key })).body.items.filter((t: any) => t.orderId === submitted.id);
+    const ledger = (await stack.api.get('/v1/wallet/transactions?limit=200', { key: m.key })).body.items.filter(
+      (t: any) => t.orderId === submitted.id,
+    );
     expect(ledger.filter((t: any) => t.kind === 'hold')).toHaveLength(1);
     const deliveries = (await stack.api.get(`/v1/channels/${connection.id}/deliveries`, { key: m.key })).body.items;
-    expect(deliveries.filter((d: any) => d.externalId === String(shop.id)).map((d: any) => d.outcome).sort()).toEqual(['created', 'ignored']);
+    expect(
+      deliveries
+        .filter((d: any) => d.externalId === String(shop.id))
+        .map((d: any) => d.outcome)
+        .sort(),
+    ).toEqual(['created', 'ignored']);
   });
 
   it('a bad or missing signature → 401, nothing in Postgres, no workflow', async () => {
@@ -117,11 +137,16 @@ describe('Shopify', () => {
       expect(res.body.delivery.status).toBe(401);
     }
     expect(await countRows('SELECT count(*) AS n FROM orders WHERE external_id = $1', ['990000111'])).toBe(0);
-    expect(await countRows('SELECT count(*) AS n FROM webhook_deliveries WHERE external_id = $1', ['990000111'])).toBe(0);
-    const orderId = (await stack.api.get('/v1/orders?channel=shopify&limit=200', { key: m.key })).body.items.find((o: any) => o.externalId === '990000111');
+    expect(await countRows('SELECT count(*) AS n FROM webhook_deliveries WHERE external_id = $1', ['990000111'])).toBe(
+      0,
+    );
+    const orderId = (await stack.api.get('/v1/orders?channel=shopify&limit=200', { key: m.key })).body.items.find(
+      (o: any) => o.externalId === '990000111',
+    );
     expect(orderId).toBeUndefined();
     const found: string[] = [];
-    for await (const wf of stack.platform.temporal.workflow.list({ query: `ExternalOrderId="990000111"` })) found.push(wf.workflowId);
+    for await (const wf of stack.platform.temporal.workflow.list({ query: `ExternalOrderId="990000111"` }))
+      found.push(wf.workflowId);
     expect(found).toEqual([]);
   });
 
@@ -132,7 +157,9 @@ describe('Shopify', () => {
     const paid = await shopify.post(`/_admin/orders/${shop.id}/pay`);
     expect(paid.body.delivery.status).toBe(200);
     await waitForStatus(stack, m.key, waiting.id, 'SUBMITTED');
-    expect((await events(stack, m.key, waiting.id)).find((e) => e.type === 'payment.accepted')?.by).toContain('shopify');
+    expect((await events(stack, m.key, waiting.id)).find((e) => e.type === 'payment.accepted')?.by).toContain(
+      'shopify',
+    );
   });
 
   it('COD: AWAITING_SHIPPING_METHOD → synchronize → SUBMITTED as cash on delivery', async () => {
@@ -149,10 +176,17 @@ describe('Shopify', () => {
     const { order: shop } = await shopOrder(shopify, 'paid');
     const o = await platformOrder(m, 'shopify', String(shop.id));
     const submitted = await waitForStatus(stack, m.key, o.id, 'SUBMITTED');
-    await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, { trackingNumber: 'GLS-777', carrier: 'gls' });
+    await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, {
+      trackingNumber: 'GLS-777',
+      carrier: 'gls',
+    });
     await waitForStatus(stack, m.key, o.id, 'SHIPPED');
-    await waitFor('the tracking sent to the shop', async () => (await events(stack, m.key, o.id)).some((e) => e.type === 'channel.tracking_sent'));
-    const fulfillments = (await shopify.get('/_admin/fulfillments')).body.fulfillments.filter((f: any) => String(f.orderId) === String(shop.id));
+    await waitFor('the tracking sent to the shop', async () =>
+      (await events(stack, m.key, o.id)).some((e) => e.type === 'channel.tracking_sent'),
+    );
+    const fulfillments = (await shopify.get('/_admin/fulfillments')).body.fulfillments.filter(
+      (f: any) => String(f.orderId) === String(shop.id),
+    );
     expect(fulfillments).toHaveLength(1);
     expect(fulfillments[0]).toMatchObject({ trackingNumber: 'GLS-777' });
   });
@@ -164,14 +198,20 @@ describe('Shopify', () => {
     const res = await stack.api.post(`/v1/orders/${o.id}/cancel`, {}, { key: m.key });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'CANCELLED', channelCancelled: true });
-    const cancellations = (await shopify.get('/_admin/cancellations')).body.cancellations.filter((c: any) => String(c.orderId) === String(shop.id));
+    const cancellations = (await shopify.get('/_admin/cancellations')).body.cancellations.filter(
+      (c: any) => String(c.orderId) === String(shop.id),
+    );
     expect(cancellations).toHaveLength(1);
   });
 
   it('a cancellation sent by the shop while the order is pending review → CANCELLED, charge returned', async () => {
     const before = await wallet(stack, m.key);
     const { order: shop } = await placeWhileStockVanishes(stack.supplier, 'BB-1008', () =>
-      shopOrder(shopify, 'paid', { line_items: [{ id: 1, sku: 'BB-1008', quantity: 1, title: 'Lunch box', price: '12.00', requires_shipping: true }] }),
+      shopOrder(shopify, 'paid', {
+        line_items: [
+          { id: 1, sku: 'BB-1008', quantity: 1, title: 'Lunch box', price: '12.00', requires_shipping: true },
+        ],
+      }),
     );
     const o = await platformOrder(m, 'shopify', String(shop.id));
     const parked = await waitForStatus(stack, m.key, o.id, 'PENDING_REVIEW');
@@ -182,12 +222,18 @@ describe('Shopify', () => {
     await waitForStatus(stack, m.key, o.id, 'CANCELLED');
     await waitFor('the hold to be released', async () => (await wallet(stack, m.key)).reserved === 0);
     expect((await wallet(stack, m.key)).balance).toBe(before.balance);
-    const ledger = (await stack.api.get('/v1/wallet/transactions?limit=200', { key: m.key })).body.items.filter((t: any) => t.orderId === o.id);
+    const ledger = (await stack.api.get('/v1/wallet/transactions?limit=200', { key: m.key })).body.items.filter(
+      (t: any) => t.orderId === o.id,
+    );
     expect(ledger.map((t: any) => t.kind).sort()).toEqual(['hold', 'release']);
     // The shop cancelled it: the platform does not cancel it back.
-    const back = (await shopify.get('/_admin/cancellations')).body.cancellations.filter((c: any) => String(c.orderId) === String(shop.id));
+    const back = (await shopify.get('/_admin/cancellations')).body.cancellations.filter(
+      (c: any) => String(c.orderId) === String(shop.id),
+    );
     expect(back).toHaveLength(0);
-    expect((await events(stack, m.key, o.id)).find((e) => e.type === 'status.changed' && e.details.to === 'CANCELLED')?.by).toContain('shopify');
+    expect(
+      (await events(stack, m.key, o.id)).find((e) => e.type === 'status.changed' && e.details.to === 'CANCELLED')?.by,
+    ).toContain('shopify');
     await stack.supplier.put('/_admin/products/BB-1008', { stock: 40 });
   });
 
@@ -196,16 +242,23 @@ describe('Shopify', () => {
     const o = await platformOrder(m, 'shopify', String(shop.id));
     await waitForStatus(stack, m.key, o.id, 'SUBMITTED');
     await shopify.post(`/_admin/orders/${shop.id}/cancel`);
-    const refused = await waitFor('the refusal in the timeline', async () => (await events(stack, m.key, o.id)).find((e) => e.type === 'signal.refused') ?? false);
+    const refused = await waitFor(
+      'the refusal in the timeline',
+      async () => (await events(stack, m.key, o.id)).find((e) => e.type === 'signal.refused') ?? false,
+    );
     expect(refused.by).toContain('shopify');
     expect(refused.details.reason).toContain('SUBMITTED');
     expect((await getOrder(stack, m.key, o.id)).status).toBe('SUBMITTED');
   });
 
   it('an unmappable payload is kept for the operator with the reason, and makes no order', async () => {
-    const res = await shopOrder(shopify, 'paid', { id: 880000222, line_items: [{ id: 7, sku: null, quantity: 1, title: 'Mystery box', price: '9.00', requires_shipping: true }] });
+    const res = await shopOrder(shopify, 'paid', {
+      id: 880000222,
+      line_items: [{ id: 7, sku: null, quantity: 1, title: 'Mystery box', price: '9.00', requires_shipping: true }],
+    });
     expect(res.delivery.status).toBe(200);
-    const kept = (await stack.api.get(`/v1/channels/${connection.id}/deliveries?outcome=unmapped`, { key: m.key })).body.items;
+    const kept = (await stack.api.get(`/v1/channels/${connection.id}/deliveries?outcome=unmapped`, { key: m.key })).body
+      .items;
     const entry = kept.find((d: any) => d.externalId === '880000222');
     expect(entry.reason).toMatch(/sku/i);
     expect(entry.payload.id).toBe(880000222);
@@ -213,7 +266,11 @@ describe('Shopify', () => {
   });
 
   it('after a secret rotation the old secret works during the grace period only', async () => {
-    const rotated = await stack.api.put(`/v1/channels/${connection.id}/webhook-secret`, { webhookSecret: 'shopify-webhook-secret-2' }, { key: m.key });
+    const rotated = await stack.api.put(
+      `/v1/channels/${connection.id}/webhook-secret`,
+      { webhookSecret: 'shopify-webhook-secret-2' },
+      { key: m.key },
+    );
     expect(rotated.status).toBe(200);
     expect(rotated.body.secretRotatedUntil).not.toBeNull();
     // The shop still signs with the old secret for a while.
@@ -266,13 +323,22 @@ describe('WooCommerce', () => {
     const { order: shop } = await shopOrder(woocommerce, 'paid');
     const o = await platformOrder(m, 'woocommerce', String(shop.id));
     const submitted = await waitForStatus(stack, m.key, o.id, 'SUBMITTED');
-    await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, { trackingNumber: 'DHL-555', carrier: 'dhl' });
+    await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, {
+      trackingNumber: 'DHL-555',
+      carrier: 'dhl',
+    });
     await waitForStatus(stack, m.key, o.id, 'SHIPPED');
-    await waitFor('the tracking sent to the shop', async () => (await events(stack, m.key, o.id)).some((e) => e.type === 'channel.tracking_sent'));
-    const completions = (await woocommerce.get('/_admin/completions')).body.completions.filter((c: any) => String(c.orderId) === String(shop.id));
+    await waitFor('the tracking sent to the shop', async () =>
+      (await events(stack, m.key, o.id)).some((e) => e.type === 'channel.tracking_sent'),
+    );
+    const completions = (await woocommerce.get('/_admin/completions')).body.completions.filter(
+      (c: any) => String(c.orderId) === String(shop.id),
+    );
     expect(completions).toHaveLength(1);
     expect(completions[0].trackingNumber).toBe('DHL-555');
-    const notes = (await woocommerce.get(`/_admin/orders/${shop.id}`)).body.notes.filter((n: any) => String(n.note).includes('DHL-555'));
+    const notes = (await woocommerce.get(`/_admin/orders/${shop.id}`)).body.notes.filter((n: any) =>
+      String(n.note).includes('DHL-555'),
+    );
     expect(notes).toHaveLength(1);
   });
 
@@ -282,7 +348,9 @@ describe('WooCommerce', () => {
     await waitForStatus(stack, m.key, o.id, 'AWAITING_PAYMENT');
     const res = await stack.api.post(`/v1/orders/${o.id}/cancel`, {}, { key: m.key });
     expect(res.body).toMatchObject({ status: 'CANCELLED', channelCancelled: true });
-    const cancellations = (await woocommerce.get('/_admin/cancellations')).body.cancellations.filter((c: any) => String(c.orderId) === String(shop.id));
+    const cancellations = (await woocommerce.get('/_admin/cancellations')).body.cancellations.filter(
+      (c: any) => String(c.orderId) === String(shop.id),
+    );
     expect(cancellations).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 500));
     expect((await events(stack, m.key, o.id)).filter((e) => e.type === 'signal.refused')).toHaveLength(0);
@@ -290,11 +358,16 @@ describe('WooCommerce', () => {
 
   it('a wrong signature → 401 and nothing stored', async () => {
     const payload = (await woocommerce.get('/_admin/orders')).body.orders[0];
-    const res = await woocommerce.post('/_admin/send', { topic: 'order.created', payload: { ...payload, id: 770000333 }, signature: 'wrong' });
+    const res = await woocommerce.post('/_admin/send', {
+      topic: 'order.created',
+      payload: { ...payload, id: 770000333 },
+      signature: 'wrong',
+    });
     expect(res.body.delivery.status).toBe(401);
     expect(await countRows('SELECT count(*) AS n FROM orders WHERE external_id = $1', ['770000333'])).toBe(0);
     const found: string[] = [];
-    for await (const wf of stack.platform.temporal.workflow.list({ query: `ExternalOrderId="770000333"` })) found.push(wf.workflowId);
+    for await (const wf of stack.platform.temporal.workflow.list({ query: `ExternalOrderId="770000333"` }))
+      found.push(wf.workflowId);
     expect(found).toEqual([]);
   });
 
@@ -314,13 +387,25 @@ describe('the registered sales channels', () => {
     await client.connect();
     try {
       const types = await client.query('SELECT type, label FROM channel_types ORDER BY type');
-      expect(types.rows).toEqual(salesChannels.map(({ type, label }) => ({ type, label })).sort((a, b) => a.type.localeCompare(b.type)));
+      expect(types.rows).toEqual(
+        salesChannels.map(({ type, label }) => ({ type, label })).sort((a, b) => a.type.localeCompare(b.type)),
+      );
       const m = await createMerchant(stack);
       const refused = await client
-        .query(`INSERT INTO channel_connections (id, merchant_id, type, shop_url, webhook_secret_enc, credentials_enc) VALUES ('chc_x', $1, 'not-a-channel', 'https://x', 'x', 'x')`, [m.id])
-        .then(() => null, (err: { code?: string }) => err.code);
+        .query(
+          `INSERT INTO channel_connections (id, merchant_id, type, shop_url, webhook_secret_enc, credentials_enc) VALUES ('chc_x', $1, 'not-a-channel', 'https://x', 'x', 'x')`,
+          [m.id],
+        )
+        .then(
+          () => null,
+          (err: { code?: string }) => err.code,
+        );
       expect(refused).toBe('23503');
-      const res = await stack.api.post('/v1/channels', { type: 'not-a-channel', shopUrl: 'https://shop.example', webhookSecret: 'secret-123', apiKey: 'key-12345' }, { key: m.key });
+      const res = await stack.api.post(
+        '/v1/channels',
+        { type: 'not-a-channel', shopUrl: 'https://shop.example', webhookSecret: 'secret-123', apiKey: 'key-12345' },
+        { key: m.key },
+      );
       expect(res.status).toBe(422);
     } finally {
       await client.end();

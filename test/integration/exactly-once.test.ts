@@ -1,7 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, events, financeKey, orderInput, supplierOrders, wallet, waitForStatus } from '../support/fixtures.js';
+import {
+  createMerchant,
+  events,
+  financeKey,
+  orderInput,
+  supplierOrders,
+  wallet,
+  waitForStatus,
+} from '../support/fixtures.js';
 import { waitFor } from '../../dev/http-client.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { killWorker, spawnWorker } from '../support/worker-child.js';
@@ -26,7 +34,9 @@ async function createCount(): Promise<number> {
   return (await stack.supplier.get('/_admin/requests')).body.counts.create;
 }
 
-async function ledgerSums(merchantId: string): Promise<{ balance: number; reserved: number; sumBalance: number; sumReserved: number }> {
+async function ledgerSums(
+  merchantId: string,
+): Promise<{ balance: number; reserved: number; sumBalance: number; sumReserved: number }> {
   const client = new pg.Client({ connectionString: stack.databaseUrl });
   await client.connect();
   try {
@@ -38,7 +48,12 @@ async function ledgerSums(merchantId: string): Promise<{ balance: number; reserv
       [merchantId],
     );
     const r = rows[0];
-    return { balance: Number(r.balance), reserved: Number(r.reserved), sumBalance: Number(r.sum_balance), sumReserved: Number(r.sum_reserved) };
+    return {
+      balance: Number(r.balance),
+      reserved: Number(r.reserved),
+      sumBalance: Number(r.sum_balance),
+      sumReserved: Number(r.sum_reserved),
+    };
   } finally {
     await client.end();
   }
@@ -101,7 +116,9 @@ describe('a worker killed mid-order', () => {
     expect(await supplierOrders(stack, submitted.id)).toHaveLength(1);
     await waitFor('capture', async () => (await wallet(stack, m.key)).reserved === 0);
     expect((await wallet(stack, m.key)).balance).toBe(10_000 - submitted.cost.total);
-    const ledger = (await stack.api.get('/v1/wallet/transactions', { key: m.key })).body.items.filter((t: any) => t.orderId === submitted.id);
+    const ledger = (await stack.api.get('/v1/wallet/transactions', { key: m.key })).body.items.filter(
+      (t: any) => t.orderId === submitted.id,
+    );
     expect(ledger.map((t: any) => t.kind)).toEqual(['capture', 'hold']);
   });
 });
@@ -127,11 +144,17 @@ describe('no worker running', () => {
 describe('concurrent merchants clicks and money movements', () => {
   it('ten concurrent resend calls → one accepted, nine refused, one submission', async () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
-    const created = await stack.api.post('/v1/orders', orderInput({ customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '0' } }), { key: m.key });
+    const created = await stack.api.post(
+      '/v1/orders',
+      orderInput({ customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '0' } }),
+      { key: m.key },
+    );
     await waitForStatus(stack, m.key, created.body.id, 'PENDING_REVIEW');
     await stack.api.patch(`/v1/orders/${created.body.id}`, { customer: { phone: '+39 333 1234567' } }, { key: m.key });
 
-    const answers = await Promise.all(Array.from({ length: 10 }, () => stack.api.post(`/v1/orders/${created.body.id}/resend`, {}, { key: m.key })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => stack.api.post(`/v1/orders/${created.body.id}/resend`, {}, { key: m.key })),
+    );
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(9);
@@ -147,7 +170,13 @@ describe('concurrent merchants clicks and money movements', () => {
     const m = await createMerchant(stack, { topUp: 5_000 });
     const finance = await financeKey(stack);
     const transfers = await Promise.all(
-      Array.from({ length: 6 }, () => stack.api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: 2_000, currency: 'EUR' }, { key: m.key })),
+      Array.from({ length: 6 }, () =>
+        stack.api.post(
+          '/v1/wallet/top-ups',
+          { method: 'bank_transfer', amount: 2_000, currency: 'EUR' },
+          { key: m.key },
+        ),
+      ),
     );
     expect(transfers.map((t) => t.status)).toEqual(Array(6).fill(201));
     let sawNegative = false;
@@ -163,7 +192,11 @@ describe('concurrent merchants clicks and money movements', () => {
     const orders = Array.from({ length: 12 }, () => stack.api.post('/v1/orders', orderInput(), { key: m.key }));
     // The finance desk confirms each transfer while the orders run, the first one five times at once.
     const confirm = (t: (typeof transfers)[number], i: number) =>
-      stack.api.post(`/v1/finance/top-ups/${t.body.id}/confirm`, { amountReceived: 2_000, bankReference: `burst-${i}` }, { key: finance });
+      stack.api.post(
+        `/v1/finance/top-ups/${t.body.id}/confirm`,
+        { amountReceived: 2_000, bankReference: `burst-${i}` },
+        { key: finance },
+      );
     const confirms = transfers.flatMap((t, i) => Array.from({ length: i === 0 ? 5 : 1 }, () => confirm(t, i)));
     const created = await Promise.all(orders);
     const confirmed = await Promise.all(confirms);

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderWorkflowId } from '../../domain/ids.js';
 import { MerchantIdKey, SalesChannelKey } from '../../domain/search-attributes.js';
-import { createMerchant, events, orderInput, supplierOrders, topUpByTransfer, wallet, waitForStatus } from '../support/fixtures.js';
+import {
+  createMerchant,
+  events,
+  orderInput,
+  supplierOrders,
+  topUpByTransfer,
+  wallet,
+  waitForStatus,
+} from '../support/fixtures.js';
 import { waitFor } from '../../dev/http-client.js';
 import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
 
@@ -22,7 +30,12 @@ describe('a prepaid order from REST to the supplier', () => {
     merchant = await createMerchant(stack);
     const topUp = await topUpByTransfer(stack, merchant, 10_000);
     expect(topUp.status).toBe('COMPLETED');
-    expect(await wallet(stack, merchant.key)).toEqual({ balance: 10_000, reserved: 0, available: 10_000, currency: 'EUR' });
+    expect(await wallet(stack, merchant.key)).toEqual({
+      balance: 10_000,
+      reserved: 0,
+      available: 10_000,
+      currency: 'EUR',
+    });
 
     input = orderInput();
     const created = await stack.api.post('/v1/orders', input, { key: merchant.key });
@@ -69,7 +82,10 @@ describe('a prepaid order from REST to the supplier', () => {
       'status.changed',
       'charge.captured',
     ]);
-    expect(timeline.filter((e: any) => e.type === 'status.changed').map((e: any) => e.details.to)).toEqual(['PROCESSING', 'SUBMITTED']);
+    expect(timeline.filter((e: any) => e.type === 'status.changed').map((e: any) => e.details.to)).toEqual([
+      'PROCESSING',
+      'SUBMITTED',
+    ]);
     const times = timeline.map((e: any) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
@@ -149,17 +165,27 @@ describe('tenancy and bad input', () => {
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(res.body.error.details).toContainEqual(expect.objectContaining({ path: 'shippingAddress' }));
 
-    const wrong = await stack.api.post('/v1/orders', orderInput({ items: [{ sku: 'BB-1001', quantity: 'two' }] }), { key: a.key });
+    const wrong = await stack.api.post('/v1/orders', orderInput({ items: [{ sku: 'BB-1001', quantity: 'two' }] }), {
+      key: a.key,
+    });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.details).toContainEqual(expect.objectContaining({ path: 'items.0.quantity' }));
 
-    const postcode = await stack.api.post('/v1/orders', orderInput({ payment: { method: 'cheque', amountPaid: 1, currency: 'EUR' } }), { key: a.key });
+    const postcode = await stack.api.post(
+      '/v1/orders',
+      orderInput({ payment: { method: 'cheque', amountPaid: 1, currency: 'EUR' } }),
+      { key: a.key },
+    );
     expect(postcode.status).toBe(422);
     expect(postcode.body.error.details[0].path).toBe('payment.method');
   });
 
   it('answers 413 to an oversize body', async () => {
-    const res = await stack.api.post('/v1/orders', orderInput({ customer: { name: 'x'.repeat(200_000), email: '', phone: '' } }), { key: a.key });
+    const res = await stack.api.post(
+      '/v1/orders',
+      orderInput({ customer: { name: 'x'.repeat(200_000), email: '', phone: '' } }),
+      { key: a.key },
+    );
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -169,14 +195,26 @@ describe('tenancy and bad input', () => {
     expect((await stack.api.get('/v1/orders?status=LOST', { key: a.key })).status).toBe(422);
     expect((await stack.api.get('/v1/orders?cursor=garbage', { key: a.key })).status).toBe(422);
     expect((await stack.api.get('/v1/nothing-here', { key: a.key })).status).toBe(404);
-    expect((await stack.api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: -5, currency: 'EUR' }, { key: a.key })).status).toBe(422);
+    expect(
+      (
+        await stack.api.post(
+          '/v1/wallet/top-ups',
+          { method: 'bank_transfer', amount: -5, currency: 'EUR' },
+          { key: a.key },
+        )
+      ).status,
+    ).toBe(422);
   });
 });
 
 describe('wallet top-ups', () => {
   it('refuses the withdrawn merchant-credited top-up body with 422 and credits nothing', async () => {
     const m = await createMerchant(stack);
-    const res = await stack.api.post('/v1/wallet/top-ups', { amount: 5_000, currency: 'EUR', reference: 'bank-tx-778' }, { key: m.key });
+    const res = await stack.api.post(
+      '/v1/wallet/top-ups',
+      { amount: 5_000, currency: 'EUR', reference: 'bank-tx-778' },
+      { key: m.key },
+    );
     expect(res.status).toBe(422);
     expect(await wallet(stack, m.key)).toMatchObject({ balance: 0, available: 0 });
     expect((await stack.api.get('/v1/wallet/transactions', { key: m.key })).body.items).toEqual([]);
@@ -184,20 +222,36 @@ describe('wallet top-ups', () => {
 
   it('refuses a top-up in another currency than the wallet', async () => {
     const m = await createMerchant(stack);
-    const res = await stack.api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: 5_000, currency: 'USD' }, { key: m.key });
+    const res = await stack.api.post(
+      '/v1/wallet/top-ups',
+      { method: 'bank_transfer', amount: 5_000, currency: 'USD' },
+      { key: m.key },
+    );
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('CURRENCY_MISMATCH');
     expect((await wallet(stack, m.key)).balance).toBe(0);
   });
 
   it('replays a create request sent twice with the same Idempotency-Key', async () => {
-    const first = await stack.api.post('/v1/merchants', { name: 'Idem' }, { key: OPERATOR_KEY, headers: { 'Idempotency-Key': 'mk-create-1' } });
-    const second = await stack.api.post('/v1/merchants', { name: 'Idem' }, { key: OPERATOR_KEY, headers: { 'Idempotency-Key': 'mk-create-1' } });
+    const first = await stack.api.post(
+      '/v1/merchants',
+      { name: 'Idem' },
+      { key: OPERATOR_KEY, headers: { 'Idempotency-Key': 'mk-create-1' } },
+    );
+    const second = await stack.api.post(
+      '/v1/merchants',
+      { name: 'Idem' },
+      { key: OPERATOR_KEY, headers: { 'Idempotency-Key': 'mk-create-1' } },
+    );
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body.id).toBe(first.body.id);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
-    const other = await stack.api.post('/v1/merchants', { name: 'Other' }, { key: OPERATOR_KEY, headers: { 'Idempotency-Key': 'mk-create-1' } });
+    const other = await stack.api.post(
+      '/v1/merchants',
+      { name: 'Other' },
+      { key: OPERATOR_KEY, headers: { 'Idempotency-Key': 'mk-create-1' } },
+    );
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
@@ -211,7 +265,9 @@ describe('service endpoints', () => {
     expect(ready.body).toMatchObject({ postgres: 'ok', temporal: 'ok' });
     const doc = await stack.api.get('/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/orders', '/v1/orders/{id}/cancel', '/v1/wallet/top-ups', '/v1/products']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/orders', '/v1/orders/{id}/cancel', '/v1/wallet/top-ups', '/v1/products']),
+    );
     expect(doc.body.components.schemas.NewOrder.properties.shippingAddress).toBeDefined();
     const docs = await stack.api.get('/docs/');
     expect(docs.status).toBe(200);

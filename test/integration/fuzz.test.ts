@@ -41,7 +41,9 @@ describe(`${REQUESTS} generated hostile requests`, () => {
       stopAtFirstProblem: true,
     });
     console.log(summarize(report));
-    expect(report.problems.map((p) => ({ ...p, request: { ...p.request, body: p.request.body?.slice(0, 300) } }))).toEqual([]);
+    expect(
+      report.problems.map((p) => ({ ...p, request: { ...p.request, body: p.request.body?.slice(0, 300) } })),
+    ).toEqual([]);
     expect(report.requests).toBe(REQUESTS);
     // Every operation was reached.
     expect(Object.keys(report.byOperation).length).toBeGreaterThan(25);

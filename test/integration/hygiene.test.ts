@@ -47,9 +47,13 @@ describe('an order whose customer name holds a NUL', () => {
     // A valid order first: it shows that visibility answers for this merchant, so the empty answer below means something.
     const control = await stack.api.post('/v1/orders', orderInput(), { key: m.key });
     expect(control.status).toBe(201);
-    await waitFor('the valid order in visibility', async () => (await workflowsInVisibility(`MerchantId="${m.id}"`)).includes(control.body.workflowId));
+    await waitFor('the valid order in visibility', async () =>
+      (await workflowsInVisibility(`MerchantId="${m.id}"`)).includes(control.body.workflowId),
+    );
 
-    const input = orderInput({ customer: { name: 'Maria\u0000Rossi', email: 'maria@example.com', phone: '+39 333 1234567' } });
+    const input = orderInput({
+      customer: { name: 'Maria\u0000Rossi', email: 'maria@example.com', phone: '+39 333 1234567' },
+    });
     const res = await stack.api.post('/v1/orders', input, { key: m.key });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
@@ -131,7 +135,9 @@ describe('webhooks and imports', () => {
       const res = await deliverWebhook(stack, type, connection.id, secret, JSON.stringify(payload));
       expect(res.status, type).toBe(200);
       expect(res.body.outcome, type).toBe('unmapped');
-      const deliveries = await stack.api.get(`/v1/channels/${connection.id}/deliveries?outcome=unmapped`, { key: m.key });
+      const deliveries = await stack.api.get(`/v1/channels/${connection.id}/deliveries?outcome=unmapped`, {
+        key: m.key,
+      });
       expect(deliveries.body.items, type).toHaveLength(1);
       const [delivery] = deliveries.body.items;
       expect(delivery.reason, type).toMatch(/city: must not contain a NUL/);
@@ -146,8 +152,10 @@ describe('webhooks and imports', () => {
 
   it('an import file holding a NUL is refused with 422 naming the body; nothing is created', async () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
-    const header = 'order-id\torder-item-id\tpurchase-date\tbuyer-email\tbuyer-name\tsku\tquantity-purchased\tcurrency\titem-price\tship-address-1\tship-city\tship-postal-code\tship-country';
-    const line = '402-1111111-2222222\t1\t2024-11-05\tb@example.com\tMaria\u0000Rossi\tBB-1001\t1\tEUR\t29.95\tVia Roma 1\tMilano\t20121\tIT';
+    const header =
+      'order-id\torder-item-id\tpurchase-date\tbuyer-email\tbuyer-name\tsku\tquantity-purchased\tcurrency\titem-price\tship-address-1\tship-city\tship-postal-code\tship-country';
+    const line =
+      '402-1111111-2222222\t1\t2024-11-05\tb@example.com\tMaria\u0000Rossi\tBB-1001\t1\tEUR\t29.95\tVia Roma 1\tMilano\t20121\tIT';
     const text = await stack.api.request('POST', '/v1/orders/import', {
       key: m.key,
       raw: `${header}\n${line}\n`,

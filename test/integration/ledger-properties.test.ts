@@ -31,13 +31,23 @@ afterAll(async () => {
 
 type Command =
   | { kind: 'paypal'; wallet: 0 | 1; amount: number }
-  | { kind: 'transfer'; wallet: 0 | 1; amount: number; fee: number; outcome: 'confirm' | 'confirm_twice' | 'reject' | 'pending' }
+  | {
+      kind: 'transfer';
+      wallet: 0 | 1;
+      amount: number;
+      fee: number;
+      outcome: 'confirm' | 'confirm_twice' | 'reject' | 'pending';
+    }
   | { kind: 'adjust'; wallet: 0 | 1; amount: number; repeat: boolean }
   | { kind: 'order'; wallet: 0 | 1; amount: number; outcome: 'capture' | 'release' | 'refund' };
 
 const walletIndex = fc.constantFrom<0 | 1>(0, 1);
 const command: fc.Arbitrary<Command> = fc.oneof(
-  fc.record({ kind: fc.constant('paypal' as const), wallet: walletIndex, amount: fc.integer({ min: 1_000, max: 30_000 }) }),
+  fc.record({
+    kind: fc.constant('paypal' as const),
+    wallet: walletIndex,
+    amount: fc.integer({ min: 1_000, max: 30_000 }),
+  }),
   fc.record({
     kind: fc.constant('transfer' as const),
     wallet: walletIndex,
@@ -72,14 +82,22 @@ const count = (what: string): void => {
   seen[what] = (seen[what] ?? 0) + 1;
 };
 
-async function execute(c: Command, ctx: { merchants: { id: string; key: string }[]; finance: string; tag: string }, expected: Expected[]): Promise<void> {
+async function execute(
+  c: Command,
+  ctx: { merchants: { id: string; key: string }[]; finance: string; tag: string },
+  expected: Expected[],
+): Promise<void> {
   const m = ctx.merchants[c.wallet];
   if (!m) throw new Error('no merchant');
   const exp = expected[c.wallet] as Expected;
   const api = stack.api;
   switch (c.kind) {
     case 'paypal': {
-      const started = await api.post('/v1/wallet/top-ups', { method: 'paypal', amount: c.amount, currency: 'EUR' }, { key: m.key });
+      const started = await api.post(
+        '/v1/wallet/top-ups',
+        { method: 'paypal', amount: c.amount, currency: 'EUR' },
+        { key: m.key },
+      );
       expect(started.status).toBe(201);
       const done = await waitFor(`top-up ${started.body.id}`, async () => {
         const t = (await api.get(`/v1/wallet/top-ups/${started.body.id}`, { key: m.key })).body;
@@ -93,16 +111,27 @@ async function execute(c: Command, ctx: { merchants: { id: string; key: string }
       return;
     }
     case 'transfer': {
-      const started = await api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: c.amount, currency: 'EUR' }, { key: m.key });
+      const started = await api.post(
+        '/v1/wallet/top-ups',
+        { method: 'bank_transfer', amount: c.amount, currency: 'EUR' },
+        { key: m.key },
+      );
       expect(started.status).toBe(201);
       const id = started.body.id as string;
       const received = c.amount - c.fee;
-      const confirm = () => api.post(`/v1/finance/top-ups/${id}/confirm`, { amountReceived: received, bankReference: `B-${id}` }, { key: ctx.finance });
+      const confirm = () =>
+        api.post(
+          `/v1/finance/top-ups/${id}/confirm`,
+          { amountReceived: received, bankReference: `B-${id}` },
+          { key: ctx.finance },
+        );
       count(`transfer ${c.outcome}`);
       if (c.outcome === 'pending') {
         exp.topUps.set(id, { credited: 0, status: 'PENDING' });
       } else if (c.outcome === 'reject') {
-        expect((await api.post(`/v1/finance/top-ups/${id}/reject`, { reason: 'not received' }, { key: ctx.finance })).status).toBe(200);
+        expect(
+          (await api.post(`/v1/finance/top-ups/${id}/reject`, { reason: 'not received' }, { key: ctx.finance })).status,
+        ).toBe(200);
         exp.topUps.set(id, { credited: 0, status: 'REJECTED' });
       } else {
         const answers = await Promise.all(c.outcome === 'confirm' ? [confirm()] : [confirm(), confirm()]);
@@ -114,7 +143,11 @@ async function execute(c: Command, ctx: { merchants: { id: string; key: string }
     case 'adjust': {
       const key = `${ctx.tag}-adj-${Math.random().toString(36).slice(2)}`;
       const send = () =>
-        api.post('/v1/finance/adjustments', { merchantId: m.id, amount: c.amount, reason: 'property test' }, { key: ctx.finance, headers: { 'Idempotency-Key': key } });
+        api.post(
+          '/v1/finance/adjustments',
+          { merchantId: m.id, amount: c.amount, reason: 'property test' },
+          { key: ctx.finance, headers: { 'Idempotency-Key': key } },
+        );
       const answers = c.repeat ? await Promise.all([send(), send()]) : [await send()];
       const accepted = answers.filter((a) => a.status === 201 || (a.status === 200 && a.body.transaction));
       // A debit over what is available is refused (409) and changes nothing; the same key never adjusts twice.
@@ -123,7 +156,9 @@ async function execute(c: Command, ctx: { merchants: { id: string; key: string }
         expect(new Set(accepted.map((a) => a.body.transaction.id)).size).toBe(1);
         exp.adjustments.push(c.amount);
       }
-      count(`adjustment ${c.amount > 0 ? 'credit' : 'debit'} ${accepted.length > 0 ? 'made' : 'refused'}${c.repeat ? ' (sent twice)' : ''}`);
+      count(
+        `adjustment ${c.amount > 0 ? 'credit' : 'debit'} ${accepted.length > 0 ? 'made' : 'refused'}${c.repeat ? ' (sent twice)' : ''}`,
+      );
       return;
     }
     case 'order': {
@@ -138,14 +173,20 @@ async function execute(c: Command, ctx: { merchants: { id: string; key: string }
       }
       await settleHold(db, m.id, { orderId, holdKey, key: `order:${orderId}:capture:1`, outcome: 'capture' });
       // Returning a captured charge is a refund of what was captured.
-      if (c.outcome === 'refund') await settleHold(db, m.id, { orderId, holdKey, key: `order:${orderId}:return:1`, outcome: 'release' });
+      if (c.outcome === 'refund')
+        await settleHold(db, m.id, { orderId, holdKey, key: `order:${orderId}:return:1`, outcome: 'release' });
       return;
     }
   }
 }
 
 async function checkInvariants(merchantId: string, exp: Expected, sampledNegative: boolean): Promise<void> {
-  const { rows: sums } = await db.query<{ balance: string; reserved: string; sum_balance: string; sum_reserved: string }>(
+  const { rows: sums } = await db.query<{
+    balance: string;
+    reserved: string;
+    sum_balance: string;
+    sum_reserved: string;
+  }>(
     `SELECT w.balance, w.reserved, COALESCE(SUM(t.balance_delta), 0) AS sum_balance, COALESCE(SUM(t.reserved_delta), 0) AS sum_reserved
      FROM wallets w LEFT JOIN wallet_transactions t ON t.merchant_id = w.merchant_id WHERE w.merchant_id = $1 GROUP BY w.balance, w.reserved`,
     [merchantId],
@@ -157,7 +198,10 @@ async function checkInvariants(merchantId: string, exp: Expected, sampledNegativ
 
   // `available` never went below zero: not in any row written, nor in any answer sampled while the lanes ran.
   expect(sampledNegative).toBe(false);
-  const { rows: negative } = await db.query('SELECT id FROM wallet_transactions WHERE merchant_id = $1 AND (balance_after - reserved_after < 0 OR reserved_after < 0)', [merchantId]);
+  const { rows: negative } = await db.query(
+    'SELECT id FROM wallet_transactions WHERE merchant_id = $1 AND (balance_after - reserved_after < 0 OR reserved_after < 0)',
+    [merchantId],
+  );
   expect(negative).toEqual([]);
 
   // Every credit traces back to a completed top-up, an audited adjustment, or a captured charge it refunds.
@@ -189,13 +233,27 @@ async function checkInvariants(merchantId: string, exp: Expected, sampledNegativ
      FROM top_ups u LEFT JOIN wallet_transactions t ON t.top_up_id = u.id WHERE u.merchant_id = $1 GROUP BY u.id, u.status`,
     [merchantId],
   );
-  const actual = new Map(topUpRows.map((r) => [String(r.id), { credited: Number(r.credited), status: String(r.status), rows: Number(r.rows) }]));
+  const actual = new Map(
+    topUpRows.map((r) => [
+      String(r.id),
+      { credited: Number(r.credited), status: String(r.status), rows: Number(r.rows) },
+    ]),
+  );
   expect(actual.size).toBe(exp.topUps.size);
   for (const [id, want] of exp.topUps) {
-    expect(actual.get(id), id).toEqual({ credited: want.credited, status: want.status, rows: want.credited > 0 ? 1 : 0 });
+    expect(actual.get(id), id).toEqual({
+      credited: want.credited,
+      status: want.status,
+      rows: want.credited > 0 ? 1 : 0,
+    });
   }
-  const { rows: adjustments } = await db.query(`SELECT balance_delta FROM wallet_transactions WHERE merchant_id = $1 AND kind = 'adjustment' ORDER BY id`, [merchantId]);
-  expect(adjustments.map((r) => Number(r.balance_delta)).sort((a, b) => a - b)).toEqual([...exp.adjustments].sort((a, b) => a - b));
+  const { rows: adjustments } = await db.query(
+    `SELECT balance_delta FROM wallet_transactions WHERE merchant_id = $1 AND kind = 'adjustment' ORDER BY id`,
+    [merchantId],
+  );
+  expect(adjustments.map((r) => Number(r.balance_delta)).sort((a, b) => a - b)).toEqual(
+    [...exp.adjustments].sort((a, b) => a - b),
+  );
 }
 
 describe('ledger invariants under random concurrent money movements', () => {
@@ -230,9 +288,11 @@ describe('ledger invariants under random concurrent money movements', () => {
         })();
         const lanes = Array.from({ length: LANES }, (_, lane) => commands.filter((_, i) => i % LANES === lane));
         try {
-          await Promise.all(lanes.map(async (lane) => {
-            for (const c of lane) await execute(c, { merchants, finance, tag }, expected);
-          }));
+          await Promise.all(
+            lanes.map(async (lane) => {
+              for (const c of lane) await execute(c, { merchants, finance, tag }, expected);
+            }),
+          );
         } finally {
           sampling = false;
           await sampler;
@@ -241,6 +301,11 @@ describe('ledger invariants under random concurrent money movements', () => {
       }),
       { numRuns: RUNS },
     );
-    process.stderr.write(`[ledger properties] ${run} runs: ${Object.entries(seen).sort().map(([k, n]) => `${k} ×${n}`).join(', ')}\n`);
+    process.stderr.write(
+      `[ledger properties] ${run} runs: ${Object.entries(seen)
+        .sort()
+        .map(([k, n]) => `${k} ×${n}`)
+        .join(', ')}\n`,
+    );
   });
 });

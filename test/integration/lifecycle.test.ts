@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, events, getOrder, linkPayPal, orderInput, supplierOrders, topUpByTransfer, wallet, waitForStatus } from '../support/fixtures.js';
+import {
+  createMerchant,
+  events,
+  getOrder,
+  linkPayPal,
+  orderInput,
+  supplierOrders,
+  topUpByTransfer,
+  wallet,
+  waitForStatus,
+} from '../support/fixtures.js';
 import { waitFor } from '../../dev/http-client.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { placeWhileStockVanishes } from '../../dev/supplier-stock.js';
@@ -36,12 +46,18 @@ describe('data problems wait in review until fixed and resent', () => {
       { key: m.key },
     );
     const parked = await waitForStatus(stack, m.key, created.body.id, 'PENDING_REVIEW');
-    expect(parked.reviewReasons).toEqual([expect.objectContaining({ code: 'ADDRESS_TOO_LONG', field: 'shippingAddress.line1' })]);
+    expect(parked.reviewReasons).toEqual([
+      expect.objectContaining({ code: 'ADDRESS_TOO_LONG', field: 'shippingAddress.line1' }),
+    ]);
     expect(parked.waitingFor).toContain('ADDRESS_TOO_LONG');
     expect(await supplierOrders(stack, parked.id)).toHaveLength(0);
     expect(await wallet(stack, m.key)).toMatchObject({ balance: 10_000, reserved: 0 });
 
-    const fixed = await stack.api.patch(`/v1/orders/${parked.id}`, { shippingAddress: { line1: 'Via della Repubblica 12', line2: 'Scala B' } }, { key: m.key });
+    const fixed = await stack.api.patch(
+      `/v1/orders/${parked.id}`,
+      { shippingAddress: { line1: 'Via della Repubblica 12', line2: 'Scala B' } },
+      { key: m.key },
+    );
     expect(fixed.status).toBe(200);
     expect(fixed.body.status).toBe('PENDING_REVIEW');
     expect(fixed.body.reviewReasons).toEqual([]);
@@ -63,12 +79,20 @@ describe('data problems wait in review until fixed and resent', () => {
 
   it('reports a bad phone and a bad e-mail together, and the PATCH answer shows what remains', async () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
-    const created = await stack.api.post('/v1/orders', orderInput({ customer: { name: 'Luca Bianchi', email: 'luca@@example', phone: '123' } }), { key: m.key });
+    const created = await stack.api.post(
+      '/v1/orders',
+      orderInput({ customer: { name: 'Luca Bianchi', email: 'luca@@example', phone: '123' } }),
+      { key: m.key },
+    );
     const parked = await waitForStatus(stack, m.key, created.body.id, 'PENDING_REVIEW');
     expect(parked.reviewReasons.map((r: any) => r.code).sort()).toEqual(['INVALID_EMAIL', 'INVALID_PHONE']);
     expect(parked.reviewReasons.map((r: any) => r.field).sort()).toEqual(['customer.email', 'customer.phone']);
 
-    const half = await stack.api.patch(`/v1/orders/${parked.id}`, { customer: { phone: '+39 02 1234 5678' } }, { key: m.key });
+    const half = await stack.api.patch(
+      `/v1/orders/${parked.id}`,
+      { customer: { phone: '+39 02 1234 5678' } },
+      { key: m.key },
+    );
     expect(half.body.reviewReasons.map((r: any) => r.code)).toEqual(['INVALID_EMAIL']);
     // Fields left out of the fix keep their values.
     expect(half.body.customer).toEqual({ name: 'Luca Bianchi', email: 'luca@@example', phone: '+39 02 1234 5678' });
@@ -78,7 +102,11 @@ describe('data problems wait in review until fixed and resent', () => {
 
   it('answers 422 to a PATCH with unknown or wrongly typed fields and changes nothing', async () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
-    const created = await stack.api.post('/v1/orders', orderInput({ customer: { name: 'Luca', email: 'bad', phone: '123' } }), { key: m.key });
+    const created = await stack.api.post(
+      '/v1/orders',
+      orderInput({ customer: { name: 'Luca', email: 'bad', phone: '123' } }),
+      { key: m.key },
+    );
     await waitForStatus(stack, m.key, created.body.id, 'PENDING_REVIEW');
     const unknown = await stack.api.patch(`/v1/orders/${created.body.id}`, { items: [] }, { key: m.key });
     expect(unknown.status).toBe(422);
@@ -92,7 +120,11 @@ describe('data problems wait in review until fixed and resent', () => {
 describe('bank transfer and cash on delivery', () => {
   it('bank transfer: AWAITING_PAYMENT → 409 on resend → payment-accepted → SUBMITTED', async () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
-    const created = await stack.api.post('/v1/orders', orderInput({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), { key: m.key });
+    const created = await stack.api.post(
+      '/v1/orders',
+      orderInput({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }),
+      { key: m.key },
+    );
     const waiting = await waitForStatus(stack, m.key, created.body.id, 'AWAITING_PAYMENT');
     const before = await events(stack, m.key, waiting.id);
 
@@ -111,7 +143,11 @@ describe('bank transfer and cash on delivery', () => {
 
   it('COD: AWAITING_SHIPPING_METHOD → synchronize with a method → SUBMITTED as cash on delivery', async () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
-    const created = await stack.api.post('/v1/orders', orderInput({ payment: { method: 'cod', amountPaid: 5990, currency: 'EUR' } }), { key: m.key });
+    const created = await stack.api.post(
+      '/v1/orders',
+      orderInput({ payment: { method: 'cod', amountPaid: 5990, currency: 'EUR' } }),
+      { key: m.key },
+    );
     const waiting = await waitForStatus(stack, m.key, created.body.id, 'AWAITING_SHIPPING_METHOD');
     expect(waiting.waitingFor).toContain('synchronize');
 
@@ -119,7 +155,11 @@ describe('bank transfer and cash on delivery', () => {
     expect(noMethod.status).toBe(409);
     expect(noMethod.body.error.message).toContain('shipping method');
 
-    const synced = await stack.api.post(`/v1/orders/${waiting.id}/synchronize`, { shippingMethod: 'gls' }, { key: m.key });
+    const synced = await stack.api.post(
+      `/v1/orders/${waiting.id}/synchronize`,
+      { shippingMethod: 'gls' },
+      { key: m.key },
+    );
     expect(synced.status).toBe(200);
     expect(synced.body.shippingMethod).toBe('gls');
     await waitForStatus(stack, m.key, waiting.id, 'SUBMITTED');
@@ -176,7 +216,9 @@ describe('paying for the order', () => {
     const created = await stack.api.post('/v1/orders', orderInput(), { key: m.key });
     const submitted = await waitForStatus(stack, m.key, created.body.id, 'SUBMITTED');
     expect(submitted.charge).toMatchObject({ source: 'paypal', amount: submitted.cost.total, state: 'captured' });
-    const captures = (await stack.paypal.get('/_admin/captures')).body.captures.filter((c: any) => c.id === submitted.charge.reference);
+    const captures = (await stack.paypal.get('/_admin/captures')).body.captures.filter(
+      (c: any) => c.id === submitted.charge.reference,
+    );
     expect(captures).toHaveLength(1);
     expect(captures[0]).toMatchObject({ currency: 'EUR' });
     expect(Math.round(Number(captures[0].amount) * 100)).toBe(submitted.cost.total);
@@ -201,7 +243,11 @@ describe('paying for the order', () => {
     const res = await stack.api.put('/v1/settings/paypal', { enabled: true }, { key: m.key });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('PAYPAL_NOT_LINKED');
-    const typed = await stack.api.put('/v1/settings/paypal', { enabled: true, vaultId: 'someone-elses-vault' }, { key: m.key });
+    const typed = await stack.api.put(
+      '/v1/settings/paypal',
+      { enabled: true, vaultId: 'someone-elses-vault' },
+      { key: m.key },
+    );
     expect(typed.status).toBe(422);
   });
 });
@@ -217,7 +263,9 @@ describe('out of stock, cancel and mark sent manually', () => {
     expect((await ledger(m.key, order.id)).map((t) => t.kind)).toEqual(['release', 'hold']);
 
     // The stock re-check timer keeps looking without bothering anyone.
-    await waitFor('a stock re-check', async () => (await events(stack, m.key, order.id)).some((e) => e.type === 'retry.not_yet'));
+    await waitFor('a stock re-check', async () =>
+      (await events(stack, m.key, order.id)).some((e) => e.type === 'retry.not_yet'),
+    );
     expect((await getOrder(stack, m.key, order.id)).status).toBe('PENDING_REVIEW');
 
     await stack.supplier.put('/_admin/products/BB-1002', { stock: 40 });
@@ -231,7 +279,11 @@ describe('out of stock, cancel and mark sent manually', () => {
 
   it('mark sent manually → SENT_MANUALLY with nothing charged and nothing at the supplier', async () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
-    const created = await stack.api.post('/v1/orders', orderInput({ customer: { name: 'Anna Verdi', email: 'anna@example.com', phone: '1' } }), { key: m.key });
+    const created = await stack.api.post(
+      '/v1/orders',
+      orderInput({ customer: { name: 'Anna Verdi', email: 'anna@example.com', phone: '1' } }),
+      { key: m.key },
+    );
     await waitForStatus(stack, m.key, created.body.id, 'PENDING_REVIEW');
     const res = await stack.api.post(`/v1/orders/${created.body.id}/mark-sent-manually`, {}, { key: m.key });
     expect(res.status).toBe(200);
@@ -245,7 +297,11 @@ describe('out of stock, cancel and mark sent manually', () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
     const order = await orderThatGoesOutOfStock(m.key, 'BB-1003');
     await waitForStatus(stack, m.key, order.id, 'PENDING_REVIEW');
-    const res = await stack.api.post(`/v1/orders/${order.id}/cancel`, { reason: 'customer changed their mind' }, { key: m.key });
+    const res = await stack.api.post(
+      `/v1/orders/${order.id}/cancel`,
+      { reason: 'customer changed their mind' },
+      { key: m.key },
+    );
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('CANCELLED');
     expect(res.body.channelCancelled).toBe(false);
@@ -265,7 +321,9 @@ describe('out of stock, cancel and mark sent manually', () => {
     expect(parked.charge).toMatchObject({ source: 'paypal', state: 'returned' });
     await stack.api.post(`/v1/orders/${order.id}/cancel`, {}, { key: m.key });
     const refunds = await waitFor('the PayPal refund', async () => {
-      const list = (await stack.paypal.get('/_admin/refunds')).body.refunds.filter((r: any) => r.captureId === parked.charge.reference);
+      const list = (await stack.paypal.get('/_admin/refunds')).body.refunds.filter(
+        (r: any) => r.captureId === parked.charge.reference,
+      );
       return list.length > 0 ? list : false;
     });
     expect(refunds).toHaveLength(1);
@@ -279,7 +337,9 @@ describe('out of stock, cancel and mark sent manually', () => {
     const order = await orderThatGoesOutOfStock(m.key, 'BB-1009');
     const parked = await waitForStatus(stack, m.key, order.id, 'PENDING_REVIEW');
     const refundsOf = async (): Promise<any[]> =>
-      (await stack.paypal.get('/_admin/refunds')).body.refunds.filter((r: any) => r.captureId === parked.charge.reference);
+      (await stack.paypal.get('/_admin/refunds')).body.refunds.filter(
+        (r: any) => r.captureId === parked.charge.reference,
+      );
 
     const cancel = await stack.api.post(`/v1/orders/${order.id}/cancel`, {}, { key: m.key });
     expect(cancel.status).toBe(200);
@@ -288,7 +348,9 @@ describe('out of stock, cancel and mark sent manually', () => {
 
     await stack.paypal.delete('/_admin/faults');
     await waitFor('the refund once PayPal is back', async () => (await refundsOf()).length > 0);
-    await waitFor('the timeline', async () => (await events(stack, m.key, order.id)).some((e) => e.type === 'charge.returned'));
+    await waitFor('the timeline', async () =>
+      (await events(stack, m.key, order.id)).some((e) => e.type === 'charge.returned'),
+    );
     expect(await refundsOf()).toHaveLength(1);
     await stack.supplier.put('/_admin/products/BB-1009', { stock: 40 });
   });
@@ -297,7 +359,9 @@ describe('out of stock, cancel and mark sent manually', () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
     const created = await stack.api.post('/v1/orders', orderInput(), { key: m.key });
     const submitted = await waitForStatus(stack, m.key, created.body.id, 'SUBMITTED');
-    await waitFor('the timeline to settle', async () => (await events(stack, m.key, submitted.id)).some((e) => e.type === 'charge.captured'));
+    await waitFor('the timeline to settle', async () =>
+      (await events(stack, m.key, submitted.id)).some((e) => e.type === 'charge.captured'),
+    );
     const walletBefore = await wallet(stack, m.key);
     const eventsBefore = await events(stack, m.key, submitted.id);
     const res = await stack.api.post(`/v1/orders/${submitted.id}/cancel`, {}, { key: m.key });
@@ -314,7 +378,10 @@ describe('out of stock, cancel and mark sent manually', () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
     const created = await stack.api.post('/v1/orders', orderInput(), { key: m.key });
     const submitted = await waitForStatus(stack, m.key, created.body.id, 'SUBMITTED');
-    await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, { trackingNumber: 'GLS123456', carrier: 'gls' });
+    await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, {
+      trackingNumber: 'GLS123456',
+      carrier: 'gls',
+    });
     const shipped = await waitForStatus(stack, m.key, submitted.id, 'SHIPPED');
     expect(shipped.tracking).toMatchObject({ number: 'GLS123456', carrier: expect.stringMatching(/gls/i) });
     expect(shipped.waitingFor).toBeNull();
@@ -329,13 +396,21 @@ describe('long-lived orders', () => {
     const handle = stack.platform.temporal.workflow.getHandle(submitted.workflowId);
     const firstRun = (await handle.describe()).runId;
     // The test server suggests continue-as-new after 80 history events: a few tracking polls.
-    await waitFor('a new run of the same order', async () => (await handle.describe()).runId !== firstRun, { timeoutMs: 30_000 });
+    await waitFor('a new run of the same order', async () => (await handle.describe()).runId !== firstRun, {
+      timeoutMs: 30_000,
+    });
     const runs: string[] = [];
-    for await (const wf of stack.platform.temporal.workflow.list({ query: `WorkflowId="${submitted.workflowId}"` })) runs.push(wf.status.name);
+    for await (const wf of stack.platform.temporal.workflow.list({ query: `WorkflowId="${submitted.workflowId}"` }))
+      runs.push(wf.status.name);
     expect(runs).toContain('CONTINUED_AS_NEW');
 
     const carried: any = await handle.query('state');
-    expect(carried).toMatchObject({ id: submitted.id, status: 'SUBMITTED', supplierOrderId: submitted.supplierOrderId, cost: submitted.cost });
+    expect(carried).toMatchObject({
+      id: submitted.id,
+      status: 'SUBMITTED',
+      supplierOrderId: submitted.supplierOrderId,
+      cost: submitted.cost,
+    });
     await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, { trackingNumber: 'CAN-1' });
     const shipped = await waitForStatus(stack, m.key, submitted.id, 'SHIPPED');
     expect(shipped.tracking.number).toBe('CAN-1');
@@ -353,7 +428,8 @@ describe('operators and bulk actions', () => {
     const parked = await waitForStatus(stack, m.key, created.body.id, 'PENDING_REVIEW');
     const query = `OrderStatus="PENDING_REVIEW" AND ReviewReasons="INSUFFICIENT_FUNDS" AND MerchantId="${m.id}"`;
     await waitFor('the order in visibility', async () => {
-      for await (const wf of stack.platform.temporal.workflow.list({ query })) if (wf.workflowId === parked.workflowId) return true;
+      for await (const wf of stack.platform.temporal.workflow.list({ query }))
+        if (wf.workflowId === parked.workflowId) return true;
       return false;
     });
     const handle = stack.platform.temporal.workflow.getHandle(parked.workflowId);
@@ -364,11 +440,17 @@ describe('operators and bulk actions', () => {
 
   it('honours a signal sent by an operator and records a refused one in the timeline', async () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
-    const created = await stack.api.post('/v1/orders', orderInput({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), { key: m.key });
+    const created = await stack.api.post(
+      '/v1/orders',
+      orderInput({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }),
+      { key: m.key },
+    );
     const waiting = await waitForStatus(stack, m.key, created.body.id, 'AWAITING_PAYMENT');
     const handle = stack.platform.temporal.workflow.getHandle(waiting.workflowId);
     await handle.signal('resend');
-    await waitFor('the refusal in the timeline', async () => (await events(stack, m.key, waiting.id)).some((e) => e.type === 'signal.refused'));
+    await waitFor('the refusal in the timeline', async () =>
+      (await events(stack, m.key, waiting.id)).some((e) => e.type === 'signal.refused'),
+    );
     expect((await getOrder(stack, m.key, waiting.id)).status).toBe('AWAITING_PAYMENT');
     await handle.signal('paymentAccepted');
     await waitForStatus(stack, m.key, waiting.id, 'SUBMITTED');
@@ -380,12 +462,20 @@ describe('operators and bulk actions', () => {
     const m = await createMerchant(stack);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await stack.api.post('/v1/orders', orderInput(), { key: m.key })).body.id);
-    const other = (await stack.api.post('/v1/orders', orderInput({ customer: { name: 'X Y', email: 'bad', phone: '1' } }), { key: m.key })).body.id;
+    const other = (
+      await stack.api.post('/v1/orders', orderInput({ customer: { name: 'X Y', email: 'bad', phone: '1' } }), {
+        key: m.key,
+      })
+    ).body.id;
     for (const id of ids) await waitForStatus(stack, m.key, id, 'PENDING_REVIEW');
     await waitForStatus(stack, m.key, other, 'PENDING_REVIEW');
     // PayPal enabled afterwards: nothing tells the orders, the merchant resends them in one call.
     await linkPayPal(stack, m);
-    const res = await stack.api.post('/v1/orders/bulk/resend', { filter: { status: 'PENDING_REVIEW', reason: 'INSUFFICIENT_FUNDS' } }, { key: m.key });
+    const res = await stack.api.post(
+      '/v1/orders/bulk/resend',
+      { filter: { status: 'PENDING_REVIEW', reason: 'INSUFFICIENT_FUNDS' } },
+      { key: m.key },
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ matched: 3, resent: 3, refused: [] });
     expect([...res.body.resentIds].sort()).toEqual([...ids].sort());

@@ -34,7 +34,9 @@ describe('a full scenario at log level trace', () => {
     'operator key': OPERATOR_KEY,
     'webhook secret': WEBHOOK_SECRET,
     // Every credential of every sandbox shop (Shopify's access token, WooCommerce's consumer key and secret…).
-    ...Object.fromEntries(shopSandboxes.flatMap((s) => Object.entries(s.credentials).map(([name, value]) => [`${s.type} ${name}`, value]))),
+    ...Object.fromEntries(
+      shopSandboxes.flatMap((s) => Object.entries(s.credentials).map(([name, value]) => [`${s.type} ${name}`, value])),
+    ),
     'PayPal client secret': PAYPAL_SECRET,
     'supplier API key': SUPPLIER_KEY,
     SECRETS_KEY,
@@ -47,7 +49,10 @@ describe('a full scenario at log level trace', () => {
     secrets['merchant key'] = m.key;
 
     // An order paid from the wallet, then one through PayPal (wallet short).
-    const walletOrder = await stack.api.post('/v1/orders', orderInput(), { key: m.key, headers: { 'idempotency-key': 'log-test-1' } });
+    const walletOrder = await stack.api.post('/v1/orders', orderInput(), {
+      key: m.key,
+      headers: { 'idempotency-key': 'log-test-1' },
+    });
     expect(walletOrder.status).toBe(201);
     orderIds.add(walletOrder.body.id);
     await waitForStatus(stack, m.key, walletOrder.body.id, 'SUBMITTED');
@@ -69,7 +74,9 @@ describe('a full scenario at log level trace', () => {
       const connection = await connectShop(stack, m.key, type, WEBHOOK_SECRET);
       const shop = stack.shops[type];
       if (!shop) throw new Error(`no ${type} simulator`);
-      expect((await shop.put('/_admin/config', { webhookUrl: connection.webhookUrl, webhookSecret: WEBHOOK_SECRET })).status).toBe(200);
+      expect(
+        (await shop.put('/_admin/config', { webhookUrl: connection.webhookUrl, webhookSecret: WEBHOOK_SECRET })).status,
+      ).toBe(200);
       const created = await shop.post('/_admin/orders', { fixture: 'paid' });
       expect(created.body.delivery.status).toBe(200);
       const deliveries = await stack.api.get(`/v1/channels/${connection.id}/deliveries`, { key: m.key });
@@ -77,13 +84,23 @@ describe('a full scenario at log level trace', () => {
       orderIds.add(orderId);
       // Shipped: the tracking goes back to the shop with its API credentials.
       const submitted = await waitForStatus(stack, m.key, orderId, 'SUBMITTED');
-      await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, { trackingNumber: `GLS-${type}`, carrier: 'gls' });
+      await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, {
+        trackingNumber: `GLS-${type}`,
+        carrier: 'gls',
+      });
       await waitForStatus(stack, m.key, orderId, 'SHIPPED');
     }
 
     // An import.
-    const report = readFileSync(path.join(inject('projectRoot'), 'test', 'fixtures', 'amazon-order-report-clean.txt'), 'utf8');
-    const imported = await stack.api.request('POST', '/v1/orders/import', { key: m.key, raw: report, headers: { 'content-type': 'text/tab-separated-values' } });
+    const report = readFileSync(
+      path.join(inject('projectRoot'), 'test', 'fixtures', 'amazon-order-report-clean.txt'),
+      'utf8',
+    );
+    const imported = await stack.api.request('POST', '/v1/orders/import', {
+      key: m.key,
+      raw: report,
+      headers: { 'content-type': 'text/tab-separated-values' },
+    });
     expect(imported.status).toBe(200);
 
     // A wrong key and a cancellation, for good measure.
@@ -93,7 +110,9 @@ describe('a full scenario at log level trace', () => {
 
   it('captured the lines of the API, the worker, the activities and the workflows', () => {
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(parsed.some((l) => l.component === 'api' && (l.req as { url?: string } | undefined)?.url === '/v1/merchants')).toBe(true);
+    expect(
+      parsed.some((l) => l.component === 'api' && (l.req as { url?: string } | undefined)?.url === '/v1/merchants'),
+    ).toBe(true);
     expect(parsed.some((l) => l.component === 'temporal' && l.sdkComponent === 'worker')).toBe(true);
     expect(parsed.some((l) => l.component === 'temporal' && l.activityType === 'submitOrder')).toBe(true);
     expect(parsed.some((l) => l.component === 'temporal' && l.activityType === 'notifyChannelShipped')).toBe(true);
@@ -114,16 +133,32 @@ describe('a full scenario at log level trace', () => {
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const aboutAnOrder = parsed.filter((l) => {
       const url = (l.req as { url?: string } | undefined)?.url ?? '';
-      return /^\/v1\/orders\/ord_/.test(url) || (typeof l.workflowId === 'string' && l.workflowId.startsWith('order-')) || typeof l.orderId === 'string' || /"workflowId":"order-/.test(JSON.stringify(l.jobs ?? null));
+      return (
+        /^\/v1\/orders\/ord_/.test(url) ||
+        (typeof l.workflowId === 'string' && l.workflowId.startsWith('order-')) ||
+        typeof l.orderId === 'string' ||
+        /"workflowId":"order-/.test(JSON.stringify(l.jobs ?? null))
+      );
     });
     expect(aboutAnOrder.length).toBeGreaterThan(20);
-    const missing = aboutAnOrder.filter((l) => typeof l.orderId !== 'string' || l.workflowId !== `order-${String(l.orderId)}`);
+    const missing = aboutAnOrder.filter(
+      (l) => typeof l.orderId !== 'string' || l.workflowId !== `order-${String(l.orderId)}`,
+    );
     expect(missing.map((l) => JSON.stringify(l).slice(0, 300))).toEqual([]);
     for (const id of orderIds) {
       const mine = parsed.filter((l) => l.orderId === id);
-      expect(mine.some((l) => l.component === 'api'), `${id}: a request line`).toBe(true);
-      expect(mine.some((l) => typeof l.activityType === 'string'), `${id}: an activity line`).toBe(true);
-      expect(mine.some((l) => l.msg === 'Got workflow activation'), `${id}: a workflow line`).toBe(true);
+      expect(
+        mine.some((l) => l.component === 'api'),
+        `${id}: a request line`,
+      ).toBe(true);
+      expect(
+        mine.some((l) => typeof l.activityType === 'string'),
+        `${id}: an activity line`,
+      ).toBe(true);
+      expect(
+        mine.some((l) => l.msg === 'Got workflow activation'),
+        `${id}: a workflow line`,
+      ).toBe(true);
     }
   });
 });

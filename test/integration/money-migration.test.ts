@@ -34,11 +34,13 @@ beforeAll(async () => {
     log: () => undefined,
   });
   db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  await db.query(`INSERT INTO merchants (id, name, api_key_hash, api_key_prefix) VALUES ('mer_legacy', 'Old shop', $1, $2)`, [
-    createHash('sha256').update(legacyKey).digest('hex'),
-    legacyKey.slice(0, 7),
-  ]);
-  await db.query(`INSERT INTO wallets (merchant_id, currency, balance, reserved) VALUES ('mer_legacy', 'EUR', 7000, 0)`);
+  await db.query(
+    `INSERT INTO merchants (id, name, api_key_hash, api_key_prefix) VALUES ('mer_legacy', 'Old shop', $1, $2)`,
+    [createHash('sha256').update(legacyKey).digest('hex'), legacyKey.slice(0, 7)],
+  );
+  await db.query(
+    `INSERT INTO wallets (merchant_id, currency, balance, reserved) VALUES ('mer_legacy', 'EUR', 7000, 0)`,
+  );
   await db.query(
     `INSERT INTO wallet_transactions (merchant_id, kind, amount, currency, balance_delta, reserved_delta, balance_after, reserved_after, reference, idempotency_key)
      VALUES ('mer_legacy', 'top_up', 10000, 'EUR', 10000, 0, 10000, 0, 'typed-by-the-merchant', 'top-up:typed-by-the-merchant'),
@@ -48,11 +50,18 @@ beforeAll(async () => {
     `INSERT INTO wallet_transactions (merchant_id, kind, amount, currency, balance_delta, reserved_delta, balance_after, reserved_after, order_id, idempotency_key, settles)
      VALUES ('mer_legacy', 'capture', 3000, 'EUR', -3000, -3000, 7000, 0, 'o1', 'order:o1:capture:1', 'order:o1:hold:1')`,
   );
-  await db.query(`INSERT INTO merchant_settings (merchant_id, paypal_enabled, paypal_vault_id) VALUES ('mer_legacy', true, 'someone-elses-vault')`);
+  await db.query(
+    `INSERT INTO merchant_settings (merchant_id, paypal_enabled, paypal_vault_id) VALUES ('mer_legacy', true, 'someone-elses-vault')`,
+  );
 
   // The new version starts on it (migrating it) and serves it.
   platform = await startPlatform({
-    env: parseEnv({ OPERATOR_API_KEY: OPERATOR_KEY, SECRETS_KEY, LOG_LEVEL: 'warn', TEMPORAL_TASK_QUEUE: `mig-${randomBytes(3).toString('hex')}` }),
+    env: parseEnv({
+      OPERATOR_API_KEY: OPERATOR_KEY,
+      SECRETS_KEY,
+      LOG_LEVEL: 'warn',
+      TEMPORAL_TASK_QUEUE: `mig-${randomBytes(3).toString('hex')}`,
+    }),
     logger: pino({ level: 'warn' }, pino.destination(2)),
     databaseUrl,
     temporalAddress: inject('temporalAddress'),
@@ -71,9 +80,21 @@ afterAll(async () => {
 
 describe('migrating existing money data', () => {
   it("keeps the merchant's existing key working, listed masked among its keys", async () => {
-    expect((await api.get('/v1/wallet', { key: legacyKey })).body).toEqual({ balance: 7000, reserved: 0, available: 7000, currency: 'EUR' });
+    expect((await api.get('/v1/wallet', { key: legacyKey })).body).toEqual({
+      balance: 7000,
+      reserved: 0,
+      available: 7000,
+      currency: 'EUR',
+    });
     const keys = (await api.get('/v1/api-keys', { key: legacyKey })).body.items;
-    expect(keys).toEqual([expect.objectContaining({ kind: 'merchant', merchantId: 'mer_legacy', display: `${legacyKey.slice(0, 7)}…`, revokedAt: null })]);
+    expect(keys).toEqual([
+      expect.objectContaining({
+        kind: 'merchant',
+        merchantId: 'mer_legacy',
+        display: `${legacyKey.slice(0, 7)}…`,
+        revokedAt: null,
+      }),
+    ]);
   });
 
   it('keeps old top-ups as history: kind top_up, marked legacy, without a topUpId; the ledger still sums to the balance', async () => {
@@ -87,7 +108,12 @@ describe('migrating existing money data', () => {
   });
 
   it('drops the vault id the merchant typed in and switches the PayPal fallback off', async () => {
-    expect((await api.get('/v1/settings', { key: legacyKey })).body.paypal).toEqual({ enabled: false, linked: false, account: null, pendingLink: null });
+    expect((await api.get('/v1/settings', { key: legacyKey })).body.paypal).toEqual({
+      enabled: false,
+      linked: false,
+      account: null,
+      pendingLink: null,
+    });
   });
 
   it('refuses, in the database itself, a new credit that traces back to no top-up and no audited adjustment', async () => {

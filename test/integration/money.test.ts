@@ -4,7 +4,16 @@ import { waitFor } from '../../dev/http-client.js';
 import { createOperatorKey } from '../../dev/funding.js';
 import { isPlatformReference } from '../../domain/payment-reference.js';
 import { PayPalSimulatorAdmin } from '../../simulators/paypal/admin-client.js';
-import { createMerchant, events, financeKey, getOrder, linkPayPal, orderInput, wallet, waitForStatus } from '../support/fixtures.js';
+import {
+  createMerchant,
+  events,
+  financeKey,
+  getOrder,
+  linkPayPal,
+  orderInput,
+  wallet,
+  waitForStatus,
+} from '../support/fixtures.js';
 import { readForm, submitForm } from '../support/html-form.js';
 import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
 
@@ -86,8 +95,15 @@ describe('a merchant key cannot raise its own balance', () => {
     // The money endpoints answered what they must: refused, or started something that credits nothing by itself.
     const statusOf = (line: string) => tried.filter((t) => t.startsWith(line)).map((t) => Number(t.split('→ ')[1]));
     // (The body naming a vault id is refused with 422 before anything looks at the key.)
-    for (const finance of ['POST /v1/finance/adjustments', 'POST /v1/finance/top-ups/{id}/confirm', 'POST /v1/finance/top-ups/{id}/reject']) {
-      expect(statusOf(finance).filter((s) => s !== 422), finance).toEqual(Array(bodies.length - 1).fill(403));
+    for (const finance of [
+      'POST /v1/finance/adjustments',
+      'POST /v1/finance/top-ups/{id}/confirm',
+      'POST /v1/finance/top-ups/{id}/reject',
+    ]) {
+      expect(
+        statusOf(finance).filter((s) => s !== 422),
+        finance,
+      ).toEqual(Array(bodies.length - 1).fill(403));
     }
     expect(statusOf('PUT /v1/settings/paypal').every((s) => s === 409 || s === 422)).toBe(true);
     expect(tried.length).toBeGreaterThan(100);
@@ -108,7 +124,11 @@ describe('a merchant key cannot raise its own balance', () => {
       ['POST', '/v1/settings/paypal/link/complete', { vaultId: 'v-1' }],
       ['POST', '/v1/wallet/top-ups', { method: 'paypal', amount: 10_000, currency: 'EUR', vaultId: 'v-1' }],
       ['POST', '/v1/orders', { ...orderInput(), vaultId: 'v-1' }],
-      ['POST', '/v1/orders', { ...orderInput(), payment: { method: 'prepaid', amountPaid: 5990, currency: 'EUR', vault_id: 'v-1' } }],
+      [
+        'POST',
+        '/v1/orders',
+        { ...orderInput(), payment: { method: 'prepaid', amountPaid: 5990, currency: 'EUR', vault_id: 'v-1' } },
+      ],
       ['POST', '/v1/api-keys', { label: 'x', vaultId: 'v-1' }],
     ];
     for (const [method, path, body] of cases) {
@@ -116,7 +136,11 @@ describe('a merchant key cannot raise its own balance', () => {
       expect(res.status, `${method} ${path}`).toBe(422);
       expect(JSON.stringify(res.body.error), `${method} ${path}`).toMatch(/vault_?id/i);
     }
-    expect((await stack.api.get('/v1/settings', { key: m.key })).body.paypal).toMatchObject({ linked: false, enabled: false, account: null });
+    expect((await stack.api.get('/v1/settings', { key: m.key })).body.paypal).toMatchObject({
+      linked: false,
+      enabled: false,
+      account: null,
+    });
   });
 });
 
@@ -153,10 +177,16 @@ describe('PayPal top-ups', () => {
     expect(await wallet(stack, m.key)).toMatchObject({ balance: 12_345, available: 12_345 });
     const rows = await ledger(m.key);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ kind: 'top_up', amount: 12_345, balanceDelta: 12_345, topUpId: started.body.id, legacy: false });
+    expect(rows[0]).toMatchObject({
+      kind: 'top_up',
+      amount: 12_345,
+      balanceDelta: 12_345,
+      topUpId: started.body.id,
+      legacy: false,
+    });
   });
 
-  it('a declined PayPal → FAILED with PayPal\'s issue and a sentence for the merchant; wallet unchanged', async () => {
+  it("a declined PayPal → FAILED with PayPal's issue and a sentence for the merchant; wallet unchanged", async () => {
     const m = await createMerchant(stack, { topUp: 1_000 });
     await linkPayPal(stack, m, { decline: true });
     const started = await topUp(m.key, { method: 'paypal', amount: 10_000, currency: 'EUR' });
@@ -169,19 +199,31 @@ describe('PayPal top-ups', () => {
     expect((await ledger(m.key)).map((t) => t.kind)).toEqual(['adjustment']);
   });
 
-  it('refuses amounts outside TOP_UP_MIN..TOP_UP_MAX and another currency than the wallet\'s', async () => {
+  it("refuses amounts outside TOP_UP_MIN..TOP_UP_MAX and another currency than the wallet's", async () => {
     const m = await createMerchant(stack);
     const small = await topUp(m.key, { method: 'bank_transfer', amount: stack.env.TOP_UP_MIN - 1, currency: 'EUR' });
     expect(small.status).toBe(422);
     expect(small.body.error.details[0].path).toBe('amount');
-    expect((await topUp(m.key, { method: 'bank_transfer', amount: stack.env.TOP_UP_MAX + 1, currency: 'EUR' })).status).toBe(422);
-    expect((await topUp(m.key, { method: 'bank_transfer', amount: 10_000, currency: 'USD' })).body.error.code).toBe('CURRENCY_MISMATCH');
+    expect(
+      (await topUp(m.key, { method: 'bank_transfer', amount: stack.env.TOP_UP_MAX + 1, currency: 'EUR' })).status,
+    ).toBe(422);
+    expect((await topUp(m.key, { method: 'bank_transfer', amount: 10_000, currency: 'USD' })).body.error.code).toBe(
+      'CURRENCY_MISMATCH',
+    );
   });
 
   it('honours Idempotency-Key: the same top-up, started once', async () => {
     const m = await createMerchant(stack);
-    const first = await topUp(m.key, { method: 'bank_transfer', amount: 10_000, currency: 'EUR' }, { 'Idempotency-Key': 'tu-1' });
-    const again = await topUp(m.key, { method: 'bank_transfer', amount: 10_000, currency: 'EUR' }, { 'Idempotency-Key': 'tu-1' });
+    const first = await topUp(
+      m.key,
+      { method: 'bank_transfer', amount: 10_000, currency: 'EUR' },
+      { 'Idempotency-Key': 'tu-1' },
+    );
+    const again = await topUp(
+      m.key,
+      { method: 'bank_transfer', amount: 10_000, currency: 'EUR' },
+      { 'Idempotency-Key': 'tu-1' },
+    );
     expect(first.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
     expect((await stack.api.get('/v1/wallet/top-ups', { key: m.key })).body.items).toHaveLength(1);
@@ -195,32 +237,55 @@ describe('bank-transfer top-ups and the finance desk', () => {
     const started = await topUp(m.key, { method: 'bank_transfer', amount: 25_000, currency: 'EUR' });
     expect(started.status).toBe(201);
     const t = started.body;
-    expect(t).toMatchObject({ status: 'PENDING', method: 'bank_transfer', bankTransfer: { iban: stack.env.BANK_IBAN, bic: stack.env.BANK_BIC, beneficiary: stack.env.BANK_BENEFICIARY } });
+    expect(t).toMatchObject({
+      status: 'PENDING',
+      method: 'bank_transfer',
+      bankTransfer: { iban: stack.env.BANK_IBAN, bic: stack.env.BANK_BIC, beneficiary: stack.env.BANK_BENEFICIARY },
+    });
     expect(isPlatformReference(t.bankTransfer.reference)).toBe(true);
     expect(Date.parse(t.bankTransfer.expiresAt) - Date.parse(t.createdAt)).toBe(stack.env.TOP_UP_TRANSFER_EXPIRY);
     expect((await wallet(stack, m.key)).balance).toBe(0);
 
     // The finance desk finds it by the reference as the bank statement shows it (spaces and case vary)...
-    const byReference = await stack.api.get(`/v1/finance/top-ups?reference=${encodeURIComponent(t.bankTransfer.reference.toLowerCase().replaceAll(' ', ''))}`, { key: finance });
+    const byReference = await stack.api.get(
+      `/v1/finance/top-ups?reference=${encodeURIComponent(t.bankTransfer.reference.toLowerCase().replaceAll(' ', ''))}`,
+      { key: finance },
+    );
     expect(byReference.body.items.map((x: any) => x.id)).toEqual([t.id]);
     // ...and a mistyped reference is caught by its check digits rather than matching nothing silently.
     const typo = t.bankTransfer.reference.replace(/.$/, (c: string) => (c === '7' ? '8' : '7'));
-    expect((await stack.api.get(`/v1/finance/top-ups?reference=${encodeURIComponent(typo)}`, { key: finance })).status).toBe(422);
+    expect(
+      (await stack.api.get(`/v1/finance/top-ups?reference=${encodeURIComponent(typo)}`, { key: finance })).status,
+    ).toBe(422);
     const pendingList = (await stack.api.get(`/v1/finance/top-ups?merchantId=${m.id}`, { key: finance })).body.items;
     expect(pendingList.map((x: any) => x.id)).toEqual([t.id]);
     await new Promise((r) => setTimeout(r, 500));
     expect((await wallet(stack, m.key)).balance).toBe(0);
 
     // 248.50 arrived, not 250.00 (bank fees): what arrived is what is credited.
-    const confirmed = await stack.api.post(`/v1/finance/top-ups/${t.id}/confirm`, { amountReceived: 24_850, bankReference: 'SEPA-2024-000123' }, { key: finance });
+    const confirmed = await stack.api.post(
+      `/v1/finance/top-ups/${t.id}/confirm`,
+      { amountReceived: 24_850, bankReference: 'SEPA-2024-000123' },
+      { key: finance },
+    );
     expect(confirmed.status).toBe(200);
-    expect(confirmed.body).toMatchObject({ status: 'COMPLETED', credited: { amount: 24_850 }, bankTransfer: { confirmation: { amountReceived: 24_850, bankReference: 'SEPA-2024-000123', by: 'Test Finance' } } });
+    expect(confirmed.body).toMatchObject({
+      status: 'COMPLETED',
+      credited: { amount: 24_850 },
+      bankTransfer: { confirmation: { amountReceived: 24_850, bankReference: 'SEPA-2024-000123', by: 'Test Finance' } },
+    });
     expect(await wallet(stack, m.key)).toMatchObject({ balance: 24_850, available: 24_850 });
     const rows = await ledger(m.key);
-    expect(rows).toEqual([expect.objectContaining({ kind: 'top_up', amount: 24_850, topUpId: t.id, reference: 'SEPA-2024-000123' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ kind: 'top_up', amount: 24_850, topUpId: t.id, reference: 'SEPA-2024-000123' }),
+    ]);
     // The merchant sees the outcome, not who at the finance desk did it.
     const seen = (await stack.api.get(`/v1/wallet/top-ups/${t.id}`, { key: m.key })).body;
-    expect(seen.bankTransfer.confirmation).toEqual({ amountReceived: 24_850, bankReference: 'SEPA-2024-000123', at: expect.any(String) });
+    expect(seen.bankTransfer.confirmation).toEqual({
+      amountReceived: 24_850,
+      bankReference: 'SEPA-2024-000123',
+      at: expect.any(String),
+    });
     expect((await stack.api.get(`/v1/finance/top-ups?merchantId=${m.id}`, { key: finance })).body.items).toEqual([]);
   });
 
@@ -229,7 +294,12 @@ describe('bank-transfer top-ups and the finance desk', () => {
     const finance = await financeKey(stack);
     const a = (await topUp(m.key, { method: 'bank_transfer', amount: 10_000, currency: 'EUR' })).body;
     const b = (await topUp(m.key, { method: 'bank_transfer', amount: 20_000, currency: 'EUR' })).body;
-    const confirm = (id: string, amountReceived: number) => stack.api.post(`/v1/finance/top-ups/${id}/confirm`, { amountReceived, bankReference: `REF-${id}` }, { key: finance });
+    const confirm = (id: string, amountReceived: number) =>
+      stack.api.post(
+        `/v1/finance/top-ups/${id}/confirm`,
+        { amountReceived, bankReference: `REF-${id}` },
+        { key: finance },
+      );
 
     expect((await confirm(a.id, 10_000)).status).toBe(200);
     const twice = await confirm(a.id, 10_000);
@@ -240,15 +310,28 @@ describe('bank-transfer top-ups and the finance desk', () => {
     expect(burst.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
 
     expect((await wallet(stack, m.key)).balance).toBe(30_000);
-    expect((await ledger(m.key)).map((t) => [t.kind, t.topUpId]).sort()).toEqual([['top_up', a.id], ['top_up', b.id]].sort());
+    expect((await ledger(m.key)).map((t) => [t.kind, t.topUpId]).sort()).toEqual(
+      [
+        ['top_up', a.id],
+        ['top_up', b.id],
+      ].sort(),
+    );
   });
 
   it('a merchant key on confirm → 403; the root key on confirm → 403 (money actions need a named operator)', async () => {
     const m = await createMerchant(stack);
     const t = (await topUp(m.key, { method: 'bank_transfer', amount: 10_000, currency: 'EUR' })).body;
-    const asMerchant = await stack.api.post(`/v1/finance/top-ups/${t.id}/confirm`, { amountReceived: 10_000, bankReference: 'X' }, { key: m.key });
+    const asMerchant = await stack.api.post(
+      `/v1/finance/top-ups/${t.id}/confirm`,
+      { amountReceived: 10_000, bankReference: 'X' },
+      { key: m.key },
+    );
     expect(asMerchant.status).toBe(403);
-    const asRoot = await stack.api.post(`/v1/finance/top-ups/${t.id}/confirm`, { amountReceived: 10_000, bankReference: 'X' }, { key: OPERATOR_KEY });
+    const asRoot = await stack.api.post(
+      `/v1/finance/top-ups/${t.id}/confirm`,
+      { amountReceived: 10_000, bankReference: 'X' },
+      { key: OPERATOR_KEY },
+    );
     expect(asRoot.status).toBe(403);
     expect(asRoot.body.error.code).toBe('NAMED_OPERATOR_KEY_REQUIRED');
     expect((await stack.api.get(`/v1/wallet/top-ups/${t.id}`, { key: m.key })).body.status).toBe('PENDING');
@@ -259,10 +342,24 @@ describe('bank-transfer top-ups and the finance desk', () => {
     const m = await createMerchant(stack);
     const finance = await financeKey(stack);
     const t = (await topUp(m.key, { method: 'bank_transfer', amount: 10_000, currency: 'EUR' })).body;
-    const rejected = await stack.api.post(`/v1/finance/top-ups/${t.id}/reject`, { reason: 'No transfer with this reference in 10 days of statements' }, { key: finance });
+    const rejected = await stack.api.post(
+      `/v1/finance/top-ups/${t.id}/reject`,
+      { reason: 'No transfer with this reference in 10 days of statements' },
+      { key: finance },
+    );
     expect(rejected.status).toBe(200);
-    expect(rejected.body).toMatchObject({ status: 'REJECTED', credited: null, bankTransfer: { rejection: { reason: 'No transfer with this reference in 10 days of statements', by: 'Test Finance' } } });
-    const late = await stack.api.post(`/v1/finance/top-ups/${t.id}/confirm`, { amountReceived: 10_000, bankReference: 'LATE' }, { key: finance });
+    expect(rejected.body).toMatchObject({
+      status: 'REJECTED',
+      credited: null,
+      bankTransfer: {
+        rejection: { reason: 'No transfer with this reference in 10 days of statements', by: 'Test Finance' },
+      },
+    });
+    const late = await stack.api.post(
+      `/v1/finance/top-ups/${t.id}/confirm`,
+      { amountReceived: 10_000, bankReference: 'LATE' },
+      { key: finance },
+    );
     expect(late.status).toBe(409);
     expect((await wallet(stack, m.key)).balance).toBe(0);
     expect(await ledger(m.key)).toEqual([]);
@@ -272,12 +369,19 @@ describe('bank-transfer top-ups and the finance desk', () => {
     const m = await createMerchant(stack);
     const finance = await financeKey(stack);
     const adjust = (body: Record<string, unknown>, key?: string) =>
-      stack.api.post('/v1/finance/adjustments', { merchantId: m.id, ...body }, { key: finance, ...(key ? { headers: { 'Idempotency-Key': key } } : {}) });
+      stack.api.post(
+        '/v1/finance/adjustments',
+        { merchantId: m.id, ...body },
+        { key: finance, ...(key ? { headers: { 'Idempotency-Key': key } } : {}) },
+      );
 
     expect((await adjust({ amount: 5_000 })).status).toBe(422); // no reason
     const credit = await adjust({ amount: 5_000, reason: 'Goodwill for the late delivery of order 17' }, 'adj-1');
     expect(credit.status).toBe(201);
-    expect(credit.body).toMatchObject({ adjustment: { amount: 5_000, by: 'Test Finance' }, wallet: { balance: 5_000 } });
+    expect(credit.body).toMatchObject({
+      adjustment: { amount: 5_000, by: 'Test Finance' },
+      wallet: { balance: 5_000 },
+    });
     const replay = await adjust({ amount: 5_000, reason: 'Goodwill for the late delivery of order 17' }, 'adj-1');
     expect(replay.body.transaction.id).toBe(credit.body.transaction.id);
 
@@ -293,7 +397,15 @@ describe('bank-transfer top-ups and the finance desk', () => {
       ['adjustment', -2_000, 'Chargeback on the goodwill'],
       ['adjustment', 5_000, 'Goodwill for the late delivery of order 17'],
     ]);
-    expect((await stack.api.post('/v1/finance/adjustments', { merchantId: 'mer_nobody', amount: 1, reason: 'nobody' }, { key: finance })).status).toBe(404);
+    expect(
+      (
+        await stack.api.post(
+          '/v1/finance/adjustments',
+          { merchantId: 'mer_nobody', amount: 1, reason: 'nobody' },
+          { key: finance },
+        )
+      ).status,
+    ).toBe(404);
   });
 
   it('the audit log names the operator for each confirm, reject and adjustment; merchants cannot read it', async () => {
@@ -302,19 +414,47 @@ describe('bank-transfer top-ups and the finance desk', () => {
     const bob = (await createOperatorKey(stack.api, OPERATOR_KEY, 'Bob Finance')).key;
     const a = (await topUp(m.key, { method: 'bank_transfer', amount: 10_000, currency: 'EUR' })).body;
     const b = (await topUp(m.key, { method: 'bank_transfer', amount: 10_000, currency: 'EUR' })).body;
-    await stack.api.post(`/v1/finance/top-ups/${a.id}/confirm`, { amountReceived: 9_990, bankReference: 'BANK-A' }, { key: alice });
+    await stack.api.post(
+      `/v1/finance/top-ups/${a.id}/confirm`,
+      { amountReceived: 9_990, bankReference: 'BANK-A' },
+      { key: alice },
+    );
     await stack.api.post(`/v1/finance/top-ups/${b.id}/reject`, { reason: 'Sender is not the merchant' }, { key: bob });
-    await stack.api.post('/v1/finance/adjustments', { merchantId: m.id, amount: -990, reason: 'Bank fee passed on' }, { key: alice });
+    await stack.api.post(
+      '/v1/finance/adjustments',
+      { merchantId: m.id, amount: -990, reason: 'Bank fee passed on' },
+      { key: alice },
+    );
 
     const audit = await stack.api.get(`/v1/audit?merchantId=${m.id}`, { key: bob });
     expect(audit.status).toBe(200);
-    const rows = audit.body.items.map((e: any) => ({ actor: e.actor, action: e.action, target: e.target, amount: e.amount, reason: e.reason }));
+    const rows = audit.body.items.map((e: any) => ({
+      actor: e.actor,
+      action: e.action,
+      target: e.target,
+      amount: e.amount,
+      reason: e.reason,
+    }));
     expect(rows).toEqual([
-      { actor: 'Alice Finance', action: 'wallet.adjustment', target: expect.stringMatching(/^adjustment:adj_/), amount: -990, reason: 'Bank fee passed on' },
-      { actor: 'Bob Finance', action: 'top_up.reject', target: b.id, amount: 10_000, reason: 'Sender is not the merchant' },
+      {
+        actor: 'Alice Finance',
+        action: 'wallet.adjustment',
+        target: expect.stringMatching(/^adjustment:adj_/),
+        amount: -990,
+        reason: 'Bank fee passed on',
+      },
+      {
+        actor: 'Bob Finance',
+        action: 'top_up.reject',
+        target: b.id,
+        amount: 10_000,
+        reason: 'Sender is not the merchant',
+      },
       { actor: 'Alice Finance', action: 'top_up.confirm', target: a.id, amount: 9_990, reason: null },
     ]);
-    expect(audit.body.items.every((e: any) => e.actorKeyId.startsWith('key_') && !Number.isNaN(Date.parse(e.at)))).toBe(true);
+    expect(audit.body.items.every((e: any) => e.actorKeyId.startsWith('key_') && !Number.isNaN(Date.parse(e.at)))).toBe(
+      true,
+    );
     expect(audit.body.items[2].details).toMatchObject({ bankReference: 'BANK-A' });
     expect((await stack.api.get('/v1/audit', { key: m.key })).status).toBe(403);
     expect((await wallet(stack, m.key)).balance).toBe(9_000);
@@ -349,11 +489,16 @@ describe('PayPal linked the way PayPal links it', () => {
     const started = await stack.api.post('/v1/settings/paypal/link', {}, { key: m.key });
     expect(started.status).toBe(201);
     expect(started.body.approveUrl).toContain(stack.paypalUrl);
-    expect((await stack.api.get('/v1/settings', { key: m.key })).body.paypal).toMatchObject({ linked: false, pendingLink: { approveUrl: started.body.approveUrl } });
+    expect((await stack.api.get('/v1/settings', { key: m.key })).body.paypal).toMatchObject({
+      linked: false,
+      pendingLink: { approveUrl: started.body.approveUrl },
+    });
 
     // The merchant's browser: PayPal's approval page, approve, and PayPal's redirect back to the platform.
     const form = readForm(await (await fetch(started.body.approveUrl)).text());
-    const approved = await submitForm(started.body.approveUrl, form, 'approve', { payer_email: 'maria.rossi@example.com' });
+    const approved = await submitForm(started.body.approveUrl, form, 'approve', {
+      payer_email: 'maria.rossi@example.com',
+    });
     expect(approved.status).toBe(303);
     const back = approved.headers.get('location') ?? '';
     expect(back.startsWith(`${stack.api.baseUrl}/v1/settings/paypal/link/return?`)).toBe(true);
@@ -382,10 +527,17 @@ describe('PayPal linked the way PayPal links it', () => {
   it('cancelling at PayPal links nothing; scripts finish a link with /link/complete once approved', async () => {
     const m = await createMerchant(stack);
     const first = (await stack.api.post('/v1/settings/paypal/link', {}, { key: m.key })).body;
-    const cancelled = await submitForm(first.approveUrl, readForm(await (await fetch(first.approveUrl)).text()), 'cancel');
+    const cancelled = await submitForm(
+      first.approveUrl,
+      readForm(await (await fetch(first.approveUrl)).text()),
+      'cancel',
+    );
     const back = await fetch(cancelled.headers.get('location') ?? '', { headers: { accept: 'application/json' } });
     expect(await back.json()).toMatchObject({ outcome: 'cancelled' });
-    expect((await stack.api.get('/v1/settings', { key: m.key })).body.paypal).toMatchObject({ linked: false, pendingLink: null });
+    expect((await stack.api.get('/v1/settings', { key: m.key })).body.paypal).toMatchObject({
+      linked: false,
+      pendingLink: null,
+    });
 
     const second = (await stack.api.post('/v1/settings/paypal/link', {}, { key: m.key })).body;
     const early = await stack.api.post('/v1/settings/paypal/link/complete', {}, { key: m.key });
@@ -397,14 +549,26 @@ describe('PayPal linked the way PayPal links it', () => {
     expect(done.body.paypal).toMatchObject({ linked: true, account: { payerEmail: 'o•••@shop.example' } });
     // Another merchant cannot finish (or learn anything about) this one's link.
     const other = await createMerchant(stack);
-    expect((await stack.api.post('/v1/settings/paypal/link/complete', { setupTokenId: second.setupTokenId }, { key: other.key })).status).toBe(404);
-    expect((await fetch(`${stack.api.baseUrl}/v1/settings/paypal/link/return?approval_token_id=NOSUCHTOKEN123`)).status).toBe(404);
+    expect(
+      (
+        await stack.api.post(
+          '/v1/settings/paypal/link/complete',
+          { setupTokenId: second.setupTokenId },
+          { key: other.key },
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (await fetch(`${stack.api.baseUrl}/v1/settings/paypal/link/return?approval_token_id=NOSUCHTOKEN123`)).status,
+    ).toBe(404);
   });
 
   it('unlink deletes the payment token at PayPal; orders needing PayPal then wait for funds, and PayPal top-ups answer 409', async () => {
     const m = await createMerchant(stack);
     const linked = await linkPayPal(stack, m);
-    const token = (await paypal.paymentTokens()).find((t) => t.status === 'ACTIVE' && `••••${t.id.slice(-4)}` === linked.paypal.account.vaultId);
+    const token = (await paypal.paymentTokens()).find(
+      (t) => t.status === 'ACTIVE' && `••••${t.id.slice(-4)}` === linked.paypal.account.vaultId,
+    );
     expect(token).toBeDefined();
     const unlinked = await stack.api.delete('/v1/settings/paypal/link', { key: m.key });
     expect(unlinked.status).toBe(200);
@@ -436,7 +600,11 @@ describe('API keys people can manage', () => {
     expect(list.body.items).toHaveLength(2);
     expect(list.text).not.toContain(second);
     expect(list.text).not.toContain(m.key);
-    expect(list.body.items.find((k: any) => k.id === created.body.id)).toMatchObject({ label: 'warehouse script', display: created.body.display, revokedAt: null });
+    expect(list.body.items.find((k: any) => k.id === created.body.id)).toMatchObject({
+      label: 'warehouse script',
+      display: created.body.display,
+      revokedAt: null,
+    });
     // Both keys were used: each shows when (written in the background, at most once a minute per key).
     const used = await waitFor('last-used times', async () => {
       const items = (await stack.api.get('/v1/api-keys', { key: m.key })).body.items;
@@ -490,13 +658,23 @@ describe('expiry', () => {
 
   it('a transfer never confirmed → EXPIRED by its own timer; confirming afterwards → 409, nothing credited', async () => {
     const m = await createMerchant(short);
-    const t = (await short.api.post('/v1/wallet/top-ups', { method: 'bank_transfer', amount: 10_000, currency: 'EUR' }, { key: m.key })).body;
+    const t = (
+      await short.api.post(
+        '/v1/wallet/top-ups',
+        { method: 'bank_transfer', amount: 10_000, currency: 'EUR' },
+        { key: m.key },
+      )
+    ).body;
     const expired = await waitFor('the top-up to expire', async () => {
       const now = (await short.api.get(`/v1/wallet/top-ups/${t.id}`, { key: m.key })).body;
       return now.status === 'EXPIRED' ? now : false;
     });
     expect(expired.credited).toBeNull();
-    const late = await short.api.post(`/v1/finance/top-ups/${t.id}/confirm`, { amountReceived: 10_000, bankReference: 'LATE' }, { key: await financeKey(short) });
+    const late = await short.api.post(
+      `/v1/finance/top-ups/${t.id}/confirm`,
+      { amountReceived: 10_000, bankReference: 'LATE' },
+      { key: await financeKey(short) },
+    );
     expect(late.status).toBe(409);
     expect((await wallet(short, m.key)).balance).toBe(0);
   });

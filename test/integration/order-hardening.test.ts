@@ -79,16 +79,27 @@ describe('actions that arrive early', () => {
     await withoutWorker();
     const m = await createMerchant(stack, { topUp: 10_000 });
     // A bad phone: once checked, the order waits in review, where it can be cancelled.
-    const created = await stack.api.post('/v1/orders', orderInput({ customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '12' } }), { key: m.key });
+    const created = await stack.api.post(
+      '/v1/orders',
+      orderInput({ customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '12' } }),
+      { key: m.key },
+    );
     expect(created.body.status).toBe('RECEIVED');
 
-    const answer = stack.api.post(`/v1/orders/${created.body.id}/cancel`, { reason: 'customer changed their mind' }, { key: m.key });
+    const answer = stack.api.post(
+      `/v1/orders/${created.body.id}/cancel`,
+      { reason: 'customer changed their mind' },
+      { key: m.key },
+    );
     await withWorker();
     const cancelled = await answer;
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('CANCELLED');
     const timeline = await events(stack, m.key, created.body.id);
-    expect(timeline.filter((e) => e.type === 'status.changed').map((e) => e.details.to)).toEqual(['PENDING_REVIEW', 'CANCELLED']);
+    expect(timeline.filter((e) => e.type === 'status.changed').map((e) => e.details.to)).toEqual([
+      'PENDING_REVIEW',
+      'CANCELLED',
+    ]);
   });
 });
 
@@ -111,7 +122,11 @@ describe('a workflow whose task keeps failing', () => {
     const brokenRun = broken.run();
     const workflow = stack.platform.temporal.workflow.getHandle(orderWorkflowId(created.body.id));
     await workflow.signal('nudge');
-    await waitFor('the order workflow task failing a third time', async () => ((await workflow.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= 3, { timeoutMs: 30_000 });
+    await waitFor(
+      'the order workflow task failing a third time',
+      async () => ((await workflow.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= 3,
+      { timeoutMs: 30_000 },
+    );
 
     const answer = stack.api.post(`/v1/orders/${created.body.id}/payment-accepted`, {}, { key: m.key });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -161,7 +176,11 @@ describe('actions are idempotent', () => {
     const created = await stack.api.post('/v1/orders', orderInput(bankTransfer), { key: m.key });
     await waitForStatus(stack, m.key, created.body.id, 'AWAITING_PAYMENT');
     const headers = { 'Idempotency-Key': 'same-key' };
-    const fixed = await stack.api.patch(`/v1/orders/${created.body.id}`, { customer: { phone: '+39 02 1234 5678' } }, { key: m.key, headers });
+    const fixed = await stack.api.patch(
+      `/v1/orders/${created.body.id}`,
+      { customer: { phone: '+39 02 1234 5678' } },
+      { key: m.key, headers },
+    );
     expect(fixed.status).toBe(200);
     const cancelled = await stack.api.post(`/v1/orders/${created.body.id}/cancel`, {}, { key: m.key, headers });
     expect(cancelled.status).toBe(200);
@@ -188,14 +207,18 @@ describe('no orphan, no poison', () => {
       const first = await stack.api.post('/v1/orders', input, { key: m.key, headers });
       expect(first.status).toBeGreaterThanOrEqual(500);
       expect((await stack.api.get(`/v1/orders/${id}`, { key: m.key })).status).toBe(404);
-      await expect(stack.platform.temporal.workflow.getHandle(orderWorkflowId(id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      await expect(stack.platform.temporal.workflow.getHandle(orderWorkflowId(id)).describe()).rejects.toBeInstanceOf(
+        WorkflowNotFoundError,
+      );
 
       const retried = await stack.api.post('/v1/orders', input, { key: m.key, headers });
       expect(retried.status).toBe(201);
       expect(retried.body.id).toBe(id);
       await waitForStatus(stack, m.key, id, 'SUBMITTED');
       expect(await supplierOrders(stack, id)).toHaveLength(1);
-      const listed = (await stack.api.get('/v1/orders?limit=50', { key: m.key })).body.items.filter((o: any) => o.externalId === input.externalId);
+      const listed = (await stack.api.get('/v1/orders?limit=50', { key: m.key })).body.items.filter(
+        (o: any) => o.externalId === input.externalId,
+      );
       expect(listed).toHaveLength(1);
     } finally {
       await sql('DROP TRIGGER t_refuse_once ON orders; DROP FUNCTION t_refuse_once(); DROP SEQUENCE t_refuse_once;');
@@ -215,7 +238,13 @@ describe('no orphan, no poison', () => {
       connection: stack.platform.temporal.connection,
       interceptors: { workflow: [{ start: unreachable, startWithDetails: unreachable }] },
     });
-    const service = new OrderService({ db: stack.platform.db, temporal, taskQueue: stack.taskQueue, timings: stack.timings, logger: pino({ level: 'silent' }) });
+    const service = new OrderService({
+      db: stack.platform.db,
+      temporal,
+      taskQueue: stack.taskQueue,
+      timings: stack.timings,
+      logger: pino({ level: 'silent' }),
+    });
     await expect(service.createOrder(m.id, NewOrder.parse(input))).rejects.toThrow('UNAVAILABLE');
     expect((await stack.api.get(`/v1/orders/${id}`, { key: m.key })).status).toBe(404);
 
@@ -231,14 +260,16 @@ describe('no orphan, no poison', () => {
     const input = orderInput();
     const id = deriveOrderId(m.id, input.channel, input.externalId);
     // The row as created (version 0) passes; every write of the workflow's projection is refused.
-    await sql(`ALTER TABLE orders ADD CONSTRAINT t_poison CHECK (external_id <> '${input.externalId}' OR version = 0) NOT VALID`);
+    await sql(
+      `ALTER TABLE orders ADD CONSTRAINT t_poison CHECK (external_id <> '${input.externalId}' OR version = 0) NOT VALID`,
+    );
     let dropped = false;
     try {
       const created = await stack.api.post('/v1/orders', input, { key: m.key });
       expect(created.status).toBe(201);
       const handle = stack.platform.temporal.workflow.getHandle(orderWorkflowId(id));
       const query = `Attention = "projection" AND WorkflowId = "${orderWorkflowId(id)}"`;
-      await waitFor('the order in the operators\' attention list', async () => {
+      await waitFor("the order in the operators' attention list", async () => {
         for await (const w of stack.platform.temporal.workflow.list({ query })) return w.workflowId;
         return false;
       });
@@ -251,7 +282,10 @@ describe('no orphan, no poison', () => {
       await sql('ALTER TABLE orders DROP CONSTRAINT t_poison');
       dropped = true;
       await waitForStatus(stack, m.key, id, 'SUBMITTED');
-      await waitFor('the attention cleared', async () => (await handle.describe()).typedSearchAttributes.get(AttentionKey) === undefined);
+      await waitFor(
+        'the attention cleared',
+        async () => (await handle.describe()).typedSearchAttributes.get(AttentionKey) === undefined,
+      );
       const cleared: any = await handle.query('__temporal_workflow_metadata');
       expect(cleared.currentDetails).not.toContain('NEEDS ATTENTION');
       const timeline = await events(stack, m.key, id);

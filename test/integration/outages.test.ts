@@ -82,13 +82,25 @@ describe('PostgreSQL stopped', () => {
       ['POST /v1/orders', await stack.api.post('/v1/orders', input, create)],
       ['GET /v1/orders', await stack.api.get('/v1/orders', { key: m.key })],
       ['GET /v1/orders/{id}', await stack.api.get(`/v1/orders/${existing.body.id}`, { key: m.key })],
-      ['POST /v1/orders/{id}/cancel', await stack.api.post(`/v1/orders/${existing.body.id}/cancel`, {}, { key: m.key })],
+      [
+        'POST /v1/orders/{id}/cancel',
+        await stack.api.post(`/v1/orders/${existing.body.id}/cancel`, {}, { key: m.key }),
+      ],
       ['GET /v1/wallet', await stack.api.get('/v1/wallet', { key: m.key })],
-      ['POST /v1/wallet/top-ups', await stack.api.post('/v1/wallet/top-ups', { amount: 100, currency: 'EUR', reference: 'x' }, { key: m.key })],
-      ['POST /v1/merchants (operator)', await stack.api.post('/v1/merchants', { name: 'During the outage' }, { key: OPERATOR_KEY })],
+      [
+        'POST /v1/wallet/top-ups',
+        await stack.api.post('/v1/wallet/top-ups', { amount: 100, currency: 'EUR', reference: 'x' }, { key: m.key }),
+      ],
+      [
+        'POST /v1/merchants (operator)',
+        await stack.api.post('/v1/merchants', { name: 'During the outage' }, { key: OPERATOR_KEY }),
+      ],
       ['GET /v1/orders (operator)', await stack.api.get('/v1/orders', { key: OPERATOR_KEY })],
       ['GET /v1/products', await stack.api.get('/v1/products', { key: m.key })],
-      ['POST /webhooks/shopify/{id}', await deliverWebhook(stack, 'shopify', connection.id, secret, JSON.stringify(shopPayload('shopify')))],
+      [
+        'POST /webhooks/shopify/{id}',
+        await deliverWebhook(stack, 'shopify', connection.id, secret, JSON.stringify(shopPayload('shopify'))),
+      ],
       ['GET /readyz', await stack.api.get('/readyz')],
     ];
     for (const [what, res] of answers) expectOutage(res, what);
@@ -105,7 +117,12 @@ describe('PostgreSQL stopped', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(retried.body.id);
     expect(await ordersWithExternalId(input.externalId)).toBe(1);
-    expect(await waitFor('the workflow in visibility', async () => (await workflowsWithExternalId(input.externalId)) || false)).toBe(1);
+    expect(
+      await waitFor(
+        'the workflow in visibility',
+        async () => (await workflowsWithExternalId(input.externalId)) || false,
+      ),
+    ).toBe(1);
   });
 
   it('a create whose claim the outage interrupted mid-request is not locked afterwards: its retry gets the one order', async () => {
@@ -119,7 +136,9 @@ describe('PostgreSQL stopped', () => {
     proxy.pause();
     const first = stack.api.post('/v1/orders', input, create);
     await waitFor('the key to be claimed', async () => {
-      const { rows } = await watcher.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted");
+      const { rows } = await watcher.query(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted",
+      );
       return rows[0].n > 0;
     });
     await watcher.end().catch(() => undefined);
@@ -136,14 +155,23 @@ describe('PostgreSQL stopped', () => {
     expect(retried.status, retried.text).toBe(200);
     expect(retried.body.externalId).toBe(input.externalId);
     expect(await waitFor('the order row', async () => (await ordersWithExternalId(input.externalId)) || false)).toBe(1);
-    expect(await waitFor('the workflow in visibility', async () => (await workflowsWithExternalId(input.externalId)) || false)).toBe(1);
+    expect(
+      await waitFor(
+        'the workflow in visibility',
+        async () => (await workflowsWithExternalId(input.externalId)) || false,
+      ),
+    ).toBe(1);
   });
 });
 
 describe('Temporal unreachable', () => {
   it('creates and actions answer JSON 503 with Retry-After, readiness says so; reads from PostgreSQL still answer', async () => {
     const m = await createMerchant(stack, { topUp: 50_000 });
-    const existing = await stack.api.post('/v1/orders', orderInput({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), { key: m.key });
+    const existing = await stack.api.post(
+      '/v1/orders',
+      orderInput({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }),
+      { key: m.key },
+    );
     expect(existing.status).toBe(201);
 
     await proxy.cut();
@@ -158,10 +186,14 @@ describe('Temporal unreachable', () => {
       expect((await stack.api.get('/v1/orders', { key: m.key })).status).toBe(200);
 
       await proxy.restore();
-      const retried = await waitFor('Temporal to answer again', async () => {
-        const res = await stack.api.post('/v1/orders', input, create);
-        return res.status === 503 ? false : res;
-      }, { timeoutMs: 60_000 });
+      const retried = await waitFor(
+        'Temporal to answer again',
+        async () => {
+          const res = await stack.api.post('/v1/orders', input, create);
+          return res.status === 503 ? false : res;
+        },
+        { timeoutMs: 60_000 },
+      );
       expect(retried.status).toBe(201);
       expect(await ordersWithExternalId(input.externalId)).toBe(1);
     } finally {

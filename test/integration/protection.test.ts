@@ -49,7 +49,9 @@ afterAll(async () => {
 describe('security headers', () => {
   it('API answers forbid framing, sniffing and loading anything; no X-Powered-By', async () => {
     const res = await stack.api.get('/healthz');
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'");
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
@@ -69,7 +71,9 @@ describe('security headers', () => {
     expect(csp).toContain("style-src 'self' 'unsafe-inline'");
     expect(csp).toContain("img-src 'self' data:");
     expect(csp).toContain("frame-ancestors 'none'");
-    expect((await stack.api.get('/openapi.json')).headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect((await stack.api.get('/openapi.json')).headers.get('content-security-policy')).toContain(
+      "default-src 'none'",
+    );
   });
 });
 
@@ -78,14 +82,22 @@ describe('CORS', () => {
     const res = await stack.api.get('/healthz', { headers: { origin: 'https://evil.example.net' } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     const preflight = await stack.api.request('OPTIONS', '/v1/orders', {
-      headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'https://evil.example.net',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('is open to a listed origin (CORS_ORIGINS)', async () => {
     const preflight = await stack.api.request('OPTIONS', '/v1/orders', {
-      headers: { origin: 'https://admin.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'https://admin.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
@@ -109,7 +121,8 @@ describe('rate limits', () => {
   it(`per key: request ${KEY_LIMIT + 1} within the window is 429 with Retry-After, counted across both replicas; other keys go on`, async () => {
     const m = await createMerchant(stack);
     const statuses: number[] = [];
-    for (let i = 0; i < KEY_LIMIT; i++) statuses.push((await (i % 2 === 0 ? stack.api : replicaApi).get('/v1/wallet', { key: m.key })).status);
+    for (let i = 0; i < KEY_LIMIT; i++)
+      statuses.push((await (i % 2 === 0 ? stack.api : replicaApi).get('/v1/wallet', { key: m.key })).status);
     expect(statuses).toEqual(Array(KEY_LIMIT).fill(200));
     for (const api of [stack.api, replicaApi]) {
       const limited = await api.get('/v1/wallet', { key: m.key });
@@ -126,7 +139,10 @@ describe('rate limits', () => {
     // A distinct client address (the test talks through loopback, whose X-Forwarded-For the API believes).
     const from = { 'x-forwarded-for': '198.51.100.23' };
     for (let i = 0; i < AUTH_FAILURES; i++) {
-      const res = await (i % 2 === 0 ? stack.api : replicaApi).get('/v1/wallet', { key: `mk_wrong_${i}`, headers: from });
+      const res = await (i % 2 === 0 ? stack.api : replicaApi).get('/v1/wallet', {
+        key: `mk_wrong_${i}`,
+        headers: from,
+      });
       expect(res.status).toBe(401);
     }
     const blocked = await stack.api.get('/v1/wallet', { key: `mk_wrong_again`, headers: from });
@@ -135,7 +151,9 @@ describe('rate limits', () => {
     const evenGood = await replicaApi.get('/v1/wallet', { key: m.key, headers: from });
     expect(evenGood.status).toBe(429);
     // Another address is unaffected.
-    expect((await stack.api.get('/v1/wallet', { key: m.key, headers: { 'x-forwarded-for': '198.51.100.24' } })).status).toBe(200);
+    expect(
+      (await stack.api.get('/v1/wallet', { key: m.key, headers: { 'x-forwarded-for': '198.51.100.24' } })).status,
+    ).toBe(200);
   });
 
   it(`webhooks per connection: delivery ${WEBHOOK_LIMIT + 1} is 429 with Retry-After and not recorded; another connection goes on`, async () => {
@@ -144,10 +162,14 @@ describe('rate limits', () => {
     const busy = await connectShop(stack, m.key, 'woocommerce', secret);
     const quiet = await connectShop(stack, m.key, 'shopify', secret);
     for (let i = 0; i < WEBHOOK_LIMIT; i++) {
-      const res = await deliverWebhook(stack, 'woocommerce', busy.id, secret, JSON.stringify({ id: i }), { 'x-wc-webhook-topic': 'product.updated' });
+      const res = await deliverWebhook(stack, 'woocommerce', busy.id, secret, JSON.stringify({ id: i }), {
+        'x-wc-webhook-topic': 'product.updated',
+      });
       expect(res.status).toBe(200);
     }
-    const limited = await deliverWebhook(stack, 'woocommerce', busy.id, secret, JSON.stringify({ id: 99 }), { 'x-wc-webhook-topic': 'product.updated' });
+    const limited = await deliverWebhook(stack, 'woocommerce', busy.id, secret, JSON.stringify({ id: 99 }), {
+      'x-wc-webhook-topic': 'product.updated',
+    });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     const deliveries = await stack.api.get(`/v1/channels/${busy.id}/deliveries`, { key: m.key });

@@ -24,7 +24,12 @@ describe('readiness', () => {
   it('waits for the first catalogue sync; right after it turns 200, GET /v1/products lists the catalogue', async () => {
     const before = await stack.api.get('/readyz');
     expect(before.status).toBe(503);
-    expect(before.body).toMatchObject({ status: 'not ready', postgres: 'ok', temporal: 'ok', catalog: 'waiting for the first sync from the supplier' });
+    expect(before.body).toMatchObject({
+      status: 'not ready',
+      postgres: 'ok',
+      temporal: 'ok',
+      catalog: 'waiting for the first sync from the supplier',
+    });
     expect(Number(before.headers.get('retry-after'))).toBeGreaterThan(0);
 
     const m = await createMerchant(stack);
@@ -33,6 +38,10 @@ describe('readiness', () => {
     const products = await stack.api.get('/v1/products', { key: m.key });
     expect(products.status).toBe(200);
     expect(products.body.items.length).toBeGreaterThan(0);
-    expect(products.body.items[0]).toMatchObject({ sku: expect.any(String), price: expect.any(Number), stock: expect.any(Number) });
+    expect(products.body.items[0]).toMatchObject({
+      sku: expect.any(String),
+      price: expect.any(Number),
+      stock: expect.any(Number),
+    });
   });
 });

@@ -15,7 +15,16 @@ import { freePort, portIsFree } from '../../dev/ports.js';
  */
 const root = inject('projectRoot');
 let dataDir: string;
-const portNames = ['PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'EMBEDDED_POSTGRES_PORT', 'SUPPLIER_SIM_PORT', 'PAYPAL_SIM_PORT', 'SHOPIFY_SIM_PORT', 'WOOCOMMERCE_SIM_PORT'];
+const portNames = [
+  'PORT',
+  'TEMPORAL_PORT',
+  'TEMPORAL_UI_PORT',
+  'EMBEDDED_POSTGRES_PORT',
+  'SUPPLIER_SIM_PORT',
+  'PAYPAL_SIM_PORT',
+  'SHOPIFY_SIM_PORT',
+  'WOOCOMMERCE_SIM_PORT',
+];
 let ports: Record<string, string>;
 
 beforeAll(async () => {
@@ -30,7 +39,12 @@ const launched: ChildProcess[] = [];
 const reported: ProcessIdentity[] = [];
 afterEach(() => {
   const pids = launched.splice(0).flatMap((child) => (child.pid ? [child.pid, ...descendants(child.pid)] : []));
-  pids.push(...reported.splice(0).filter((p) => running(p)).map((p) => p.pid));
+  pids.push(
+    ...reported
+      .splice(0)
+      .filter((p) => running(p))
+      .map((p) => p.pid),
+  );
   for (const pid of pids.reverse()) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -85,27 +99,46 @@ async function npmStart(opts: { tty?: boolean; throughNpm?: boolean } = {}): Pro
   const command = [process.execPath, '--import', 'tsx', path.join(root, 'dev/start.ts')];
   // `script` gives the process a terminal (a pseudo-tty), as a person's shell would.
   const child = opts.tty
-    ? spawn('script', ['-qfec', command.join(' '), '/dev/null'], { cwd: root, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
+    ? spawn('script', ['-qfec', command.join(' '), '/dev/null'], {
+        cwd: root,
+        env,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
     : opts.throughNpm
       ? spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(command[0] as string, command.slice(1), { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      : spawn(command[0] as string, command.slice(1), {
+          cwd: root,
+          env,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   launched.push(child);
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor('the start banner', async () => out.includes('The platform is up') || (child.exitCode !== null ? Promise.reject(new Error(out)) : false), {
-    timeoutMs: 180_000,
-    intervalMs: 50,
-  });
-  const nodePid = opts.tty || opts.throughNpm
-    ? // The node process itself, not the shell npm runs the script through.
-      (descendants(child.pid ?? 0).find((pid) => /(^|\/)node .*dev\/start\.ts/.test(identify(pid)?.command ?? '')) ?? 0)
-    : (child.pid ?? 0);
+  await waitFor(
+    'the start banner',
+    async () =>
+      out.includes('The platform is up') || (child.exitCode !== null ? Promise.reject(new Error(out)) : false),
+    {
+      timeoutMs: 180_000,
+      intervalMs: 50,
+    },
+  );
+  const nodePid =
+    opts.tty || opts.throughNpm
+      ? // The node process itself, not the shell npm runs the script through.
+        (descendants(child.pid ?? 0).find((pid) => /(^|\/)node .*dev\/start\.ts/.test(identify(pid)?.command ?? '')) ??
+        0)
+      : (child.pid ?? 0);
   const demoKey = /key (mk_\S+)/.exec(out)?.[1] ?? '';
   const apiUrl = /REST API\s+(http:\/\/\S+)/.exec(out)?.[1] ?? '';
   const pidDir = path.join(dataDir, 'pids');
-  const children = readdirSync(pidDir).map((f) => JSON.parse(readFileSync(path.join(pidDir, f), 'utf8')) as ProcessIdentity);
+  const children = readdirSync(pidDir).map(
+    (f) => JSON.parse(readFileSync(path.join(pidDir, f), 'utf8')) as ProcessIdentity,
+  );
   const node = identify(nodePid);
   reported.push(...children, ...(node ? [node] : []));
   return { nodePid, child, output: () => out, api: new HttpClient(apiUrl), demoKey, children, exited };
@@ -117,16 +150,28 @@ const running = (p: ProcessIdentity): boolean => {
 };
 
 async function expectNothingLeft(started: Started): Promise<void> {
-  await waitFor('every process to be gone', async () => !running({ pid: started.nodePid, command: '', startedAt: identify(started.nodePid)?.startedAt ?? 'gone' }) || false, {
-    timeoutMs: 60_000,
-  }).catch(() => undefined);
+  await waitFor(
+    'every process to be gone',
+    async () =>
+      !running({ pid: started.nodePid, command: '', startedAt: identify(started.nodePid)?.startedAt ?? 'gone' }) ||
+      false,
+    {
+      timeoutMs: 60_000,
+    },
+  ).catch(() => undefined);
   await started.exited;
   // The node process may be gone a moment before the last child it stopped has fully exited.
-  await waitFor('every child to be gone', async () => started.children.every((c) => !running(c)) || false, { timeoutMs: 30_000 }).catch(() => undefined);
+  await waitFor('every child to be gone', async () => started.children.every((c) => !running(c)) || false, {
+    timeoutMs: 30_000,
+  }).catch(() => undefined);
   expect(identify(started.nodePid)).toBeNull();
-  expect(started.children.map((c) => c.command.split(' ')[0]?.split('/').pop()).sort()).toEqual(['postgres', 'temporal-1.5.1']);
+  expect(started.children.map((c) => c.command.split(' ')[0]?.split('/').pop()).sort()).toEqual([
+    'postgres',
+    'temporal-1.5.1',
+  ]);
   for (const c of started.children) expect(running(c), `${c.command.slice(0, 80)} still running`).toBe(false);
-  for (const [name, port] of Object.entries(ports)) expect(await portIsFree(Number(port)), `${name} ${port} still taken`).toBe(true);
+  for (const [name, port] of Object.entries(ports))
+    expect(await portIsFree(Number(port)), `${name} ${port} still taken`).toBe(true);
   expect(existsSync(path.join(dataDir, 'pids')) ? readdirSync(path.join(dataDir, 'pids')) : []).toEqual([]);
 }
 
@@ -139,9 +184,13 @@ describe('npm start', { timeout: 480_000 }, () => {
     expect(products.status).toBe(200);
     expect(products.body.items.length).toBeGreaterThan(0);
     expect((await started.api.get('/readyz')).body).toMatchObject({ status: 'ready', catalog: 'ok' });
-    const logLines = started.output().split('\n').filter((l) => l.startsWith('{'));
+    const logLines = started
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(logLines.length).toBeGreaterThan(3);
-    for (const line of logLines) expect(JSON.parse(line)).toMatchObject({ level: expect.any(Number), msg: expect.any(String) });
+    for (const line of logLines)
+      expect(JSON.parse(line)).toMatchObject({ level: expect.any(Number), msg: expect.any(String) });
     process.kill(started.nodePid, 'SIGTERM');
     await expectNothingLeft(started);
   });

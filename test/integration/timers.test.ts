@@ -17,13 +17,19 @@ afterAll(async () => {
 describe('durable timers', () => {
   it('a bank transfer that never arrives expires to CANCELLED by itself', async () => {
     const m = await createMerchant(stack, { topUp: 10_000 });
-    const created = await stack.api.post('/v1/orders', orderInput({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }), { key: m.key });
+    const created = await stack.api.post(
+      '/v1/orders',
+      orderInput({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } }),
+      { key: m.key },
+    );
     await waitForStatus(stack, m.key, created.body.id, 'AWAITING_PAYMENT');
     const cancelled = await waitForStatus(stack, m.key, created.body.id, 'CANCELLED', 15_000);
     expect(cancelled.charge).toBeNull();
     const timeline = await events(stack, m.key, created.body.id);
     expect(timeline.find((e) => e.type === 'payment.expired')?.by).toBe('timer');
-    expect(timeline.find((e) => e.type === 'status.changed' && e.details.to === 'CANCELLED')?.details.reason).toContain('bank transfer');
+    expect(timeline.find((e) => e.type === 'status.changed' && e.details.to === 'CANCELLED')?.details.reason).toContain(
+      'bank transfer',
+    );
   });
 
   it('an order waiting for funds re-checks on its schedule and goes on when PayPal is linked, with nobody resending', async () => {
@@ -48,6 +54,9 @@ describe('durable timers', () => {
     const checks = timeline.filter((e) => e.type === 'retry.not_yet');
     expect(checks.length).toBeGreaterThanOrEqual(2);
     expect(checks.map((e) => e.details.checks)).toEqual(checks.map((_, i) => i + 1));
-    expect(timeline.filter((e) => e.type === 'status.changed').map((e) => e.details.to)).toEqual(['PROCESSING', 'PENDING_REVIEW']);
+    expect(timeline.filter((e) => e.type === 'status.changed').map((e) => e.details.to)).toEqual([
+      'PROCESSING',
+      'PENDING_REVIEW',
+    ]);
   });
 });

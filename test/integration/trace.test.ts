@@ -35,9 +35,13 @@ function tree(spans: ReadableSpan[]): string[] {
   }
   const lines: string[] = [];
   const walk = (parent: string | undefined, depth: number): void => {
-    for (const span of (children.get(parent) ?? []).sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1])) {
+    for (const span of (children.get(parent) ?? []).sort(
+      (a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1],
+    )) {
       const url = span.attributes['url.full'] ?? span.attributes['http.route'] ?? '';
-      lines.push(`${'  '.repeat(depth)}${span.name}${url ? `  ${String(url)}` : ''}  [${span.resource.attributes['service.name'] ?? ''}]`);
+      lines.push(
+        `${'  '.repeat(depth)}${span.name}${url ? `  ${String(url)}` : ''}  [${span.resource.attributes['service.name'] ?? ''}]`,
+      );
       walk(span.spanContext().spanId, depth + 1);
     }
   };
@@ -53,7 +57,10 @@ describe('tracing', () => {
     expect(created.status).toBe(201);
     const submitted = await waitForStatus(stack, m.key, created.body.id, 'SUBMITTED');
     // Shipped, the order's workflow completes, and its run span (the parent of every activity span) ends.
-    await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, { trackingNumber: 'GLS-1', carrier: 'gls' });
+    await stack.supplier.post(`/_admin/orders/${submitted.supplierOrderId}/ship`, {
+      trackingNumber: 'GLS-1',
+      carrier: 'gls',
+    });
     await waitForStatus(stack, m.key, created.body.id, 'SHIPPED');
     await waitFor('the workflow run span', async () => {
       await tracing.spanProcessor.forceFlush();
@@ -72,7 +79,11 @@ describe('tracing', () => {
     expect(names).toContain('RunWorkflow:orderWorkflow');
     // Every span of the order hangs from the request: nothing in the trace is an orphan.
     const ids = new Set(order.map((s) => s.spanContext().spanId));
-    expect(order.filter((s) => s !== order.find((r) => !r.parentSpanId) && !ids.has(s.parentSpanId ?? '')).map((s) => s.name)).toEqual([]);
+    expect(
+      order
+        .filter((s) => s !== order.find((r) => !r.parentSpanId) && !ids.has(s.parentSpanId ?? ''))
+        .map((s) => s.name),
+    ).toEqual([]);
     for (const activity of ['quoteOrder', 'holdWalletFunds', 'submitOrder', 'captureWalletHold', 'pollTracking']) {
       expect(names, activity).toContain(`StartActivity:${activity}`);
       expect(names, activity).toContain(`RunActivity:${activity}`);
@@ -80,10 +91,19 @@ describe('tracing', () => {
     // The outgoing calls to the supplier, inside the activities that made them.
     const supplierCalls = order.filter((s) => String(s.attributes['url.full'] ?? '').startsWith(stack.supplierUrl));
     expect(supplierCalls.map((s) => new URL(String(s.attributes['url.full'])).pathname)).toEqual(
-      expect.arrayContaining(['/rest/order/check.json', '/rest/order/create.json', `/rest/tracking/order/${submitted.supplierOrderId}.json`]),
+      expect.arrayContaining([
+        '/rest/order/check.json',
+        '/rest/order/create.json',
+        `/rest/tracking/order/${submitted.supplierOrderId}.json`,
+      ]),
     );
-    const runActivities = new Map(order.filter((s) => s.name.startsWith('RunActivity:')).map((s) => [s.spanContext().spanId, s.name]));
-    for (const call of supplierCalls) expect(runActivities.get(call.parentSpanId ?? ''), `parent of ${String(call.attributes['url.full'])}`).toMatch(/^RunActivity:/);
+    const runActivities = new Map(
+      order.filter((s) => s.name.startsWith('RunActivity:')).map((s) => [s.spanContext().spanId, s.name]),
+    );
+    for (const call of supplierCalls)
+      expect(runActivities.get(call.parentSpanId ?? ''), `parent of ${String(call.attributes['url.full'])}`).toMatch(
+        /^RunActivity:/,
+      );
   });
 
   it('puts the active trace id on log lines (the logger mixin)', () => {

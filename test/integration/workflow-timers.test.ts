@@ -8,7 +8,13 @@ import { waitFor } from '../../dev/http-client.js';
 import { libraryLookups } from '../../domain/order-checks-legacy.js';
 import { checkOrderData } from '../../domain/order-checks.js';
 import { orderWorkflowId } from '../../domain/ids.js';
-import { initialState, transition, type OrderEvent, type OrderState, type TimelineRow } from '../../domain/order-machine.js';
+import {
+  initialState,
+  transition,
+  type OrderEvent,
+  type OrderState,
+  type TimelineRow,
+} from '../../domain/order-machine.js';
 import type { OrderRecord, Tracking } from '../../domain/order.js';
 import { defaultTimings, WORKFLOW_TASK_TIMEOUT, type OrderTimings } from '../../domain/timings.js';
 import type { orderWorkflow } from '../../workflows/order-workflow.js';
@@ -72,7 +78,12 @@ const taskQueue = `timers-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
   const native = await NativeConnection.connect({ address: inject('temporalAddress') });
-  worker = await Worker.create({ connection: native, taskQueue, activities: stubs, workflowBundle: { codePath: inject('workflowBundlePath') } });
+  worker = await Worker.create({
+    connection: native,
+    taskQueue,
+    activities: stubs,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
   running = worker.run();
   connection = await Connection.connect({ address: inject('temporalAddress') });
   client = new Client({ connection });
@@ -99,7 +110,12 @@ function order(payment: 'prepaid' | 'bank_transfer' = 'prepaid'): OrderRecord {
   };
 }
 
-const fine: World = { quote: { ok: true, cost }, hold: { held: true, reference: 'wtx_1' }, probe: { ready: true, reasons: [] }, tracking: [] };
+const fine: World = {
+  quote: { ok: true, cost },
+  hold: { held: true, reference: 'wtx_1' },
+  probe: { ready: true, reasons: [] },
+  tracking: [],
+};
 const short: HoldResult = { held: false, available: 100 };
 
 async function start(
@@ -134,7 +150,9 @@ async function untilTimers(handle: WorkflowHandle, count: number): Promise<numbe
 }
 
 async function untilStatus(handle: WorkflowHandle<typeof orderWorkflow>, status: string): Promise<void> {
-  await waitFor(`${handle.workflowId} → ${status}`, async () => (await handle.query(stateQuery)).status === status, { intervalMs: 50 });
+  await waitFor(`${handle.workflowId} → ${status}`, async () => (await handle.query(stateQuery)).status === status, {
+    intervalMs: 50,
+  });
 }
 
 function timeline(o: OrderRecord): TimelineRow[] {
@@ -208,7 +226,12 @@ describe('funds retry schedule 15m, 1h, 6h, 24h (the last repeats)', () => {
     for (let checks = 0; checks <= 5; checks++) {
       // The order as continue-as-new hands it over after `checks` re-checks.
       const o = order();
-      const handle = await start(o, { hold: short }, {}, resumed(o, [...waiting, ...Array.from({ length: checks }, () => notYet).flat()]));
+      const handle = await start(
+        o,
+        { hold: short },
+        {},
+        resumed(o, [...waiting, ...Array.from({ length: checks }, () => notYet).flat()]),
+      );
       firstTimer.push((await untilTimers(handle, 1))[0] ?? 0);
       await handle.terminate('test done');
     }
@@ -217,12 +240,18 @@ describe('funds retry schedule 15m, 1h, 6h, 24h (the last repeats)', () => {
 
   it('fired with a short schedule: re-checks step through it, then go on once the funds are there', async () => {
     const o = order();
-    const handle = await start(o, { hold: short, probe: { ready: false, reasons: [{ code: 'INSUFFICIENT_FUNDS', message: 'short' }] } }, { fundsRetrySchedule: [100, 200, 300] });
+    const handle = await start(
+      o,
+      { hold: short, probe: { ready: false, reasons: [{ code: 'INSUFFICIENT_FUNDS', message: 'short' }] } },
+      { fundsRetrySchedule: [100, 200, 300] },
+    );
     expect(await untilTimers(handle, 4)).toEqual([100, 200, 300, 300]);
     world(o.id).probe = { ready: true, reasons: [] };
     world(o.id).hold = { held: true, reference: 'wtx_3' };
     await untilStatus(handle, 'SUBMITTED');
-    const checks = timeline(o).filter((e) => e.type === 'retry.not_yet').map((e) => e.details.checks);
+    const checks = timeline(o)
+      .filter((e) => e.type === 'retry.not_yet')
+      .map((e) => e.details.checks);
     expect(checks.slice(0, 3)).toEqual([1, 2, 3]);
     expect(timeline(o).find((e) => e.type === 'retry.ready')?.by).toBe('timer');
     await handle.terminate('test done');
@@ -230,7 +259,10 @@ describe('funds retry schedule 15m, 1h, 6h, 24h (the last repeats)', () => {
 });
 
 describe('out-of-stock re-check every 30 minutes', () => {
-  const outOfStock: QuoteResult = { ok: false, reasons: [{ code: 'OUT_OF_STOCK', message: 'BB-1001 is out of stock' }] };
+  const outOfStock: QuoteResult = {
+    ok: false,
+    reasons: [{ code: 'OUT_OF_STOCK', message: 'BB-1001 is out of stock' }],
+  };
 
   it('an out-of-stock order waits 30 minutes between re-checks', async () => {
     const o = order();
@@ -242,13 +274,20 @@ describe('out-of-stock re-check every 30 minutes', () => {
 
   it('fired with a short interval: the re-check finds the stock back and the order goes on, with nobody resending', async () => {
     const o = order();
-    const handle = await start(o, { quote: outOfStock, probe: { ready: false, reasons: [{ code: 'OUT_OF_STOCK', message: 'still out' }] } }, { stockRecheckInterval: 150 });
+    const handle = await start(
+      o,
+      { quote: outOfStock, probe: { ready: false, reasons: [{ code: 'OUT_OF_STOCK', message: 'still out' }] } },
+      { stockRecheckInterval: 150 },
+    );
     await untilTimers(handle, 2);
     world(o.id).quote = { ok: true, cost };
     world(o.id).probe = { ready: true, reasons: [] };
     await untilStatus(handle, 'SUBMITTED');
     expect(timeline(o).map((e) => e.type)).not.toContain('order.resent');
-    expect(timeline(o).find((e) => e.type === 'retry.ready')).toMatchObject({ by: 'timer', details: { kind: 'stock' } });
+    expect(timeline(o).find((e) => e.type === 'retry.ready')).toMatchObject({
+      by: 'timer',
+      details: { kind: 'stock' },
+    });
     await handle.terminate('test done');
   });
 });
@@ -261,10 +300,16 @@ describe('tracking polls every hour', () => {
     await real.terminate('test done');
 
     const o = order();
-    const handle = await start(o, { tracking: [null, null, { number: 'GLS123', carrier: 'gls', url: null }] }, { trackingPollInterval: 100 });
+    const handle = await start(
+      o,
+      { tracking: [null, null, { number: 'GLS123', carrier: 'gls', url: null }] },
+      { trackingPollInterval: 100 },
+    );
     await untilStatus(handle, 'SHIPPED');
     expect(await timersOf(handle)).toEqual([100, 100, 100]);
-    expect(timeline(o).find((e) => e.type === 'supplier.shipped')?.details.tracking).toMatchObject({ number: 'GLS123' });
+    expect(timeline(o).find((e) => e.type === 'supplier.shipped')?.details.tracking).toMatchObject({
+      number: 'GLS123',
+    });
   });
 });
 
@@ -285,7 +330,8 @@ describe('continue-as-new', () => {
     expect(oldEvents.length).toBeGreaterThanOrEqual(CONTINUE_AS_NEW_AFTER_EVENTS);
     expect(oldEvents.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
 
-    const newStart = (await client.workflow.getHandle(handle.workflowId, newRun).fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+    const newStart = (await client.workflow.getHandle(handle.workflowId, newRun).fetchHistory()).events?.[0]
+      ?.workflowExecutionStartedEventAttributes;
     expect(Number(newStart?.workflowTaskTimeout?.seconds)).toBe(4);
     expect(await untilTimers(client.workflow.getHandle(handle.workflowId, newRun), 1)).toContain(20);
 

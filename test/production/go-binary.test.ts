@@ -10,7 +10,12 @@ describe('provisionGoBinary', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('returns a cached binary without running go', async () => {
-    const spec: GoBinarySpec = { name: 'tool', module: 'example.invalid/none/cmd/tool', version: '1.0.0', binary: 'tool' };
+    const spec: GoBinarySpec = {
+      name: 'tool',
+      module: 'example.invalid/none/cmd/tool',
+      version: '1.0.0',
+      binary: 'tool',
+    };
     const cached = cachedBinaryPath(root, spec);
     expect(cached).toBe(path.join(root, '.cache', 'tool', 'tool-1.0.0'));
     mkdirSync(path.dirname(cached), { recursive: true });
@@ -19,13 +24,22 @@ describe('provisionGoBinary', () => {
     await expect(provisionGoBinary(spec, { projectRoot: root, progress: () => undefined })).resolves.toBe(cached);
   });
 
-  it('fails with the tail of go\'s output and leaves nothing behind', async () => {
+  it("fails with the tail of go's output and leaves nothing behind", async () => {
     // A real module at a version that does not exist: the module proxy answers at once.
-    const spec: GoBinarySpec = { name: 'missing', module: 'go.temporal.io/server/cmd/server', version: '0.0.0-no-such-version', binary: 'server' };
+    const spec: GoBinarySpec = {
+      name: 'missing',
+      module: 'go.temporal.io/server/cmd/server',
+      version: '0.0.0-no-such-version',
+      binary: 'server',
+    };
     const lines: string[] = [];
-    const error = await provisionGoBinary(spec, { projectRoot: root, progress: (l) => lines.push(l) }).catch((e: unknown) => e as Error);
+    const error = await provisionGoBinary(spec, { projectRoot: root, progress: (l) => lines.push(l) }).catch(
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/go install go\.temporal\.io\/server\/cmd\/server@v0\.0\.0-no-such-version failed \(exit 1\)/);
+    expect((error as Error).message).toMatch(
+      /go install go\.temporal\.io\/server\/cmd\/server@v0\.0\.0-no-such-version failed \(exit 1\)/,
+    );
     expect((error as Error).message).toMatch(/no-such-version/);
     expect(lines[0]).toContain('building go.temporal.io/server/cmd/server@v0.0.0-no-such-version');
     // The private GOBIN was removed: no half-built binary, no stray build directory.

@@ -107,212 +107,288 @@ function orderBody(p: Placed): Record<string, unknown> {
     externalId: `kill-${p.n}-${randomBytes(3).toString('hex')}`,
     payment,
     customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '+39 333 1234567' },
-    shippingAddress: { line1: p.kind.startsWith('review') ? tooLong : 'Via Roma 1', city: 'Milano', postcode: '20121', country: 'IT' },
+    shippingAddress: {
+      line1: p.kind.startsWith('review') ? tooLong : 'Via Roma 1',
+      city: 'Milano',
+      postcode: '20121',
+      country: 'IT',
+    },
     items: [{ sku: skus[p.n % skus.length], quantity: 1 }],
   };
 }
 
 describe('production topology under failure', () => {
-  it(`${ORDERS} orders through both APIs survive a killed worker, a killed API, a Temporal restart and a PostgreSQL restart`, { timeout: 1_800_000 }, async () => {
-    const traffic = new Traffic(topology.apis.map((a) => a.url));
-    const merchants: { id: string; key: string }[] = [];
-    for (let i = 0; i < MERCHANTS; i += 1) merchants.push(await createFundedMerchant(new HttpClient(topology.apis[i % 2]!.url), operatorKey, { amount: 1_000_000 }));
+  it(
+    `${ORDERS} orders through both APIs survive a killed worker, a killed API, a Temporal restart and a PostgreSQL restart`,
+    { timeout: 1_800_000 },
+    async () => {
+      const traffic = new Traffic(topology.apis.map((a) => a.url));
+      const merchants: { id: string; key: string }[] = [];
+      for (let i = 0; i < MERCHANTS; i += 1)
+        merchants.push(
+          await createFundedMerchant(new HttpClient(topology.apis[i % 2]!.url), operatorKey, { amount: 1_000_000 }),
+        );
 
-    const placed: Placed[] = Array.from({ length: ORDERS }, (_, n) => ({ n, ...plan[n % plan.length]!, merchant: merchants[n % MERCHANTS]! }));
-    const windows: Window[] = [];
-    const faults: { what: string; at: number; backAfterMs: number }[] = [];
-    let created = 0;
-    const refusedWhileReceived: string[] = [];
+      const placed: Placed[] = Array.from({ length: ORDERS }, (_, n) => ({
+        n,
+        ...plan[n % plan.length]!,
+        merchant: merchants[n % MERCHANTS]!,
+      }));
+      const windows: Window[] = [];
+      const faults: { what: string; at: number; backAfterMs: number }[] = [];
+      let created = 0;
+      const refusedWhileReceived: string[] = [];
 
-    const status = async (p: Placed): Promise<any> => (await traffic.send('GET', `/v1/orders/${p.id}`, { key: p.merchant.key })).body;
-    const waitStatus = async (p: Placed, wanted: string): Promise<any> => {
-      const deadline = Date.now() + 600_000;
-      for (;;) {
-        const order = await status(p);
-        if (order.status === wanted) return order;
-        if (Date.now() > deadline) throw new Error(`order ${p.id} (${p.kind}) stuck in ${order.status}, waiting for ${wanted}`);
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    };
-    /** An action; retried after a 5xx or a lost connection, so a 409 may mean the first try went through. */
-    const act = async (p: Placed, method: string, suffix: string, body: unknown, doneWhen: (order: any) => boolean): Promise<void> => {
-      for (let attempt = 1; ; attempt += 1) {
-        const res = await traffic.send(method, `/v1/orders/${p.id}${suffix}`, { key: p.merchant.key, body });
-        if (res.status === 200) return;
-        if (res.status === 409 && res.retried && doneWhen(await status(p))) return;
-        // The workflow answers "RECEIVED … try again in a moment" while it redoes a task that a killed worker or a
-        // restarted server never completed (its local activity had already written the listing): retry, as told.
-        if (res.status === 409 && /current status: RECEIVED/.test(res.text) && attempt < 60) {
-          refusedWhileReceived.push(p.id!);
-          await new Promise((r) => setTimeout(r, 500));
-          continue;
+      const status = async (p: Placed): Promise<any> =>
+        (await traffic.send('GET', `/v1/orders/${p.id}`, { key: p.merchant.key })).body;
+      const waitStatus = async (p: Placed, wanted: string): Promise<any> => {
+        const deadline = Date.now() + 600_000;
+        for (;;) {
+          const order = await status(p);
+          if (order.status === wanted) return order;
+          if (Date.now() > deadline)
+            throw new Error(`order ${p.id} (${p.kind}) stuck in ${order.status}, waiting for ${wanted}`);
+          await new Promise((r) => setTimeout(r, 300));
         }
-        throw new Error(`${method} ${suffix} on ${p.id} (${p.kind}): ${res.status} ${res.text}`);
-      }
-    };
+      };
+      /** An action; retried after a 5xx or a lost connection, so a 409 may mean the first try went through. */
+      const act = async (
+        p: Placed,
+        method: string,
+        suffix: string,
+        body: unknown,
+        doneWhen: (order: any) => boolean,
+      ): Promise<void> => {
+        for (let attempt = 1; ; attempt += 1) {
+          const res = await traffic.send(method, `/v1/orders/${p.id}${suffix}`, { key: p.merchant.key, body });
+          if (res.status === 200) return;
+          if (res.status === 409 && res.retried && doneWhen(await status(p))) return;
+          // The workflow answers "RECEIVED … try again in a moment" while it redoes a task that a killed worker or a
+          // restarted server never completed (its local activity had already written the listing): retry, as told.
+          if (res.status === 409 && /current status: RECEIVED/.test(res.text) && attempt < 60) {
+            refusedWhileReceived.push(p.id!);
+            await new Promise((r) => setTimeout(r, 500));
+            continue;
+          }
+          throw new Error(`${method} ${suffix} on ${p.id} (${p.kind}): ${res.status} ${res.text}`);
+        }
+      };
 
-    const story = async (p: Placed): Promise<void> => {
-      const res = await traffic.send('POST', '/v1/orders', { key: p.merchant.key, body: orderBody(p), idempotencyKey: `kill-${p.n}` });
-      if (res.status !== 201 && res.status !== 200) throw new Error(`order ${p.n} not created: ${res.status} ${res.text}`);
-      p.id = res.body.id as string;
-      created += 1;
-      switch (p.kind) {
-        case 'prepaid':
-          return;
-        case 'bank-transfer':
-          await waitStatus(p, 'AWAITING_PAYMENT');
-          return act(p, 'POST', '/payment-accepted', {}, (o) => o.status !== 'AWAITING_PAYMENT');
-        case 'bank-transfer-cancelled':
-          await waitStatus(p, 'AWAITING_PAYMENT');
-          return act(p, 'POST', '/cancel', { reason: 'customer changed their mind' }, (o) => o.status === 'CANCELLED');
-        case 'cod':
-          await waitStatus(p, 'AWAITING_SHIPPING_METHOD');
-          return act(p, 'POST', '/synchronize', { shippingMethod: 'gls' }, (o) => o.status !== 'AWAITING_SHIPPING_METHOD');
-        case 'review-fixed':
-          await waitStatus(p, 'PENDING_REVIEW');
-          await act(p, 'PATCH', '', { shippingAddress: { line1: 'Via Roma 2' } }, (o) => o.reviewReasons.length === 0);
-          return act(p, 'POST', '/resend', {}, (o) => o.status !== 'PENDING_REVIEW');
-        case 'review-cancelled':
-          await waitStatus(p, 'PENDING_REVIEW');
-          return act(p, 'POST', '/cancel', {}, (o) => o.status === 'CANCELLED');
-      }
-    };
+      const story = async (p: Placed): Promise<void> => {
+        const res = await traffic.send('POST', '/v1/orders', {
+          key: p.merchant.key,
+          body: orderBody(p),
+          idempotencyKey: `kill-${p.n}`,
+        });
+        if (res.status !== 201 && res.status !== 200)
+          throw new Error(`order ${p.n} not created: ${res.status} ${res.text}`);
+        p.id = res.body.id as string;
+        created += 1;
+        switch (p.kind) {
+          case 'prepaid':
+            return;
+          case 'bank-transfer':
+            await waitStatus(p, 'AWAITING_PAYMENT');
+            return act(p, 'POST', '/payment-accepted', {}, (o) => o.status !== 'AWAITING_PAYMENT');
+          case 'bank-transfer-cancelled':
+            await waitStatus(p, 'AWAITING_PAYMENT');
+            return act(
+              p,
+              'POST',
+              '/cancel',
+              { reason: 'customer changed their mind' },
+              (o) => o.status === 'CANCELLED',
+            );
+          case 'cod':
+            await waitStatus(p, 'AWAITING_SHIPPING_METHOD');
+            return act(
+              p,
+              'POST',
+              '/synchronize',
+              { shippingMethod: 'gls' },
+              (o) => o.status !== 'AWAITING_SHIPPING_METHOD',
+            );
+          case 'review-fixed':
+            await waitStatus(p, 'PENDING_REVIEW');
+            await act(
+              p,
+              'PATCH',
+              '',
+              { shippingAddress: { line1: 'Via Roma 2' } },
+              (o) => o.reviewReasons.length === 0,
+            );
+            return act(p, 'POST', '/resend', {}, (o) => o.status !== 'PENDING_REVIEW');
+          case 'review-cancelled':
+            await waitStatus(p, 'PENDING_REVIEW');
+            return act(p, 'POST', '/cancel', {}, (o) => o.status === 'CANCELLED');
+        }
+      };
 
-    const atProgress = async (share: number): Promise<void> => {
-      while (created < ORDERS * share) await new Promise((r) => setTimeout(r, 200));
-    };
-    const chaos = (async () => {
-      await atProgress(0.15);
-      const worker = topology.workers[0]!.process;
-      let at = Date.now();
-      say(`SIGKILL ${worker.name} (pid ${worker.kill('SIGKILL')}) at ${created} orders created`);
-      await new Promise((r) => setTimeout(r, 1_500));
-      await worker.waitReady();
-      faults.push({ what: `SIGKILL ${worker.name}, restarted (pid ${worker.pid})`, at, backAfterMs: Date.now() - at });
+      const atProgress = async (share: number): Promise<void> => {
+        while (created < ORDERS * share) await new Promise((r) => setTimeout(r, 200));
+      };
+      const chaos = (async () => {
+        await atProgress(0.15);
+        const worker = topology.workers[0]!.process;
+        let at = Date.now();
+        say(`SIGKILL ${worker.name} (pid ${worker.kill('SIGKILL')}) at ${created} orders created`);
+        await new Promise((r) => setTimeout(r, 1_500));
+        await worker.waitReady();
+        faults.push({
+          what: `SIGKILL ${worker.name}, restarted (pid ${worker.pid})`,
+          at,
+          backAfterMs: Date.now() - at,
+        });
 
-      await atProgress(0.35);
-      const api = topology.apis[1]!.process;
-      at = Date.now();
-      say(`SIGKILL ${api.name} (pid ${api.kill('SIGKILL')}) at ${created} orders created`);
-      await new Promise((r) => setTimeout(r, 1_500));
-      await api.waitReady();
-      faults.push({ what: `SIGKILL ${api.name}, restarted (pid ${api.pid})`, at, backAfterMs: Date.now() - at });
+        await atProgress(0.35);
+        const api = topology.apis[1]!.process;
+        at = Date.now();
+        say(`SIGKILL ${api.name} (pid ${api.kill('SIGKILL')}) at ${created} orders created`);
+        await new Promise((r) => setTimeout(r, 1_500));
+        await api.waitReady();
+        faults.push({ what: `SIGKILL ${api.name}, restarted (pid ${api.pid})`, at, backAfterMs: Date.now() - at });
 
-      await atProgress(0.55);
-      at = Date.now();
-      say(`restarting the Temporal server at ${created} orders created`);
-      await topology.temporal.restart();
-      windows.push({ what: 'Temporal server restart', from: at, to: Date.now() + RECOVERY_GRACE_MS });
-      faults.push({ what: 'Temporal server restarted', at, backAfterMs: Date.now() - at });
+        await atProgress(0.55);
+        at = Date.now();
+        say(`restarting the Temporal server at ${created} orders created`);
+        await topology.temporal.restart();
+        windows.push({ what: 'Temporal server restart', from: at, to: Date.now() + RECOVERY_GRACE_MS });
+        faults.push({ what: 'Temporal server restarted', at, backAfterMs: Date.now() - at });
 
-      await atProgress(0.75);
-      at = Date.now();
-      say(`restarting PostgreSQL at ${created} orders created`);
-      await topology.postgres.restart();
-      windows.push({ what: 'PostgreSQL restart', from: at, to: Date.now() + RECOVERY_GRACE_MS });
-      faults.push({ what: 'PostgreSQL restarted', at, backAfterMs: Date.now() - at });
-    })();
+        await atProgress(0.75);
+        at = Date.now();
+        say(`restarting PostgreSQL at ${created} orders created`);
+        await topology.postgres.restart();
+        windows.push({ what: 'PostgreSQL restart', from: at, to: Date.now() + RECOVERY_GRACE_MS });
+        faults.push({ what: 'PostgreSQL restarted', at, backAfterMs: Date.now() - at });
+      })();
 
-    const started = Date.now();
-    let cursor = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (cursor < placed.length) await story(placed[cursor++]!);
-      }),
-    );
-    await chaos;
-    const lastFaultEnd = Math.max(...faults.map((f) => f.at + f.backAfterMs));
-    say(`every story told in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const started = Date.now();
+      let cursor = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (cursor < placed.length) await story(placed[cursor++]!);
+        }),
+      );
+      await chaos;
+      const lastFaultEnd = Math.max(...faults.map((f) => f.at + f.backAfterMs));
+      say(`every story told in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    // ---- settle: every order in its final status (read from the projection the API lists) ----
-    const db = new pg.Client({ connectionString: topology.postgres.url });
-    await db.connect();
-    try {
-      const expected = new Map(placed.map((p) => [p.id!, p]));
-      let statuses = new Map<string, string>();
-      const settleDeadline = Date.now() + 600_000;
-      for (;;) {
-        const { rows } = await db.query<{ id: string; status: string }>('SELECT id, status FROM orders WHERE id = ANY($1)', [[...expected.keys()]]);
-        statuses = new Map(rows.map((r) => [r.id, r.status]));
-        const pending = placed.filter((p) => statuses.get(p.id!) !== p.final);
-        if (pending.length === 0 || Date.now() > settleDeadline) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      const settledAfterMs = Date.now() - lastFaultEnd;
+      // ---- settle: every order in its final status (read from the projection the API lists) ----
+      const db = new pg.Client({ connectionString: topology.postgres.url });
+      await db.connect();
+      try {
+        const expected = new Map(placed.map((p) => [p.id!, p]));
+        let statuses = new Map<string, string>();
+        const settleDeadline = Date.now() + 600_000;
+        for (;;) {
+          const { rows } = await db.query<{ id: string; status: string }>(
+            'SELECT id, status FROM orders WHERE id = ANY($1)',
+            [[...expected.keys()]],
+          );
+          statuses = new Map(rows.map((r) => [r.id, r.status]));
+          const pending = placed.filter((p) => statuses.get(p.id!) !== p.final);
+          if (pending.length === 0 || Date.now() > settleDeadline) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        const settledAfterMs = Date.now() - lastFaultEnd;
 
-      // ---- the supplier: exactly one order per submitted order, none for a cancelled one ----
-      const supplier = new HttpClient(topology.simulators.supplier);
-      let doubleSupplierOrders = 0;
-      let missingSupplierOrders = 0;
-      let supplierOrdersOfCancelled = 0;
-      for (const p of placed) {
-        const found = ((await supplier.get(`/_admin/orders?internalReference=${p.id}`)).body.orders as unknown[]).length;
-        if (found > 1) doubleSupplierOrders += 1;
-        if (p.final === 'SUBMITTED' && found === 0) missingSupplierOrders += 1;
-        if (p.final === 'CANCELLED' && found > 0) supplierOrdersOfCancelled += 1;
-      }
+        // ---- the supplier: exactly one order per submitted order, none for a cancelled one ----
+        const supplier = new HttpClient(topology.simulators.supplier);
+        let doubleSupplierOrders = 0;
+        let missingSupplierOrders = 0;
+        let supplierOrdersOfCancelled = 0;
+        for (const p of placed) {
+          const found = ((await supplier.get(`/_admin/orders?internalReference=${p.id}`)).body.orders as unknown[])
+            .length;
+          if (found > 1) doubleSupplierOrders += 1;
+          if (p.final === 'SUBMITTED' && found === 0) missingSupplierOrders += 1;
+          if (p.final === 'CANCELLED' && found > 0) supplierOrdersOfCancelled += 1;
+        }
 
-      // ---- the ledger: per merchant, the balance is the sum of its rows and nothing stays reserved ----
-      const { rows: ledger } = await db.query<{ merchant_id: string; balance: string; reserved: string; sum_balance: string; sum_reserved: string }>(
-        `SELECT w.merchant_id, w.balance, w.reserved, coalesce(sum(t.balance_delta), 0) AS sum_balance, coalesce(sum(t.reserved_delta), 0) AS sum_reserved
+        // ---- the ledger: per merchant, the balance is the sum of its rows and nothing stays reserved ----
+        const { rows: ledger } = await db.query<{
+          merchant_id: string;
+          balance: string;
+          reserved: string;
+          sum_balance: string;
+          sum_reserved: string;
+        }>(
+          `SELECT w.merchant_id, w.balance, w.reserved, coalesce(sum(t.balance_delta), 0) AS sum_balance, coalesce(sum(t.reserved_delta), 0) AS sum_reserved
            FROM wallets w LEFT JOIN wallet_transactions t ON t.merchant_id = w.merchant_id
           WHERE w.merchant_id = ANY($1) GROUP BY w.merchant_id, w.balance, w.reserved`,
-        [merchants.map((m) => m.id)],
-      );
-      const inconsistent = ledger.filter((l) => l.balance !== l.sum_balance || l.reserved !== '0' || l.sum_reserved !== '0');
-      // A double charge: more than one capture for an order, or a capture for an order that ended cancelled.
-      const { rows: captures } = await db.query<{ order_id: string; n: string }>(
-        `SELECT order_id, count(*) AS n FROM wallet_transactions WHERE kind = 'capture' AND order_id = ANY($1) GROUP BY order_id`,
-        [[...expected.keys()]],
-      );
-      const capturesByOrder = new Map(captures.map((c) => [c.order_id, Number(c.n)]));
-      const doubleCharges = placed.filter((p) => (capturesByOrder.get(p.id!) ?? 0) > (p.final === 'SUBMITTED' ? 1 : 0)).length;
-      const uncharged = placed.filter((p) => p.final === 'SUBMITTED' && (capturesByOrder.get(p.id!) ?? 0) === 0).length;
+          [merchants.map((m) => m.id)],
+        );
+        const inconsistent = ledger.filter(
+          (l) => l.balance !== l.sum_balance || l.reserved !== '0' || l.sum_reserved !== '0',
+        );
+        // A double charge: more than one capture for an order, or a capture for an order that ended cancelled.
+        const { rows: captures } = await db.query<{ order_id: string; n: string }>(
+          `SELECT order_id, count(*) AS n FROM wallet_transactions WHERE kind = 'capture' AND order_id = ANY($1) GROUP BY order_id`,
+          [[...expected.keys()]],
+        );
+        const capturesByOrder = new Map(captures.map((c) => [c.order_id, Number(c.n)]));
+        const doubleCharges = placed.filter(
+          (p) => (capturesByOrder.get(p.id!) ?? 0) > (p.final === 'SUBMITTED' ? 1 : 0),
+        ).length;
+        const uncharged = placed.filter(
+          (p) => p.final === 'SUBMITTED' && (capturesByOrder.get(p.id!) ?? 0) === 0,
+        ).length;
 
-      const byStatus: Record<string, number> = {};
-      for (const p of placed) byStatus[statuses.get(p.id!) ?? 'LOST'] = (byStatus[statuses.get(p.id!) ?? 'LOST'] ?? 0) + 1;
-      const wrong = placed.filter((p) => statuses.get(p.id!) !== p.final);
-      const lost = placed.filter((p) => !statuses.has(p.id!)).length;
-      // Starts beyond the first and the one restart after each SIGKILL: a process that crashed by itself.
-      const killed = new Set([topology.workers[0]!.process.name, topology.apis[1]!.process.name]);
-      const unplannedExits = [...topology.apis, ...topology.workers].flatMap(({ process: p }) =>
-        p.starts - (killed.has(p.name) ? 2 : 1) > 0 ? [`${p.name}: ${p.starts} starts`] : [],
-      );
-      const errorsOutside = traffic.serverErrors.filter((e) => !inside(e.at, windows));
-      const errorsInside = traffic.serverErrors.length - errorsOutside.length;
+        const byStatus: Record<string, number> = {};
+        for (const p of placed)
+          byStatus[statuses.get(p.id!) ?? 'LOST'] = (byStatus[statuses.get(p.id!) ?? 'LOST'] ?? 0) + 1;
+        const wrong = placed.filter((p) => statuses.get(p.id!) !== p.final);
+        const lost = placed.filter((p) => !statuses.has(p.id!)).length;
+        // Starts beyond the first and the one restart after each SIGKILL: a process that crashed by itself.
+        const killed = new Set([topology.workers[0]!.process.name, topology.apis[1]!.process.name]);
+        const unplannedExits = [...topology.apis, ...topology.workers].flatMap(({ process: p }) =>
+          p.starts - (killed.has(p.name) ? 2 : 1) > 0 ? [`${p.name}: ${p.starts} starts`] : [],
+        );
+        const errorsOutside = traffic.serverErrors.filter((e) => !inside(e.at, windows));
+        const errorsInside = traffic.serverErrors.length - errorsOutside.length;
 
-      const figures = [
-        `orders: ${ORDERS} (${Object.entries(placed.reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.kind]: (acc[p.kind] ?? 0) + 1 }), {})).map(([k, v]) => `${k} ${v}`).join(', ')}) from ${MERCHANTS} merchants, ${CONCURRENCY} at a time, round-robin over ${topology.apis.length} APIs`,
-        `faults: ${faults.map((f) => `${f.what} (back after ${(f.backAfterMs / 1000).toFixed(1)} s)`).join('; ')}`,
-        `orders by status: ${JSON.stringify(byStatus)}; not in their expected status: ${wrong.length}; lost: ${lost}`,
-        `double charges: ${doubleCharges}; submitted without a capture: ${uncharged}`,
-        `double supplier orders: ${doubleSupplierOrders}; submitted without a supplier order: ${missingSupplierOrders}; supplier orders of cancelled orders: ${supplierOrdersOfCancelled}`,
-        `ledger: ${ledger.length} wallets, ${inconsistent.length} inconsistent (balance ≠ sum of rows, or reserved ≠ 0)`,
-        `5xx answers: ${errorsInside} inside outage windows (${windows.map((w) => `${w.what} ${((w.to - w.from) / 1000).toFixed(1)} s incl. ${RECOVERY_GRACE_MS / 1000} s grace`).join(', ')}), ${errorsOutside.length} outside; refused connections (killed API, retried on the other): ${traffic.refused.length}; 409 IDEMPOTENCY_KEY_IN_USE retried (claim of a request the killed API never finished): ${traffic.keyInUse.length}`,
-        `actions answered 409 "RECEIVED, try again" (listing ahead of a workflow task lost in a fault) and retried: ${refusedWhileReceived.length} (${new Set(refusedWhileReceived).size} orders: ${[...new Set(refusedWhileReceived)].slice(0, 3).join(", ")})`,
-        `processes that exited by themselves: ${unplannedExits.length ? unplannedExits.join(', ') : 0}`,
-        `time to settle after the last fault: ${(settledAfterMs / 1000).toFixed(1)} s`,
-      ];
-      for (const line of figures) say(line);
-      for (const e of errorsOutside.slice(0, 20)) say(`5xx outside a window at +${((e.at - started) / 1000).toFixed(1)} s: ${e.api} ${e.what}`);
-      if (errorsOutside.length) for (const line of apiErrorsLogged()) say(line);
-      for (const p of wrong.slice(0, 20)) say(`order ${p.id} (${p.kind}) is ${statuses.get(p.id!) ?? 'missing'}, expected ${p.final}`);
+        const figures = [
+          `orders: ${ORDERS} (${Object.entries(
+            placed.reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.kind]: (acc[p.kind] ?? 0) + 1 }), {}),
+          )
+            .map(([k, v]) => `${k} ${v}`)
+            .join(
+              ', ',
+            )}) from ${MERCHANTS} merchants, ${CONCURRENCY} at a time, round-robin over ${topology.apis.length} APIs`,
+          `faults: ${faults.map((f) => `${f.what} (back after ${(f.backAfterMs / 1000).toFixed(1)} s)`).join('; ')}`,
+          `orders by status: ${JSON.stringify(byStatus)}; not in their expected status: ${wrong.length}; lost: ${lost}`,
+          `double charges: ${doubleCharges}; submitted without a capture: ${uncharged}`,
+          `double supplier orders: ${doubleSupplierOrders}; submitted without a supplier order: ${missingSupplierOrders}; supplier orders of cancelled orders: ${supplierOrdersOfCancelled}`,
+          `ledger: ${ledger.length} wallets, ${inconsistent.length} inconsistent (balance ≠ sum of rows, or reserved ≠ 0)`,
+          `5xx answers: ${errorsInside} inside outage windows (${windows.map((w) => `${w.what} ${((w.to - w.from) / 1000).toFixed(1)} s incl. ${RECOVERY_GRACE_MS / 1000} s grace`).join(', ')}), ${errorsOutside.length} outside; refused connections (killed API, retried on the other): ${traffic.refused.length}; 409 IDEMPOTENCY_KEY_IN_USE retried (claim of a request the killed API never finished): ${traffic.keyInUse.length}`,
+          `actions answered 409 "RECEIVED, try again" (listing ahead of a workflow task lost in a fault) and retried: ${refusedWhileReceived.length} (${new Set(refusedWhileReceived).size} orders: ${[...new Set(refusedWhileReceived)].slice(0, 3).join(', ')})`,
+          `processes that exited by themselves: ${unplannedExits.length ? unplannedExits.join(', ') : 0}`,
+          `time to settle after the last fault: ${(settledAfterMs / 1000).toFixed(1)} s`,
+        ];
+        for (const line of figures) say(line);
+        for (const e of errorsOutside.slice(0, 20))
+          say(`5xx outside a window at +${((e.at - started) / 1000).toFixed(1)} s: ${e.api} ${e.what}`);
+        if (errorsOutside.length) for (const line of apiErrorsLogged()) say(line);
+        for (const p of wrong.slice(0, 20))
+          say(`order ${p.id} (${p.kind}) is ${statuses.get(p.id!) ?? 'missing'}, expected ${p.final}`);
 
-      expect(wrong.map((p) => `${p.id} ${p.kind}: ${statuses.get(p.id!)}`)).toEqual([]);
-      expect(lost).toBe(0);
-      expect(doubleCharges).toBe(0);
-      expect(uncharged).toBe(0);
-      expect(doubleSupplierOrders).toBe(0);
-      expect(missingSupplierOrders).toBe(0);
-      expect(supplierOrdersOfCancelled).toBe(0);
-      expect(inconsistent).toEqual([]);
-      expect(errorsOutside.map((e) => e.what)).toEqual([]);
-      expect(faults).toHaveLength(4);
-      expect(unplannedExits).toEqual([]);
-    } finally {
-      await db.end();
-    }
-  });
+        expect(wrong.map((p) => `${p.id} ${p.kind}: ${statuses.get(p.id!)}`)).toEqual([]);
+        expect(lost).toBe(0);
+        expect(doubleCharges).toBe(0);
+        expect(uncharged).toBe(0);
+        expect(doubleSupplierOrders).toBe(0);
+        expect(missingSupplierOrders).toBe(0);
+        expect(supplierOrdersOfCancelled).toBe(0);
+        expect(inconsistent).toEqual([]);
+        expect(errorsOutside.map((e) => e.what)).toEqual([]);
+        expect(faults).toHaveLength(4);
+        expect(unplannedExits).toEqual([]);
+      } finally {
+        await db.end();
+      }
+    },
+  );
 });
 
 describe('metrics of every process of the topology', () => {
@@ -329,7 +405,8 @@ describe('metrics of every process of the topology', () => {
         /^dropship_orders\{status="SUBMITTED"\} \d+/m,
         /^dropship_orders_pending_review\{reason="ADDRESS_TOO_LONG"\} \d+/m,
         /^process_cpu_seconds_total \d/m,
-      ]) expect(body, `${api.metricsUrl} ${series}`).toMatch(series);
+      ])
+        expect(body, `${api.metricsUrl} ${series}`).toMatch(series);
       // Route templates only: no order id in a label.
       expect(body).not.toMatch(/route="[^"]*ord_/);
     }
@@ -342,9 +419,16 @@ describe('metrics of every process of the topology', () => {
         /^temporal_activity_schedule_to_start_latency_bucket\{/m,
         /^temporal_workflow_task_execution_latency_bucket\{/m,
         /^temporal_sticky_cache_size\{/m,
-      ]) expect(body, `${worker.metricsUrl} ${series}`).toMatch(series);
+      ])
+        expect(body, `${worker.metricsUrl} ${series}`).toMatch(series);
     }
-    const sample = (await text(topology.workers[1]!.metricsUrl)).split('\n').filter((l) => /^(dropship_wallet|dropship_supplier|temporal_sticky_cache_size|temporal_workflow_task_schedule_to_start_latency_count)/.test(l));
+    const sample = (await text(topology.workers[1]!.metricsUrl))
+      .split('\n')
+      .filter((l) =>
+        /^(dropship_wallet|dropship_supplier|temporal_sticky_cache_size|temporal_workflow_task_schedule_to_start_latency_count)/.test(
+          l,
+        ),
+      );
     say(`worker-2 /metrics (excerpt):\n${sample.join('\n')}`);
   });
 });

@@ -45,7 +45,13 @@ function start(entry: 'api-main' | 'worker-main', env: Record<string, string>): 
   const logFile = path.join(scratch, `${entry}-${children.length}.log`);
   const child = spawnLogged(process.execPath, [path.join(projectRoot, 'dist/app', `${entry}.js`)], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     logFile,
   });
   children.push(child);
@@ -54,7 +60,14 @@ function start(entry: 'api-main' | 'worker-main', env: Record<string, string>): 
 }
 
 /** The log lines of a child, parsed (pino JSON). */
-function lines(child: LoggedChild): { msg?: string; attempt?: number; retryInMs?: number; dependency?: string; loadMs?: number; workflowCode?: string }[] {
+function lines(child: LoggedChild): {
+  msg?: string;
+  attempt?: number;
+  retryInMs?: number;
+  dependency?: string;
+  loadMs?: number;
+  workflowCode?: string;
+}[] {
   const file = logFiles.get(child)!;
   return (existsSync(file) ? readFileSync(file, 'utf8') : '')
     .split('\n')
@@ -62,7 +75,11 @@ function lines(child: LoggedChild): { msg?: string; attempt?: number; retryInMs?
     .map((l) => JSON.parse(l) as Record<string, never>);
 }
 
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 90_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -86,33 +103,65 @@ describe('production processes started before their dependencies', () => {
       OPERATOR_API_KEY: 'startup-test-operator-key',
     };
     const startedAt = Date.now();
-    const worker = start('worker-main', { ...common, METRICS_PORT: String(await freePort()), TEMPORAL_METRICS_PORT: String(await freePort()) });
-    const api = start('api-main', { ...common, PORT: String(apiPort), HOST: '127.0.0.1', METRICS_PORT: String(await freePort()) });
+    const worker = start('worker-main', {
+      ...common,
+      METRICS_PORT: String(await freePort()),
+      TEMPORAL_METRICS_PORT: String(await freePort()),
+    });
+    const api = start('api-main', {
+      ...common,
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      METRICS_PORT: String(await freePort()),
+    });
 
     // Nothing is up: both retry, with growing pauses, and stay alive.
-    const pgRetries = (child: LoggedChild) => lines(child).filter((l) => l.dependency === 'PostgreSQL (migrations)' && l.attempt);
-    await until('three attempts each at PostgreSQL', () => pgRetries(worker).length >= 3 && pgRetries(api).length >= 3, 60_000);
+    const pgRetries = (child: LoggedChild) =>
+      lines(child).filter((l) => l.dependency === 'PostgreSQL (migrations)' && l.attempt);
+    await until(
+      'three attempts each at PostgreSQL',
+      () => pgRetries(worker).length >= 3 && pgRetries(api).length >= 3,
+      60_000,
+    );
     for (const child of [worker, api]) {
       expect(child.exited()).toBe(false);
       const delays = pgRetries(child).map((l) => l.retryInMs!);
       expect(delays[1]!).toBeGreaterThan(delays[0]!);
     }
-    say(`before PostgreSQL: worker ${pgRetries(worker).length} attempts, API ${pgRetries(api).length} attempts (pauses ${pgRetries(worker).map((l) => l.retryInMs).join(', ')} ms)`);
+    say(
+      `before PostgreSQL: worker ${pgRetries(worker).length} attempts, API ${pgRetries(api).length} attempts (pauses ${pgRetries(
+        worker,
+      )
+        .map((l) => l.retryInMs)
+        .join(', ')} ms)`,
+    );
 
     // PostgreSQL comes: the migrations run, then Temporal is what they wait for.
-    postgres = await startPostgres({ dataDir: path.join(scratch, 'pg'), port: pgPort, database: 'orders', ephemeral: true });
-    const temporalRetries = (child: LoggedChild) => lines(child).filter((l) => l.dependency?.startsWith('Temporal') && l.attempt);
+    postgres = await startPostgres({
+      dataDir: path.join(scratch, 'pg'),
+      port: pgPort,
+      database: 'orders',
+      ephemeral: true,
+    });
+    const temporalRetries = (child: LoggedChild) =>
+      lines(child).filter((l) => l.dependency?.startsWith('Temporal') && l.attempt);
     await until('attempts at Temporal', () => temporalRetries(worker).length >= 2 && temporalRetries(api).length >= 2);
     expect(worker.exited() || api.exited()).toBe(false);
 
     // Temporal comes: the worker polls, the API answers.
-    const cliPath = await provisionTemporalCli({ projectRoot, explicitPath: process.env.TEMPORAL_CLI_PATH, progress: say });
+    const cliPath = await provisionTemporalCli({
+      projectRoot,
+      explicitPath: process.env.TEMPORAL_CLI_PATH,
+      progress: say,
+    });
     temporal = await startTemporalDevServer({ cliPath, port: temporalPort, uiPort: null, fast: true });
     await until('the worker polling', () => lines(worker).some((l) => l.msg === 'worker polling'));
     await until('the API listening', () => lines(api).some((l) => l.msg === 'API listening'));
     // Ready once the worker's first catalogue sync went through (the API's readiness waits for it).
     await until('the API ready', async () => (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).status === 200);
-    say(`worker: ${temporalRetries(worker).length} attempts at Temporal, then polling; API ready; ${((Date.now() - startedAt) / 1000).toFixed(1)} s in all`);
+    say(
+      `worker: ${temporalRetries(worker).length} attempts at Temporal, then polling; API ready; ${((Date.now() - startedAt) / 1000).toFixed(1)} s in all`,
+    );
 
     // The worker ran the prebuilt bundle, without webpack.
     const loaded = lines(worker).find((l) => l.msg === 'workflow code loaded');

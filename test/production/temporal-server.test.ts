@@ -52,7 +52,11 @@ function serverLog(name: string): string {
   return path.join(scratch, `${name}.log`);
 }
 
-async function withClient<T>(address: string, fn: (client: Client) => Promise<T>, tls?: Parameters<typeof Connection.connect>[0]): Promise<T> {
+async function withClient<T>(
+  address: string,
+  fn: (client: Client) => Promise<T>,
+  tls?: Parameters<typeof Connection.connect>[0],
+): Promise<T> {
   const connection = await Connection.connect({ address, ...tls });
   try {
     return await fn(new Client({ connection, namespace: 'default' }));
@@ -94,7 +98,12 @@ beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'temporal-production-'));
   chmodSync(scratch, 0o755);
   binaries = await provisionTemporalServer({ progress: say });
-  postgres = await startPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), database: 'postgres', ephemeral: true });
+  postgres = await startPostgres({
+    dataDir: path.join(scratch, 'pg'),
+    port: await freePort(),
+    database: 'postgres',
+    ephemeral: true,
+  });
   database = databaseFromUrl(postgres.url);
 });
 
@@ -126,7 +135,11 @@ describe('configuration files', () => {
     expect(noHost.status).not.toBe(0);
     expect(noHost.stdout + noHost.stderr).toContain('POSTGRES_SEEDS must be set');
 
-    const tlsWithoutCert = render({ POSTGRES_SEEDS: 'db', POSTGRES_USER: 'temporal', TEMPORAL_TLS_FRONTEND_ENABLED: 'true' });
+    const tlsWithoutCert = render({
+      POSTGRES_SEEDS: 'db',
+      POSTGRES_USER: 'temporal',
+      TEMPORAL_TLS_FRONTEND_ENABLED: 'true',
+    });
     expect(tlsWithoutCert.status).not.toBe(0);
     expect(tlsWithoutCert.stdout + tlsWithoutCert.stderr).toContain('TEMPORAL_TLS_FRONTEND_CERT must be set');
   });
@@ -200,8 +213,12 @@ describe('Temporal server on PostgreSQL', () => {
             { key: ReviewReasonsKey, value: ['OUT_OF_STOCK', 'INSUFFICIENT_FUNDS'] },
           ],
         });
-        expect(await listUntil(client, `OrderStatus = "PENDING_REVIEW" AND ReviewReasons = "OUT_OF_STOCK"`, 1)).toEqual([workflowId]);
-        expect(await listUntil(client, `OrderStatus = "SUBMITTED" AND ExecutionStatus = "Completed"`, 1)).toEqual([echoId]);
+        expect(await listUntil(client, `OrderStatus = "PENDING_REVIEW" AND ReviewReasons = "OUT_OF_STOCK"`, 1)).toEqual(
+          [workflowId],
+        );
+        expect(await listUntil(client, `OrderStatus = "SUBMITTED" AND ExecutionStatus = "Completed"`, 1)).toEqual([
+          echoId,
+        ]);
         expect(await listUntil(client, `OrderStatus = "NO_SUCH_STATUS"`, 0)).toEqual([]);
       });
     } finally {
@@ -210,7 +227,12 @@ describe('Temporal server on PostgreSQL', () => {
   });
 
   it('serves the Web UI: the app page and its API', async () => {
-    const ui = await startTemporalUi({ uiPath: binaries.ui, temporalAddress: server!.address, port: await freePort(), logFile: serverLog('ui') });
+    const ui = await startTemporalUi({
+      uiPath: binaries.ui,
+      temporalAddress: server!.address,
+      port: await freePort(),
+      logFile: serverLog('ui'),
+    });
     try {
       const page = await fetch(`${ui.url}/namespaces/default/workflows`);
       expect(page.status).toBe(200);
@@ -227,7 +249,9 @@ describe('Temporal server on PostgreSQL', () => {
       const body = (await api.json()) as { namespaces?: { namespaceInfo?: { name?: string } }[] };
       expect(body.namespaces?.map((n) => n.namespaceInfo?.name)).toContain('default');
 
-      const workflows = await fetch(`${ui.url}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`);
+      const workflows = await fetch(
+        `${ui.url}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`,
+      );
       expect(await workflows.text()).toContain(workflowId);
     } finally {
       await ui.stop();
@@ -237,7 +261,12 @@ describe('Temporal server on PostgreSQL', () => {
   it('restarts on the same database and still has the workflows', async () => {
     await server!.stop();
     server = null;
-    server = await startTemporalServer({ serverPath: binaries.server, database, ports, logFile: serverLog('server-restarted') });
+    server = await startTemporalServer({
+      serverPath: binaries.server,
+      database,
+      ports,
+      logFile: serverLog('server-restarted'),
+    });
     await withClient(server.address, async (client) => {
       const parked = await client.workflow.getHandle(workflowId).describe();
       expect(parked.status.name).toBe('RUNNING');
@@ -255,7 +284,11 @@ describe('Temporal server with mTLS on the frontend', () => {
     pki = makeTestPki(mkdtempSync(path.join(scratch, 'pki-')));
     await server!.stop();
     server = null;
-    const clientTls = { serverNameOverride: pki.serverName, serverRootCACertificate: readPem(pki.caCert), clientCertPair: { crt: readPem(pki.clientCert), key: readPem(pki.clientKey) } };
+    const clientTls = {
+      serverNameOverride: pki.serverName,
+      serverRootCACertificate: readPem(pki.caCert),
+      clientCertPair: { crt: readPem(pki.clientCert), key: readPem(pki.clientKey) },
+    };
     server = await startTemporalServer({
       serverPath: binaries.server,
       database,
@@ -274,14 +307,24 @@ describe('Temporal server with mTLS on the frontend', () => {
     });
     const address = server.address;
 
-    const found = await withClient(address, (client) => client.workflow.getHandle(workflowId).describe(), { tls: clientTls });
+    const found = await withClient(address, (client) => client.workflow.getHandle(workflowId).describe(), {
+      tls: clientTls,
+    });
     expect(found.workflowId).toBe(workflowId);
 
     // No TLS at all, an untrusted CA, and the right CA without a client certificate: all refused.
     const refusals = [
       { address, connectTimeout: 3_000 },
-      { address, connectTimeout: 3_000, tls: { serverNameOverride: pki.serverName, serverRootCACertificate: readPem(pki.otherCaCert) } },
-      { address, connectTimeout: 3_000, tls: { serverNameOverride: pki.serverName, serverRootCACertificate: readPem(pki.caCert) } },
+      {
+        address,
+        connectTimeout: 3_000,
+        tls: { serverNameOverride: pki.serverName, serverRootCACertificate: readPem(pki.otherCaCert) },
+      },
+      {
+        address,
+        connectTimeout: 3_000,
+        tls: { serverNameOverride: pki.serverName, serverRootCACertificate: readPem(pki.caCert) },
+      },
     ];
     for (const options of refusals) {
       const refused = await (async () => {
@@ -301,7 +344,14 @@ describe('Temporal server with mTLS on the frontend', () => {
     // The SDK reports every refusal as a connect timeout; a bare TLS handshake says why.
     const [host, port] = [server.address.split(':')[0]!, Number(ports.frontend)];
     const base = { host, port, servername: pki.serverName, ALPNProtocols: ['h2'] };
-    expect(await tlsHandshake({ ...base, ca: readPem(pki.caCert), cert: readPem(pki.clientCert), key: readPem(pki.clientKey) })).toBe('ok');
+    expect(
+      await tlsHandshake({
+        ...base,
+        ca: readPem(pki.caCert),
+        cert: readPem(pki.clientCert),
+        key: readPem(pki.clientKey),
+      }),
+    ).toBe('ok');
     const untrusted = await tlsHandshake({ ...base, ca: readPem(pki.otherCaCert) });
     const noClientCert = await tlsHandshake({ ...base, ca: readPem(pki.caCert) });
     say(`untrusted CA: ${untrusted}; no client certificate: ${noClientCert}`);
@@ -337,7 +387,9 @@ describe('Temporal server with mTLS on the frontend', () => {
     }
 
     // The same variables without the client certificate: the mTLS frontend refuses.
-    const noCert = loadTemporalConnection({ env: { TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert } });
+    const noCert = loadTemporalConnection({
+      env: { TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert },
+    });
     await expect(
       (async () => {
         const c = await Connection.connect({ ...noCert.connectionOptions, connectTimeout: 3_000 });

@@ -34,7 +34,8 @@ function composeSchemaValidator(): ValidateFunction {
 
 export function loadComposeFile(file: string, env: Record<string, string | undefined>): ComposeModel {
   const document = parseDocument(readFileSync(file, 'utf8'), { merge: true });
-  if (document.errors.length) throw new ComposeError(`invalid YAML: ${document.errors.map((e) => e.message).join('; ')}`);
+  if (document.errors.length)
+    throw new ComposeError(`invalid YAML: ${document.errors.map((e) => e.message).join('; ')}`);
   const model = interpolateValues(document.toJS(), env) as ComposeModel;
 
   const validate = composeSchemaValidator();
@@ -45,14 +46,18 @@ export function loadComposeFile(file: string, env: Record<string, string | undef
 
   const problems: string[] = [];
   for (const [name, service] of Object.entries(model.services ?? {})) {
-    const dependencies = Array.isArray(service.depends_on) ? service.depends_on : Object.keys((service.depends_on ?? {}) as object);
+    const dependencies = Array.isArray(service.depends_on)
+      ? service.depends_on
+      : Object.keys((service.depends_on ?? {}) as object);
     for (const dependency of dependencies as string[]) {
       if (!(dependency in model.services)) problems.push(`service ${name} depends on undefined service ${dependency}`);
     }
     for (const volume of (service.volumes ?? []) as unknown[]) {
-      const source = typeof volume === 'string' ? volume.split(':')[0]! : String((volume as { source?: string }).source ?? '');
+      const source =
+        typeof volume === 'string' ? volume.split(':')[0]! : String((volume as { source?: string }).source ?? '');
       const isNamed = source !== '' && !source.startsWith('.') && !source.startsWith('/') && !source.startsWith('~');
-      if (isNamed && !(source in (model.volumes ?? {}))) problems.push(`service ${name} refers to undefined volume ${source}`);
+      if (isNamed && !(source in (model.volumes ?? {})))
+        problems.push(`service ${name} refers to undefined volume ${source}`);
     }
   }
   if (problems.length) throw new ComposeError(problems.join('\n'));

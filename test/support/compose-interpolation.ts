@@ -31,7 +31,10 @@ export function interpolate(text: string, env: Env): string {
       i = end + 1;
     } else {
       const name = NAME.exec(text.slice(i + 1))?.[0];
-      if (!name) throw new InterpolationError(`invalid interpolation format in "${text}": a lone "$" (write "$$" for a literal dollar)`);
+      if (!name)
+        throw new InterpolationError(
+          `invalid interpolation format in "${text}": a lone "$" (write "$$" for a literal dollar)`,
+        );
       out += env[name] ?? '';
       i += 1 + name.length;
     }

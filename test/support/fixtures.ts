@@ -21,11 +21,23 @@ export function financeKey(stack: Stack): Promise<string> {
  * by the finance desk's audited adjustment ("opening balance"). Use topUpByTransfer() where the top-up itself
  * matters (it wakes orders waiting for funds).
  */
-export async function createMerchant(stack: Stack, opts: { name?: string; topUp?: number } = {}): Promise<{ id: string; key: string }> {
-  const res = await stack.api.post('/v1/merchants', { name: opts.name ?? `Shop ${randomBytes(3).toString('hex')}` }, { key: OPERATOR_KEY });
+export async function createMerchant(
+  stack: Stack,
+  opts: { name?: string; topUp?: number } = {},
+): Promise<{ id: string; key: string }> {
+  const res = await stack.api.post(
+    '/v1/merchants',
+    { name: opts.name ?? `Shop ${randomBytes(3).toString('hex')}` },
+    { key: OPERATOR_KEY },
+  );
   if (res.status !== 201) throw new Error(`merchant not created: ${res.status} ${res.text}`);
   const merchant = { id: res.body.id as string, key: res.body.apiKey as string };
-  if (opts.topUp) await adjustWallet(stack.api, await financeKey(stack), { merchantId: merchant.id, amount: opts.topUp, reason: 'opening balance (test)' });
+  if (opts.topUp)
+    await adjustWallet(stack.api, await financeKey(stack), {
+      merchantId: merchant.id,
+      amount: opts.topUp,
+      reason: 'opening balance (test)',
+    });
   return merchant;
 }
 
@@ -56,7 +68,13 @@ export async function getOrder(stack: Stack, key: string, id: string): Promise<a
   return res.body;
 }
 
-export async function waitForStatus(stack: Stack, key: string, id: string, status: string, timeoutMs = 30_000): Promise<any> {
+export async function waitForStatus(
+  stack: Stack,
+  key: string,
+  id: string,
+  status: string,
+  timeoutMs = 30_000,
+): Promise<any> {
   return waitFor(
     `order ${id} to reach ${status}`,
     async () => {
@@ -67,7 +85,10 @@ export async function waitForStatus(stack: Stack, key: string, id: string, statu
   );
 }
 
-export async function wallet(stack: Stack, key: string): Promise<{ balance: number; reserved: number; available: number }> {
+export async function wallet(
+  stack: Stack,
+  key: string,
+): Promise<{ balance: number; reserved: number; available: number }> {
   const res = await stack.api.get('/v1/wallet', { key });
   return res.body;
 }
@@ -83,7 +104,11 @@ export async function events(stack: Stack, key: string, id: string): Promise<any
 }
 
 /** Links the merchant's PayPal through the platform's link flow and the simulator's approval; answers the settings. */
-export async function linkPayPal(stack: Stack, merchant: { key: string }, opts: { decline?: boolean | string; payerEmail?: string } = {}): Promise<any> {
+export async function linkPayPal(
+  stack: Stack,
+  merchant: { key: string },
+  opts: { decline?: boolean | string; payerEmail?: string } = {},
+): Promise<any> {
   await linkPayPalThroughApproval(stack.api, stack.paypalUrl, merchant.key, {
     ...(opts.payerEmail ? { payerEmail: opts.payerEmail } : {}),
     ...(opts.decline ? { declineWith: typeof opts.decline === 'string' ? opts.decline : 'INSTRUMENT_DECLINED' } : {}),

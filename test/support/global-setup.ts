@@ -31,7 +31,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   chmodSync(scratch, 0o755);
   const say = (line: string): void => void process.stderr.write(`[setup] ${line}\n`);
 
-  const cliPath = await provisionTemporalCli({ projectRoot: root, explicitPath: process.env.TEMPORAL_CLI_PATH, progress: say });
+  const cliPath = await provisionTemporalCli({
+    projectRoot: root,
+    explicitPath: process.env.TEMPORAL_CLI_PATH,
+    progress: say,
+  });
   const temporal = process.env.TEMPORAL_ADDRESS
     ? { address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined }
     : await startTemporalDevServer({
@@ -59,7 +63,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   // The same bundle as production's (workflows + interceptors), built once for every worker of the run.
   const code = await bundleOrderWorkflows({
-    logger: { info: () => undefined, warn: say, error: say, debug: () => undefined, trace: () => undefined, log: () => undefined },
+    logger: {
+      info: () => undefined,
+      warn: say,
+      error: say,
+      debug: () => undefined,
+      trace: () => undefined,
+      log: () => undefined,
+    },
   });
   const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, code);

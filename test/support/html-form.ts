@@ -15,7 +15,12 @@ function attribute(tag: string, name: string): string | undefined {
 }
 
 function unescapeHtml(text: string): string {
-  return text.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+  return text
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
 }
 
 /** The first form of the page; throws when there is none, since the page is then not what the test expects. */
@@ -32,14 +37,24 @@ export function readForm(html: string): HtmlForm {
     value: attribute(tag, 'value') ?? '',
     label: unescapeHtml(label.trim()),
   }));
-  return { action: attribute(form[1], 'action') ?? '', method: (attribute(form[1], 'method') ?? 'get').toLowerCase(), fields, buttons };
+  return {
+    action: attribute(form[1], 'action') ?? '',
+    method: (attribute(form[1], 'method') ?? 'get').toLowerCase(),
+    fields,
+    buttons,
+  };
 }
 
 /**
  * Posts the form with the button whose value is `button` pressed and `changes` typed into its fields. The redirect is
  * not followed, so the test sees the 303 and where it leads.
  */
-export async function submitForm(pageUrl: string, form: HtmlForm, button: string, changes: Record<string, string> = {}): Promise<Response> {
+export async function submitForm(
+  pageUrl: string,
+  form: HtmlForm,
+  button: string,
+  changes: Record<string, string> = {},
+): Promise<Response> {
   const pressed = form.buttons.find((b) => b.value === button);
   if (!pressed) throw new Error(`no button ${button} in form (${form.buttons.map((b) => b.value).join(', ')})`);
   const body = new URLSearchParams({ ...form.fields, ...changes, [pressed.name]: pressed.value });

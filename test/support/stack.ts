@@ -72,8 +72,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `orders-${suffix}`;
 
   const supplierSim = await createSupplierSimulator({ apiKey: SUPPLIER_KEY }).listen(0, '127.0.0.1');
-  const paypalSim = await createPayPalSimulator({ clientId: PAYPAL_ID, clientSecret: PAYPAL_SECRET }).listen(0, '127.0.0.1');
-  const shopSims = await Promise.all(shopSandboxes.map(async (s) => ({ type: s.type, sim: await s.start({ host: '127.0.0.1', port: 0 }) })));
+  const paypalSim = await createPayPalSimulator({ clientId: PAYPAL_ID, clientSecret: PAYPAL_SECRET }).listen(
+    0,
+    '127.0.0.1',
+  );
+  const shopSims = await Promise.all(
+    shopSandboxes.map(async (s) => ({ type: s.type, sim: await s.start({ host: '127.0.0.1', port: 0 }) })),
+  );
 
   const env = parseEnv({
     OPERATOR_API_KEY: OPERATOR_KEY,

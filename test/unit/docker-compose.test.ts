@@ -62,7 +62,9 @@ function publishedPorts(service: Service): string[] {
       const p = port as { published?: string | number; target?: string | number };
       return `${p.published}->${p.target}`;
     }
-    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(port)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     const target = parts.at(-1);
     const published = parts.at(-2) ?? target;
     return `${published}->${target}`;
@@ -162,7 +164,9 @@ describe('docker-compose.yml', () => {
     const sims = services.simulators!;
     expect(path.resolve(repoRoot, buildContext(sims) ?? '')).toBe(repoRoot);
     expect(commandLine(sims)).toBe('node dist/app/simulators-main.js');
-    expect(publishedPorts(sims)).toEqual(expect.arrayContaining(['4001->4001', '4002->4002', '4003->4003', '4004->4004']));
+    expect(publishedPorts(sims)).toEqual(
+      expect.arrayContaining(['4001->4001', '4002->4002', '4003->4003', '4004->4004']),
+    );
     expect(environment(sims)).toMatchObject({
       HOST: '0.0.0.0',
       SUPPLIER_SIM_PORT: '4001',
@@ -218,14 +222,19 @@ describe('compose file loading (the checks `docker compose config` made)', () =>
     expect(load('services:\n  a:\n    image: x\n    ports: "80:80"\n')).toThrow(/ports/);
     expect(load('services:\n  a:\n    image: x\n    depends_on: [b]\n')).toThrow(/undefined service b/);
     expect(load('services:\n  a:\n    image: x\n    volumes: ["data:/d"]\n')).toThrow(/undefined volume data/);
-    expect(load('x-base: &base\n  image: x\nservices:\n  a:\n    <<: *base\n    command: ["${CMD:-run}"]\n')).not.toThrow();
+    expect(
+      load('x-base: &base\n  image: x\nservices:\n  a:\n    <<: *base\n    command: ["${CMD:-run}"]\n'),
+    ).not.toThrow();
   });
 });
 
 /** Where a service mounts a directory of this repository, by the directory's path. */
 function mountOf(service: Service, repoDir: string): string | undefined {
   for (const volume of (service.volumes ?? []) as unknown[]) {
-    const [source, target] = typeof volume === 'string' ? volume.split(':') : [String((volume as { source?: string }).source), String((volume as { target?: string }).target)];
+    const [source, target] =
+      typeof volume === 'string'
+        ? volume.split(':')
+        : [String((volume as { source?: string }).source), String((volume as { target?: string }).target)];
     if (source && path.resolve(repoRoot, source) === repoDir) return target;
   }
   return undefined;
@@ -239,7 +248,9 @@ describe('docker-compose.yml mirrors npm run start:production (dev/production-to
     const configDir = path.dirname(productionSettings.serverConfigFile);
     const mounted = mountOf(temporal, configDir);
     expect(mounted, 'temporal mounts deploy/temporal/config').toBeDefined();
-    expect(environment(temporal).TEMPORAL_SERVER_CONFIG_FILE_PATH).toBe(`${mounted}/${path.basename(productionSettings.serverConfigFile)}`);
+    expect(environment(temporal).TEMPORAL_SERVER_CONFIG_FILE_PATH).toBe(
+      `${mounted}/${path.basename(productionSettings.serverConfigFile)}`,
+    );
     const dynamicMount = mountOf(temporal, path.dirname(dynamicConfigFile));
     expect(environment(temporal).DYNAMIC_CONFIG_FILE_PATH).toBe(`${dynamicMount}/${path.basename(dynamicConfigFile)}`);
     expect(temporal.image).toBe(`temporalio/server:${TEMPORAL_SERVER_VERSION}`);
@@ -249,15 +260,22 @@ describe('docker-compose.yml mirrors npm run start:production (dev/production-to
 
   it('sets up the schema with the same temporal-sql-tool steps', () => {
     const script = readFileSync(path.join(repoRoot, 'deploy/temporal/scripts/setup-schema.sh'), 'utf8');
-    const steps = [...script.matchAll(/^\s*temporal-sql-tool --db "\$db" (.+)$/gm)].map((m) => m[1]!.replace('"$versioned_dir"', 'VERSIONED').split(' '));
+    const steps = [...script.matchAll(/^\s*temporal-sql-tool --db "\$db" (.+)$/gm)].map((m) =>
+      m[1]!.replace('"$versioned_dir"', 'VERSIONED').split(' '),
+    );
     expect(steps).toEqual(schemaSteps('VERSIONED'));
   });
 
   it('registers the same search attributes, namespace and retention', () => {
     const script = readFileSync(path.join(repoRoot, 'deploy/temporal/scripts/register-search-attributes.sh'), 'utf8');
-    const pairs = /^SEARCH_ATTRIBUTES="([^"]+)"/m.exec(script)![1]!.split(' ').map((pair) => pair.split(':'));
+    const pairs = /^SEARCH_ATTRIBUTES="([^"]+)"/m
+      .exec(script)![1]!
+      .split(' ')
+      .map((pair) => pair.split(':'));
     expect(Object.fromEntries(pairs)).toEqual(searchAttributeRegistrations);
-    expect(/RETENTION=\$\{TEMPORAL_NAMESPACE_RETENTION:-([^}]+)\}/.exec(script)![1]).toBe(productionSettings.namespaceRetention);
+    expect(/RETENTION=\$\{TEMPORAL_NAMESPACE_RETENTION:-([^}]+)\}/.exec(script)![1]).toBe(
+      productionSettings.namespaceRetention,
+    );
     const job = environment(services['temporal-search-attributes']!);
     expect(job.TEMPORAL_NAMESPACE_RETENTION).toBe(productionSettings.namespaceRetention);
     expect(job.TEMPORAL_NAMESPACE).toBe(productionSettings.namespace);
@@ -276,11 +294,23 @@ describe('docker-compose.yml mirrors npm run start:production (dev/production-to
       logLevel: 'info',
     });
     // Per process (ports, observability) rather than shared: set by each side for its own processes.
-    const perProcess = new Set(['HOST', 'PORT', 'METRICS_PORT', 'TEMPORAL_METRICS_PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
+    const perProcess = new Set([
+      'HOST',
+      'PORT',
+      'METRICS_PORT',
+      'TEMPORAL_METRICS_PORT',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ]);
     for (const name of ['api', 'worker']) {
-      const composeNames = Object.keys(environment(services[name]!)).filter((n) => !perProcess.has(n)).sort();
+      const composeNames = Object.keys(environment(services[name]!))
+        .filter((n) => !perProcess.has(n))
+        .sort();
       expect(composeNames, name).toEqual(Object.keys(local).sort());
-      expect(environment(services[name]!)).toMatchObject({ TEMPORAL_NAMESPACE: local.TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE: local.TEMPORAL_TASK_QUEUE, NODE_ENV: 'production' });
+      expect(environment(services[name]!)).toMatchObject({
+        TEMPORAL_NAMESPACE: local.TEMPORAL_NAMESPACE,
+        TEMPORAL_TASK_QUEUE: local.TEMPORAL_TASK_QUEUE,
+        NODE_ENV: 'production',
+      });
     }
     expect((services.api!.deploy as { replicas?: number }).replicas).toBe(productionSettings.apiReplicas);
     expect((services.worker!.deploy as { replicas?: number }).replicas).toBe(productionSettings.workerReplicas);
@@ -292,19 +322,37 @@ describe('docker-compose.yml mirrors npm run start:production (dev/production-to
     };
     for (const name of ['api', 'worker']) {
       const job = prometheus.scrape_configs.find((j) => j.job_name === name);
-      expect(job?.dns_sd_configs?.[0]).toMatchObject({ names: [name], port: Number(environment(services[name]!).METRICS_PORT) });
+      expect(job?.dns_sd_configs?.[0]).toMatchObject({
+        names: [name],
+        port: Number(environment(services[name]!).METRICS_PORT),
+      });
     }
     expect(mountOf(services.prometheus!, path.join(repoRoot, 'deploy/prometheus'))).toBe('/etc/prometheus');
     const grafana = services.grafana!;
     expect(mountOf(grafana, path.join(repoRoot, 'deploy/grafana/provisioning'))).toBe('/etc/grafana/provisioning');
     const dashboardsDir = mountOf(grafana, path.join(repoRoot, 'deploy/grafana/dashboards'));
-    const provider = parseYaml(readFileSync(path.join(repoRoot, 'deploy/grafana/provisioning/dashboards/dashboards.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
+    const provider = parseYaml(
+      readFileSync(path.join(repoRoot, 'deploy/grafana/provisioning/dashboards/dashboards.yml'), 'utf8'),
+    ) as { providers: { options: { path: string } }[] };
     expect(provider.providers[0]!.options.path).toBe(dashboardsDir);
-    const datasource = parseYaml(readFileSync(path.join(repoRoot, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: { uid: string; url: string }[] };
+    const datasource = parseYaml(
+      readFileSync(path.join(repoRoot, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+    ) as { datasources: { uid: string; url: string }[] };
     expect(datasource.datasources[0]!.url).toBe('http://prometheus:9090');
-    const dashboard = JSON.parse(readFileSync(path.join(repoRoot, 'deploy/grafana/dashboards/orders.json'), 'utf8')) as { panels: { title: string; datasource: { uid: string }; targets: { expr: string }[] }[] };
-    for (const panel of dashboard.panels) expect(panel.datasource.uid, panel.title).toBe(datasource.datasources[0]!.uid);
+    const dashboard = JSON.parse(
+      readFileSync(path.join(repoRoot, 'deploy/grafana/dashboards/orders.json'), 'utf8'),
+    ) as { panels: { title: string; datasource: { uid: string }; targets: { expr: string }[] }[] };
+    for (const panel of dashboard.panels)
+      expect(panel.datasource.uid, panel.title).toBe(datasource.datasources[0]!.uid);
     const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
-    for (const topic of ['throughput', 'orders by status', 'pending review by reason', 'supplier error rate', 'paypal declines', 'schedule-to-start']) expect(titles).toContain(topic);
+    for (const topic of [
+      'throughput',
+      'orders by status',
+      'pending review by reason',
+      'supplier error rate',
+      'paypal declines',
+      'schedule-to-start',
+    ])
+      expect(titles).toContain(topic);
   });
 });

@@ -32,10 +32,21 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const call = (path: string, timeoutMs = 2_000) => ({ service: 'the test server', operation: `GET ${path}`, method: 'GET', url: `${base}${path}`, headers: { 'x-test': 'yes' }, timeoutMs });
+const call = (path: string, timeoutMs = 2_000) => ({
+  service: 'the test server',
+  operation: `GET ${path}`,
+  method: 'GET',
+  url: `${base}${path}`,
+  headers: { 'x-test': 'yes' },
+  timeoutMs,
+});
 
 /** What the call threw (it must throw). */
-const failure = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => expect.unreachable('the call should fail'), (err: unknown) => err);
+const failure = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => expect.unreachable('the call should fail'),
+    (err: unknown) => err,
+  );
 
 describe('exchange', () => {
   it('answers status, headers and the whole body, whatever the status', async () => {
@@ -53,7 +64,10 @@ describe('exchange', () => {
   it('a body that stalls after the headers is a timeout naming the service and the operation', async () => {
     const err = await failure(exchange(call('/stall-body', 300)));
     expect(err).toBeInstanceOf(HttpUnreachable);
-    expect(err).toMatchObject({ kind: 'timeout', message: 'the test server did not answer GET /stall-body within 300 ms' });
+    expect(err).toMatchObject({
+      kind: 'timeout',
+      message: 'the test server did not answer GET /stall-body within 300 ms',
+    });
   });
 
   it('nobody listening is a network failure carrying the socket error', async () => {

@@ -6,10 +6,31 @@ import { ImportFileError, parseImport, type ParsedImport } from '../../api/impor
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
 const header = [
-  'order-id', 'order-item-id', 'purchase-date', 'payments-date', 'buyer-email', 'buyer-name', 'buyer-phone-number', 'sku',
-  'product-name', 'quantity-purchased', 'currency', 'item-price', 'item-tax', 'shipping-price', 'shipping-tax',
-  'ship-service-level', 'recipient-name', 'ship-address-1', 'ship-address-2', 'ship-address-3', 'ship-city', 'ship-state',
-  'ship-postal-code', 'ship-country', 'ship-phone-number',
+  'order-id',
+  'order-item-id',
+  'purchase-date',
+  'payments-date',
+  'buyer-email',
+  'buyer-name',
+  'buyer-phone-number',
+  'sku',
+  'product-name',
+  'quantity-purchased',
+  'currency',
+  'item-price',
+  'item-tax',
+  'shipping-price',
+  'shipping-tax',
+  'ship-service-level',
+  'recipient-name',
+  'ship-address-1',
+  'ship-address-2',
+  'ship-address-3',
+  'ship-city',
+  'ship-state',
+  'ship-postal-code',
+  'ship-country',
+  'ship-phone-number',
 ];
 
 const base: Record<string, string> = {
@@ -87,7 +108,11 @@ describe('Amazon order report import', () => {
 
   it('maps customer and address: recipient first, ship phone or buyer phone, address lines 2 and 3 joined', () => {
     const roma = order(parsed, '171-4829301-5563121');
-    expect(roma?.order.customer).toEqual({ name: 'Giulia Conti', email: '5k2x9q7m3rbw1tz@marketplace.amazon.it', phone: '+39 347 218 5093' });
+    expect(roma?.order.customer).toEqual({
+      name: 'Giulia Conti',
+      email: '5k2x9q7m3rbw1tz@marketplace.amazon.it',
+      phone: '+39 347 218 5093',
+    });
     expect(roma?.order.shippingAddress).toEqual({
       line1: 'Via Merulana 118',
       line2: 'Scala B, interno 7',
@@ -132,7 +157,11 @@ describe('Amazon order report import', () => {
       ['406-1357913-5791357', [3], 8970],
     ]);
     const barcelona = clean.orders[1]?.order;
-    expect(barcelona?.customer).toEqual({ name: 'Núria Puig Soler', email: 'w1b6o3t8j5ri2ue@marketplace.amazon.es', phone: '+34 933 18 44 20' });
+    expect(barcelona?.customer).toEqual({
+      name: 'Núria Puig Soler',
+      email: 'w1b6o3t8j5ri2ue@marketplace.amazon.es',
+      phone: '+34 933 18 44 20',
+    });
     expect(barcelona?.shippingAddress.postcode).toBe('08013');
     expect(barcelona?.items).toEqual([{ sku: 'BB-1012', quantity: 3 }]);
   });
@@ -161,9 +190,20 @@ describe('Amazon lines that cannot form an order', () => {
   });
 
   it('lists every problem of a line and every line of the held-back order', () => {
-    const parsed = parseImport('amazon', report({ sku: '', 'quantity-purchased': 'x' }, { 'order-item-id': '2' }, { 'order-item-id': '3', 'item-price': '?' }));
+    const parsed = parseImport(
+      'amazon',
+      report(
+        { sku: '', 'quantity-purchased': 'x' },
+        { 'order-item-id': '2' },
+        { 'order-item-id': '3', 'item-price': '?' },
+      ),
+    );
     expect(parsed.rejected).toEqual([
-      { row: 2, externalId: '403-1111111-2222222', reason: 'sku is empty; quantity-purchased "x" is not a whole number' },
+      {
+        row: 2,
+        externalId: '403-1111111-2222222',
+        reason: 'sku is empty; quantity-purchased "x" is not a whole number',
+      },
       { row: 3, externalId: '403-1111111-2222222', reason: expect.stringContaining('lines 2, 4 are rejected') },
       { row: 4, externalId: '403-1111111-2222222', reason: 'item-price "?" is not a number' },
     ]);
@@ -186,7 +226,17 @@ describe('Amazon lines that cannot form an order', () => {
 
 describe('Amazon amounts and addresses', () => {
   it('adds item-tax and shipping-tax where sales tax comes on top of the price (USD)', () => {
-    const parsed = parseImport('amazon', report({ currency: 'USD', 'item-price': '20.00', 'item-tax': '1.65', 'shipping-price': '5.00', 'shipping-tax': '0.41', 'ship-country': 'US' }));
+    const parsed = parseImport(
+      'amazon',
+      report({
+        currency: 'USD',
+        'item-price': '20.00',
+        'item-tax': '1.65',
+        'shipping-price': '5.00',
+        'shipping-tax': '0.41',
+        'ship-country': 'US',
+      }),
+    );
     expect(parsed.orders[0]?.order.payment).toEqual({ method: 'prepaid', amountPaid: 2706, currency: 'USD' });
   });
 
@@ -196,7 +246,10 @@ describe('Amazon amounts and addresses', () => {
   });
 
   it('moves the street up when ship-address-1 is empty', () => {
-    const parsed = parseImport('amazon', report({ 'ship-address-1': '', 'ship-address-2': 'Via Etnea 210', 'ship-address-3': 'Scala C' }));
+    const parsed = parseImport(
+      'amazon',
+      report({ 'ship-address-1': '', 'ship-address-2': 'Via Etnea 210', 'ship-address-3': 'Scala C' }),
+    );
     expect(parsed.orders[0]?.order.shippingAddress).toMatchObject({ line1: 'Via Etnea 210', line2: 'Scala C' });
   });
 
@@ -212,7 +265,12 @@ describe('Amazon amounts and addresses', () => {
   });
 
   it('returns nothing, without error, for a report with only its header', () => {
-    expect(parseImport('amazon', header.join('\t') + '\n')).toEqual({ format: 'amazon', orders: [], rejected: [], duplicates: [] });
+    expect(parseImport('amazon', header.join('\t') + '\n')).toEqual({
+      format: 'amazon',
+      orders: [],
+      rejected: [],
+      duplicates: [],
+    });
   });
 });
 
@@ -239,6 +297,8 @@ describe('Amazon files that cannot be imported at all', () => {
   it('names the missing columns', () => {
     const without = (drop: string[]) => header.filter((h) => !drop.includes(h)).join('\t') + '\n';
     expect(fileError(without(['sku']))).toBe('the Amazon order report is missing the column sku');
-    expect(fileError(without(['currency', 'item-price']))).toMatch(/^the Amazon order report is missing the columns currency, item-price: the Unshipped Orders report has no prices/);
+    expect(fileError(without(['currency', 'item-price']))).toMatch(
+      /^the Amazon order report is missing the columns currency, item-price: the Unshipped Orders report has no prices/,
+    );
   });
 });

@@ -25,7 +25,9 @@ describe('detectFormat', () => {
     expect(detectFormat('id\tname\n1\tAnna\n')).toBeNull();
     expect(detectFormat('"unterminated,quote\n')).toBeNull();
     expect(detectFormat('PK\u0003\u0004\u0014\u0000\u0006\u0000')).toBeNull();
-    expect(detectFormat(fixture('ebay-orders.csv'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).toBeNull();
+    expect(
+      detectFormat(fixture('ebay-orders.csv'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+    ).toBeNull();
     expect(detectFormat(fixture('amazon-order-report.txt'), 'application/pdf')).toBeNull();
   });
 });

@@ -6,10 +6,30 @@ import { ImportFileError, parseImport, type ParsedImport } from '../../api/impor
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
 const header = [
-  'Sales Record Number', 'Order Number', 'Buyer Username', 'Buyer Name', 'Buyer Email', 'Ship To Name', 'Ship To Phone',
-  'Ship To Address 1', 'Ship To Address 2', 'Ship To City', 'Ship To State', 'Ship To Zip', 'Ship To Country', 'Item Number',
-  'Item Title', 'Custom Label', 'Quantity', 'Sold For', 'Shipping And Handling', 'Total Price', 'Payment Method', 'Sale Date',
-  'Paid On Date', 'Transaction ID',
+  'Sales Record Number',
+  'Order Number',
+  'Buyer Username',
+  'Buyer Name',
+  'Buyer Email',
+  'Ship To Name',
+  'Ship To Phone',
+  'Ship To Address 1',
+  'Ship To Address 2',
+  'Ship To City',
+  'Ship To State',
+  'Ship To Zip',
+  'Ship To Country',
+  'Item Number',
+  'Item Title',
+  'Custom Label',
+  'Quantity',
+  'Sold For',
+  'Shipping And Handling',
+  'Total Price',
+  'Payment Method',
+  'Sale Date',
+  'Paid On Date',
+  'Transaction ID',
 ];
 
 const base: Record<string, string> = {
@@ -62,7 +82,12 @@ describe('eBay Seller Hub orders import', () => {
 
   it('makes one order per Order Number and ignores the lines around the table', () => {
     expect(parsed.format).toBe('ebay');
-    expect(parsed.orders.map((o) => o.externalId)).toEqual(['14-12345-67890', '09-11223-44556', '23-99887-76655', '17-24680-13579']);
+    expect(parsed.orders.map((o) => o.externalId)).toEqual([
+      '14-12345-67890',
+      '09-11223-44556',
+      '23-99887-76655',
+      '17-24680-13579',
+    ]);
     // Only the line without Custom Label is rejected: not the leading comma lines, the blank line or the footer.
     expect(parsed.rejected.map((r) => r.row)).toEqual([10]);
     expect(parsed.duplicates).toEqual([]);
@@ -81,7 +106,11 @@ describe('eBay Seller Hub orders import', () => {
     ]);
     // The summary's Total Price: 2 × 19,95 + 27,00 + 5,90 shipping.
     expect(valencia?.order.payment).toEqual({ method: 'prepaid', amountPaid: 7280, currency: 'EUR' });
-    expect(valencia?.order.customer).toEqual({ name: 'Pablo Navarro Gil', email: 'pablo.navarro.gil@gmail.com', phone: '+34 655 10 27 84' });
+    expect(valencia?.order.customer).toEqual({
+      name: 'Pablo Navarro Gil',
+      email: 'pablo.navarro.gil@gmail.com',
+      phone: '+34 655 10 27 84',
+    });
     expect(valencia?.order.shippingAddress).toEqual({
       line1: 'Avinguda del Regne de València 28',
       line2: 'Puerta 12',
@@ -93,8 +122,16 @@ describe('eBay Seller Hub orders import', () => {
   });
 
   it('reads "EUR 34,85" and "€17,80" as cents in euros', () => {
-    expect(order(parsed, '14-12345-67890')?.order.payment).toEqual({ method: 'prepaid', amountPaid: 3485, currency: 'EUR' });
-    expect(order(parsed, '17-24680-13579')?.order.payment).toEqual({ method: 'prepaid', amountPaid: 1780, currency: 'EUR' });
+    expect(order(parsed, '14-12345-67890')?.order.payment).toEqual({
+      method: 'prepaid',
+      amountPaid: 3485,
+      currency: 'EUR',
+    });
+    expect(order(parsed, '17-24680-13579')?.order.payment).toEqual({
+      method: 'prepaid',
+      amountPaid: 1780,
+      currency: 'EUR',
+    });
   });
 
   it('maps country names, in English or in the site language, to ISO codes', () => {
@@ -109,7 +146,9 @@ describe('eBay Seller Hub orders import', () => {
   });
 
   it('rejects the line without Custom Label, which cannot be matched to a supplier SKU', () => {
-    expect(parsed.rejected).toEqual([{ row: 10, externalId: '05-55555-12121', reason: expect.stringMatching(/^Custom Label is empty/) }]);
+    expect(parsed.rejected).toEqual([
+      { row: 10, externalId: '05-55555-12121', reason: expect.stringMatching(/^Custom Label is empty/) },
+    ]);
     expect(order(parsed, '05-55555-12121')).toBeUndefined();
   });
 });
@@ -117,16 +156,21 @@ describe('eBay Seller Hub orders import', () => {
 describe('eBay lines and orders', () => {
   it('rejects an unknown country, naming the value', () => {
     const parsed = parseImport('ebay', exportOf([{ 'Ship To Country': 'Atlantis' }]));
-    expect(parsed.rejected).toEqual([{ row: 4, externalId: '11-22222-33333', reason: 'Ship To Country "Atlantis" is not a country we know' }]);
+    expect(parsed.rejected).toEqual([
+      { row: 4, externalId: '11-22222-33333', reason: 'Ship To Country "Atlantis" is not a country we know' },
+    ]);
   });
 
   it('accepts country codes and localized names', () => {
-    const parsed = parseImport('ebay', exportOf([
-      { 'Ship To Country': 'ES', 'Order Number': '1' },
-      { 'Ship To Country': 'Deutschland', 'Order Number': '2' },
-      { 'Ship To Country': 'España', 'Order Number': '3' },
-      { 'Ship To Country': 'United Kingdom', 'Order Number': '4' },
-    ]));
+    const parsed = parseImport(
+      'ebay',
+      exportOf([
+        { 'Ship To Country': 'ES', 'Order Number': '1' },
+        { 'Ship To Country': 'Deutschland', 'Order Number': '2' },
+        { 'Ship To Country': 'España', 'Order Number': '3' },
+        { 'Ship To Country': 'United Kingdom', 'Order Number': '4' },
+      ]),
+    );
     expect(parsed.orders.map((o) => o.order.shippingAddress.country)).toEqual(['ES', 'DE', 'ES', 'GB']);
   });
 
@@ -137,7 +181,13 @@ describe('eBay lines and orders', () => {
   });
 
   it('rejects a quantity that is not a whole number and a price that is not a price', () => {
-    const parsed = parseImport('ebay', exportOf([{ Quantity: 'due', 'Order Number': '1' }, { 'Sold For': 'EUR abc', 'Order Number': '2' }]));
+    const parsed = parseImport(
+      'ebay',
+      exportOf([
+        { Quantity: 'due', 'Order Number': '1' },
+        { 'Sold For': 'EUR abc', 'Order Number': '2' },
+      ]),
+    );
     expect(parsed.rejected).toEqual([
       { row: 4, externalId: '1', reason: 'Quantity "due" is not a whole number' },
       { row: 5, externalId: '2', reason: 'Sold For "EUR abc" is not a price' },
@@ -151,26 +201,52 @@ describe('eBay lines and orders', () => {
   });
 
   it('gives item lines without Order Number the order of their sales record', () => {
-    const parsed = parseImport('ebay', exportOf([
-      { 'Item Number': '', 'Custom Label': '', Quantity: '', 'Sold For': '', 'Transaction ID': '', 'Total Price': 'EUR 44,70' },
-      { 'Order Number': '', 'Ship To Name': '', 'Ship To Address 1': '', 'Transaction ID': '1' },
-      { 'Order Number': '', 'Ship To Name': '', 'Ship To Address 1': '', 'Transaction ID': '2', 'Custom Label': 'BB-1003', 'Item Number': '296500000002' },
-    ]));
+    const parsed = parseImport(
+      'ebay',
+      exportOf([
+        {
+          'Item Number': '',
+          'Custom Label': '',
+          Quantity: '',
+          'Sold For': '',
+          'Transaction ID': '',
+          'Total Price': 'EUR 44,70',
+        },
+        { 'Order Number': '', 'Ship To Name': '', 'Ship To Address 1': '', 'Transaction ID': '1' },
+        {
+          'Order Number': '',
+          'Ship To Name': '',
+          'Ship To Address 1': '',
+          'Transaction ID': '2',
+          'Custom Label': 'BB-1003',
+          'Item Number': '296500000002',
+        },
+      ]),
+    );
     expect(parsed.rejected).toEqual([]);
     expect(parsed.orders).toHaveLength(1);
     expect(parsed.orders[0]?.rows).toEqual([4, 5, 6]);
-    expect(parsed.orders[0]?.order.items).toEqual([{ sku: 'BB-1001', quantity: 1 }, { sku: 'BB-1003', quantity: 1 }]);
+    expect(parsed.orders[0]?.order.items).toEqual([
+      { sku: 'BB-1001', quantity: 1 },
+      { sku: 'BB-1003', quantity: 1 },
+    ]);
     expect(parsed.orders[0]?.order.payment.amountPaid).toBe(4470);
     expect(parsed.orders[0]?.order.shippingAddress.line1).toBe('Via Roma 12');
   });
 
   it('works out the amount from Sold For × Quantity + shipping when there is no Total Price', () => {
-    const parsed = parseImport('ebay', exportOf([{ 'Total Price': '', Quantity: '3', 'Sold For': '$10.00', 'Shipping And Handling': '$5.50' }]));
+    const parsed = parseImport(
+      'ebay',
+      exportOf([{ 'Total Price': '', Quantity: '3', 'Sold For': '$10.00', 'Shipping And Handling': '$5.50' }]),
+    );
     expect(parsed.orders[0]?.order.payment).toEqual({ method: 'prepaid', amountPaid: 3550, currency: 'USD' });
   });
 
   it('takes euros when prices carry no currency, and refuses an order mixing currencies', () => {
-    const plain = parseImport('ebay', exportOf([{ 'Sold For': '19.90', 'Shipping And Handling': '4.90', 'Total Price': '24.80' }]));
+    const plain = parseImport(
+      'ebay',
+      exportOf([{ 'Sold For': '19.90', 'Shipping And Handling': '4.90', 'Total Price': '24.80' }]),
+    );
     expect(plain.orders[0]?.order.payment).toEqual({ method: 'prepaid', amountPaid: 2480, currency: 'EUR' });
     const mixed = parseImport('ebay', exportOf([{ 'Total Price': '£24.80' }]));
     expect(mixed.rejected[0]?.reason).toBe('prices of order 11-22222-33333 are in different currencies (EUR, GBP)');
@@ -180,7 +256,9 @@ describe('eBay lines and orders', () => {
     const saved = '\uFEFF' + exportOf([{}], { delimiter: ';', eol: '\r\n' }).replace(/^;+/, 'Orders report');
     const parsed = parseImport('ebay', saved);
     expect(parsed.rejected).toEqual([]);
-    expect(parsed.orders.map((o) => [o.externalId, o.rows, o.order.payment.amountPaid])).toEqual([['11-22222-33333', [4], 2480]]);
+    expect(parsed.orders.map((o) => [o.externalId, o.rows, o.order.payment.amountPaid])).toEqual([
+      ['11-22222-33333', [4], 2480],
+    ]);
   });
 
   it('keeps a quote eBay left unescaped inside an unquoted title', () => {
@@ -197,11 +275,24 @@ describe('eBay lines and orders', () => {
   });
 
   it('reads the column names of ebay.co.uk', () => {
-    const uk = header.map((h) => h.replace('Ship To Zip', 'Post To Postcode').replace('Ship To State', 'Post To County').replace('Ship To', 'Post To'));
+    const uk = header.map((h) =>
+      h
+        .replace('Ship To Zip', 'Post To Postcode')
+        .replace('Ship To State', 'Post To County')
+        .replace('Ship To', 'Post To'),
+    );
     const rename = (line: Record<string, string>) =>
       Object.fromEntries(Object.entries({ ...base, ...line }).map(([k, v]) => [uk[header.indexOf(k)] ?? k, v]));
-    const parsed = parseImport('ebay', exportOf([rename({ 'Ship To Country': 'United Kingdom', 'Ship To Zip': 'SW1A 1AA' })], { columns: uk }));
-    expect(parsed.orders[0]?.order.shippingAddress).toMatchObject({ country: 'GB', postcode: 'SW1A 1AA', city: 'Padova', region: 'PD' });
+    const parsed = parseImport(
+      'ebay',
+      exportOf([rename({ 'Ship To Country': 'United Kingdom', 'Ship To Zip': 'SW1A 1AA' })], { columns: uk }),
+    );
+    expect(parsed.orders[0]?.order.shippingAddress).toMatchObject({
+      country: 'GB',
+      postcode: 'SW1A 1AA',
+      city: 'Padova',
+      region: 'PD',
+    });
   });
 });
 
@@ -230,11 +321,15 @@ describe('eBay files that cannot be imported at all', () => {
   });
 
   it('names the line where a quote opens and never closes', () => {
-    expect(fileError(exportOf([{}]) + '"Orders of May')).toMatch(/^the file cannot be read as ","-separated text: .*line 8/);
+    expect(fileError(exportOf([{}]) + '"Orders of May')).toMatch(
+      /^the file cannot be read as ","-separated text: .*line 8/,
+    );
   });
 
   it('names the missing columns', () => {
     const columns = header.filter((h) => h !== 'Custom Label' && h !== 'Ship To Zip');
-    expect(fileError(exportOf([{}], { columns }))).toBe('the eBay orders export is missing the columns Custom Label, Ship To Zip');
+    expect(fileError(exportOf([{}], { columns }))).toBe(
+      'the eBay orders export is missing the columns Custom Label, Ship To Zip',
+    );
   });
 });

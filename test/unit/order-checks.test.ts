@@ -19,7 +19,11 @@ describe('data checks before anything is charged', () => {
     const long = checkOrderData(customer, { ...address, line1: 'x'.repeat(71) }, libraryLookups);
     expect(long).toEqual([expect.objectContaining({ code: 'ADDRESS_TOO_LONG', field: 'shippingAddress.line1' })]);
     expect(long[0]?.message).toContain('71');
-    const together = checkOrderData(customer, { ...address, line1: 'x'.repeat(40), line2: 'y'.repeat(30) }, libraryLookups);
+    const together = checkOrderData(
+      customer,
+      { ...address, line1: 'x'.repeat(40), line2: 'y'.repeat(30) },
+      libraryLookups,
+    );
     expect(together).toEqual([expect.objectContaining({ code: 'ADDRESS_TOO_LONG', field: 'shippingAddress.line2' })]);
     expect(codes(customer, { ...address, line1: 'x'.repeat(70) })).toEqual([]);
   });
@@ -35,13 +39,18 @@ describe('data checks before anything is charged', () => {
 
   it('validates phones for the destination country, with or without the international prefix', () => {
     expect(codes({ ...customer, phone: '333 123 4567' })).toEqual([]);
-    expect(codes({ ...customer, phone: '+34 612 48 93 07' }, { ...address, country: 'ES', postcode: '28001' })).toEqual([]);
+    expect(codes({ ...customer, phone: '+34 612 48 93 07' }, { ...address, country: 'ES', postcode: '28001' })).toEqual(
+      [],
+    );
     expect(codes({ ...customer, phone: '12' })).toEqual(['INVALID_PHONE']);
     expect(codes({ ...customer, phone: '' })).toEqual(['INVALID_PHONE']);
   });
 
   it('reports every problem at once', () => {
-    const all = codes({ name: '', email: 'nope', phone: '1' }, { line1: '', line2: '', city: '', postcode: '', region: '', country: 'IT' });
+    const all = codes(
+      { name: '', email: 'nope', phone: '1' },
+      { line1: '', line2: '', city: '', postcode: '', region: '', country: 'IT' },
+    );
     expect(all.filter((c) => c === 'INVALID_ADDRESS')).toHaveLength(4);
     expect(all).toContain('INVALID_EMAIL');
     expect(all).toContain('INVALID_PHONE');
@@ -69,7 +78,10 @@ describe('money', () => {
       payment: { method: 'cod', amountPaid: 9820, currency: 'EUR' },
       customer,
       shippingAddress: address,
-      items: [{ sku: 'BB-1004', quantity: 1 }, { sku: 'BB-1012', quantity: 2 }],
+      items: [
+        { sku: 'BB-1004', quantity: 1 },
+        { sku: 'BB-1012', quantity: 2 },
+      ],
     });
     expect(summary).toBe('WooCommerce 5001 · 3 items · €98.20 · cod');
   });

@@ -47,17 +47,36 @@ function stateIn(status: OrderStatus): OrderState {
     case 'RECEIVED':
       return prepaid;
     case 'AWAITING_PAYMENT':
-      return run(initialState(record({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } })), { type: 'START' });
+      return run(initialState(record({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } })), {
+        type: 'START',
+      });
     case 'AWAITING_SHIPPING_METHOD':
-      return run(initialState(record({ payment: { method: 'cod', amountPaid: 5990, currency: 'EUR' } })), { type: 'START' });
+      return run(initialState(record({ payment: { method: 'cod', amountPaid: 5990, currency: 'EUR' } })), {
+        type: 'START',
+      });
     case 'PENDING_REVIEW':
-      return run(prepaid, { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_SHORT', available: 100 }, { type: 'PAYPAL_NOT_ENABLED', available: 100 });
+      return run(
+        prepaid,
+        { type: 'START' },
+        { type: 'QUOTED', cost },
+        { type: 'WALLET_SHORT', available: 100 },
+        { type: 'PAYPAL_NOT_ENABLED', available: 100 },
+      );
     case 'PROCESSING':
       return run(prepaid, { type: 'START' });
     case 'SUBMITTED':
-      return run(prepaid, { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_HELD', reference: 'wtx_1' }, { type: 'SUPPLIER_ACCEPTED', supplierOrderId: '7000001', alreadyExisted: false });
+      return run(
+        prepaid,
+        { type: 'START' },
+        { type: 'QUOTED', cost },
+        { type: 'WALLET_HELD', reference: 'wtx_1' },
+        { type: 'SUPPLIER_ACCEPTED', supplierOrderId: '7000001', alreadyExisted: false },
+      );
     case 'SHIPPED':
-      return run(stateIn('SUBMITTED'), { type: 'TRACKING_FOUND', tracking: { number: 'TRK1', carrier: 'gls', url: null } });
+      return run(stateIn('SUBMITTED'), {
+        type: 'TRACKING_FOUND',
+        tracking: { number: 'TRK1', carrier: 'gls', url: null },
+      });
     case 'CANCELLED':
       return run(stateIn('PENDING_REVIEW'), { type: 'CANCEL' });
     case 'SENT_MANUALLY':
@@ -158,30 +177,64 @@ describe('paths of the source articles', () => {
     expect(t.accepted && t.commands).toEqual([{ type: 'QUOTE' }]);
     const processing = run(initialState(record()), { type: 'START' });
     t = transition(processing, { type: 'QUOTED', cost }, LATER);
-    expect(t.accepted && t.commands).toEqual([{ type: 'HOLD_WALLET', amount: 3990, currency: 'EUR', key: 'order:ord_test:hold:1' }]);
+    expect(t.accepted && t.commands).toEqual([
+      { type: 'HOLD_WALLET', amount: 3990, currency: 'EUR', key: 'order:ord_test:hold:1' },
+    ]);
     const submitted = stateIn('SUBMITTED');
     expect(submitted.supplierOrderId).toBe('7000001');
     expect(submitted.charge).toMatchObject({ source: 'wallet', amount: 3990, state: 'held' });
-    const capture = transition(run(initialState(record()), { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_HELD', reference: 'w' }), { type: 'SUPPLIER_ACCEPTED', supplierOrderId: '1', alreadyExisted: false }, LATER);
-    expect(capture.accepted && capture.commands).toEqual([{ type: 'CAPTURE_WALLET', key: 'order:ord_test:capture:1', holdKey: 'order:ord_test:hold:1' }]);
+    const capture = transition(
+      run(initialState(record()), { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_HELD', reference: 'w' }),
+      { type: 'SUPPLIER_ACCEPTED', supplierOrderId: '1', alreadyExisted: false },
+      LATER,
+    );
+    expect(capture.accepted && capture.commands).toEqual([
+      { type: 'CAPTURE_WALLET', key: 'order:ord_test:capture:1', holdKey: 'order:ord_test:hold:1' },
+    ]);
   });
 
   it('reports every data problem at once, before anything is charged', () => {
     const bad = record({
       customer: { name: 'Maria Rossi', email: 'maria@', phone: '12' },
-      shippingAddress: { line1: 'x'.repeat(80), line2: '', city: 'Milano', postcode: '2012', region: '', country: 'IT' },
+      shippingAddress: {
+        line1: 'x'.repeat(80),
+        line2: '',
+        city: 'Milano',
+        postcode: '2012',
+        region: '',
+        country: 'IT',
+      },
     });
     const t = transition(initialState(bad), { type: 'START' }, LATER);
     expect(t.accepted).toBe(true);
     if (!t.accepted) return;
     expect(t.state.status).toBe('PENDING_REVIEW');
-    expect(t.state.reviewReasons.map((r) => r.code).sort()).toEqual(['ADDRESS_TOO_LONG', 'INVALID_EMAIL', 'INVALID_PHONE', 'INVALID_POSTCODE']);
+    expect(t.state.reviewReasons.map((r) => r.code).sort()).toEqual([
+      'ADDRESS_TOO_LONG',
+      'INVALID_EMAIL',
+      'INVALID_PHONE',
+      'INVALID_POSTCODE',
+    ]);
     expect(t.commands).toEqual([]);
     expect(t.state.reviewReasons.find((r) => r.code === 'INVALID_POSTCODE')?.message).toContain('20121');
   });
 
   it('a fix clears the reasons it resolves but does not submit by itself; resend does', () => {
-    const bad = run(initialState(record({ shippingAddress: { line1: 'x'.repeat(80), line2: '', city: 'Milano', postcode: '20121', region: '', country: 'IT' } })), { type: 'START' });
+    const bad = run(
+      initialState(
+        record({
+          shippingAddress: {
+            line1: 'x'.repeat(80),
+            line2: '',
+            city: 'Milano',
+            postcode: '20121',
+            region: '',
+            country: 'IT',
+          },
+        }),
+      ),
+      { type: 'START' },
+    );
     const fixed = run(bad, { type: 'FIX_DATA', patch: { shippingAddress: { line1: 'Via Roma 1' } } });
     expect(fixed.status).toBe('PENDING_REVIEW');
     expect(fixed.reviewReasons).toEqual([]);
@@ -190,12 +243,28 @@ describe('paths of the source articles', () => {
   });
 
   it('a refused supplier submission returns the hold and parks the order; out of stock is re-checked by timer', () => {
-    const holding = run(initialState(record()), { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_HELD', reference: 'w' });
-    const t = transition(holding, { type: 'SUPPLIER_REFUSED', reasons: [{ code: 'OUT_OF_STOCK', message: 'BB-1001' }] }, LATER);
+    const holding = run(
+      initialState(record()),
+      { type: 'START' },
+      { type: 'QUOTED', cost },
+      { type: 'WALLET_HELD', reference: 'w' },
+    );
+    const t = transition(
+      holding,
+      { type: 'SUPPLIER_REFUSED', reasons: [{ code: 'OUT_OF_STOCK', message: 'BB-1001' }] },
+      LATER,
+    );
     expect(t.accepted).toBe(true);
     if (!t.accepted) return;
     expect(t.state.status).toBe('PENDING_REVIEW');
-    expect(t.commands).toEqual([{ type: 'RETURN_CHARGE', charge: expect.objectContaining({ source: 'wallet', amount: 3990 }), key: 'order:ord_test:return:1', holdKey: 'order:ord_test:hold:1' }]);
+    expect(t.commands).toEqual([
+      {
+        type: 'RETURN_CHARGE',
+        charge: expect.objectContaining({ source: 'wallet', amount: 3990 }),
+        key: 'order:ord_test:return:1',
+        holdKey: 'order:ord_test:hold:1',
+      },
+    ]);
     expect(t.state.charge?.state).toBe('returned');
     expect(pendingTimer(t.state)).toEqual({ timer: 'stock-recheck', retryCount: 0 });
     // Cancelling afterwards does not return the money a second time.
@@ -204,7 +273,12 @@ describe('paths of the source articles', () => {
   });
 
   it('short wallet: PayPal when enabled, else INSUFFICIENT_FUNDS naming both amounts, retried on a schedule', () => {
-    const short = run(initialState(record()), { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_SHORT', available: 1000 });
+    const short = run(
+      initialState(record()),
+      { type: 'START' },
+      { type: 'QUOTED', cost },
+      { type: 'WALLET_SHORT', available: 1000 },
+    );
     const paypal = transition(short, { type: 'PAYPAL_CHARGED', reference: 'CAP-1' }, LATER);
     expect(paypal.accepted && paypal.state.charge).toMatchObject({ source: 'paypal', state: 'captured' });
     const parked = run(short, { type: 'PAYPAL_NOT_ENABLED', available: 1000 });
@@ -220,7 +294,13 @@ describe('paths of the source articles', () => {
   });
 
   it('a PayPal decline parks the order as PAYMENT_DECLINED without an automatic retry', () => {
-    const declined = run(initialState(record()), { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_SHORT', available: 0 }, { type: 'PAYPAL_DECLINED', issue: 'INSTRUMENT_DECLINED', message: 'card refused' });
+    const declined = run(
+      initialState(record()),
+      { type: 'START' },
+      { type: 'QUOTED', cost },
+      { type: 'WALLET_SHORT', available: 0 },
+      { type: 'PAYPAL_DECLINED', issue: 'INSTRUMENT_DECLINED', message: 'card refused' },
+    );
     expect(declined.reviewReasons.map((r) => r.code)).toEqual(['PAYMENT_DECLINED']);
     expect(pendingTimer(declined)).toBeNull();
     expect(transition(declined, { type: 'WALLET_TOPPED_UP' }, LATER).accepted).toBe(true);
@@ -243,9 +323,22 @@ describe('paths of the source articles', () => {
   });
 
   it('mark sent manually and cancel return a PayPal charge still held after a refusal', () => {
-    const charged = run(initialState(record()), { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_SHORT', available: 0 }, { type: 'PAYPAL_CHARGED', reference: 'CAP-9' });
-    const refused = transition(charged, { type: 'SUPPLIER_REFUSED', reasons: [{ code: 'SUPPLIER_REJECTED', message: 'ER007' }] }, LATER);
-    expect(refused.accepted && refused.commands[0]).toMatchObject({ type: 'RETURN_CHARGE', charge: { source: 'paypal', reference: 'CAP-9' } });
+    const charged = run(
+      initialState(record()),
+      { type: 'START' },
+      { type: 'QUOTED', cost },
+      { type: 'WALLET_SHORT', available: 0 },
+      { type: 'PAYPAL_CHARGED', reference: 'CAP-9' },
+    );
+    const refused = transition(
+      charged,
+      { type: 'SUPPLIER_REFUSED', reasons: [{ code: 'SUPPLIER_REJECTED', message: 'ER007' }] },
+      LATER,
+    );
+    expect(refused.accepted && refused.commands[0]).toMatchObject({
+      type: 'RETURN_CHARGE',
+      charge: { source: 'paypal', reference: 'CAP-9' },
+    });
   });
 
   it('tracking moves SUBMITTED to SHIPPED; nothing can be cancelled after the supplier accepted', () => {

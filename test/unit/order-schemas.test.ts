@@ -4,7 +4,9 @@ import { NewOrder, OrderPatch } from '../../domain/order.js';
 describe('order schemas', () => {
   it('a patch carries only the fields the merchant sent (no defaults that would erase data)', () => {
     expect(OrderPatch.parse({ customer: { phone: '+39 333 1' } })).toEqual({ customer: { phone: '+39 333 1' } });
-    expect(OrderPatch.parse({ shippingAddress: { line1: 'Via Roma 2' } })).toEqual({ shippingAddress: { line1: 'Via Roma 2' } });
+    expect(OrderPatch.parse({ shippingAddress: { line1: 'Via Roma 2' } })).toEqual({
+      shippingAddress: { line1: 'Via Roma 2' },
+    });
   });
 
   it('refuses an empty patch and unknown fields', () => {

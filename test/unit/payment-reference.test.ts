@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { creditorReference, formatReference, isPlatformReference, isValidCreditorReference, normalizeReference } from '../../domain/payment-reference.js';
+import {
+  creditorReference,
+  formatReference,
+  isPlatformReference,
+  isValidCreditorReference,
+  normalizeReference,
+} from '../../domain/payment-reference.js';
 
 describe('payment references (ISO 11649 creditor references)', () => {
   it("computes the standard's own example", () => {

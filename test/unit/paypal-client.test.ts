@@ -63,8 +63,12 @@ interface AdminCapture {
   status: string;
 }
 const captures = async () => (await admin<{ captures: AdminCapture[] }>('GET', '/captures')).captures;
-const refunds = async () => (await admin<{ refunds: { id: string; captureId: string; amount: string; currency: string }[] }>('GET', '/refunds')).refunds;
-const counts = async () => (await admin<{ counts: Record<'token' | 'create' | 'capture' | 'refund' | 'get', number> }>('GET', '/requests')).counts;
+const refunds = async () =>
+  (await admin<{ refunds: { id: string; captureId: string; amount: string; currency: string }[] }>('GET', '/refunds'))
+    .refunds;
+const counts = async () =>
+  (await admin<{ counts: Record<'token' | 'create' | 'capture' | 'refund' | 'get', number> }>('GET', '/requests'))
+    .counts;
 const fault = (f: { route: string; kind: string; times?: number; delayMs?: number }) => admin('POST', '/faults', f);
 
 function client(overrides: Partial<PayPalClientOptions> = {}): PayPalClient {
@@ -153,13 +157,25 @@ describe('PayPalClient.charge', () => {
     const input = chargeInput();
     // Reproduces PayPal having forgotten the capture request id: the order was captured under another id.
     const token = await rawToken();
-    const created = await rawJson('POST', '/v2/checkout/orders', token, { 'PayPal-Request-Id': `${input.requestKey}:create` }, {
-      intent: 'CAPTURE',
-      purchase_units: [{ invoice_id: input.invoiceId, amount: { currency_code: 'EUR', value: '39.90' } }],
-      payment_source: { paypal: { vault_id: input.vaultId } },
-    });
+    const created = await rawJson(
+      'POST',
+      '/v2/checkout/orders',
+      token,
+      { 'PayPal-Request-Id': `${input.requestKey}:create` },
+      {
+        intent: 'CAPTURE',
+        purchase_units: [{ invoice_id: input.invoiceId, amount: { currency_code: 'EUR', value: '39.90' } }],
+        payment_source: { paypal: { vault_id: input.vaultId } },
+      },
+    );
     const orderId = (created.body as { id: string }).id;
-    const captured = await rawJson('POST', `/v2/checkout/orders/${orderId}/capture`, token, { 'PayPal-Request-Id': 'some-earlier-id' }, {});
+    const captured = await rawJson(
+      'POST',
+      `/v2/checkout/orders/${orderId}/capture`,
+      token,
+      { 'PayPal-Request-Id': 'some-earlier-id' },
+      {},
+    );
     expect(captured.status).toBe(201);
 
     const charge = await client().charge(input);
@@ -228,21 +244,27 @@ describe('PayPalClient.refund', () => {
 
     expect(first.status).toBe('COMPLETED');
     expect(second).toEqual(first);
-    expect(await refunds()).toEqual([expect.objectContaining({ id: first.refundId, captureId: charge.captureId, amount: '39.90', currency: 'EUR' })]);
+    expect(await refunds()).toEqual([
+      expect.objectContaining({ id: first.refundId, captureId: charge.captureId, amount: '39.90', currency: 'EUR' }),
+    ]);
     expect(await captures()).toEqual([expect.objectContaining({ refunded: '39.90', status: 'REFUNDED' })]);
   });
 
   it('refuses refunds that add up to more than was captured', async () => {
     const charge = await client().charge(chargeInput());
     await client().refund({ requestKey: 'r:1', captureId: charge.captureId, amount: 1000, currency: 'EUR' });
-    const err = await failure(client().refund({ requestKey: 'r:2', captureId: charge.captureId, amount: 3000, currency: 'EUR' }));
+    const err = await failure(
+      client().refund({ requestKey: 'r:2', captureId: charge.captureId, amount: 3000, currency: 'EUR' }),
+    );
     expect(err).toBeInstanceOf(PayPalDeclined);
     expect(err).toMatchObject({ issue: 'REFUND_AMOUNT_EXCEEDED' });
     expect((await refunds()).map((r) => r.amount)).toEqual(['10.00']);
   });
 
   it('reports an unknown capture as a configuration error', async () => {
-    const err = await failure(client().refund({ requestKey: 'r:x', captureId: 'NOSUCHCAPTURE0000', amount: 100, currency: 'EUR' }));
+    const err = await failure(
+      client().refund({ requestKey: 'r:x', captureId: 'NOSUCHCAPTURE0000', amount: 100, currency: 'EUR' }),
+    );
     expect(err).toBeInstanceOf(PayPalConfigError);
     expect(err).toMatchObject({ status: 404, retryable: false });
   });

@@ -45,7 +45,11 @@ interface Call {
   auth?: string | null;
 }
 
-async function call(method: string, path: string, opts: Call = {}): Promise<{ status: number; body: any; headers: Headers }> {
+async function call(
+  method: string,
+  path: string,
+  opts: Call = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
   const auth = opts.auth === undefined ? `Bearer ${token}` : opts.auth;
   const res = await fetch(`${server.url}${path}`, {
     method,
@@ -55,13 +59,19 @@ async function call(method: string, path: string, opts: Call = {}): Promise<{ st
       ...(opts.requestId ? { 'PayPal-Request-Id': opts.requestId } : {}),
       ...opts.headers,
     },
-    ...(opts.raw !== undefined ? { body: opts.raw } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    ...(opts.raw !== undefined
+      ? { body: opts.raw }
+      : opts.body !== undefined
+        ? { body: JSON.stringify(opts.body) }
+        : {}),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
-function orderBody(overrides: { invoice_id?: string; value?: string; currency_code?: string; vault_id?: string; intent?: string } = {}) {
+function orderBody(
+  overrides: { invoice_id?: string; value?: string; currency_code?: string; vault_id?: string; intent?: string } = {},
+) {
   return {
     intent: overrides.intent ?? 'CAPTURE',
     purchase_units: [
@@ -138,11 +148,16 @@ describe('POST /v2/checkout/orders', () => {
       id: expect.stringMatching(/^[0-9A-Z]{17}$/),
       intent: 'CAPTURE',
       status: 'APPROVED',
-      payment_source: { paypal: { email_address: 'buyer-1@example.com', attributes: { vault: { id: vaultId, status: 'VAULTED' } } } },
+      payment_source: {
+        paypal: { email_address: 'buyer-1@example.com', attributes: { vault: { id: vaultId, status: 'VAULTED' } } },
+      },
       purchase_units: [{ invoice_id: 'ord_1', amount: { currency_code: 'EUR', value: '39.90' } }],
       links: expect.arrayContaining([expect.objectContaining({ rel: 'capture', method: 'POST' })]),
     });
-    expect((await call('GET', `/v2/checkout/orders/${res.body.id}`)).body).toMatchObject({ id: res.body.id, status: 'APPROVED' });
+    expect((await call('GET', `/v2/checkout/orders/${res.body.id}`)).body).toMatchObject({
+      id: res.body.id,
+      status: 'APPROVED',
+    });
   });
 
   it('replays the first answer for a repeated PayPal-Request-Id and creates nothing more', async () => {
@@ -162,20 +177,42 @@ describe('POST /v2/checkout/orders', () => {
   });
 
   it.each([
-    ['a value that is not a number', orderBody({ value: 'abc' }), '/purchase_units/0/amount/value', 'INVALID_PARAMETER_SYNTAX'],
+    [
+      'a value that is not a number',
+      orderBody({ value: 'abc' }),
+      '/purchase_units/0/amount/value',
+      'INVALID_PARAMETER_SYNTAX',
+    ],
     ['a negative value', orderBody({ value: '-1.00' }), '/purchase_units/0/amount/value', 'INVALID_PARAMETER_SYNTAX'],
     ['a zero value', orderBody({ value: '0.00' }), '/purchase_units/0/amount/value', 'INVALID_PARAMETER_VALUE'],
-    ['decimals on a zero-decimal currency', orderBody({ value: '10.5', currency_code: 'JPY' }), '/purchase_units/0/amount/value', 'DECIMAL_PRECISION'],
+    [
+      'decimals on a zero-decimal currency',
+      orderBody({ value: '10.5', currency_code: 'JPY' }),
+      '/purchase_units/0/amount/value',
+      'DECIMAL_PRECISION',
+    ],
     ['an unknown intent', orderBody({ intent: 'SELL' }), '/intent', 'INVALID_PARAMETER_VALUE'],
-    ['a missing amount', { ...orderBody(), purchase_units: [{ invoice_id: 'x' }] }, '/purchase_units/0/amount', 'MISSING_REQUIRED_PARAMETER'],
+    [
+      'a missing amount',
+      { ...orderBody(), purchase_units: [{ invoice_id: 'x' }] },
+      '/purchase_units/0/amount',
+      'MISSING_REQUIRED_PARAMETER',
+    ],
     ['no purchase units', { ...orderBody(), purchase_units: [] }, '/purchase_units', 'INVALID_ARRAY_MIN_ITEMS'],
-    ['a missing vault id', { ...orderBody(), payment_source: { paypal: {} } }, '/payment_source/paypal/vault_id', 'MISSING_REQUIRED_PARAMETER'],
+    [
+      'a missing vault id',
+      { ...orderBody(), payment_source: { paypal: {} } },
+      '/payment_source/paypal/vault_id',
+      'MISSING_REQUIRED_PARAMETER',
+    ],
     ['a body that is an array', [1, 2], '/', 'INVALID_PARAMETER_SYNTAX'],
   ])('answers %s with 400 INVALID_REQUEST naming the field', async (_label, body, field, issue) => {
     const res = await call('POST', '/v2/checkout/orders', { body });
     expect(res.status).toBe(400);
     expect(res.body).toEqual(paypalError('INVALID_REQUEST'));
-    expect(res.body.details).toContainEqual(expect.objectContaining({ field, issue, location: 'body', description: expect.any(String) }));
+    expect(res.body.details).toContainEqual(
+      expect.objectContaining({ field, issue, location: 'body', description: expect.any(String) }),
+    );
     expect((await call('GET', '/_admin/orders')).body.orders).toEqual([]);
   });
 
@@ -198,7 +235,9 @@ describe('POST /v2/checkout/orders', () => {
     const res = await call('POST', '/v2/checkout/orders', { body: orderBody({ invoice_id: 'ord_dup' }) });
     expect(res.status).toBe(422);
     expect(res.body).toEqual(paypalError('UNPROCESSABLE_ENTITY'));
-    expect(res.body.details).toEqual([expect.objectContaining({ issue: 'DUPLICATE_INVOICE_ID', description: expect.any(String) })]);
+    expect(res.body.details).toEqual([
+      expect.objectContaining({ issue: 'DUPLICATE_INVOICE_ID', description: expect.any(String) }),
+    ]);
   });
 });
 
@@ -213,33 +252,53 @@ describe('POST /v2/checkout/orders/{id}/capture', () => {
       purchase_units: [
         {
           payments: {
-            captures: [{ id: expect.any(String), status: 'COMPLETED', amount: { currency_code: 'EUR', value: '39.90' }, invoice_id: 'ord_1', final_capture: true }],
+            captures: [
+              {
+                id: expect.any(String),
+                status: 'COMPLETED',
+                amount: { currency_code: 'EUR', value: '39.90' },
+                invoice_id: 'ord_1',
+                final_capture: true,
+              },
+            ],
           },
         },
       ],
     });
 
-    const replay = await call('POST', `/v2/checkout/orders/${created.body.id}/capture`, { requestId: 'rid-cap-1', body: {} });
+    const replay = await call('POST', `/v2/checkout/orders/${created.body.id}/capture`, {
+      requestId: 'rid-cap-1',
+      body: {},
+    });
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(res.body);
 
-    const second = await call('POST', `/v2/checkout/orders/${created.body.id}/capture`, { requestId: 'rid-cap-2', body: {} });
+    const second = await call('POST', `/v2/checkout/orders/${created.body.id}/capture`, {
+      requestId: 'rid-cap-2',
+      body: {},
+    });
     expect(second.status).toBe(422);
     expect(second.body.details).toEqual([expect.objectContaining({ issue: 'ORDER_ALREADY_CAPTURED' })]);
     expect((await call('GET', '/_admin/captures')).body.captures).toHaveLength(1);
 
     const order = await call('GET', `/v2/checkout/orders/${created.body.id}`);
-    expect(order.body.purchase_units[0].payments.captures[0].id).toBe(res.body.purchase_units[0].payments.captures[0].id);
+    expect(order.body.purchase_units[0].payments.captures[0].id).toBe(
+      res.body.purchase_units[0].payments.captures[0].id,
+    );
   });
 
   it('declines a vault id from the declined set with 422 INSTRUMENT_DECLINED and captures nothing', async () => {
     await call('PUT', '/_admin/declined-vault-ids', { body: { vaultIds: [vaultId] }, auth: null });
     for (const declined of [vaultId, 'declined-anything']) {
-      const created = await call('POST', '/v2/checkout/orders', { body: orderBody({ vault_id: declined, invoice_id: declined }) });
+      const created = await call('POST', '/v2/checkout/orders', {
+        body: orderBody({ vault_id: declined, invoice_id: declined }),
+      });
       const res = await call('POST', `/v2/checkout/orders/${created.body.id}/capture`, { body: {} });
       expect(res.status).toBe(422);
       expect(res.body).toEqual(paypalError('UNPROCESSABLE_ENTITY'));
-      expect(res.body.details).toEqual([expect.objectContaining({ issue: 'INSTRUMENT_DECLINED', description: expect.any(String) })]);
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ issue: 'INSTRUMENT_DECLINED', description: expect.any(String) }),
+      ]);
     }
     expect((await call('GET', '/_admin/captures')).body.captures).toEqual([]);
   });
@@ -254,10 +313,15 @@ describe('POST /v2/checkout/orders/{id}/capture', () => {
   });
 
   it('answers an unknown order with 404 RESOURCE_NOT_FOUND', async () => {
-    for (const res of [await call('POST', '/v2/checkout/orders/NOPE/capture', { body: {} }), await call('GET', '/v2/checkout/orders/NOPE')]) {
+    for (const res of [
+      await call('POST', '/v2/checkout/orders/NOPE/capture', { body: {} }),
+      await call('GET', '/v2/checkout/orders/NOPE'),
+    ]) {
       expect(res.status).toBe(404);
       expect(res.body).toEqual(paypalError('RESOURCE_NOT_FOUND'));
-      expect(res.body.details).toEqual([expect.objectContaining({ issue: 'INVALID_RESOURCE_ID', location: 'path', value: 'NOPE' })]);
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ issue: 'INVALID_RESOURCE_ID', location: 'path', value: 'NOPE' }),
+      ]);
     }
   });
 
@@ -272,25 +336,42 @@ describe('POST /v2/checkout/orders/{id}/capture', () => {
 describe('POST /v2/payments/captures/{id}/refund', () => {
   it('refunds the rest of the capture when no amount is given, then refuses more', async () => {
     const { captureId } = await capturedOrder();
-    const partial = await call('POST', `/v2/payments/captures/${captureId}/refund`, { body: { amount: { currency_code: 'EUR', value: '9.90' } } });
+    const partial = await call('POST', `/v2/payments/captures/${captureId}/refund`, {
+      body: { amount: { currency_code: 'EUR', value: '9.90' } },
+    });
     expect(partial.status).toBe(201);
-    expect(partial.body).toMatchObject({ id: expect.any(String), status: 'COMPLETED', amount: { currency_code: 'EUR', value: '9.90' } });
+    expect(partial.body).toMatchObject({
+      id: expect.any(String),
+      status: 'COMPLETED',
+      amount: { currency_code: 'EUR', value: '9.90' },
+    });
 
     const rest = await call('POST', `/v2/payments/captures/${captureId}/refund`, { requestId: 'rid-ref-1' });
     expect(rest.body.amount).toEqual({ currency_code: 'EUR', value: '30.00' });
-    expect((await call('POST', `/v2/payments/captures/${captureId}/refund`, { requestId: 'rid-ref-1' })).body).toEqual(rest.body);
+    expect((await call('POST', `/v2/payments/captures/${captureId}/refund`, { requestId: 'rid-ref-1' })).body).toEqual(
+      rest.body,
+    );
 
-    const more = await call('POST', `/v2/payments/captures/${captureId}/refund`, { body: { amount: { currency_code: 'EUR', value: '0.01' } } });
+    const more = await call('POST', `/v2/payments/captures/${captureId}/refund`, {
+      body: { amount: { currency_code: 'EUR', value: '0.01' } },
+    });
     expect(more.status).toBe(422);
     expect(more.body.details).toEqual([expect.objectContaining({ issue: 'CAPTURE_FULLY_REFUNDED' })]);
 
-    expect((await call('GET', '/_admin/refunds')).body.refunds.map((r: { amount: string }) => r.amount)).toEqual(['9.90', '30.00']);
-    expect((await call('GET', '/_admin/captures')).body.captures).toEqual([expect.objectContaining({ refunded: '39.90', status: 'REFUNDED' })]);
+    expect((await call('GET', '/_admin/refunds')).body.refunds.map((r: { amount: string }) => r.amount)).toEqual([
+      '9.90',
+      '30.00',
+    ]);
+    expect((await call('GET', '/_admin/captures')).body.captures).toEqual([
+      expect.objectContaining({ refunded: '39.90', status: 'REFUNDED' }),
+    ]);
   });
 
   it('refuses a refund above what is left with 422 REFUND_AMOUNT_EXCEEDED', async () => {
     const { captureId } = await capturedOrder();
-    const res = await call('POST', `/v2/payments/captures/${captureId}/refund`, { body: { amount: { currency_code: 'EUR', value: '39.91' } } });
+    const res = await call('POST', `/v2/payments/captures/${captureId}/refund`, {
+      body: { amount: { currency_code: 'EUR', value: '39.91' } },
+    });
     expect(res.status).toBe(422);
     expect(res.body).toEqual(paypalError('UNPROCESSABLE_ENTITY'));
     expect(res.body.details).toEqual([expect.objectContaining({ issue: 'REFUND_AMOUNT_EXCEEDED' })]);
@@ -299,7 +380,9 @@ describe('POST /v2/payments/captures/{id}/refund', () => {
 
   it('refuses a refund in another currency', async () => {
     const { captureId } = await capturedOrder();
-    const res = await call('POST', `/v2/payments/captures/${captureId}/refund`, { body: { amount: { currency_code: 'USD', value: '1.00' } } });
+    const res = await call('POST', `/v2/payments/captures/${captureId}/refund`, {
+      body: { amount: { currency_code: 'USD', value: '1.00' } },
+    });
     expect(res.status).toBe(422);
     expect(res.body.details).toEqual([expect.objectContaining({ issue: 'REFUND_CAPTURE_CURRENCY_MISMATCH' })]);
   });
@@ -315,8 +398,25 @@ describe('admin surface and faults', () => {
   it('counts requests per route, and reset clears everything', async () => {
     const { captureId } = await capturedOrder();
     await call('POST', `/v2/payments/captures/${captureId}/refund`, { body: {} });
-    const none = { token: 0, create: 0, capture: 0, refund: 0, get: 0, 'setup-token': 0, 'setup-token-get': 0, 'payment-token': 0, 'payment-token-get': 0, 'payment-token-delete': 0 };
-    expect((await call('GET', '/_admin/requests')).body.counts).toEqual({ ...none, token: 1, create: 1, capture: 1, refund: 1 });
+    const none = {
+      token: 0,
+      create: 0,
+      capture: 0,
+      refund: 0,
+      get: 0,
+      'setup-token': 0,
+      'setup-token-get': 0,
+      'payment-token': 0,
+      'payment-token-get': 0,
+      'payment-token-delete': 0,
+    };
+    expect((await call('GET', '/_admin/requests')).body.counts).toEqual({
+      ...none,
+      token: 1,
+      create: 1,
+      capture: 1,
+      refund: 1,
+    });
 
     await call('POST', '/_admin/reset');
     expect((await call('GET', '/_admin/requests')).body.counts).toEqual(none);
@@ -332,7 +432,8 @@ describe('admin surface and faults', () => {
     expect((await call('GET', '/_admin/faults')).body.faults).toHaveLength(2);
 
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await call('POST', '/v2/checkout/orders', { body: orderBody({ invoice_id: `f${i}` }) })).status);
+    for (let i = 0; i < 3; i += 1)
+      statuses.push((await call('POST', '/v2/checkout/orders', { body: orderBody({ invoice_id: `f${i}` }) })).status);
     statuses.push((await call('POST', '/v2/checkout/orders', { body: orderBody({ invoice_id: 'f3' }) })).status);
     expect(statuses).toEqual([503, 503, 500, 201]);
     expect((await call('GET', '/_admin/faults')).body.faults).toEqual([]);

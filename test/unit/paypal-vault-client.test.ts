@@ -53,7 +53,13 @@ function setupInput(overrides: Partial<PayPalSetupTokenInput> = {}): PayPalSetup
 
 function chargeInput(vaultId: string): PayPalChargeInput {
   sequence += 1;
-  return { requestKey: `order:ord_${sequence}:paypal:1`, invoiceId: `ord_${sequence}`, vaultId, amount: 2490, currency: 'EUR' };
+  return {
+    requestKey: `order:ord_${sequence}:paypal:1`,
+    invoiceId: `ord_${sequence}`,
+    vaultId,
+    amount: 2490,
+    currency: 'EUR',
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -69,7 +75,12 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 async function answerOnPayPal(approveUrl: string, button: 'approve' | 'cancel', payerEmail?: string): Promise<URL> {
   const page = await fetch(approveUrl);
   expect(page.status).toBe(200);
-  const res = await submitForm(approveUrl, readForm(await page.text()), button, payerEmail ? { payer_email: payerEmail } : {});
+  const res = await submitForm(
+    approveUrl,
+    readForm(await page.text()),
+    button,
+    payerEmail ? { payer_email: payerEmail } : {},
+  );
   expect(res.status).toBe(303);
   return new URL(res.headers.get('location') ?? '');
 }
@@ -88,7 +99,11 @@ describe('linking PayPal', () => {
   it('saves the account the merchant approves on PayPal, charges it, and treats a charge after unlinking as a decline', async () => {
     const paypal = client();
     const setup = await paypal.createSetupToken(setupInput());
-    expect(setup).toEqual({ id: expect.any(String), status: 'PAYER_ACTION_REQUIRED', approveUrl: expect.stringContaining(`${server.url}/agreements/approve?`) });
+    expect(setup).toEqual({
+      id: expect.any(String),
+      status: 'PAYER_ACTION_REQUIRED',
+      approveUrl: expect.stringContaining(`${server.url}/agreements/approve?`),
+    });
 
     const back = await answerOnPayPal(setup.approveUrl ?? '', 'approve', 'maria@example.com');
     expect(`${back.origin}${back.pathname}`).toBe('https://platform.example/v1/settings/paypal/return');
@@ -96,13 +111,23 @@ describe('linking PayPal', () => {
     expect(back.searchParams.get('approval_token_id')).toBe(setup.id);
     expect(await paypal.getSetupToken(setup.id)).toEqual({ id: setup.id, status: 'APPROVED' });
 
-    const saved = await paypal.createPaymentToken({ requestKey: 'merchant:m_1:paypal-save:1', setupTokenId: back.searchParams.get('approval_token_id') ?? '' });
-    expect(saved).toEqual({ id: expect.any(String), customerId: expect.any(String), payerEmail: 'maria@example.com', payerId: expect.stringMatching(/^[2-9A-HJ-NP-Z]{13}$/) });
+    const saved = await paypal.createPaymentToken({
+      requestKey: 'merchant:m_1:paypal-save:1',
+      setupTokenId: back.searchParams.get('approval_token_id') ?? '',
+    });
+    expect(saved).toEqual({
+      id: expect.any(String),
+      customerId: expect.any(String),
+      payerEmail: 'maria@example.com',
+      payerId: expect.stringMatching(/^[2-9A-HJ-NP-Z]{13}$/),
+    });
     expect((await paypal.getSetupToken(setup.id)).status).toBe('VAULTED');
 
     const charge = await paypal.charge(chargeInput(saved.id));
     expect(charge).toMatchObject({ amount: 2490, currency: 'EUR', status: 'COMPLETED' });
-    expect(await admin.captures()).toEqual([expect.objectContaining({ id: charge.captureId, vaultId: saved.id, amount: '24.90' })]);
+    expect(await admin.captures()).toEqual([
+      expect.objectContaining({ id: charge.captureId, vaultId: saved.id, amount: '24.90' }),
+    ]);
 
     await paypal.deletePaymentToken(saved.id);
     // Deleting again (a retry after a lost answer) is not an error: the account is gone either way.
@@ -111,7 +136,12 @@ describe('linking PayPal', () => {
 
     const refused = await failure(paypal.charge(chargeInput(saved.id)));
     expect(refused).toBeInstanceOf(PayPalDeclined);
-    expect(refused).toMatchObject({ issue: 'INVALID_RESOURCE_ID', status: 404, retryable: false, field: '/payment_source/paypal/vault_id' });
+    expect(refused).toMatchObject({
+      issue: 'INVALID_RESOURCE_ID',
+      status: 404,
+      retryable: false,
+      field: '/payment_source/paypal/vault_id',
+    });
     expect((refused as PayPalDeclined).description).toContain(saved.id);
     expect(await admin.captures()).toHaveLength(1);
   });
@@ -129,7 +159,9 @@ describe('linking PayPal', () => {
         cancelUrl,
       }),
     ]);
-    expect(await (await fetch(setup.approveUrl ?? '')).text()).toContain('Dropship Platform would like to save your PayPal account');
+    expect(await (await fetch(setup.approveUrl ?? '')).text()).toContain(
+      'Dropship Platform would like to save your PayPal account',
+    );
   });
 
   it('brings the merchant back to cancelUrl when they cancel on PayPal, and then saves nothing', async () => {
@@ -149,7 +181,9 @@ describe('linking PayPal', () => {
   it('refuses to save from a setup token nobody approved, or one PayPal never issued, as declines', async () => {
     const paypal = client();
     const setup = await paypal.createSetupToken(setupInput());
-    expect(await failure(paypal.createPaymentToken({ requestKey: 'save:early', setupTokenId: setup.id }))).toMatchObject({ issue: 'PAYER_ACTION_REQUIRED' });
+    expect(
+      await failure(paypal.createPaymentToken({ requestKey: 'save:early', setupTokenId: setup.id })),
+    ).toMatchObject({ issue: 'PAYER_ACTION_REQUIRED' });
 
     for (const err of [
       await failure(paypal.createPaymentToken({ requestKey: 'save:unknown', setupTokenId: '5C991763VB2781612' })),
@@ -167,7 +201,9 @@ describe('linking PayPal', () => {
     const first = await client().createSetupToken(input);
     expect(await client().createSetupToken(input)).toEqual(first);
     expect(await admin.setupTokens()).toHaveLength(1);
-    expect((await client().createSetupToken({ ...input, requestKey: `${input.requestKey}:again` })).id).not.toBe(first.id);
+    expect((await client().createSetupToken({ ...input, requestKey: `${input.requestKey}:again` })).id).not.toBe(
+      first.id,
+    );
 
     await admin.approveSetupToken(first.id);
     const save = { requestKey: 'merchant:m_1:paypal-save:7', setupTokenId: first.id };
@@ -198,7 +234,11 @@ describe('linking PayPal', () => {
   it('reports an outage on the vault routes as transient, and works once PayPal is back', async () => {
     const paypal = client();
     await admin.addFault({ route: 'setup-token', kind: 'http_503' });
-    expect(await failure(paypal.createSetupToken(setupInput()))).toMatchObject({ kind: 'http_5xx', status: 503, retryAfterMs: 1_000 });
+    expect(await failure(paypal.createSetupToken(setupInput()))).toMatchObject({
+      kind: 'http_5xx',
+      status: 503,
+      retryAfterMs: 1_000,
+    });
     const setup = await paypal.createSetupToken(setupInput());
 
     await admin.addFault({ route: 'setup-token-get', kind: 'http_429' });
@@ -215,15 +255,26 @@ describe('linking PayPal', () => {
   });
 
   it.each([
-    ['a return URL that is not http(s)', () => client().createSetupToken(setupInput({ returnUrl: 'javascript:alert(1)' }))],
+    [
+      'a return URL that is not http(s)',
+      () => client().createSetupToken(setupInput({ returnUrl: 'javascript:alert(1)' })),
+    ],
     ['a relative cancel URL', () => client().createSetupToken(setupInput({ cancelUrl: '/paypal/cancelled' }))],
     ['markup in the description', () => client().createSetupToken(setupInput({ description: '<b>Pay</b>' }))],
-    ['a setup token id that is not one', () => client().createPaymentToken({ requestKey: 'save:x', setupTokenId: '../payment-tokens' })],
+    [
+      'a setup token id that is not one',
+      () => client().createPaymentToken({ requestKey: 'save:x', setupTokenId: '../payment-tokens' }),
+    ],
     ['a vault id that is not one', () => client().deletePaymentToken('a b')],
   ])('refuses %s before calling PayPal', async (_label, call) => {
     const err = await failure(call());
     expect(err).toBeInstanceOf(PayPalConfigError);
-    expect(await admin.requests()).toMatchObject({ token: 0, 'setup-token': 0, 'payment-token': 0, 'payment-token-delete': 0 });
+    expect(await admin.requests()).toMatchObject({
+      token: 0,
+      'setup-token': 0,
+      'payment-token': 0,
+      'payment-token-delete': 0,
+    });
   });
 });
 
@@ -239,7 +290,9 @@ describe('charging a linked account', () => {
     expect(await admin.captures()).toHaveLength(1);
 
     const retried = await paypal.charge(input);
-    expect(await admin.captures()).toEqual([expect.objectContaining({ id: retried.captureId, vaultId, amount: '24.90' })]);
+    expect(await admin.captures()).toEqual([
+      expect.objectContaining({ id: retried.captureId, vaultId, amount: '24.90' }),
+    ]);
     expect((await admin.requests()).capture).toBe(2);
   });
 

@@ -27,13 +27,20 @@ beforeEach(async () => {
   await admin.reset();
   const res = await fetch(`${server.url}/v1/oauth2/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: 'grant_type=client_credentials',
   });
   token = ((await res.json()) as { access_token: string }).access_token;
 });
 
-async function call(method: string, path: string, opts: { body?: unknown; requestId?: string | null; auth?: string | null } = {}) {
+async function call(
+  method: string,
+  path: string,
+  opts: { body?: unknown; requestId?: string | null; auth?: string | null } = {},
+) {
   const auth = opts.auth === undefined ? `Bearer ${token}` : opts.auth;
   // Vault POSTs need a PayPal-Request-Id: a fresh one unless the test names one (or none, with null).
   const requestId = opts.requestId === undefined && method === 'POST' ? `rid-${++sequence}` : opts.requestId;
@@ -70,7 +77,10 @@ async function createSetupToken(paypal: Record<string, unknown> = {}): Promise<{
 }
 
 function exchange(setupTokenId: string, requestId?: string) {
-  return call('POST', '/v3/vault/payment-tokens', { body: { payment_source: { token: { id: setupTokenId, type: 'SETUP_TOKEN' } } }, ...(requestId ? { requestId } : {}) });
+  return call('POST', '/v3/vault/payment-tokens', {
+    body: { payment_source: { token: { id: setupTokenId, type: 'SETUP_TOKEN' } } },
+    ...(requestId ? { requestId } : {}),
+  });
 }
 
 async function savedPayPal(approval: { payerEmail?: string; declineWith?: string } = {}): Promise<string> {
@@ -89,7 +99,8 @@ function orderBody(vaultId: string, invoiceId = `inv-${++sequence}`) {
   };
 }
 
-const paypalError = (name: string) => expect.objectContaining({ name, message: expect.any(String), debug_id: expect.stringMatching(/^[0-9a-f]+$/) });
+const paypalError = (name: string) =>
+  expect.objectContaining({ name, message: expect.any(String), debug_id: expect.stringMatching(/^[0-9a-f]+$/) });
 
 describe('POST /v3/vault/setup-tokens', () => {
   it('creates a setup token waiting for the payer, with an approve link on the simulator', async () => {
@@ -110,7 +121,12 @@ describe('POST /v3/vault/setup-tokens', () => {
       },
       links: [
         { href: `${server.url}/v3/vault/setup-tokens/${id}`, rel: 'self', method: 'GET', encType: 'application/json' },
-        { href: `${server.url}/agreements/approve?approval_session_id=${id}`, rel: 'approve', method: 'GET', encType: 'application/json' },
+        {
+          href: `${server.url}/agreements/approve?approval_session_id=${id}`,
+          rel: 'approve',
+          method: 'GET',
+          encType: 'application/json',
+        },
       ],
     });
     const read = await call('GET', `/v3/vault/setup-tokens/${id}`);
@@ -132,7 +148,9 @@ describe('POST /v3/vault/setup-tokens', () => {
   it('requires a PayPal-Request-Id and a Bearer token', async () => {
     const noId = await call('POST', '/v3/vault/setup-tokens', { body: setupTokenBody(), requestId: null });
     expect(noId.status).toBe(400);
-    expect(noId.body.details).toEqual([expect.objectContaining({ field: 'PayPal-Request-Id', location: 'header', issue: 'MISSING_REQUIRED_PARAMETER' })]);
+    expect(noId.body.details).toEqual([
+      expect.objectContaining({ field: 'PayPal-Request-Id', location: 'header', issue: 'MISSING_REQUIRED_PARAMETER' }),
+    ]);
     const noAuth = await call('POST', '/v3/vault/setup-tokens', { body: setupTokenBody(), auth: null });
     expect(noAuth.status).toBe(401);
     expect(noAuth.body).toEqual(paypalError('AUTHENTICATION_FAILURE'));
@@ -140,11 +158,36 @@ describe('POST /v3/vault/setup-tokens', () => {
   });
 
   it.each([
-    ['no return_url', setupTokenBody({}, { return_url: undefined }), '/payment_source/paypal/experience_context/return_url', 'MISSING_REQUIRED_PARAMETER'],
-    ['a relative cancel_url', setupTokenBody({}, { cancel_url: '/paypal/cancel' }), '/payment_source/paypal/experience_context/cancel_url', 'INVALID_PARAMETER_SYNTAX'],
-    ['an unknown usage_type', setupTokenBody({ usage_type: 'SOMETIMES' }), '/payment_source/paypal/usage_type', 'INVALID_PARAMETER_VALUE'],
-    ['markup in the description', setupTokenBody({ description: '<b>pay</b>' }), '/payment_source/paypal/description', 'INVALID_PARAMETER_SYNTAX'],
-    ['a card instead of PayPal', { payment_source: { card: { number: '4111111111111111' } } }, '/payment_source/paypal', 'MISSING_REQUIRED_PARAMETER'],
+    [
+      'no return_url',
+      setupTokenBody({}, { return_url: undefined }),
+      '/payment_source/paypal/experience_context/return_url',
+      'MISSING_REQUIRED_PARAMETER',
+    ],
+    [
+      'a relative cancel_url',
+      setupTokenBody({}, { cancel_url: '/paypal/cancel' }),
+      '/payment_source/paypal/experience_context/cancel_url',
+      'INVALID_PARAMETER_SYNTAX',
+    ],
+    [
+      'an unknown usage_type',
+      setupTokenBody({ usage_type: 'SOMETIMES' }),
+      '/payment_source/paypal/usage_type',
+      'INVALID_PARAMETER_VALUE',
+    ],
+    [
+      'markup in the description',
+      setupTokenBody({ description: '<b>pay</b>' }),
+      '/payment_source/paypal/description',
+      'INVALID_PARAMETER_SYNTAX',
+    ],
+    [
+      'a card instead of PayPal',
+      { payment_source: { card: { number: '4111111111111111' } } },
+      '/payment_source/paypal',
+      'MISSING_REQUIRED_PARAMETER',
+    ],
   ])('answers %s with 400 INVALID_REQUEST naming the field', async (_label, body, field, issue) => {
     const res = await call('POST', '/v3/vault/setup-tokens', { body });
     expect(res.status).toBe(400);
@@ -156,7 +199,9 @@ describe('POST /v3/vault/setup-tokens', () => {
   it('answers an unknown setup token with 404 RESOURCE_NOT_FOUND', async () => {
     const res = await call('GET', '/v3/vault/setup-tokens/5C991763VB2781612');
     expect(res.status).toBe(404);
-    expect(res.body.details).toEqual([expect.objectContaining({ issue: 'INVALID_RESOURCE_ID', location: 'path', value: '5C991763VB2781612' })]);
+    expect(res.body.details).toEqual([
+      expect.objectContaining({ issue: 'INVALID_RESOURCE_ID', location: 'path', value: '5C991763VB2781612' }),
+    ]);
   });
 });
 
@@ -183,12 +228,22 @@ describe('the approval page', () => {
     expect(res.status).toBe(303);
     const back = new URL(res.headers.get('location') ?? '');
     expect(`${back.origin}${back.pathname}`).toBe('https://shop.example/paypal/return');
-    expect(Object.fromEntries(back.searchParams)).toEqual({ merchant: 'm_1', approval_token_id: setup.id, approval_session_id: setup.id });
+    expect(Object.fromEntries(back.searchParams)).toEqual({
+      merchant: 'm_1',
+      approval_token_id: setup.id,
+      approval_session_id: setup.id,
+    });
 
     const read = await call('GET', `/v3/vault/setup-tokens/${setup.id}`);
     expect(read.body).toMatchObject({
       status: 'APPROVED',
-      payment_source: { paypal: { email_address: 'maria.rossi@example.com', payer_id: expect.stringMatching(/^[2-9A-HJ-NP-Z]{13}$/), name: { given_name: 'Maria', surname: 'Rossi' } } },
+      payment_source: {
+        paypal: {
+          email_address: 'maria.rossi@example.com',
+          payer_id: expect.stringMatching(/^[2-9A-HJ-NP-Z]{13}$/),
+          name: { given_name: 'Maria', surname: 'Rossi' },
+        },
+      },
     });
     expect(read.body.links.map((l: { rel: string }) => l.rel)).toEqual(['self', 'confirm']);
     expect((await fetch(setup.approveHref)).status).toBe(409);
@@ -202,12 +257,21 @@ describe('the approval page', () => {
     expect(res.status).toBe(303);
     const back = new URL(res.headers.get('location') ?? '');
     expect(`${back.origin}${back.pathname}`).toBe(cancelUrl);
-    expect(Object.fromEntries(back.searchParams)).toEqual({ approval_token_id: setup.id, approval_session_id: setup.id });
+    expect(Object.fromEntries(back.searchParams)).toEqual({
+      approval_token_id: setup.id,
+      approval_session_id: setup.id,
+    });
     expect((await call('GET', `/v3/vault/setup-tokens/${setup.id}`)).body.status).toBe('PAYER_ACTION_REQUIRED');
-    expect(await admin.setupTokens()).toEqual([expect.objectContaining({ id: setup.id, cancellations: 1, payerEmail: null })]);
+    expect(await admin.setupTokens()).toEqual([
+      expect.objectContaining({ id: setup.id, cancellations: 1, payerEmail: null }),
+    ]);
 
     // PayPal keeps no cancelled state: the payer may come back through the same link and approve after all.
-    const again = await submitForm(setup.approveHref, readForm(await (await fetch(setup.approveHref)).text()), 'approve');
+    const again = await submitForm(
+      setup.approveHref,
+      readForm(await (await fetch(setup.approveHref)).text()),
+      'approve',
+    );
     expect(again.status).toBe(303);
     expect((await call('GET', `/v3/vault/setup-tokens/${setup.id}`)).body.status).toBe('APPROVED');
   });
@@ -216,7 +280,12 @@ describe('the approval page', () => {
     expect((await fetch(`${server.url}/agreements/approve?approval_session_id=NOSUCHTOKEN0000`)).status).toBe(404);
 
     const setup = await createSetupToken();
-    const res = await submitForm(setup.approveHref, readForm(await (await fetch(setup.approveHref)).text()), 'approve', { payer_email: 'not an e-mail' });
+    const res = await submitForm(
+      setup.approveHref,
+      readForm(await (await fetch(setup.approveHref)).text()),
+      'approve',
+      { payer_email: 'not an e-mail' },
+    );
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain('Enter the e-mail address of a PayPal account.');
@@ -248,15 +317,27 @@ describe('POST /v3/vault/payment-tokens', () => {
         },
       },
       links: [
-        { href: `${server.url}/v3/vault/payment-tokens/${id}`, rel: 'self', method: 'GET', encType: 'application/json' },
-        { href: `${server.url}/v3/vault/payment-tokens/${id}`, rel: 'delete', method: 'DELETE', encType: 'application/json' },
+        {
+          href: `${server.url}/v3/vault/payment-tokens/${id}`,
+          rel: 'self',
+          method: 'GET',
+          encType: 'application/json',
+        },
+        {
+          href: `${server.url}/v3/vault/payment-tokens/${id}`,
+          rel: 'delete',
+          method: 'DELETE',
+          encType: 'application/json',
+        },
       ],
     });
     expect((await call('GET', `/v3/vault/payment-tokens/${id}`)).body).toEqual(res.body);
     const setupNow = await call('GET', `/v3/vault/setup-tokens/${setup.id}`);
     expect(setupNow.body.status).toBe('VAULTED');
     expect(setupNow.body.links.map((l: { rel: string }) => l.rel)).toEqual(['self']);
-    expect(await admin.paymentTokens()).toEqual([expect.objectContaining({ id, status: 'ACTIVE', setupTokenId: setup.id, payerEmail: 'shop.owner@example.com' })]);
+    expect(await admin.paymentTokens()).toEqual([
+      expect.objectContaining({ id, status: 'ACTIVE', setupTokenId: setup.id, payerEmail: 'shop.owner@example.com' }),
+    ]);
   });
 
   it('refuses a setup token the payer has not approved with 422 PAYER_ACTION_REQUIRED', async () => {
@@ -264,7 +345,13 @@ describe('POST /v3/vault/payment-tokens', () => {
     const res = await exchange(setup.id);
     expect(res.status).toBe(422);
     expect(res.body).toEqual(paypalError('UNPROCESSABLE_ENTITY'));
-    expect(res.body.details).toEqual([expect.objectContaining({ issue: 'PAYER_ACTION_REQUIRED', field: '/payment_source/token/id', description: expect.any(String) })]);
+    expect(res.body.details).toEqual([
+      expect.objectContaining({
+        issue: 'PAYER_ACTION_REQUIRED',
+        field: '/payment_source/token/id',
+        description: expect.any(String),
+      }),
+    ]);
     expect(await admin.paymentTokens()).toEqual([]);
   });
 
@@ -286,7 +373,9 @@ describe('POST /v3/vault/payment-tokens', () => {
     const res = await exchange('5C991763VB2781612');
     expect(res.status).toBe(404);
     expect(res.body).toEqual(paypalError('RESOURCE_NOT_FOUND'));
-    expect(res.body.details).toEqual([expect.objectContaining({ issue: 'INVALID_RESOURCE_ID', field: '/payment_source/token/id', location: 'body' })]);
+    expect(res.body.details).toEqual([
+      expect.objectContaining({ issue: 'INVALID_RESOURCE_ID', field: '/payment_source/token/id', location: 'body' }),
+    ]);
   });
 
   it('gives a payer who links again their live token, unless multiple tokens are permitted', async () => {
@@ -310,7 +399,10 @@ describe('payment tokens in use', () => {
     const deleted = await call('DELETE', `/v3/vault/payment-tokens/${vaultId}`);
     expect(deleted.status).toBe(204);
     expect(deleted.body).toBeUndefined();
-    for (const res of [await call('GET', `/v3/vault/payment-tokens/${vaultId}`), await call('DELETE', `/v3/vault/payment-tokens/${vaultId}`)]) {
+    for (const res of [
+      await call('GET', `/v3/vault/payment-tokens/${vaultId}`),
+      await call('DELETE', `/v3/vault/payment-tokens/${vaultId}`),
+    ]) {
       expect(res.status).toBe(404);
       expect(res.body).toEqual(paypalError('RESOURCE_NOT_FOUND'));
     }
@@ -318,9 +410,16 @@ describe('payment tokens in use', () => {
     expect(order.status).toBe(404);
     expect(order.body).toEqual(paypalError('RESOURCE_NOT_FOUND'));
     expect(order.body.details).toEqual([
-      expect.objectContaining({ issue: 'INVALID_RESOURCE_ID', field: '/payment_source/paypal/vault_id', location: 'body', value: vaultId }),
+      expect.objectContaining({
+        issue: 'INVALID_RESOURCE_ID',
+        field: '/payment_source/paypal/vault_id',
+        location: 'body',
+        value: vaultId,
+      }),
     ]);
-    expect(await admin.paymentTokens()).toEqual([expect.objectContaining({ id: vaultId, status: 'DELETED', deleteTime: expect.any(String) })]);
+    expect(await admin.paymentTokens()).toEqual([
+      expect.objectContaining({ id: vaultId, status: 'DELETED', deleteTime: expect.any(String) }),
+    ]);
   });
 
   it('still captures an order created before its token was deleted, so a charge retried after a lost answer finishes', async () => {
@@ -335,7 +434,9 @@ describe('payment tokens in use', () => {
   it('refuses an order on a vault id it never issued', async () => {
     const res = await call('POST', '/v2/checkout/orders', { body: orderBody('vault-typed-by-hand') });
     expect(res.status).toBe(404);
-    expect(res.body.details).toEqual([expect.objectContaining({ issue: 'INVALID_RESOURCE_ID', field: '/payment_source/paypal/vault_id' })]);
+    expect(res.body.details).toEqual([
+      expect.objectContaining({ issue: 'INVALID_RESOURCE_ID', field: '/payment_source/paypal/vault_id' }),
+    ]);
     expect((await call('GET', '/_admin/orders', { auth: null })).body.orders).toEqual([]);
   });
 
@@ -379,7 +480,9 @@ describe('vault faults and admin controls', () => {
     expect(approved.setupToken).toMatchObject({ status: 'APPROVED', payerEmail: 'ops@example.com' });
     expect(approved.redirectUrl).toBe(`${returnUrl}&approval_token_id=${setup.id}&approval_session_id=${setup.id}`);
     // A second approval changes nothing (a double submit), and an approved request can no longer be cancelled.
-    expect((await admin.approveSetupToken(setup.id, { payerEmail: 'other@example.com' })).setupToken.payerEmail).toBe('ops@example.com');
+    expect((await admin.approveSetupToken(setup.id, { payerEmail: 'other@example.com' })).setupToken.payerEmail).toBe(
+      'ops@example.com',
+    );
     await expect(admin.cancelSetupToken(setup.id)).rejects.toThrow(/HTTP 409/);
     await expect(admin.approveSetupToken('NOSUCHTOKEN0000')).rejects.toThrow(/HTTP 404/);
     await expect(admin.approveSetupToken(setup.id, { declineWith: 'declined please' })).rejects.toThrow(/HTTP 400/);

@@ -22,7 +22,10 @@ describe('the sales channel registry', () => {
   });
 
   it('documents one webhook endpoint and one connection variant per channel', () => {
-    const doc = buildOpenApi() as { paths: Record<string, { post?: { summary?: string } }>; components: { schemas: Record<string, { oneOf?: unknown[] }> } };
+    const doc = buildOpenApi() as {
+      paths: Record<string, { post?: { summary?: string } }>;
+      components: { schemas: Record<string, { oneOf?: unknown[] }> };
+    };
     for (const channel of salesChannels) {
       const summary = doc.paths[`/webhooks/${channel.type}/{id}`]?.post?.summary ?? '';
       expect(summary).toContain(channel.webhook.signatureHeader);

@@ -10,7 +10,11 @@ let shop: { url: string; close(): Promise<void> };
 let admin: ShopifySimulatorAdmin;
 let client: ShopifyClient;
 
-const tracking: ShopifyTracking = { number: 'GLS7000001001', company: 'GLS', url: 'https://gls-group.com/track/GLS7000001001' };
+const tracking: ShopifyTracking = {
+  number: 'GLS7000001001',
+  company: 'GLS',
+  url: 'https://gls-group.com/track/GLS7000001001',
+};
 
 beforeAll(async () => {
   shop = await createShopifySimulator({ accessToken }).listen(0);
@@ -72,7 +76,10 @@ describe('fulfill', () => {
     const orderId = await newOrder();
     const first = await client.fulfill(orderId, tracking);
     await admin.editOrder(orderId, { addLineItems: [{ sku: 'BB-1001', quantity: 1 }], send: false });
-    expect(await client.fulfill(orderId, tracking)).toEqual({ fulfillmentId: first.fulfillmentId, alreadyFulfilled: true });
+    expect(await client.fulfill(orderId, tracking)).toEqual({
+      fulfillmentId: first.fulfillmentId,
+      alreadyFulfilled: true,
+    });
     expect(await admin.fulfillments()).toHaveLength(1);
     // The added product was not in the supplier's parcel: it stays to fulfil, under its own tracking later.
     const second = await client.fulfill(orderId, { ...tracking, number: 'GLS7000001002' });

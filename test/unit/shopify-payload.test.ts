@@ -36,7 +36,14 @@ describe('mapShopifyOrderWebhook: the fixtures', () => {
         externalId: '5811234000001',
         payment: { method: 'prepaid', amountPaid: 5990, currency: 'EUR' },
         customer: { name: 'Giulia Bianchi', email: 'giulia.bianchi@example.com', phone: '+393471234567' },
-        shippingAddress: { line1: 'Corso Buenos Aires 45', line2: 'Scala B, interno 7', city: 'Milano', postcode: '20124', region: 'MI', country: 'IT' },
+        shippingAddress: {
+          line1: 'Corso Buenos Aires 45',
+          line2: 'Scala B, interno 7',
+          city: 'Milano',
+          postcode: '20124',
+          region: 'MI',
+          country: 'IT',
+        },
         items: [{ sku: 'BB-1009', quantity: 1 }],
         shippingMethod: 'gls',
       },
@@ -69,7 +76,11 @@ describe('mapShopifyOrderWebhook: the fixtures', () => {
     expect(event.paid).toBe(false);
     expect(event.order).not.toHaveProperty('shippingMethod');
     // Neither the address nor the order has a phone: the customer record's is used.
-    expect(event.order.customer).toEqual({ name: 'Luca Ferri', email: 'luca.ferri@example.it', phone: '+393289876543' });
+    expect(event.order.customer).toEqual({
+      name: 'Luca Ferri',
+      email: 'luca.ferri@example.it',
+      phone: '+393289876543',
+    });
     expect(event.order.shippingAddress.line2).toBe('');
   });
 
@@ -80,7 +91,10 @@ describe('mapShopifyOrderWebhook: the fixtures', () => {
   });
 
   it('treats any other pending gateway like a bank transfer', () => {
-    const event = mapped('orders/create', payload('paid', { financial_status: 'pending', payment_gateway_names: ['Money Order'] }));
+    const event = mapped(
+      'orders/create',
+      payload('paid', { financial_status: 'pending', payment_gateway_names: ['Money Order'] }),
+    );
     expect(event.order.payment.method).toBe('bank_transfer');
     expect(event.paid).toBe(false);
   });
@@ -95,7 +109,10 @@ describe('mapShopifyOrderWebhook: the fixtures', () => {
 
 describe('mapShopifyOrderWebhook: cancellation', () => {
   it('marks orders/cancelled (cancelled_at set) as cancelled', () => {
-    const event = mapped('orders/cancelled', payload('paid', { cancelled_at: '2024-11-05T12:00:00+01:00', cancel_reason: 'customer' }));
+    const event = mapped(
+      'orders/cancelled',
+      payload('paid', { cancelled_at: '2024-11-05T12:00:00+01:00', cancel_reason: 'customer' }),
+    );
     expect(event.cancelled).toBe(true);
   });
 
@@ -137,12 +154,16 @@ describe('mapShopifyOrderWebhook: amounts, names and carriers', () => {
     expect(event.order.shippingMethod).toBe(method);
   });
 
-  it.each([[[{ code: 'Standard', title: 'Spedizione standard' }]], [[{ code: 'Pickups', title: 'Ritiro in negozio' }]], [[]], [null]])(
-    'omits the shipping method when shipping_lines (%o) name no supplier carrier',
-    (lines) => {
-      expect(mapped('orders/create', payload('paid', { shipping_lines: lines })).order).not.toHaveProperty('shippingMethod');
-    },
-  );
+  it.each([
+    [[{ code: 'Standard', title: 'Spedizione standard' }]],
+    [[{ code: 'Pickups', title: 'Ritiro in negozio' }]],
+    [[]],
+    [null],
+  ])('omits the shipping method when shipping_lines (%o) name no supplier carrier', (lines) => {
+    expect(mapped('orders/create', payload('paid', { shipping_lines: lines })).order).not.toHaveProperty(
+      'shippingMethod',
+    );
+  });
 
   it('builds the name from first and last name when the address has no name', () => {
     const event = mapped('orders/create', payload('paid', { shipping_address: { name: null } }));
@@ -150,29 +171,48 @@ describe('mapShopifyOrderWebhook: amounts, names and carriers', () => {
   });
 
   it('falls back to the customer e-mail and order phone', () => {
-    const event = mapped('orders/create', payload('paid', { email: null, phone: '+393331112222', shipping_address: { phone: '' } }));
+    const event = mapped(
+      'orders/create',
+      payload('paid', { email: null, phone: '+393331112222', shipping_address: { phone: '' } }),
+    );
     expect(event.order.customer.email).toBe('giulia.bianchi@example.com');
     expect(event.order.customer.phone).toBe('+393331112222');
   });
 
   it('uses the province name when there is no province code', () => {
-    const event = mapped('orders/create', payload('paid', { shipping_address: { province_code: null, province: 'Milano' } }));
+    const event = mapped(
+      'orders/create',
+      payload('paid', { shipping_address: { province_code: null, province: 'Milano' } }),
+    );
     expect(event.order.shippingAddress.region).toBe('Milano');
   });
 });
 
 describe('mapShopifyOrderWebhook: line items', () => {
-  const line = (over: JsonObject): JsonObject => ({ id: 1, title: 'Item', quantity: 1, sku: 'BB-1001', requires_shipping: true, gift_card: false, ...over });
+  const line = (over: JsonObject): JsonObject => ({
+    id: 1,
+    title: 'Item',
+    quantity: 1,
+    sku: 'BB-1001',
+    requires_shipping: true,
+    gift_card: false,
+    ...over,
+  });
 
   it('refuses a line item without SKU, naming the item and the field', () => {
-    const event = unmappable('orders/create', payload('paid', { line_items: [line({ sku: 'BB-1001' }), line({ sku: '', title: 'Borraccia termica' })] }));
+    const event = unmappable(
+      'orders/create',
+      payload('paid', { line_items: [line({ sku: 'BB-1001' }), line({ sku: '', title: 'Borraccia termica' })] }),
+    );
     expect(event.reason).toContain('line_items[1].sku');
     expect(event.reason).toContain('Borraccia termica');
     expect(event.externalId).toBe('5811234000001');
   });
 
   it('refuses a null SKU the same way', () => {
-    expect(unmappable('orders/create', payload('paid', { line_items: [line({ sku: null })] })).reason).toContain('line_items[0].sku');
+    expect(unmappable('orders/create', payload('paid', { line_items: [line({ sku: null })] })).reason).toContain(
+      'line_items[0].sku',
+    );
   });
 
   it('refuses an order without line items', () => {
@@ -183,7 +223,11 @@ describe('mapShopifyOrderWebhook: line items', () => {
     const event = mapped(
       'orders/updated',
       payload('paid', {
-        line_items: [line({ sku: 'BB-1001', quantity: 2 }), line({ sku: 'BB-1001', quantity: 1 }), line({ sku: 'BB-1003', quantity: 3, current_quantity: 1 })],
+        line_items: [
+          line({ sku: 'BB-1001', quantity: 2 }),
+          line({ sku: 'BB-1001', quantity: 1 }),
+          line({ sku: 'BB-1003', quantity: 3, current_quantity: 1 }),
+        ],
       }),
     );
     expect(event.order.items).toEqual([
@@ -208,7 +252,10 @@ describe('mapShopifyOrderWebhook: line items', () => {
   });
 
   it('refuses an order whose lines are all non-shippable', () => {
-    const event = unmappable('orders/create', payload('paid', { line_items: [line({ sku: null, gift_card: true, requires_shipping: false })] }));
+    const event = unmappable(
+      'orders/create',
+      payload('paid', { line_items: [line({ sku: null, gift_card: true, requires_shipping: false })] }),
+    );
     expect(event.reason).toMatch(/line items/i);
   });
 });
@@ -221,7 +268,9 @@ describe('mapShopifyOrderWebhook: unmappable and ignored payloads', () => {
   });
 
   it('refuses an address without country code', () => {
-    expect(unmappable('orders/create', payload('paid', { shipping_address: { country_code: null } })).reason).toContain('shipping_address.country_code');
+    expect(unmappable('orders/create', payload('paid', { shipping_address: { country_code: null } })).reason).toContain(
+      'shipping_address.country_code',
+    );
   });
 
   it('reports what NewOrder rejects, with the path', () => {
@@ -237,14 +286,25 @@ describe('mapShopifyOrderWebhook: unmappable and ignored payloads', () => {
     expect(unmappable('orders/create', null).externalId).toBeNull();
   });
 
-  it.each(['products/update', 'orders/fulfilled', 'customers/create', 'app/uninstalled', ''])('ignores topic "%s"', (topic) => {
-    const event = mapShopifyOrderWebhook(topic, payload('paid'));
-    expect(event.kind).toBe('ignored');
-    if (event.kind === 'ignored') expect(event.reason).toContain(topic);
-  });
+  it.each(['products/update', 'orders/fulfilled', 'customers/create', 'app/uninstalled', ''])(
+    'ignores topic "%s"',
+    (topic) => {
+      const event = mapShopifyOrderWebhook(topic, payload('paid'));
+      expect(event.kind).toBe('ignored');
+      if (event.kind === 'ignored') expect(event.reason).toContain(topic);
+    },
+  );
 
   it('accepts extra and null fields Shopify may add', () => {
-    const event = mapped('orders/create', payload('paid', { brand_new_field: { nested: [1, 2] }, customer: null, shipping_lines: null, payment_gateway_names: null }));
+    const event = mapped(
+      'orders/create',
+      payload('paid', {
+        brand_new_field: { nested: [1, 2] },
+        customer: null,
+        shipping_lines: null,
+        payment_gateway_names: null,
+      }),
+    );
     expect(event.order.customer.email).toBe('giulia.bianchi@example.com');
   });
 });
@@ -270,7 +330,9 @@ describe('Shopify signatures', () => {
     expect(shopify.webhook.verify(body, undefined, ['secret'])).toBe(false);
     expect(shopify.webhook.verify(body, '', ['secret'])).toBe(false);
     expect(shopify.webhook.verify(body, header.slice(0, -2), ['secret'])).toBe(false);
-    expect(shopify.webhook.verify(body, `${header.startsWith('A') ? 'B' : 'A'}${header.slice(1)}`, ['secret'])).toBe(false);
+    expect(shopify.webhook.verify(body, `${header.startsWith('A') ? 'B' : 'A'}${header.slice(1)}`, ['secret'])).toBe(
+      false,
+    );
     expect(shopify.webhook.verify(Buffer.concat([body, Buffer.from(' ')]), header, ['secret'])).toBe(false);
   });
 

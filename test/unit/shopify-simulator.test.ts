@@ -20,7 +20,12 @@ beforeEach(async () => {
   await admin.reset();
 });
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = { 'X-Shopify-Access-Token': accessToken }) {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = { 'X-Shopify-Access-Token': accessToken },
+) {
   const res = await fetch(`${shop.url}${path}`, {
     method,
     headers: { ...headers, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -37,7 +42,10 @@ describe('Admin API', () => {
     const { order } = await admin.createOrder('paid', { send: false });
     for (const headers of [{}, { 'X-Shopify-Access-Token': 'nope' }] as Record<string, string>[]) {
       const res = await call('GET', api(`/orders/${order['id']}.json`), undefined, headers);
-      expect(res).toMatchObject({ status: 401, json: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } });
+      expect(res).toMatchObject({
+        status: 401,
+        json: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' },
+      });
     }
   });
 
@@ -47,20 +55,40 @@ describe('Admin API', () => {
     expect(res.status).toBe(200);
     expect(res.json.fulfillment_orders).toHaveLength(1);
     const [fo] = res.json.fulfillment_orders;
-    expect(fo).toMatchObject({ order_id: order['id'], status: 'open', supported_actions: expect.arrayContaining(['create_fulfillment']) });
+    expect(fo).toMatchObject({
+      order_id: order['id'],
+      status: 'open',
+      supported_actions: expect.arrayContaining(['create_fulfillment']),
+    });
     const lineItems = order['line_items'] as { id: number; quantity: number }[];
-    expect(fo.line_items.map((l: any) => [l.line_item_id, l.fulfillable_quantity])).toEqual(lineItems.map((l) => [l.id, l.quantity]));
+    expect(fo.line_items.map((l: any) => [l.line_item_id, l.fulfillable_quantity])).toEqual(
+      lineItems.map((l) => [l.id, l.quantity]),
+    );
   });
 
   it('fulfils, then refuses a second fulfilment of the closed fulfilment order with 422', async () => {
     const { order } = await admin.createOrder('paid', { send: false });
     const fo = (await call('GET', api(`/orders/${order['id']}/fulfillment_orders.json`))).json.fulfillment_orders[0];
-    const body = { fulfillment: { line_items_by_fulfillment_order: [{ fulfillment_order_id: fo.id }], tracking_info: { number: 'DHL1', company: 'DHL' } } };
+    const body = {
+      fulfillment: {
+        line_items_by_fulfillment_order: [{ fulfillment_order_id: fo.id }],
+        tracking_info: { number: 'DHL1', company: 'DHL' },
+      },
+    };
     const first = await call('POST', api('/fulfillments.json'), body);
     expect(first.status).toBe(201);
-    expect(first.json.fulfillment).toMatchObject({ order_id: order['id'], status: 'success', tracking_number: 'DHL1', tracking_numbers: ['DHL1'], name: `${order['name']}.1` });
+    expect(first.json.fulfillment).toMatchObject({
+      order_id: order['id'],
+      status: 'success',
+      tracking_number: 'DHL1',
+      tracking_numbers: ['DHL1'],
+      name: `${order['name']}.1`,
+    });
     const second = await call('POST', api('/fulfillments.json'), body);
-    expect(second).toMatchObject({ status: 422, json: { errors: [`Fulfillment order ${fo.id} has an unfulfillable status= closed.`] } });
+    expect(second).toMatchObject({
+      status: 422,
+      json: { errors: [`Fulfillment order ${fo.id} has an unfulfillable status= closed.`] },
+    });
     const listed = await call('GET', api(`/orders/${order['id']}/fulfillments.json`));
     expect(listed.json.fulfillments).toHaveLength(1);
   });
@@ -70,12 +98,22 @@ describe('Admin API', () => {
     const fo = (await call('GET', api(`/orders/${order['id']}/fulfillment_orders.json`))).json.fulfillment_orders[0];
     const line = fo.line_items.find((l: any) => l.quantity === 2);
     const partial = {
-      fulfillment: { line_items_by_fulfillment_order: [{ fulfillment_order_id: fo.id, fulfillment_order_line_items: [{ id: line.id, quantity: 1 }] }] },
+      fulfillment: {
+        line_items_by_fulfillment_order: [
+          { fulfillment_order_id: fo.id, fulfillment_order_line_items: [{ id: line.id, quantity: 1 }] },
+        ],
+      },
     };
     expect((await call('POST', api('/fulfillments.json'), partial)).status).toBe(201);
     const after = (await call('GET', api(`/orders/${order['id']}/fulfillment_orders.json`))).json.fulfillment_orders[0];
     expect(after.status).toBe('in_progress');
-    const tooMany = { fulfillment: { line_items_by_fulfillment_order: [{ fulfillment_order_id: fo.id, fulfillment_order_line_items: [{ id: line.id, quantity: 2 }] }] } };
+    const tooMany = {
+      fulfillment: {
+        line_items_by_fulfillment_order: [
+          { fulfillment_order_id: fo.id, fulfillment_order_line_items: [{ id: line.id, quantity: 2 }] },
+        ],
+      },
+    };
     expect((await call('POST', api('/fulfillments.json'), tooMany)).status).toBe(422);
     expect((await call('GET', api(`/orders/${order['id']}.json`))).json.order.fulfillment_status).toBe('partial');
   });
@@ -83,27 +121,45 @@ describe('Admin API', () => {
   it('opens a new fulfilment order for products added by an order edit', async () => {
     const { order } = await admin.createOrder('paid', { send: false });
     const fo = (await call('GET', api(`/orders/${order['id']}/fulfillment_orders.json`))).json.fulfillment_orders[0];
-    await call('POST', api('/fulfillments.json'), { fulfillment: { line_items_by_fulfillment_order: [{ fulfillment_order_id: fo.id }] } });
-    const edited = await admin.editOrder(order['id'] as number, { addLineItems: [{ sku: 'BB-1006', quantity: 2, title: 'Tappetino yoga', price: '24.90' }], send: false });
+    await call('POST', api('/fulfillments.json'), {
+      fulfillment: { line_items_by_fulfillment_order: [{ fulfillment_order_id: fo.id }] },
+    });
+    const edited = await admin.editOrder(order['id'] as number, {
+      addLineItems: [{ sku: 'BB-1006', quantity: 2, title: 'Tappetino yoga', price: '24.90' }],
+      send: false,
+    });
     expect(edited.order['fulfillment_status']).toBe('partial');
-    expect((edited.order['line_items'] as any[]).at(-1)).toMatchObject({ sku: 'BB-1006', quantity: 2, fulfillable_quantity: 2 });
+    expect((edited.order['line_items'] as any[]).at(-1)).toMatchObject({
+      sku: 'BB-1006',
+      quantity: 2,
+      fulfillable_quantity: 2,
+    });
     const fos = (await call('GET', api(`/orders/${order['id']}/fulfillment_orders.json`))).json.fulfillment_orders;
     expect(fos.map((f: any) => f.status)).toEqual(['closed', 'open']);
-    expect(fos[1].line_items).toEqual([expect.objectContaining({ quantity: 2, line_item_id: (edited.order['line_items'] as any[]).at(-1).id })]);
+    expect(fos[1].line_items).toEqual([
+      expect.objectContaining({ quantity: 2, line_item_id: (edited.order['line_items'] as any[]).at(-1).id }),
+    ]);
   });
 
   it('answers 400 to a fulfilment without fulfilment orders and 404 to an unknown one', async () => {
     expect((await call('POST', api('/fulfillments.json'), { fulfillment: {} })).status).toBe(400);
     expect((await call('POST', api('/fulfillments.json'), '{"fulfillment":')).status).toBe(400);
     const unknown = { fulfillment: { line_items_by_fulfillment_order: [{ fulfillment_order_id: 1 }] } };
-    expect(await call('POST', api('/fulfillments.json'), unknown)).toMatchObject({ status: 404, json: { errors: 'Not Found' } });
+    expect(await call('POST', api('/fulfillments.json'), unknown)).toMatchObject({
+      status: 404,
+      json: { errors: 'Not Found' },
+    });
   });
 
   it('cancels once, then answers 422 "Order has already been cancelled"', async () => {
     const { order } = await admin.createOrder('paid', { send: false });
     const first = await call('POST', api(`/orders/${order['id']}/cancel.json`), { reason: 'customer', email: false });
     expect(first.status).toBe(200);
-    expect(first.json.order).toMatchObject({ id: order['id'], cancel_reason: 'customer', cancelled_at: expect.any(String) });
+    expect(first.json.order).toMatchObject({
+      id: order['id'],
+      cancel_reason: 'customer',
+      cancelled_at: expect.any(String),
+    });
     const second = await call('POST', api(`/orders/${order['id']}/cancel.json`), { reason: 'customer', email: false });
     expect(second).toMatchObject({ status: 422, json: { error: 'Order has already been cancelled' } });
     expect(await admin.cancellations()).toHaveLength(1);
@@ -137,7 +193,13 @@ describe('Admin API', () => {
     await admin.addFault({ route: 'fulfillment', kind: 'http_500' });
     expect((await call('GET', api(`/orders/${order['id']}/fulfillment_orders.json`))).status).toBe(200);
     expect((await call('POST', api(`/orders/${order['id']}/cancel.json`), {})).status).toBe(200);
-    expect((await call('POST', api('/fulfillments.json'), { fulfillment: { line_items_by_fulfillment_order: [{ fulfillment_order_id: 1 }] } })).status).toBe(500);
+    expect(
+      (
+        await call('POST', api('/fulfillments.json'), {
+          fulfillment: { line_items_by_fulfillment_order: [{ fulfillment_order_id: 1 }] },
+        })
+      ).status,
+    ).toBe(500);
   });
 });
 
@@ -170,13 +232,20 @@ describe('/_admin validation', () => {
 
   it('answers 409 to an order id already in the shop and 404 to unknown orders', async () => {
     await admin.createOrder('paid', { overrides: { id: 42 }, send: false });
-    expect((await call('POST', '/_admin/orders', { fixture: 'cod', overrides: { id: 42 }, send: false }, {})).status).toBe(409);
+    expect(
+      (await call('POST', '/_admin/orders', { fixture: 'cod', overrides: { id: 42 }, send: false }, {})).status,
+    ).toBe(409);
     expect((await call('GET', '/_admin/orders/43', undefined, {})).status).toBe(404);
     expect((await call('POST', '/_admin/orders/43/pay', undefined, {})).status).toBe(404);
   });
 
   it('ignores prototype keys in overrides', async () => {
-    const res = await call('POST', '/_admin/orders', '{"fixture":"paid","send":false,"overrides":{"__proto__":{"polluted":true}}}', {});
+    const res = await call(
+      'POST',
+      '/_admin/orders',
+      '{"fixture":"paid","send":false,"overrides":{"__proto__":{"polluted":true}}}',
+      {},
+    );
     expect(res.status).toBe(201);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });

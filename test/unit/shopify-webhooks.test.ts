@@ -46,7 +46,11 @@ function only(): Received {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  shop = await createShopifySimulator({ accessToken: 'shpat_test', webhookUrl: receiver.url, webhookSecret: secret }).listen(0);
+  shop = await createShopifySimulator({
+    accessToken: 'shpat_test',
+    webhookUrl: receiver.url,
+    webhookSecret: secret,
+  }).listen(0);
   admin = new ShopifySimulatorAdmin(shop.url);
 });
 
@@ -90,7 +94,11 @@ describe('orders/create delivery', () => {
     expect(first.order['id']).not.toBe(second.order['id']);
     expect(first.order['name']).not.toBe(second.order['name']);
     const event = mapShopifyOrderWebhook('orders/create', JSON.parse(received[1]!.body.toString('utf8')));
-    expect(event).toMatchObject({ kind: 'order', externalId: String(second.order['id']), order: { payment: { method: 'cod' } } });
+    expect(event).toMatchObject({
+      kind: 'order',
+      externalId: String(second.order['id']),
+      order: { payment: { method: 'cod' } },
+    });
   });
 
   it('records the platform answer, whatever it is', async () => {
@@ -111,11 +119,19 @@ describe('orders/create delivery', () => {
 
   it('deep-merges overrides into the fixture', async () => {
     const { order } = await admin.createOrder('paid', {
-      overrides: { id: 777, shipping_address: { city: 'Bergamo', zip: '24121' }, line_items: [{ id: 1, sku: 'BB-1003', quantity: 2, title: 'Lampada' }] },
+      overrides: {
+        id: 777,
+        shipping_address: { city: 'Bergamo', zip: '24121' },
+        line_items: [{ id: 1, sku: 'BB-1003', quantity: 2, title: 'Lampada' }],
+      },
     });
     const sent = JSON.parse(received[0]!.body.toString('utf8'));
     expect(sent).toEqual(order);
-    expect(sent).toMatchObject({ id: 777, admin_graphql_api_id: 'gid://shopify/Order/777', shipping_address: { city: 'Bergamo', zip: '24121', address1: 'Corso Buenos Aires 45' } });
+    expect(sent).toMatchObject({
+      id: 777,
+      admin_graphql_api_id: 'gid://shopify/Order/777',
+      shipping_address: { city: 'Bergamo', zip: '24121', address1: 'Corso Buenos Aires 45' },
+    });
     expect(sent.line_items).toEqual([{ id: 1, sku: 'BB-1003', quantity: 2, title: 'Lampada' }]);
   });
 });
@@ -164,10 +180,20 @@ describe('pay and cancel in the shop', () => {
 
   it('sends orders/updated after an order edit, with the added product mapped', async () => {
     const { order } = await admin.createOrder('paid');
-    const edited = await admin.editOrder(order['id'] as number, { addLineItems: [{ sku: 'BB-1008', quantity: 1, title: 'Presa smart', price: '29.99' }] });
+    const edited = await admin.editOrder(order['id'] as number, {
+      addLineItems: [{ sku: 'BB-1008', quantity: 1, title: 'Presa smart', price: '29.99' }],
+    });
     expect(edited.delivery).toMatchObject({ topic: 'orders/updated', status: 200 });
     const event = mapShopifyOrderWebhook('orders/updated', JSON.parse(received[1]!.body.toString('utf8')));
-    expect(event).toMatchObject({ kind: 'order', order: { items: [{ sku: 'BB-1009', quantity: 1 }, { sku: 'BB-1008', quantity: 1 }] } });
+    expect(event).toMatchObject({
+      kind: 'order',
+      order: {
+        items: [
+          { sku: 'BB-1009', quantity: 1 },
+          { sku: 'BB-1008', quantity: 1 },
+        ],
+      },
+    });
   });
 
   it('refuses paying a cancelled order and cancelling twice with 409', async () => {

@@ -34,7 +34,10 @@ beforeEach(async () => {
   await admin.reset();
 });
 
-function order(overrides: Partial<SupplierOrderInput> = {}, address: Partial<SupplierOrderInput['shippingAddress']> = {}): SupplierOrderInput {
+function order(
+  overrides: Partial<SupplierOrderInput> = {},
+  address: Partial<SupplierOrderInput['shippingAddress']> = {},
+): SupplierOrderInput {
   sequence += 1;
   return {
     internalReference: `test-order-${sequence}`,
@@ -71,11 +74,19 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 describe('quotes', () => {
   it('returns the totals in cents with the cheapest listed carrier', async () => {
     // 2 × 17.00 + 1 × 8.45 = 42.45; GLS 5.90 beats DHL 7.50 within Spain.
-    await expect(client.checkOrder(order())).resolves.toEqual({ products: 4245, shipping: 590, taxes: 0, total: 4835, currency: 'EUR' });
+    await expect(client.checkOrder(order())).resolves.toEqual({
+      products: 4245,
+      shipping: 590,
+      taxes: 0,
+      total: 4835,
+      currency: 'EUR',
+    });
   });
 
   it('prices shipping by destination zone', async () => {
-    const quote = await client.checkOrder(order({ carriers: ['ups', 'dhl'] }, { country: 'DE', postcode: '10115', town: 'Berlin' }));
+    const quote = await client.checkOrder(
+      order({ carriers: ['ups', 'dhl'] }, { country: 'DE', postcode: '10115', town: 'Berlin' }),
+    );
     expect(quote).toMatchObject({ products: 4245, shipping: 1250, total: 5495 });
   });
 
@@ -138,7 +149,12 @@ describe('business refusals', () => {
     const input = order({ products: [{ reference: 'BB-1005', quantity: 2 }] });
     const error = await caught(client.createOrder(input));
     expect(error).toBeInstanceOf(SupplierRejection);
-    expect(error).toMatchObject({ code: 'ER003', httpStatus: 409, retryable: false, data: { reference: 'BB-1005', requested: 2, available: 0 } });
+    expect(error).toMatchObject({
+      code: 'ER003',
+      httpStatus: 409,
+      retryable: false,
+      data: { reference: 'BB-1005', requested: 2, available: 0 },
+    });
     expect(await admin.orders(input.internalReference)).toHaveLength(0);
 
     await admin.setProduct('BB-1005', { stock: 5 });
@@ -160,15 +176,23 @@ describe('business refusals', () => {
   });
 
   it('ER010 when no listed carrier serves the destination', async () => {
-    await expect(caught(client.checkOrder(order({}, { country: 'US', postcode: '10001' })))).resolves.toMatchObject({ code: 'ER010' });
+    await expect(caught(client.checkOrder(order({}, { country: 'US', postcode: '10001' })))).resolves.toMatchObject({
+      code: 'ER010',
+    });
     // Correos does not go to the United Kingdom, GLS does.
     const gb = { country: 'GB', postcode: 'SW1A 1AA', town: 'London' };
-    await expect(caught(client.checkOrder(order({ carriers: ['correos'] }, gb)))).resolves.toMatchObject({ code: 'ER010' });
-    await expect(client.checkOrder(order({ carriers: ['correos', 'gls'] }, gb))).resolves.toMatchObject({ shipping: 1990 });
+    await expect(caught(client.checkOrder(order({ carriers: ['correos'] }, gb)))).resolves.toMatchObject({
+      code: 'ER010',
+    });
+    await expect(client.checkOrder(order({ carriers: ['correos', 'gls'] }, gb))).resolves.toMatchObject({
+      shipping: 1990,
+    });
   });
 
   it('ER011 for a payment method the supplier does not take', async () => {
-    await expect(caught(client.checkOrder(order({ paymentMethod: 'bitcoin' })))).resolves.toMatchObject({ code: 'ER011' });
+    await expect(caught(client.checkOrder(order({ paymentMethod: 'bitcoin' })))).resolves.toMatchObject({
+      code: 'ER011',
+    });
   });
 
   it('ER007 below the minimum order', async () => {
@@ -187,7 +211,11 @@ describe('business refusals', () => {
   });
 
   it('lists every invalid field', async () => {
-    const error = await caught(client.checkOrder(order({ products: [{ reference: 'BB-1001', quantity: 0 }] }, { email: 'not-an-email', phone: '' })));
+    const error = await caught(
+      client.checkOrder(
+        order({ products: [{ reference: 'BB-1001', quantity: 0 }] }, { email: 'not-an-email', phone: '' }),
+      ),
+    );
     expect(error).toBeInstanceOf(SupplierValidationFailed);
     const paths = (error as SupplierValidationFailed).fields.map((f) => f.path).sort();
     expect(paths).toEqual(['products.0.quantity', 'shippingAddress.email', 'shippingAddress.phone']);
@@ -222,12 +250,18 @@ describe('faults are classified', () => {
 
   it('rate_limit with an immediate reset still waits at least one second', async () => {
     await admin.addFault({ route: 'any', kind: 'rate_limit', resetInSeconds: 0 });
-    await expect(caught(client.getTracking('7000001'))).resolves.toMatchObject({ kind: 'rate_limited', retryAfterMs: 1000 });
+    await expect(caught(client.getTracking('7000001'))).resolves.toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 1000,
+    });
   });
 
   it('error_body_200 → transient error_body_200, for JSON and HTML bodies', async () => {
     await admin.addFault({ route: 'check', kind: 'error_body_200' });
-    await expect(caught(client.checkOrder(order()))).resolves.toMatchObject({ kind: 'error_body_200', httpStatus: 200 });
+    await expect(caught(client.checkOrder(order()))).resolves.toMatchObject({
+      kind: 'error_body_200',
+      httpStatus: 200,
+    });
     await admin.addFault({ route: 'reference', kind: 'error_body_200', variant: 'html' });
     await expect(caught(client.findOrderByReference('anything'))).resolves.toMatchObject({ kind: 'error_body_200' });
   });
@@ -293,7 +327,9 @@ describe('tracking', () => {
     expect(trackings[0]).toMatchObject({ number: 'JD014600003828', carrier: 'DHL', status: 'Shipped' });
     expect(trackings[0]?.url).toContain('JD014600003828');
     expect(Number.isNaN(Date.parse(trackings[0]?.at ?? ''))).toBe(false);
-    await expect(client.findOrderByReference((await admin.orders())[0]?.internalReference ?? '')).resolves.toMatchObject({ status: 'shipped' });
+    await expect(
+      client.findOrderByReference((await admin.orders())[0]?.internalReference ?? ''),
+    ).resolves.toMatchObject({ status: 'shipped' });
   });
 });
 
@@ -333,7 +369,9 @@ describe('transport and configuration errors', () => {
   it('a refused connection is a transient network error', async () => {
     const gone = await createSupplierSimulator({ apiKey }).listen(0);
     await gone.close();
-    const error = await caught(new SupplierClient({ baseUrl: gone.url, apiKey, timeoutMs: 2_000 }).findOrderByReference('x'));
+    const error = await caught(
+      new SupplierClient({ baseUrl: gone.url, apiKey, timeoutMs: 2_000 }).findOrderByReference('x'),
+    );
     expect(error).toBeInstanceOf(SupplierTransientError);
     expect(error).toMatchObject({ kind: 'network' });
   });

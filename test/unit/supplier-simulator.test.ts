@@ -49,7 +49,12 @@ function body(overrides: Record<string, unknown> = {}, address: Record<string, u
   };
 }
 
-async function call(method: string, path: string, payload?: unknown, init: { raw?: string; headers?: Record<string, string> } = {}) {
+async function call(
+  method: string,
+  path: string,
+  payload?: unknown,
+  init: { raw?: string; headers?: Record<string, string> } = {},
+) {
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json', ...init.headers },
@@ -64,7 +69,10 @@ describe('order endpoints on the wire', () => {
   it('check.json returns the three decimal totals', async () => {
     const res = await call('POST', '/rest/order/check.json', body());
     // 3 × 11.20 + GLS to Italy 11.90
-    expect(res).toMatchObject({ status: 200, json: { totalWithoutTaxesAndWithoutShippingCost: 33.6, totalWithoutTaxes: 45.5, total: 45.5 } });
+    expect(res).toMatchObject({
+      status: 200,
+      json: { totalWithoutTaxesAndWithoutShippingCost: 33.6, totalWithoutTaxes: 45.5, total: 45.5 },
+    });
   });
 
   it('create.json answers 201 with an empty body and the id in Location', async () => {
@@ -117,7 +125,9 @@ describe('order endpoints on the wire', () => {
       message: 'Validation Failed',
       errors: {
         children: {
-          shippingAddress: { children: { address: { errors: ['This value is too long. It should have 70 characters or less.'] } } },
+          shippingAddress: {
+            children: { address: { errors: ['This value is too long. It should have 70 characters or less.'] } },
+          },
         },
       },
     });
@@ -127,7 +137,9 @@ describe('order endpoints on the wire', () => {
     const incomplete = body();
     const { shippingAddress, ...rest } = incomplete.order;
     const { town: _town, ...addressWithoutTown } = shippingAddress;
-    const res = await call('POST', '/rest/order/check.json', { order: { ...rest, internalReference: undefined, shippingAddress: addressWithoutTown } });
+    const res = await call('POST', '/rest/order/check.json', {
+      order: { ...rest, internalReference: undefined, shippingAddress: addressWithoutTown },
+    });
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({
       errors: {
@@ -145,7 +157,9 @@ describe('order endpoints on the wire', () => {
     expect((await call('GET', `/rest/tracking/order/${id}.json`)).json).toEqual([{ id, trackings: [] }]);
     await admin.ship(id);
     const tracked = await call('GET', `/rest/tracking/order/${id}.json`);
-    expect(tracked.json).toMatchObject([{ id, trackings: [{ trackingNumber: expect.any(String), carrier: { id: '2', name: 'GLS' } }] }]);
+    expect(tracked.json).toMatchObject([
+      { id, trackings: [{ trackingNumber: expect.any(String), carrier: { id: '2', name: 'GLS' } }] },
+    ]);
   });
 });
 
@@ -154,7 +168,9 @@ describe('robustness', () => {
     const missing = await fetch(`${server.url}/rest/catalog/products.json`);
     expect(missing.status).toBe(401);
     expect(await missing.json()).toMatchObject({ code: 401 });
-    const wrong = await call('GET', '/rest/catalog/products.json', undefined, { headers: { Authorization: 'Bearer nope' } });
+    const wrong = await call('GET', '/rest/catalog/products.json', undefined, {
+      headers: { Authorization: 'Bearer nope' },
+    });
     expect(wrong.status).toBe(401);
   });
 
@@ -186,11 +202,17 @@ describe('robustness', () => {
   });
 
   it('an order form with wrong types is a Validation Failed tree, not a crash', async () => {
-    const res = await call('POST', '/rest/order/check.json', undefined, { raw: '{"order":{"products":[{"reference":7,"quantity":"2"}]}}' });
+    const res = await call('POST', '/rest/order/check.json', undefined, {
+      raw: '{"order":{"products":[{"reference":7,"quantity":"2"}]}}',
+    });
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({
       message: 'Validation Failed',
-      errors: { children: { products: { children: { 0: { children: { reference: { errors: ['This value is not valid.'] } } } } } } },
+      errors: {
+        children: {
+          products: { children: { 0: { children: { reference: { errors: ['This value is not valid.'] } } } } },
+        },
+      },
     });
   });
 });
@@ -198,7 +220,11 @@ describe('robustness', () => {
 describe('admin surface', () => {
   it('updates stock and price, and reset brings the seed back', async () => {
     await admin.setProduct('BB-1003', { stock: 1, price: 19.99 });
-    const check = await call('POST', '/rest/order/check.json', body({ products: [{ reference: 'BB-1003', quantity: 1 }] }));
+    const check = await call(
+      'POST',
+      '/rest/order/check.json',
+      body({ products: [{ reference: 'BB-1003', quantity: 1 }] }),
+    );
     expect(check.json).toMatchObject({ totalWithoutTaxesAndWithoutShippingCost: 19.99 });
     await call('POST', '/rest/order/create.json', body({ products: [{ reference: 'BB-1003', quantity: 1 }] }));
     expect((await admin.products()).find((p) => p.sku === 'BB-1003')?.stock).toBe(0);
@@ -260,7 +286,9 @@ describe('options', () => {
       });
       const firstId = Number(created.headers.get('location')?.split('/').pop());
       await first.close();
-      expect(JSON.parse(readFileSync(statePath, 'utf8'))).toMatchObject({ orders: [{ internalReference: order.order.internalReference }] });
+      expect(JSON.parse(readFileSync(statePath, 'utf8'))).toMatchObject({
+        orders: [{ internalReference: order.order.internalReference }],
+      });
 
       const second = await createSupplierSimulator({ apiKey, statePath }).listen(0);
       try {
@@ -298,9 +326,18 @@ describe('options', () => {
     const sim = await createSupplierSimulator({ apiKey, shipAfterMs: 60_000, now: () => now }).listen(0);
     try {
       const headers = { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' };
-      const created = await fetch(`${sim.url}/rest/order/create.json`, { method: 'POST', headers, body: JSON.stringify(body()) });
+      const created = await fetch(`${sim.url}/rest/order/create.json`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body()),
+      });
       const id = created.headers.get('location')?.split('/').pop() ?? '';
-      const tracking = async () => ((await (await fetch(`${sim.url}/rest/tracking/order/${id}.json`, { headers })).json()) as [{ trackings: unknown[] }])[0].trackings;
+      const tracking = async () =>
+        (
+          (await (await fetch(`${sim.url}/rest/tracking/order/${id}.json`, { headers })).json()) as [
+            { trackings: unknown[] },
+          ]
+        )[0].trackings;
       now += 59_999;
       expect(await tracking()).toEqual([]);
       now += 1;

@@ -30,7 +30,16 @@ function replay(status: number, body: string, headers: Record<string, string> = 
     });
     return new Response(status === 204 || body === '' ? null : body, { status, headers });
   };
-  return { client: new SupplierClient({ baseUrl: 'https://api.sandbox.bigbuy.eu/', apiKey: 'k', timeoutMs: 1_000, fetchImpl, now: () => 1_700_000_000_000 }), seen };
+  return {
+    client: new SupplierClient({
+      baseUrl: 'https://api.sandbox.bigbuy.eu/',
+      apiKey: 'k',
+      timeoutMs: 1_000,
+      fetchImpl,
+      now: () => 1_700_000_000_000,
+    }),
+    seen,
+  };
 }
 
 const input: SupplierOrderInput = {
@@ -63,8 +72,17 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 
 describe('requests', () => {
   it('posts the BigBuy order body with Bearer auth to /rest/<path>.json', async () => {
-    const { client, seen } = replay(200, '{"totalWithoutTaxesAndWithoutShippingCost":"16.90","totalWithoutTaxes":"25.80","total":"25.80"}');
-    await expect(client.checkOrder(input)).resolves.toEqual({ products: 1690, shipping: 890, taxes: 0, total: 2580, currency: 'EUR' });
+    const { client, seen } = replay(
+      200,
+      '{"totalWithoutTaxesAndWithoutShippingCost":"16.90","totalWithoutTaxes":"25.80","total":"25.80"}',
+    );
+    await expect(client.checkOrder(input)).resolves.toEqual({
+      products: 1690,
+      shipping: 890,
+      taxes: 0,
+      total: 2580,
+      currency: 'EUR',
+    });
     expect(seen).toHaveLength(1);
     const [request] = seen;
     expect(request?.url).toBe('https://api.sandbox.bigbuy.eu/rest/order/check.json');
@@ -103,7 +121,10 @@ describe('answers BigBuy gives in the wild', () => {
   });
 
   it('ER008 delivered with a 200 status still yields the existing id', async () => {
-    const { client } = replay(200, JSON.stringify({ code: 'ER008', message: JSON.stringify({ info: 'exists', data: { orderId: 5310207 } }) }));
+    const { client } = replay(
+      200,
+      JSON.stringify({ code: 'ER008', message: JSON.stringify({ info: 'exists', data: { orderId: 5310207 } }) }),
+    );
     await expect(client.createOrder(input)).resolves.toEqual({ supplierOrderId: '5310207', alreadyExisted: true });
   });
 
@@ -121,12 +142,25 @@ describe('answers BigBuy gives in the wild', () => {
 
   it('409 "Products error." without an ER code', async () => {
     const { client } = replay(409, '{"code":409,"message":"Products error."}');
-    await expect(caught(client.createOrder(input))).resolves.toMatchObject({ code: '409', info: 'Products error.', httpStatus: 409 });
+    await expect(caught(client.createOrder(input))).resolves.toMatchObject({
+      code: '409',
+      info: 'Products error.',
+      httpStatus: 409,
+    });
   });
 
   it('ER005 money box too low keeps its data', async () => {
-    const { client } = replay(409, JSON.stringify({ code: 'ER005', message: JSON.stringify({ info: 'Money box too low', data: { moneyBoxAmount: 3.5, totalOrder: 25.8 } }) }));
-    await expect(caught(client.createOrder(input))).resolves.toMatchObject({ code: 'ER005', data: { moneyBoxAmount: 3.5, totalOrder: 25.8 } });
+    const { client } = replay(
+      409,
+      JSON.stringify({
+        code: 'ER005',
+        message: JSON.stringify({ info: 'Money box too low', data: { moneyBoxAmount: 3.5, totalOrder: 25.8 } }),
+      }),
+    );
+    await expect(caught(client.createOrder(input))).resolves.toMatchObject({
+      code: 'ER005',
+      data: { moneyBoxAmount: 3.5, totalOrder: 25.8 },
+    });
   });
 
   it('a Symfony tree with [] for valid fields and a list for a collection', async () => {
@@ -138,7 +172,12 @@ describe('answers BigBuy gives in the wild', () => {
         children: {
           internalReference: [],
           shippingAddress: { children: { firstName: [], phone: { errors: ['This value is not valid.'] } } },
-          products: { children: [{ children: { reference: [] } }, { children: { quantity: { errors: ['This value should be greater than 0.'] } } }] },
+          products: {
+            children: [
+              { children: { reference: [] } },
+              { children: { quantity: { errors: ['This value should be greater than 0.'] } } },
+            ],
+          },
         },
       },
     };
@@ -166,9 +205,15 @@ describe('answers BigBuy gives in the wild', () => {
 
   it('429 without X-Ratelimit-Reset falls back to Retry-After, then to one second', async () => {
     const withRetryAfter = replay(429, 'You exceeded the rate limit', { 'Retry-After': '3' });
-    await expect(caught(withRetryAfter.client.checkOrder(input))).resolves.toMatchObject({ kind: 'rate_limited', retryAfterMs: 3000 });
+    await expect(caught(withRetryAfter.client.checkOrder(input))).resolves.toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 3000,
+    });
     const bare = replay(429, 'You exceeded the rate limit');
-    await expect(caught(bare.client.checkOrder(input))).resolves.toMatchObject({ kind: 'rate_limited', retryAfterMs: 1000 });
+    await expect(caught(bare.client.checkOrder(input))).resolves.toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 1000,
+    });
     const epoch = replay(429, 'You exceeded the rate limit', { 'X-Ratelimit-Reset': String(1_700_000_000 + 7) });
     await expect(caught(epoch.client.checkOrder(input))).resolves.toMatchObject({ retryAfterMs: 7000 });
   });
@@ -184,8 +229,28 @@ describe('answers BigBuy gives in the wild', () => {
     const { client } = replay(
       200,
       JSON.stringify([
-        { id: '99', trackings: [{ trackingNumber: 'X', statusDescription: 'Other', statusDate: '2025-01-01 10:00:00', carrier: { id: 1, name: 'GLS' } }] },
-        { id: '5310207', trackings: [{ trackingNumber: '1Z999', statusDescription: 'In transit', statusDate: '2025-01-02 08:30:00', carrier: { id: '4', name: 'UPS' } }] },
+        {
+          id: '99',
+          trackings: [
+            {
+              trackingNumber: 'X',
+              statusDescription: 'Other',
+              statusDate: '2025-01-01 10:00:00',
+              carrier: { id: 1, name: 'GLS' },
+            },
+          ],
+        },
+        {
+          id: '5310207',
+          trackings: [
+            {
+              trackingNumber: '1Z999',
+              statusDescription: 'In transit',
+              statusDate: '2025-01-02 08:30:00',
+              carrier: { id: '4', name: 'UPS' },
+            },
+          ],
+        },
       ]),
     );
     await expect(client.getTracking('5310207')).resolves.toEqual([
@@ -199,7 +264,9 @@ describe('answers BigBuy gives in the wild', () => {
       apiKey: 'k',
       timeoutMs: 1_000,
       fetchImpl: async () => {
-        throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }) });
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }),
+        });
       },
     });
     const error = await caught(client.checkOrder(input));

@@ -24,7 +24,10 @@ describe('loadTemporalConnection', () => {
 
   it('takes address and namespace from the environment; an explicit address wins', () => {
     const env = { TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_NAMESPACE: 'orders-prod' };
-    expect(loadTemporalConnection({ env })).toMatchObject({ address: 'temporal.internal:7233', namespace: 'orders-prod' });
+    expect(loadTemporalConnection({ env })).toMatchObject({
+      address: 'temporal.internal:7233',
+      namespace: 'orders-prod',
+    });
     expect(loadTemporalConnection({ env, address: '127.0.0.1:9999' }).connectionOptions.address).toBe('127.0.0.1:9999');
   });
 
@@ -39,7 +42,11 @@ describe('loadTemporalConnection', () => {
       },
     });
     // envconfig hands the files' contents over as Uint8Array.
-    const tls = connectionOptions.tls as { serverNameOverride?: string; serverRootCACertificate?: Uint8Array; clientCertPair?: { crt: Uint8Array; key: Uint8Array } };
+    const tls = connectionOptions.tls as {
+      serverNameOverride?: string;
+      serverRootCACertificate?: Uint8Array;
+      clientCertPair?: { crt: Uint8Array; key: Uint8Array };
+    };
     const text = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? []).toString('utf8');
     expect(tls.serverNameOverride).toBe('temporal.example');
     expect(text(tls.serverRootCACertificate)).toContain('BEGIN CA');
@@ -68,23 +75,43 @@ describe('loadTemporalConnection', () => {
     const file = path.join(dir, 'temporal.toml');
     writeFileSync(
       file,
-      ['[profile.default]', 'address = "from-file:7233"', 'namespace = "file-ns"', '', '[profile.cloud]', 'address = "cloud:7233"', 'api_key = "k"', ''].join('\n'),
+      [
+        '[profile.default]',
+        'address = "from-file:7233"',
+        'namespace = "file-ns"',
+        '',
+        '[profile.cloud]',
+        'address = "cloud:7233"',
+        'api_key = "k"',
+        '',
+      ].join('\n'),
     );
     // A developer's own CLI profile (~/.config/temporalio/temporal.toml) does not change anything by itself.
     const config = mkdtempSync(path.join(tmpdir(), 'xdg-config-'));
     mkdirSync(path.join(config, 'temporalio'));
     writeFileSync(path.join(config, 'temporalio', 'temporal.toml'), '[profile.default]\naddress = "personal:7233"\n');
     expect(loadTemporalConnection({ env: { XDG_CONFIG_HOME: config } }).address).toBe('127.0.0.1:7233');
-    expect(loadTemporalConnection({ env: { XDG_CONFIG_HOME: config, TEMPORAL_PROFILE: 'default' } }).address).toBe('personal:7233');
+    expect(loadTemporalConnection({ env: { XDG_CONFIG_HOME: config, TEMPORAL_PROFILE: 'default' } }).address).toBe(
+      'personal:7233',
+    );
 
-    expect(loadTemporalConnection({ env: { TEMPORAL_CONFIG_FILE: file } })).toMatchObject({ address: 'from-file:7233', namespace: 'file-ns' });
-    expect(loadTemporalConnection({ env: { TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud' } }).connectionOptions).toMatchObject({
+    expect(loadTemporalConnection({ env: { TEMPORAL_CONFIG_FILE: file } })).toMatchObject({
+      address: 'from-file:7233',
+      namespace: 'file-ns',
+    });
+    expect(
+      loadTemporalConnection({ env: { TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud' } }).connectionOptions,
+    ).toMatchObject({
       address: 'cloud:7233',
       apiKey: 'k',
       tls: true,
     });
-    expect(loadTemporalConnection({ env: { TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'env:1' } }).address).toBe('env:1');
-    expect(() => loadTemporalConnection({ env: { TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'missing' } })).toThrow(/missing/);
+    expect(loadTemporalConnection({ env: { TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: 'env:1' } }).address).toBe(
+      'env:1',
+    );
+    expect(() => loadTemporalConnection({ env: { TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'missing' } })).toThrow(
+      /missing/,
+    );
   });
 
   it('refuses an address that is not host:port', () => {

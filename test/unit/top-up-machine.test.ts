@@ -13,7 +13,14 @@ import type { TopUpRecord } from '../../domain/top-up.js';
 
 const at = '2025-01-01T10:00:00.000Z';
 const alice = { name: 'Alice', keyId: 'key_alice' };
-const paypal: TopUpRecord = { id: 'tu_p', merchantId: 'mer_1', method: 'paypal', amount: 10_000, currency: 'EUR', createdAt: at };
+const paypal: TopUpRecord = {
+  id: 'tu_p',
+  merchantId: 'mer_1',
+  method: 'paypal',
+  amount: 10_000,
+  currency: 'EUR',
+  createdAt: at,
+};
 const transfer: TopUpRecord = {
   id: 'tu_b',
   merchantId: 'mer_1',
@@ -21,7 +28,13 @@ const transfer: TopUpRecord = {
   amount: 10_000,
   currency: 'EUR',
   createdAt: at,
-  bankTransfer: { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', beneficiary: 'Demo', reference: 'RF18 5390 0754 7034', expiresAt: '2025-01-15T10:00:00.000Z' },
+  bankTransfer: {
+    iban: 'DE89370400440532013000',
+    bic: 'COBADEFFXXX',
+    beneficiary: 'Demo',
+    reference: 'RF18 5390 0754 7034',
+    expiresAt: '2025-01-15T10:00:00.000Z',
+  },
 };
 
 /** Applies events in turn, failing on a refusal; answers the last state and every command issued. */
@@ -56,7 +69,10 @@ describe('top-up state machine', () => {
   });
 
   it('PayPal: a PENDING capture credits nothing; it is re-checked on a timer until PayPal completes it', () => {
-    const { state, commands } = run(paypal, [{ type: 'START' }, { type: 'PAYPAL_CAPTURED', orderId: 'O1', captureId: 'C1', captureStatus: 'PENDING' }]);
+    const { state, commands } = run(paypal, [
+      { type: 'START' },
+      { type: 'PAYPAL_CAPTURED', orderId: 'O1', captureId: 'C1', captureStatus: 'PENDING' },
+    ]);
     expect(commands).toEqual(['CHARGE_PAYPAL']);
     expect(state).toMatchObject({ status: 'PENDING', phase: 'awaiting_capture', credited: null });
     expect(pendingTopUpTimer(state)).toEqual({ kind: 'capture-recheck' });
@@ -79,15 +95,22 @@ describe('top-up state machine', () => {
   });
 
   it('PayPal: a decline or a missing link ends FAILED with the issue and a sentence', () => {
-    const declined = run(paypal, [{ type: 'START' }, { type: 'PAYPAL_DECLINED', issue: 'INSTRUMENT_DECLINED', message: 'x' }]).state;
+    const declined = run(paypal, [
+      { type: 'START' },
+      { type: 'PAYPAL_DECLINED', issue: 'INSTRUMENT_DECLINED', message: 'x' },
+    ]).state;
     expect(declined).toMatchObject({ status: 'FAILED', failure: { code: 'INSTRUMENT_DECLINED' } });
     expect(declined.failure?.message).toMatch(/another funding source/);
-    expect(run(paypal, [{ type: 'START' }, { type: 'PAYPAL_NOT_LINKED' }]).state.failure?.code).toBe('PAYPAL_NOT_LINKED');
+    expect(run(paypal, [{ type: 'START' }, { type: 'PAYPAL_NOT_LINKED' }]).state.failure?.code).toBe(
+      'PAYPAL_NOT_LINKED',
+    );
   });
 
   it('PayPal top-ups cannot be confirmed, rejected or expired by hand', () => {
     const started = run(paypal, [{ type: 'START' }]).state;
-    expect(refusal(started, { type: 'CONFIRM', amountReceived: 1, bankReference: 'x', by: alice })).toMatch(/settled by PayPal/);
+    expect(refusal(started, { type: 'CONFIRM', amountReceived: 1, bankReference: 'x', by: alice })).toMatch(
+      /settled by PayPal/,
+    );
     expect(refusal(started, { type: 'REJECT', reason: 'x', by: alice })).toMatch(/settled by PayPal/);
     expect(refusal(started, { type: 'EXPIRED' })).toBeDefined();
   });
@@ -107,10 +130,15 @@ describe('top-up state machine', () => {
   });
 
   it('bank transfer: a second confirm, a reject after a confirm, or expiry after a confirm are refused', () => {
-    const confirming = run(transfer, [{ type: 'START' }, { type: 'CONFIRM', amountReceived: 10_000, bankReference: 'S', by: alice }]).state;
+    const confirming = run(transfer, [
+      { type: 'START' },
+      { type: 'CONFIRM', amountReceived: 10_000, bankReference: 'S', by: alice },
+    ]).state;
     expect(confirming.status).toBe('PENDING');
     expect(pendingTopUpTimer(confirming)).toBeNull();
-    expect(refusal(confirming, { type: 'CONFIRM', amountReceived: 10_000, bankReference: 'S', by: alice })).toMatch(/already confirmed \(€100\.00 by Alice\)/);
+    expect(refusal(confirming, { type: 'CONFIRM', amountReceived: 10_000, bankReference: 'S', by: alice })).toMatch(
+      /already confirmed \(€100\.00 by Alice\)/,
+    );
     expect(refusal(confirming, { type: 'REJECT', reason: 'x', by: alice })).toMatch(/already confirmed/);
     expect(refusal(confirming, { type: 'EXPIRED' })).toBeDefined();
     const started = run(transfer, [{ type: 'START' }]).state;
@@ -122,7 +150,9 @@ describe('top-up state machine', () => {
     expect(rejected.commands).toEqual(['RECORD_REJECTION']);
     expect(rejected.state).toMatchObject({ status: 'REJECTED', credited: null });
     expect(isTopUpFinished(rejected.state)).toBe(true);
-    expect(refusal(rejected.state, { type: 'CONFIRM', amountReceived: 1, bankReference: 'x', by: alice })).toMatch(/REJECTED/);
+    expect(refusal(rejected.state, { type: 'CONFIRM', amountReceived: 1, bankReference: 'x', by: alice })).toMatch(
+      /REJECTED/,
+    );
     const expired = run(transfer, [{ type: 'START' }, { type: 'EXPIRED' }]).state;
     expect(expired.status).toBe('EXPIRED');
     expect(refusal(expired, { type: 'CONFIRM', amountReceived: 1, bankReference: 'x', by: alice })).toMatch(/EXPIRED/);

@@ -3,13 +3,21 @@ import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelRejected, ChannelTransientError } from '../../activities/channels/errors.js';
 import { WooCommerceClient, type WooTracking } from '../../channels/woocommerce/client.js';
-import { createWooCommerceSimulator, WooCommerceSimulatorAdmin, type FixtureName } from '../../simulators/woocommerce/index.js';
+import {
+  createWooCommerceSimulator,
+  WooCommerceSimulatorAdmin,
+  type FixtureName,
+} from '../../simulators/woocommerce/index.js';
 
 // The real client against the real simulator over HTTP on a random port: nothing is mocked.
 
 const consumerKey = 'ck_4b1e0f7a2c9d';
 const consumerSecret = 'cs_9e2d7c1b5a3f';
-const tracking: WooTracking = { number: 'GLS7781230045', company: 'GLS', url: 'https://gls-group.com/track/GLS7781230045' };
+const tracking: WooTracking = {
+  number: 'GLS7781230045',
+  company: 'GLS',
+  url: 'https://gls-group.com/track/GLS7781230045',
+};
 
 let shop: { url: string; close(): Promise<void> };
 let admin: WooCommerceSimulatorAdmin;
@@ -159,7 +167,12 @@ describe('failures', () => {
 
   it('bad credentials are rejected with 401', async () => {
     const id = await newOrder();
-    const wrong = new WooCommerceClient({ shopUrl: shop.url, consumerKey, consumerSecret: 'cs_wrong', timeoutMs: 5_000 });
+    const wrong = new WooCommerceClient({
+      shopUrl: shop.url,
+      consumerKey,
+      consumerSecret: 'cs_wrong',
+      timeoutMs: 5_000,
+    });
     const error = await caught(wrong.complete(id, tracking));
     expect(error).toBeInstanceOf(ChannelRejected);
     expect(error).not.toBeInstanceOf(ChannelTransientError);
@@ -186,7 +199,12 @@ describe('failures', () => {
   });
 
   it('an unreachable shop is transient', async () => {
-    const offline = new WooCommerceClient({ shopUrl: 'http://127.0.0.1:9', consumerKey, consumerSecret, timeoutMs: 2_000 });
+    const offline = new WooCommerceClient({
+      shopUrl: 'http://127.0.0.1:9',
+      consumerKey,
+      consumerSecret,
+      timeoutMs: 2_000,
+    });
     const error = await caught(offline.cancel('5001'));
     expect(error).toBeInstanceOf(ChannelTransientError);
     expect(error).toMatchObject({ status: null, retryAfterMs: null });
@@ -199,12 +217,26 @@ describe('WordPress quirks', () => {
 
   beforeAll(async () => {
     const app = express();
-    app.get('/moved/wp-json/wc/v3/orders/:id', (_req, res) => res.redirect(301, 'https://shop.example/wp-json/wc/v3/orders/42'));
-    app.get('/maintenance/wp-json/wc/v3/orders/:id', (_req, res) => res.status(200).type('html').send('<h1>Briefly unavailable for scheduled maintenance.</h1>'));
-    app.get('/noisy/wp-json/wc/v3/orders/:id', (_req, res) =>
-      res.status(200).type('json').send(`\n<b>Deprecated</b>: Creation of dynamic property in /wp-content/plugins/x.php on line 12<br />\n${JSON.stringify(order)}`),
+    app.get('/moved/wp-json/wc/v3/orders/:id', (_req, res) =>
+      res.redirect(301, 'https://shop.example/wp-json/wc/v3/orders/42'),
     );
-    app.put('/noisy/wp-json/wc/v3/orders/:id', (_req, res) => res.status(200).type('json').send(`\uFEFF${JSON.stringify({ ...order, status: 'cancelled' })}`));
+    app.get('/maintenance/wp-json/wc/v3/orders/:id', (_req, res) =>
+      res.status(200).type('html').send('<h1>Briefly unavailable for scheduled maintenance.</h1>'),
+    );
+    app.get('/noisy/wp-json/wc/v3/orders/:id', (_req, res) =>
+      res
+        .status(200)
+        .type('json')
+        .send(
+          `\n<b>Deprecated</b>: Creation of dynamic property in /wp-content/plugins/x.php on line 12<br />\n${JSON.stringify(order)}`,
+        ),
+    );
+    app.put('/noisy/wp-json/wc/v3/orders/:id', (_req, res) =>
+      res
+        .status(200)
+        .type('json')
+        .send(`\uFEFF${JSON.stringify({ ...order, status: 'cancelled' })}`),
+    );
     app.put('/vetoed/wp-json/wc/v3/orders/:id', (_req, res) => res.json(order));
     app.get('/vetoed/wp-json/wc/v3/orders/:id', (_req, res) => res.json(order));
     quirky = await new Promise((resolve) => {
@@ -219,7 +251,8 @@ describe('WordPress quirks', () => {
     await quirky.close();
   });
 
-  const at = (path: string) => new WooCommerceClient({ shopUrl: `${quirky.url}${path}`, consumerKey, consumerSecret, timeoutMs: 2_000 });
+  const at = (path: string) =>
+    new WooCommerceClient({ shopUrl: `${quirky.url}${path}`, consumerKey, consumerSecret, timeoutMs: 2_000 });
 
   it('reports a redirect instead of following it without credentials', async () => {
     const error = await caught(at('/moved').cancel('42'));

@@ -37,7 +37,14 @@ describe('fixtures map to platform orders', () => {
       externalId: '4127',
       payment: { method: 'prepaid', amountPaid: 9680, currency: 'EUR' },
       customer: { name: 'Giulia Bianchi', email: 'giulia.bianchi@example.it', phone: '+39 347 123 4567' },
-      shippingAddress: { line1: 'Via Giuseppe Garibaldi 27', line2: 'Scala B, interno 4', city: 'Torino', postcode: '10122', region: 'TO', country: 'IT' },
+      shippingAddress: {
+        line1: 'Via Giuseppe Garibaldi 27',
+        line2: 'Scala B, interno 4',
+        city: 'Torino',
+        postcode: '10122',
+        region: 'TO',
+        country: 'IT',
+      },
       items: [
         { sku: 'BB-1002', quantity: 1 },
         { sku: 'BB-1010', quantity: 2 },
@@ -70,15 +77,29 @@ describe('fixtures map to platform orders', () => {
     const cod = mapped(mapWooCommerceOrderWebhook('order.created', payload('cod')));
     expect(cod.order.payment).toEqual({ method: 'cod', amountPaid: 11069, currency: 'EUR' });
     expect(cod).toMatchObject({ paid: false, cancelled: false });
-    const stamped = mapped(mapWooCommerceOrderWebhook('order.updated', payload('cod', (p) => (p.date_paid = '2025-03-14T16:48:05'))));
+    const stamped = mapped(
+      mapWooCommerceOrderWebhook(
+        'order.updated',
+        payload('cod', (p) => (p.date_paid = '2025-03-14T16:48:05')),
+      ),
+    );
     expect(stamped.paid).toBe(false);
-    const delivered = mapped(mapWooCommerceOrderWebhook('order.updated', payload('cod', (p) => (p.status = 'completed'))));
+    const delivered = mapped(
+      mapWooCommerceOrderWebhook(
+        'order.updated',
+        payload('cod', (p) => (p.status = 'completed')),
+      ),
+    );
     expect(delivered.paid).toBe(true);
   });
 
   it('ships to the shipping person and address, with the billing phone when shipping has none', () => {
     const cod = mapped(mapWooCommerceOrderWebhook('order.created', payload('cod')));
-    expect(cod.order.customer).toEqual({ name: 'Anna Esposito', email: 'salvo.esposito@example.it', phone: '+39 333 987 6543' });
+    expect(cod.order.customer).toEqual({
+      name: 'Anna Esposito',
+      email: 'salvo.esposito@example.it',
+      phone: '+39 333 987 6543',
+    });
     expect(cod.order.shippingAddress).toEqual({
       line1: 'Via Chiaia 58',
       line2: 'c/o Studio Legale Russo',
@@ -105,12 +126,24 @@ describe('payment and status rules', () => {
     ['stripe', 'prepaid'],
     ['', 'prepaid'],
   ])('payment_method "%s" → %s', (gateway, method) => {
-    const event = mapped(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => (p.payment_method = gateway))));
+    const event = mapped(
+      mapWooCommerceOrderWebhook(
+        'order.created',
+        payload('paid', (p) => (p.payment_method = gateway)),
+      ),
+    );
     expect(event.order.payment.method).toBe(method);
   });
 
   it.each(['cancelled', 'refunded', 'failed'])('status %s is cancelled', (status) => {
-    expect(mapped(mapWooCommerceOrderWebhook('order.updated', payload('paid', (p) => (p.status = status)))).cancelled).toBe(true);
+    expect(
+      mapped(
+        mapWooCommerceOrderWebhook(
+          'order.updated',
+          payload('paid', (p) => (p.status = status)),
+        ),
+      ).cancelled,
+    ).toBe(true);
   });
 
   it('a pending order without a payment date is not paid; a payment date alone makes it paid', () => {
@@ -133,9 +166,30 @@ describe('payment and status rules', () => {
   });
 
   it('reads the total as cents: "59.90" → 5990, "0.29" → 29, a number is tolerated', () => {
-    expect(mapped(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => (p.total = '59.90')))).order.payment.amountPaid).toBe(5990);
-    expect(mapped(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => (p.total = '0.29')))).order.payment.amountPaid).toBe(29);
-    expect(mapped(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => (p.total = 12.5)))).order.payment.amountPaid).toBe(1250);
+    expect(
+      mapped(
+        mapWooCommerceOrderWebhook(
+          'order.created',
+          payload('paid', (p) => (p.total = '59.90')),
+        ),
+      ).order.payment.amountPaid,
+    ).toBe(5990);
+    expect(
+      mapped(
+        mapWooCommerceOrderWebhook(
+          'order.created',
+          payload('paid', (p) => (p.total = '0.29')),
+        ),
+      ).order.payment.amountPaid,
+    ).toBe(29);
+    expect(
+      mapped(
+        mapWooCommerceOrderWebhook(
+          'order.created',
+          payload('paid', (p) => (p.total = 12.5)),
+        ),
+      ).order.payment.amountPaid,
+    ).toBe(1250);
   });
 });
 
@@ -145,11 +199,29 @@ describe('leniency with what WooCommerce sends', () => {
       mapWooCommerceOrderWebhook(
         'order.created',
         payload('cod', (p) => {
-          p.shipping = { first_name: '', last_name: '', company: '', address_1: '', address_2: '', city: '', state: '', postcode: '', country: '', phone: '' };
+          p.shipping = {
+            first_name: '',
+            last_name: '',
+            company: '',
+            address_1: '',
+            address_2: '',
+            city: '',
+            state: '',
+            postcode: '',
+            country: '',
+            phone: '',
+          };
         }),
       ),
     );
-    expect(event.order.shippingAddress).toEqual({ line1: 'Via Toledo 156', line2: '', city: 'Napoli', postcode: '80134', region: 'NA', country: 'IT' });
+    expect(event.order.shippingAddress).toEqual({
+      line1: 'Via Toledo 156',
+      line2: '',
+      city: 'Napoli',
+      postcode: '80134',
+      region: 'NA',
+      country: 'IT',
+    });
     expect(event.order.customer.name).toBe('Salvatore Esposito');
   });
 
@@ -191,19 +263,34 @@ describe('leniency with what WooCommerce sends', () => {
     [{ method_title: 'Local pickup', method_id: 'local_pickup' }, undefined],
     [{ method_title: 'Free shipping', method_id: 'free_shipping' }, undefined],
   ])('shipping line %o → %s', (line, carrier) => {
-    const event = mapped(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => (p.shipping_lines = [line]))));
+    const event = mapped(
+      mapWooCommerceOrderWebhook(
+        'order.created',
+        payload('paid', (p) => (p.shipping_lines = [line])),
+      ),
+    );
     expect(event.order.shippingMethod).toBe(carrier);
   });
 
   it('accepts an order without shipping lines', () => {
-    const event = mapped(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => delete p.shipping_lines)));
+    const event = mapped(
+      mapWooCommerceOrderWebhook(
+        'order.created',
+        payload('paid', (p) => delete p.shipping_lines),
+      ),
+    );
     expect(event.order.shippingMethod).toBeUndefined();
   });
 });
 
 describe('orders that cannot be mapped are kept with a reason naming the field', () => {
   it('a line item without SKU', () => {
-    const event = unmappable(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => (p.line_items[1].sku = ''))));
+    const event = unmappable(
+      mapWooCommerceOrderWebhook(
+        'order.created',
+        payload('paid', (p) => (p.line_items[1].sku = '')),
+      ),
+    );
     expect(event.externalId).toBe('4127');
     expect(event.reason).toMatch(/SKU/);
     expect(event.reason).toContain('line_items[1]');
@@ -226,21 +313,43 @@ describe('orders that cannot be mapped are kept with a reason naming the field',
   });
 
   it('no line items', () => {
-    const event = unmappable(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => (p.line_items = []))));
+    const event = unmappable(
+      mapWooCommerceOrderWebhook(
+        'order.created',
+        payload('paid', (p) => (p.line_items = [])),
+      ),
+    );
     expect(event.reason).toContain('line_items');
   });
 
   it('a country that is not an ISO code', () => {
-    const event = unmappable(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => (p.shipping.country = 'Italia'))));
+    const event = unmappable(
+      mapWooCommerceOrderWebhook(
+        'order.created',
+        payload('paid', (p) => (p.shipping.country = 'Italia')),
+      ),
+    );
     expect(event.reason).toContain('shipping.country');
   });
 
   it('a total that is not an amount', () => {
-    expect(unmappable(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => (p.total = 'n/a')))).reason).toContain('total');
+    expect(
+      unmappable(
+        mapWooCommerceOrderWebhook(
+          'order.created',
+          payload('paid', (p) => (p.total = 'n/a')),
+        ),
+      ).reason,
+    ).toContain('total');
   });
 
   it('an order the platform schema refuses, with its message', () => {
-    const event = unmappable(mapWooCommerceOrderWebhook('order.created', payload('paid', (p) => (p.line_items[0].quantity = 0))));
+    const event = unmappable(
+      mapWooCommerceOrderWebhook(
+        'order.created',
+        payload('paid', (p) => (p.line_items[0].quantity = 0)),
+      ),
+    );
     expect(event.reason).toContain('items[0].quantity');
   });
 
@@ -255,11 +364,14 @@ describe('orders that cannot be mapped are kept with a reason naming the field',
 });
 
 describe('topics', () => {
-  it.each(['order.deleted', 'order.restored', 'product.updated', 'customer.created', 'action.woocommerce_add_to_cart'])('%s is ignored', (topic) => {
-    const event = mapWooCommerceOrderWebhook(topic, payload('paid'));
-    expect(event.kind).toBe('ignored');
-    if (event.kind === 'ignored') expect(event.reason).toContain(topic);
-  });
+  it.each(['order.deleted', 'order.restored', 'product.updated', 'customer.created', 'action.woocommerce_add_to_cart'])(
+    '%s is ignored',
+    (topic) => {
+      const event = mapWooCommerceOrderWebhook(topic, payload('paid'));
+      expect(event.kind).toBe('ignored');
+      if (event.kind === 'ignored') expect(event.reason).toContain(topic);
+    },
+  );
 
   it('order.updated is mapped like order.created', () => {
     expect(mapWooCommerceOrderWebhook('order.updated', payload('paid')).kind).toBe('order');
@@ -293,7 +405,9 @@ describe('signatures and pings', () => {
 
   it('recognises the ping by its form body', () => {
     expect(isWooCommercePing(Buffer.from('webhook_id=12'), 'application/x-www-form-urlencoded')).toBe(true);
-    expect(isWooCommercePing(Buffer.from('webhook_id=12'), 'application/x-www-form-urlencoded; charset=UTF-8')).toBe(true);
+    expect(isWooCommercePing(Buffer.from('webhook_id=12'), 'application/x-www-form-urlencoded; charset=UTF-8')).toBe(
+      true,
+    );
     expect(isWooCommercePing(Buffer.from('webhook_id=12'), undefined)).toBe(true);
     expect(isWooCommercePing(Buffer.from('webhook_id=12'), 'application/json')).toBe(false);
     expect(isWooCommercePing(body, 'application/json')).toBe(false);

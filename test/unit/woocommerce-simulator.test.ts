@@ -24,11 +24,19 @@ beforeEach(async () => {
   await admin.configure({ webhookUrl: null });
 });
 
-async function call(method: string, path: string, init: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+async function call(
+  method: string,
+  path: string,
+  init: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+) {
   const res = await fetch(`${shop.url}${path}`, {
     method,
     headers: { 'Content-Type': 'application/json', ...init.headers },
-    ...(init.raw !== undefined ? { body: init.raw } : init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    ...(init.raw !== undefined
+      ? { body: init.raw }
+      : init.body === undefined
+        ? {}
+        : { body: JSON.stringify(init.body) }),
   });
   const text = await res.text();
   let json: any;
@@ -40,15 +48,22 @@ async function call(method: string, path: string, init: { body?: unknown; raw?: 
   return { status: res.status, text, json };
 }
 
-const rest = (method: string, path: string, body?: unknown) => call(method, `/wp-json/wc/v3${path}`, { headers: { Authorization: auth }, ...(body === undefined ? {} : { body }) });
+const rest = (method: string, path: string, body?: unknown) =>
+  call(method, `/wp-json/wc/v3${path}`, { headers: { Authorization: auth }, ...(body === undefined ? {} : { body }) });
 
 describe('REST API', () => {
   it('requires the consumer key and secret', async () => {
     const { order } = await admin.createOrder('paid', { send: false });
     const anonymous = await call('GET', `/wp-json/wc/v3/orders/${order['id']}`);
     expect(anonymous.status).toBe(401);
-    expect(anonymous.json).toEqual({ code: 'woocommerce_rest_cannot_view', message: expect.any(String), data: { status: 401 } });
-    const wrong = await call('GET', `/wp-json/wc/v3/orders/${order['id']}`, { headers: { Authorization: `Basic ${Buffer.from(`${consumerKey}:nope`).toString('base64')}` } });
+    expect(anonymous.json).toEqual({
+      code: 'woocommerce_rest_cannot_view',
+      message: expect.any(String),
+      data: { status: 401 },
+    });
+    const wrong = await call('GET', `/wp-json/wc/v3/orders/${order['id']}`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${consumerKey}:nope`).toString('base64')}` },
+    });
     expect(wrong.status).toBe(401);
   });
 
@@ -62,7 +77,11 @@ describe('REST API', () => {
   });
 
   it('answers unknown orders and routes like WordPress', async () => {
-    expect((await rest('GET', '/orders/999999')).json).toEqual({ code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.', data: { status: 404 } });
+    expect((await rest('GET', '/orders/999999')).json).toEqual({
+      code: 'woocommerce_rest_shop_order_invalid_id',
+      message: 'Invalid ID.',
+      data: { status: 404 },
+    });
     const noRoute = await rest('GET', '/orders/abc');
     expect(noRoute.status).toBe(404);
     expect(noRoute.json.code).toBe('rest_no_route');
@@ -73,7 +92,10 @@ describe('REST API', () => {
     const badStatus = await rest('PUT', `/orders/${order['id']}`, { status: 'shipped' });
     expect(badStatus.status).toBe(400);
     expect(badStatus.json.code).toBe('rest_invalid_param');
-    const badJson = await call('PUT', `/wp-json/wc/v3/orders/${order['id']}`, { raw: '{"status":', headers: { Authorization: auth } });
+    const badJson = await call('PUT', `/wp-json/wc/v3/orders/${order['id']}`, {
+      raw: '{"status":',
+      headers: { Authorization: auth },
+    });
     expect(badJson.status).toBe(400);
     expect(badJson.json.code).toBe('rest_invalid_json');
     const noNote = await rest('POST', `/orders/${order['id']}/notes`, { customer_note: true });
@@ -84,8 +106,12 @@ describe('REST API', () => {
   it('updates meta by key and lists notes newest first, filtered by type', async () => {
     const { order } = await admin.createOrder('paid', { send: false });
     await rest('PUT', `/orders/${order['id']}`, { meta_data: [{ key: '_tracking_number', value: 'A1' }] });
-    const updated = await rest('PUT', `/orders/${order['id']}`, { meta_data: [{ key: '_tracking_number', value: 'B2' }] });
-    const tracking = (updated.json.meta_data as { key: string; value: string }[]).filter((m) => m.key === '_tracking_number');
+    const updated = await rest('PUT', `/orders/${order['id']}`, {
+      meta_data: [{ key: '_tracking_number', value: 'B2' }],
+    });
+    const tracking = (updated.json.meta_data as { key: string; value: string }[]).filter(
+      (m) => m.key === '_tracking_number',
+    );
     expect(tracking).toEqual([expect.objectContaining({ value: 'B2' })]);
 
     const created = await rest('POST', `/orders/${order['id']}/notes`, { note: 'Shipped', customer_note: true });
@@ -109,9 +135,19 @@ describe('admin', () => {
 
     const custom = await admin.createOrder('cod', {
       send: false,
-      overrides: { id: 77001, shipping: { address_1: '' }, line_items: [{ id: 1, name: 'Bottle', sku: 'BB-1001', quantity: 3 }] },
+      overrides: {
+        id: 77001,
+        shipping: { address_1: '' },
+        line_items: [{ id: 1, name: 'Bottle', sku: 'BB-1001', quantity: 3 }],
+      },
     });
-    expect(custom.order).toMatchObject({ id: 77001, number: '77001', payment_method: 'cod', status: 'processing', date_paid: null });
+    expect(custom.order).toMatchObject({
+      id: 77001,
+      number: '77001',
+      payment_method: 'cod',
+      status: 'processing',
+      date_paid: null,
+    });
     expect(custom.order['shipping']).toMatchObject({ first_name: 'Anna', address_1: '', city: 'Napoli' });
     expect(custom.order['line_items']).toEqual([{ id: 1, name: 'Bottle', sku: 'BB-1001', quantity: 3 }]);
     const next = await admin.createOrder('paid', { send: false });
@@ -164,7 +200,10 @@ describe('admin', () => {
     expect((await call('POST', '/_admin/orders/abc/status', { body: { status: 'completed' } })).status).toBe(404);
     expect((await call('POST', '/_admin/deliveries/nope/redeliver')).status).toBe(404);
     await admin.createOrder('paid', { send: false, overrides: { id: 424242 } });
-    expect((await call('POST', '/_admin/orders', { body: { fixture: 'paid', send: false, overrides: { id: 424242 } } })).status).toBe(409);
+    expect(
+      (await call('POST', '/_admin/orders', { body: { fixture: 'paid', send: false, overrides: { id: 424242 } } }))
+        .status,
+    ).toBe(409);
     expect((await call('POST', '/_admin/orders', { body: { fixture: 'paid' } })).status).toBe(409);
     expect((await call('POST', '/_admin/ping')).status).toBe(409);
     expect((await call('POST', '/_admin/send', { body: { topic: 'order.created', payload: {} } })).status).toBe(409);

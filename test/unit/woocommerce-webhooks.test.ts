@@ -32,7 +32,11 @@ beforeAll(async () => {
       resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((done) => server.close(() => done())) });
     });
   });
-  shop = await createWooCommerceSimulator({ ...credentials, webhookUrl: `${receiver.url}/hook`, webhookSecret: secret }).listen(0);
+  shop = await createWooCommerceSimulator({
+    ...credentials,
+    webhookUrl: `${receiver.url}/hook`,
+    webhookSecret: secret,
+  }).listen(0);
   admin = new WooCommerceSimulatorAdmin(shop.url);
 });
 
@@ -70,7 +74,13 @@ describe('order webhooks', () => {
     expect(header(hit, 'x-wc-webhook-id')).toBe('12');
     expect(header(hit, 'x-wc-webhook-delivery-id')).toMatch(/^[0-9a-f]{32}$/);
     expect(header(hit, 'user-agent')).toMatch(/^WooCommerce\/[\d.]+ Hookshot \(WordPress\/[\d.]+\)$/);
-    expect(delivery).toEqual({ id: header(hit, 'x-wc-webhook-delivery-id'), attempt: 1, topic: 'order.created', status: 200, error: null });
+    expect(delivery).toEqual({
+      id: header(hit, 'x-wc-webhook-delivery-id'),
+      attempt: 1,
+      topic: 'order.created',
+      status: 200,
+      error: null,
+    });
 
     const signature = header(hit, 'x-wc-webhook-signature');
     expect(woocommerce.webhook.verify(hit.body, signature, [secret])).toBe(true);
@@ -99,7 +109,10 @@ describe('order webhooks', () => {
 
   it('sends order.updated when a bank transfer arrives, and the order then maps as paid', async () => {
     const { order } = await admin.createOrder('bacs');
-    expect(mapWooCommerceOrderWebhook('order.created', JSON.parse(received[0]!.body.toString()))).toMatchObject({ kind: 'order', paid: false });
+    expect(mapWooCommerceOrderWebhook('order.created', JSON.parse(received[0]!.body.toString()))).toMatchObject({
+      kind: 'order',
+      paid: false,
+    });
 
     const { delivery } = await admin.setStatus(order['id'] as number, 'processing');
     expect(received).toHaveLength(2);
@@ -111,7 +124,11 @@ describe('order webhooks', () => {
     const payload = JSON.parse(hit.body.toString());
     expect(payload.status).toBe('processing');
     expect(payload.date_paid).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
-    expect(mapWooCommerceOrderWebhook('order.updated', payload)).toMatchObject({ kind: 'order', paid: true, cancelled: false });
+    expect(mapWooCommerceOrderWebhook('order.updated', payload)).toMatchObject({
+      kind: 'order',
+      paid: true,
+      cancelled: false,
+    });
   });
 
   it('sends order.updated when the merchant cancels on the shop', async () => {
@@ -128,7 +145,12 @@ describe('order webhooks', () => {
     expect(received).toHaveLength(2);
     const [first, second] = received as [Received, Received];
     expect(second.body.equals(first.body)).toBe(true);
-    for (const name of ['x-wc-webhook-delivery-id', 'x-wc-webhook-signature', 'x-wc-webhook-topic', 'x-wc-webhook-id']) {
+    for (const name of [
+      'x-wc-webhook-delivery-id',
+      'x-wc-webhook-signature',
+      'x-wc-webhook-topic',
+      'x-wc-webhook-id',
+    ]) {
       expect(header(second, name)).toBe(header(first, name));
     }
     const log = await admin.deliveries();

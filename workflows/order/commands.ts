@@ -20,7 +20,11 @@ export class CommandRunner {
       startToCloseTimeout: timings.activityTimeout,
       // No maximum attempts: business outcomes come back as values, so what fails is transient and worth retrying
       // until it works (an operator sees the attempts and the last error on the pending activity in the UI).
-      retry: { initialInterval: timings.retryInitialInterval, maximumInterval: timings.retryMaxInterval, backoffCoefficient: 2 },
+      retry: {
+        initialInterval: timings.retryInitialInterval,
+        maximumInterval: timings.retryMaxInterval,
+        backoffCoefficient: 2,
+      },
     });
   }
 
@@ -36,8 +40,14 @@ export class CommandRunner {
         return quote.ok ? { type: 'QUOTED', cost: quote.cost } : { type: 'QUOTE_REFUSED', reasons: quote.reasons };
       }
       case 'HOLD_WALLET': {
-        const hold = await external.holdWalletFunds({ merchantId: order.merchantId, orderId: order.id, ...pick(command) });
-        return hold.held ? { type: 'WALLET_HELD', reference: hold.reference } : { type: 'WALLET_SHORT', available: hold.available };
+        const hold = await external.holdWalletFunds({
+          merchantId: order.merchantId,
+          orderId: order.id,
+          ...pick(command),
+        });
+        return hold.held
+          ? { type: 'WALLET_HELD', reference: hold.reference }
+          : { type: 'WALLET_SHORT', available: hold.available };
       }
       case 'CHARGE_PAYPAL': {
         const paid = await external.chargePayPal({ merchantId: order.merchantId, orderId: order.id, ...pick(command) });
@@ -48,14 +58,29 @@ export class CommandRunner {
       case 'SUBMIT': {
         const submitted = await external.submitOrder({ order });
         return submitted.ok
-          ? { type: 'SUPPLIER_ACCEPTED', supplierOrderId: submitted.supplierOrderId, alreadyExisted: submitted.alreadyExisted }
+          ? {
+              type: 'SUPPLIER_ACCEPTED',
+              supplierOrderId: submitted.supplierOrderId,
+              alreadyExisted: submitted.alreadyExisted,
+            }
           : { type: 'SUPPLIER_REFUSED', reasons: submitted.reasons };
       }
       case 'CAPTURE_WALLET':
-        await external.captureWalletHold({ merchantId: order.merchantId, orderId: order.id, key: command.key, holdKey: command.holdKey });
+        await external.captureWalletHold({
+          merchantId: order.merchantId,
+          orderId: order.id,
+          key: command.key,
+          holdKey: command.holdKey,
+        });
         return { type: 'CHARGE_CAPTURED' };
       case 'RETURN_CHARGE':
-        await external.returnCharge({ merchantId: order.merchantId, orderId: order.id, charge: command.charge, key: command.key, holdKey: command.holdKey });
+        await external.returnCharge({
+          merchantId: order.merchantId,
+          orderId: order.id,
+          charge: command.charge,
+          key: command.key,
+          holdKey: command.holdKey,
+        });
         return { type: 'CHARGE_RETURNED' };
       case 'PROBE': {
         const probe = await external.probeOrder({ order, kind: command.kind });
@@ -63,16 +88,28 @@ export class CommandRunner {
         return { type: 'PROBED', ready: probe.ready, reasons: probe.reasons, by: 'timer' };
       }
       case 'POLL_TRACKING': {
-        const tracking = state.supplierOrderId ? await external.pollTracking({ supplierOrderId: state.supplierOrderId }) : null;
+        const tracking = state.supplierOrderId
+          ? await external.pollTracking({ supplierOrderId: state.supplierOrderId })
+          : null;
         return tracking ? { type: 'TRACKING_FOUND', tracking } : { type: 'TRACKING_PENDING' };
       }
       case 'NOTIFY_CHANNEL_SHIPPED': {
         const sent = await external.notifyChannelShipped({ order, tracking: command.tracking });
-        return { type: 'CHANNEL_NOTIFIED', what: 'shipped', ok: sent.ok, ...(sent.message ? { message: sent.message } : {}) };
+        return {
+          type: 'CHANNEL_NOTIFIED',
+          what: 'shipped',
+          ok: sent.ok,
+          ...(sent.message ? { message: sent.message } : {}),
+        };
       }
       case 'CANCEL_ON_CHANNEL': {
         const cancelled = await external.cancelOnChannel({ order, reason: command.reason });
-        return { type: 'CHANNEL_NOTIFIED', what: 'cancelled', ok: cancelled.ok, ...(cancelled.message ? { message: cancelled.message } : {}) };
+        return {
+          type: 'CHANNEL_NOTIFIED',
+          what: 'cancelled',
+          ok: cancelled.ok,
+          ...(cancelled.message ? { message: cancelled.message } : {}),
+        };
       }
     }
   }
@@ -95,6 +132,10 @@ export class CommandRunner {
   }
 }
 
-function pick(command: { amount: number; currency: string; key: string }): { amount: number; currency: string; key: string } {
+function pick(command: { amount: number; currency: string; key: string }): {
+  amount: number;
+  currency: string;
+  key: string;
+} {
   return { amount: command.amount, currency: command.currency, key: command.key };
 }

@@ -20,7 +20,12 @@ export function registerHandlers(run: OrderRun, projection: Projection, timings:
   setHandler(stateQuery, () => toOrderView(run.state));
 }
 
-function registerAction<N extends ActionName>(name: N, run: OrderRun, projection: Projection, timings: OrderTimings): void {
+function registerAction<N extends ActionName>(
+  name: N,
+  run: OrderRun,
+  projection: Projection,
+  timings: OrderTimings,
+): void {
   const action = orderActions[name];
   // Whatever arrives is parsed with the action's schema below: the handlers take it as it comes.
   const signal: SignalDefinition<[unknown?]> = action.signal;

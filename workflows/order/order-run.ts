@@ -1,7 +1,15 @@
 import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { describeWaiting } from '../../domain/order-describe.js';
-import { initialState, transition, type Command, type OrderEvent, type OrderState, type TimelineRow, type Transition } from '../../domain/order-machine.js';
+import {
+  initialState,
+  transition,
+  type Command,
+  type OrderEvent,
+  type OrderState,
+  type TimelineRow,
+  type Transition,
+} from '../../domain/order-machine.js';
 import { AttentionKey, OrderStatusKey, ReviewReasonsKey } from '../../domain/search-attributes.js';
 import type { OrderWorkflowInput } from './input.js';
 import type { Patches } from './patches.js';
@@ -53,7 +61,14 @@ export class OrderRun {
 
   /** A timeline entry that changes nothing (e.g. a refused signal). */
   note(type: string, details: Record<string, unknown>, by?: string): void {
-    this.unprojected.push({ type, status: this.state.status, details, ...(by ? { by } : {}), seq: ++this.seq, at: this.now() });
+    this.unprojected.push({
+      type,
+      status: this.state.status,
+      details,
+      ...(by ? { by } : {}),
+      seq: ++this.seq,
+      at: this.now(),
+    });
   }
 
   needsProjection(): boolean {
@@ -72,11 +87,14 @@ export class OrderRun {
     const attention = this.attention?.kind ?? '';
     const pairs: SearchAttributeUpdatePair[] = [];
     if (this.published.status !== s.status) pairs.push({ key: OrderStatusKey, value: s.status });
-    if (this.published.reasons !== reasons.join(',')) pairs.push({ key: ReviewReasonsKey, value: [...new Set(reasons)] });
+    if (this.published.reasons !== reasons.join(','))
+      pairs.push({ key: ReviewReasonsKey, value: [...new Set(reasons)] });
     if (this.published.attention !== attention) pairs.push({ key: AttentionKey, value: attention || null });
     if (pairs.length > 0) upsertSearchAttributes(pairs);
     const waiting = describeWaiting(s) ?? `Finished: ${s.status}.`;
-    const details = this.attention ? `NEEDS ATTENTION (${this.attention.kind}): ${this.attention.message}\n\n${waiting}` : waiting;
+    const details = this.attention
+      ? `NEEDS ATTENTION (${this.attention.kind}): ${this.attention.message}\n\n${waiting}`
+      : waiting;
     if (this.published.details !== details) setCurrentDetails(details);
     this.published = { status: s.status, reasons: reasons.join(','), details, attention };
   }

@@ -1,4 +1,11 @@
-import { ActivityFailure, ApplicationFailure, condition, patched, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyLocalActivities,
+  sleep,
+} from '@temporalio/workflow';
 import { PROJECTION_REJECTED, type ProjectionActivities } from '../../activities/types.js';
 import { toOrderView } from '../../domain/order-view.js';
 import type { OrderTimings } from '../../domain/timings.js';
@@ -44,8 +51,14 @@ export class Projection {
         const refusal = refusedFor(error);
         if (refusal === undefined || !patched(PROJECTION_ATTENTION)) throw error;
         run.unprojected = [...rows, ...run.unprojected];
-        const delay = Math.min(this.timings.retryMaxInterval, this.timings.retryInitialInterval * 2 ** Math.min(failures, 20));
-        run.attend({ kind: 'projection', message: `The order could not be written to Postgres (${refusal}); tried again every ${Math.round(delay / 1000)} s at most.` });
+        const delay = Math.min(
+          this.timings.retryMaxInterval,
+          this.timings.retryInitialInterval * 2 ** Math.min(failures, 20),
+        );
+        run.attend({
+          kind: 'projection',
+          message: `The order could not be written to Postgres (${refusal}); tried again every ${Math.round(delay / 1000)} s at most.`,
+        });
         await sleep(delay);
       }
     }

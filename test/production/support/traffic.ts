@@ -27,11 +27,18 @@ export class Traffic {
   private next = 0;
   private readonly clients: HttpClient[];
 
-  constructor(urls: string[], private readonly giveUpAfterMs = 240_000) {
+  constructor(
+    urls: string[],
+    private readonly giveUpAfterMs = 240_000,
+  ) {
     this.clients = urls.map((url) => new HttpClient(url));
   }
 
-  async send(method: string, path: string, opts: { key: string; body?: unknown; idempotencyKey?: string }): Promise<HttpResponse & { retried: boolean }> {
+  async send(
+    method: string,
+    path: string,
+    opts: { key: string; body?: unknown; idempotencyKey?: string },
+  ): Promise<HttpResponse & { retried: boolean }> {
     const deadline = Date.now() + this.giveUpAfterMs;
     let retried = false;
     for (let attempt = 0; ; attempt += 1) {
@@ -44,12 +51,26 @@ export class Traffic {
           ...(opts.idempotencyKey ? { headers: { 'Idempotency-Key': opts.idempotencyKey } } : {}),
         });
         // A request with the same key that a killed replica left unfinished: its claim is taken over after a while.
-        if (res.status === 409 && (res.body as { error?: { code?: string } } | null)?.error?.code === 'IDEMPOTENCY_KEY_IN_USE') {
+        if (
+          res.status === 409 &&
+          (res.body as { error?: { code?: string } } | null)?.error?.code === 'IDEMPOTENCY_KEY_IN_USE'
+        ) {
           this.keyInUse.push({ at: Date.now(), api: client.baseUrl, what, status: 409 });
         } else if (res.status < 500) return { ...res, retried };
-        else this.serverErrors.push({ at: Date.now(), api: client.baseUrl, what: `${what} → ${res.status} ${res.text.slice(0, 160)}`, status: res.status });
+        else
+          this.serverErrors.push({
+            at: Date.now(),
+            api: client.baseUrl,
+            what: `${what} → ${res.status} ${res.text.slice(0, 160)}`,
+            status: res.status,
+          });
       } catch (error) {
-        this.refused.push({ at: Date.now(), api: client.baseUrl, what: `${what}: ${(error as Error).message}`, status: null });
+        this.refused.push({
+          at: Date.now(),
+          api: client.baseUrl,
+          what: `${what}: ${(error as Error).message}`,
+          status: null,
+        });
       }
       retried = true;
       if (Date.now() > deadline) throw new Error(`${method} ${path}: no answer below 500 for ${this.giveUpAfterMs} ms`);

@@ -13,7 +13,15 @@ import { createPool, type Db } from '../db/pool.js';
 import { ensureCatalogSchedule } from '../worker/catalog-schedule.js';
 import { createOrderWorker } from '../worker/create-worker.js';
 import { createChannelGateway } from '../activities/channels/create-gateway.js';
-import { orderTimings, rateLimitSettings, topUpSettings, type Env } from './config.js';
+import {
+  orderTimings,
+  rateLimitSettings,
+  resolveServices,
+  serviceUrl,
+  topUpSettings,
+  type Env,
+  type ServiceAddresses,
+} from './config.js';
 import { loadTemporalConnection } from './temporal-connection.js';
 import { installTemporalLogger } from '../worker/temporal-logger.js';
 import { SecretBox } from '../db/secret-box.js';
@@ -44,7 +52,11 @@ export interface PlatformOptions {
   logger: Logger;
   databaseUrl: string;
   temporalAddress: string;
-  services: { supplier: string; paypal: string };
+  /**
+   * The simulators this process started, standing in for the partner services without a configured address
+   * (`npm start`, tests). Addresses are resolved from the configuration by resolveServices (app/config.ts).
+   */
+  simulated?: ServiceAddresses;
   worker: boolean;
   api: boolean;
   apiPort?: number;
@@ -71,6 +83,9 @@ export interface RunningPlatform {
 
 export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
   const { env, logger } = opts;
+  // Every service this process's parts call has an address, or it refuses to start (ConfigError).
+  const services = resolveServices(env, opts, opts.simulated);
+  logger.info({ services, worker: opts.worker, api: opts.api }, 'partner services');
   // Started before its dependencies (a reboot, compose in any order): wait for them, logging each attempt.
   const waitFor = <T>(what: string, attempt: () => Promise<T>): Promise<T> => retryOnStart(what, attempt, { logger });
   await waitFor('PostgreSQL (migrations)', () => migrate(opts.databaseUrl, logger));
@@ -96,8 +111,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     installTemporalLogger(logger);
     const native = await waitFor('Temporal (worker connection)', () => NativeConnection.connect(connectionOptions));
     const clients = createExternalClients({
-      supplier: { baseUrl: opts.services.supplier, apiKey: env.SUPPLIER_API_KEY },
-      paypal: { baseUrl: opts.services.paypal, clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET },
+      supplier: { baseUrl: serviceUrl(services, 'supplier'), apiKey: env.SUPPLIER_API_KEY },
+      paypal: {
+        baseUrl: serviceUrl(services, 'paypal'),
+        clientId: env.PAYPAL_CLIENT_ID,
+        clientSecret: env.PAYPAL_CLIENT_SECRET,
+      },
       timeoutMs: env.SUPPLIER_TIMEOUT,
     });
     const activityLogger = logger.child({ component: 'activities' });
@@ -161,7 +180,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       db,
       box,
       vault: new PayPalClient({
-        baseUrl: opts.services.paypal,
+        baseUrl: serviceUrl(services, 'paypal'),
         clientId: env.PAYPAL_CLIENT_ID,
         clientSecret: env.PAYPAL_CLIENT_SECRET,
         timeoutMs: env.SUPPLIER_TIMEOUT,

@@ -62,8 +62,15 @@ export async function startSimulators(
   };
 }
 
-/** The shop's port: its variable as the platform's configuration parsed it, else as set in the environment, else the default. */
+/**
+ * The shop's port: its variable as the caller gives it (a parsed configuration, or ports a test drew), else as set in
+ * the environment, else the sandbox's default. A value that is not a port is refused, naming the variable.
+ */
 function portOf(env: SimulatorSettings, sandbox: ShopSandbox): number {
-  const port = Number(env[sandbox.port.variable] ?? process.env[sandbox.port.variable] ?? sandbox.port.default);
-  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : sandbox.port.default;
+  const given = env[sandbox.port.variable] ?? process.env[sandbox.port.variable];
+  if (given === undefined || given === '') return sandbox.port.default;
+  const port = Number(given);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${sandbox.port.variable}: "${String(given)}" is not a port (0-65535)`);
+  return port;
 }

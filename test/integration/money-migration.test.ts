@@ -65,7 +65,7 @@ beforeAll(async () => {
     logger: pino({ level: 'warn' }, pino.destination(2)),
     databaseUrl,
     temporalAddress: inject('temporalAddress'),
-    services: { supplier: 'http://127.0.0.1:9', paypal: 'http://127.0.0.1:9' },
+    simulated: { paypal: 'http://127.0.0.1:9' },
     worker: false,
     api: true,
     apiPort: 0,

@@ -11,6 +11,8 @@ import { OrderService } from '../api/order-service.js';
 import { migrate } from '../db/migrate.js';
 import { createPool, type Db } from '../db/pool.js';
 import { ensureCatalogSchedule } from '../worker/catalog-schedule.js';
+import { ensureIdempotencyPurgeSchedule } from '../worker/maintenance-schedule.js';
+import { createMaintenanceActivities } from '../activities/maintenance-activities.js';
 import { createOrderWorker } from '../worker/create-worker.js';
 import { createChannelGateway } from '../activities/channels/create-gateway.js';
 import {
@@ -129,6 +131,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         logger: activityLogger,
       }),
       ...createTopUpActivities({ db, paypal: clients.paypal, box, logger: activityLogger }),
+      ...createMaintenanceActivities({ db, logger: activityLogger, idempotencyTtlMs: env.IDEMPOTENCY_TTL }),
     };
     worker = await createOrderWorker({
       connection: native,
@@ -148,6 +151,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     });
     await waitFor('Temporal (catalogue schedule)', () =>
       ensureCatalogSchedule(temporal, env.TEMPORAL_TASK_QUEUE, opts.catalogSyncEveryMs ?? 15 * 60_000),
+    );
+    await waitFor('Temporal (Idempotency-Key purge schedule)', () =>
+      ensureIdempotencyPurgeSchedule(temporal, env.TEMPORAL_TASK_QUEUE, 60 * 60_000),
     );
     const w = worker;
     stops.push(async () => {
@@ -197,6 +203,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       bodyLimit: env.BODY_LIMIT,
       rateLimits: rateLimitSettings(env),
       corsOrigins: env.CORS_ORIGINS,
+      idempotencyTtlMs: env.IDEMPOTENCY_TTL,
       publicRoutes: [payPalReturnRoutes(links)],
       rawRoutes: [
         webhookRoutes({ db, box, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),

@@ -2,5 +2,6 @@
 export { orderWorkflow } from './order-workflow.js';
 export type { OrderWorkflowInput } from './order-workflow.js';
 export { catalogSyncWorkflow } from './catalog-sync-workflow.js';
+export { idempotencyPurgeWorkflow } from './maintenance-workflow.js';
 export { topUpWorkflow } from './top-up-workflow.js';
 export type { TopUpWorkflowInput } from './top-up-workflow.js';

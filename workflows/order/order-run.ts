@@ -33,7 +33,11 @@ export class OrderRun {
 
   constructor(input: OrderWorkflowInput, patches: Patches) {
     const state = input.resume?.state ?? initialState(input.order);
-    this.state = patches.checksInActivity ? { ...state, checksIn: 'activity' } : state;
+    this.state = {
+      ...state,
+      ...(patches.checksInActivity ? { checksIn: 'activity' } : {}),
+      ...(patches.submittedAfterCapture ? { submittedAfterCapture: true } : {}),
+    };
     this.seq = input.resume?.timelineSeq ?? 0;
     this.projectedVersion = input.resume ? this.state.version : -1;
   }

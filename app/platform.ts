@@ -36,6 +36,7 @@ import { salesChannels } from '../channels/registry.js';
 import { syncChannelTypes } from '../db/channels.js';
 import { createTopUpActivities } from '../activities/top-up-activities.js';
 import { TopUpService } from '../api/top-up-service.js';
+import { OrderResumer } from '../api/order-resumer.js';
 import { walletRoutes } from '../api/routes/wallet.js';
 import { financeRoutes } from '../api/routes/finance.js';
 import { apiKeyRoutes } from '../api/routes/api-keys.js';
@@ -212,7 +213,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       routes: [
         channelRoutes(db, box, { publicBaseUrl: env.PUBLIC_BASE_URL, secretGraceMs: env.WEBHOOK_SECRET_GRACE }),
         walletRoutes(db, topUps),
-        financeRoutes(db, topUps),
+        financeRoutes(
+          db,
+          topUps,
+          new OrderResumer({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger: apiLogger }),
+        ),
         apiKeyRoutes(db),
         settingsRoutes(db),
         payPalLinkRoutes(db, links, { publicBaseUrl: env.PUBLIC_BASE_URL }),

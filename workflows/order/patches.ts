@@ -13,6 +13,8 @@ export interface Patches {
   earlyActions: boolean;
   /** SUBMITTED once the supplier accepted and the wallet hold is captured, not before the capture. */
   submittedAfterCapture: boolean;
+  /** The ids of accepted updates are carried over continue-as-new: a retried action is answered, not judged anew. */
+  updateIdsCarried: boolean;
 }
 
 export function decidePatches(): Patches {
@@ -20,6 +22,7 @@ export function decidePatches(): Patches {
     checksInActivity: patched('data-checks-in-activity'),
     earlyActions: patched('actions-judged-on-started-order'),
     submittedAfterCapture: patched('submitted-after-capture'),
+    updateIdsCarried: patched('update-ids-survive-continue-as-new'),
   };
 }
 

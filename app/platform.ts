@@ -88,7 +88,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const { env, logger } = opts;
   // Every service this process's parts call has an address, or it refuses to start (ConfigError).
   const services = resolveServices(env, opts, opts.simulated);
-  logger.info({ services, worker: opts.worker, api: opts.api }, 'partner services');
+  logger.info({ services: withoutCredentials(services), worker: opts.worker, api: opts.api }, 'partner services');
   // Started before its dependencies (a reboot, compose in any order): wait for them, logging each attempt.
   const waitFor = <T>(what: string, attempt: () => Promise<T>): Promise<T> => retryOnStart(what, attempt, { logger });
   await waitFor('PostgreSQL (migrations)', () => migrate(opts.databaseUrl, logger));
@@ -250,4 +250,20 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       await db.end();
     },
   };
+}
+
+/** The addresses as they may be logged: a user name or password written into a URL is left out. */
+function withoutCredentials(services: ServiceAddresses): ServiceAddresses {
+  return Object.fromEntries(
+    Object.entries(services).map(([name, url]) => {
+      try {
+        const u = new URL(url ?? '');
+        u.username = '';
+        u.password = '';
+        return [name, u.toString().replace(/\/$/, '')];
+      } catch {
+        return [name, url];
+      }
+    }),
+  );
 }

@@ -95,3 +95,8 @@ export interface TopUpActivities {
 export interface TopUpProjectionActivities {
   projectTopUp(input: { view: TopUpView }): Promise<void>;
 }
+
+export interface MaintenanceActivities {
+  /** Deletes the Idempotency-Key records older than IDEMPOTENCY_TTL. */
+  purgeIdempotencyKeys(): Promise<{ purged: number }>;
+}

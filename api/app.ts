@@ -6,6 +6,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Db } from '../db/pool.js';
 import { authenticate } from './auth.js';
 import { errorHandler, unknownRoute } from './errors.js';
+import { IDEMPOTENCY_TTL_SETTING } from './idempotency.js';
 import { traceRequests } from './tracing.js';
 import { measureRequests } from './metrics.js';
 import { rejectUnsafeBody, rejectUnsafeQuery } from './hygiene.js';
@@ -37,6 +38,8 @@ export interface AppDeps {
   rateLimits: RateLimits;
   /** Origins allowed to call from a browser; CORS is closed when empty. */
   corsOrigins: readonly string[];
+  /** How long an Idempotency-Key's answer is replayed (IDEMPOTENCY_TTL); api/idempotency.ts reads it. */
+  idempotencyTtlMs?: number;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -47,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
   // Forwarded addresses are believed only from proxies on this host or a private network: a client on the
   // internet must not choose the IP its failed logins are counted against.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  if (deps.idempotencyTtlMs !== undefined) app.set(IDEMPOTENCY_TTL_SETTING, deps.idempotencyTtlMs);
   app.use(securityHeaders);
   app.use(corsPolicy(deps.corsOrigins));
   app.use(

@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import type { z } from 'zod';
 import { claimIdempotencyKey } from '../db/idempotency.js';
 import type { Db } from '../db/pool.js';
 import { principalOf } from './auth.js';
 import { HttpError } from './errors.js';
+import { maskSecretFields, SHOWN_ONCE_FIELD } from './secret-fields.js';
+
+/** Express app setting (createApp): how long a stored answer is replayed (IDEMPOTENCY_TTL). */
+export const IDEMPOTENCY_TTL_SETTING = 'idempotency ttl ms';
+const DEFAULT_TTL_MS = 24 * 60 * 60_000;
 
 /** The request's `Idempotency-Key`, checked (422 when malformed), or undefined when it has none. */
 export function idempotencyKeyOf(req: Request): string | undefined {
@@ -22,12 +28,29 @@ export function principalIdOf(req: Request): string {
   return p.kind === 'operator' ? `operator:${p.operator}` : p.merchantId;
 }
 
+export interface IdempotentOptions {
+  /**
+   * The answer's schema, when it holds secrets (fields marked `.meta({ secret: true })`): the answer is stored with
+   * them masked and a replay lists them in `secretsShownOnce` (api/secret-fields.ts). No secret is kept in clear.
+   */
+  answer?: z.ZodType;
+}
+
 /**
  * Honours `Idempotency-Key` on create requests: the same key and body answer the first result again and do
- * nothing twice. Answers of 5xx are not kept, so a retry after our failure (or an outage) runs again; the claim
- * is held by a database transaction (db/idempotency.ts), so no failure can leave the key locked.
+ * nothing twice, for IDEMPOTENCY_TTL (24 h); afterwards the key is free again (a schedule purges the records).
+ * Answers of 5xx are not kept, so a retry after our failure (or an outage) runs again; the claim is held by a
+ * database transaction (db/idempotency.ts), so no failure can leave the key locked.
  */
-export function idempotent(db: Db): RequestHandler {
+export function idempotent(db: Db, opts: IdempotentOptions = {}): RequestHandler {
+  /** What is kept of an answer: secret fields masked, and the replay told so. */
+  const storable = (body: unknown): unknown => {
+    if (!opts.answer) return body;
+    const { masked, paths } = maskSecretFields(opts.answer, body);
+    return paths.length > 0 && masked !== null && typeof masked === 'object'
+      ? { ...masked, [SHOWN_ONCE_FIELD]: paths }
+      : masked;
+  };
   return async (req, res, next) => {
     const key = idempotencyKeyOf(req);
     if (key === undefined) return next();
@@ -41,6 +64,7 @@ export function idempotent(db: Db): RequestHandler {
       method: req.method,
       path: req.originalUrl,
       requestHash,
+      ttlMs: Number(req.app.get(IDEMPOTENCY_TTL_SETTING) ?? DEFAULT_TTL_MS),
     });
     if (claim.state === 'mismatch') {
       throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
@@ -59,7 +83,7 @@ export function idempotent(db: Db): RequestHandler {
       if (settled) return json(body);
       settled = true;
       res.json = json;
-      const done = res.statusCode < 500 ? claim.complete(res.statusCode, body) : claim.abandon();
+      const done = res.statusCode < 500 ? claim.complete(res.statusCode, storable(body)) : claim.abandon();
       done.then(
         () => json(body),
         // Storing the answer failed (the database went away after the work was done): the answer is still the

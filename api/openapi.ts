@@ -461,11 +461,10 @@ export function buildOpenApi(): object {
         ...(s.idempotent
           ? {
               headers: z.object({
-                'Idempotency-Key': z
-                  .string()
-                  .max(255)
-                  .optional()
-                  .meta({ description: 'Repeat the request safely: the same key answers the first outcome again' }),
+                'Idempotency-Key': z.string().max(255).optional().meta({
+                  description:
+                    'Repeat the request safely: the same key answers the first outcome again (header Idempotent-Replayed: true) for IDEMPOTENCY_TTL (24 h). A secret in the first answer (a new API key) is shown only there: the replay has it masked and lists it in `secretsShownOnce`',
+                }),
               }),
             }
           : {}),

@@ -18,6 +18,7 @@ import type { orderWorkflow } from '../workflows/order-workflow.js';
 import { HttpError, notFound } from './errors.js';
 import { actionResult, apiMetrics } from './metrics.js';
 import { refusalAsHttp, untilJudged, workflowClosed } from './update-refusals.js';
+import { withStartDeadline } from './outage.js';
 
 export interface OrderServiceDeps {
   db: Db;
@@ -49,23 +50,25 @@ export class OrderService {
     const view = toOrderView(initialState(record));
     await insertReceivedOrder(this.deps.db, view);
     try {
-      await this.deps.temporal.workflow.start<typeof orderWorkflow>('orderWorkflow', {
-        workflowId: orderWorkflowId(id),
-        taskQueue: this.deps.taskQueue,
-        args: [{ order: record, timings: this.deps.timings }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        // A worker that dies holding the order's task delays its next step by this much (the default is 10 s).
-        workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
-        workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: [
-          { key: OrderStatusKey, value: 'RECEIVED' },
-          { key: MerchantIdKey, value: merchantId },
-          { key: SalesChannelKey, value: input.channel },
-          { key: ExternalOrderIdKey, value: input.externalId },
-        ],
-        staticSummary: orderSummary(record),
-        staticDetails: `Merchant ${merchantId} · order ${id} · ship to ${input.shippingAddress.city}, ${input.shippingAddress.country}`,
-      });
+      await withStartDeadline(this.deps.temporal, () =>
+        this.deps.temporal.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+          workflowId: orderWorkflowId(id),
+          taskQueue: this.deps.taskQueue,
+          args: [{ order: record, timings: this.deps.timings }],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          // A worker that dies holding the order's task delays its next step by this much (the default is 10 s).
+          workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
+          workflowIdConflictPolicy: 'FAIL',
+          typedSearchAttributes: [
+            { key: OrderStatusKey, value: 'RECEIVED' },
+            { key: MerchantIdKey, value: merchantId },
+            { key: SalesChannelKey, value: input.channel },
+            { key: ExternalOrderIdKey, value: input.externalId },
+          ],
+          staticSummary: orderSummary(record),
+          staticDetails: `Merchant ${merchantId} · order ${id} · ship to ${input.shippingAddress.city}, ${input.shippingAddress.country}`,
+        }),
+      );
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError)
         return { created: false, order: await this.existing(id, merchantId) };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Currency, OrderStatus, OrderView } from '../domain/order.js';
 import { ReviewReasonCode } from '../domain/review-reasons.js';
+import { withSecretReplay } from './secret-fields.js';
 
 /** Request and response shapes of the REST API that are not domain types; all feed the OpenAPI document. */
 
@@ -18,14 +19,14 @@ export const CreateMerchant = z
   .object({ name: z.string().trim().min(1).max(200), currency: Currency.optional() })
   .strict()
   .meta({ id: 'CreateMerchant' });
-export const MerchantCreated = z
-  .object({
+export const MerchantCreated = withSecretReplay(
+  z.object({
     id: z.string(),
     name: z.string(),
-    apiKey: z.string().meta({ description: 'Shown once; only its hash is stored' }),
+    apiKey: z.string().meta({ secret: true, description: 'Shown once; only its hash is stored (masked in a replay)' }),
     keyId: z.string().meta({ description: 'The id of that key, to list or revoke it' }),
-  })
-  .meta({ id: 'MerchantCreated' });
+  }),
+).meta({ id: 'MerchantCreated' });
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 

@@ -19,6 +19,7 @@ import { topUpUpdates, type TopUpActionInput, type TopUpActionName } from '../wo
 import type { topUpWorkflow } from '../workflows/top-up-workflow.js';
 import { HttpError, notFound } from './errors.js';
 import { refusalAsHttp, untilJudged, workflowClosed } from './update-refusals.js';
+import { withStartDeadline } from './outage.js';
 
 /** The platform's bank account and the limits of a top-up: configuration. */
 export interface TopUpSettings {
@@ -129,15 +130,17 @@ export class TopUpService {
         : {}),
     };
     try {
-      await this.deps.temporal.workflow.start<typeof topUpWorkflow>('topUpWorkflow', {
-        workflowId: topUpWorkflowId(id),
-        taskQueue: this.deps.taskQueue,
-        args: [{ topUp: record, timings: settings.timings }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-        staticSummary: `Top-up ${formatMoney(input)} by ${input.method === 'paypal' ? 'PayPal' : 'bank transfer'}`,
-        staticDetails: `Merchant ${merchantId} · top-up ${id}${record.bankTransfer ? ` · reference ${record.bankTransfer.reference}` : ''}`,
-      });
+      await withStartDeadline(this.deps.temporal, () =>
+        this.deps.temporal.workflow.start<typeof topUpWorkflow>('topUpWorkflow', {
+          workflowId: topUpWorkflowId(id),
+          taskQueue: this.deps.taskQueue,
+          args: [{ topUp: record, timings: settings.timings }],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          workflowIdConflictPolicy: 'FAIL',
+          staticSummary: `Top-up ${formatMoney(input)} by ${input.method === 'paypal' ? 'PayPal' : 'bank transfer'}`,
+          staticDetails: `Merchant ${merchantId} · top-up ${id}${record.bankTransfer ? ` · reference ${record.bankTransfer.reference}` : ''}`,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       if (!fromKey) return null;

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
 import type { RateLimits } from '../api/rate-limit.js';
@@ -87,6 +90,8 @@ const EnvSchema = z
     CHANNEL_TIMEOUT: duration.default(10_000),
     /** After a webhook secret rotation, deliveries signed with the old secret are accepted this long. */
     WEBHOOK_SECRET_GRACE: duration.default(24 * 60 * 60_000),
+    /** How long a stored Idempotency-Key answer is replayed; older records are ignored and purged on a schedule. */
+    IDEMPOTENCY_TTL: duration.default(24 * 60 * 60_000),
     /** Largest bulk-import file accepted. */
     IMPORT_LIMIT: z.string().default('5mb'),
 
@@ -113,8 +118,7 @@ const EnvSchema = z
     SIMULATORS: z.enum(['on', 'off']).default('on'),
     SUPPLIER_SIM_PORT: port.default(4001),
     PAYPAL_SIM_PORT: port.default(4002),
-    SHOPIFY_SIM_PORT: port.default(4003),
-    WOOCOMMERCE_SIM_PORT: port.default(4004),
+    // Each shop simulator reads its own <TYPE>_SIM_PORT (simulators/shops.ts): no list of shops is kept here.
 
     FUNDS_RETRY_SCHEDULE: durationList.optional(),
     STOCK_RECHECK_INTERVAL: duration.optional(),
@@ -213,6 +217,176 @@ export function rateLimitSettings(env: Env): RateLimits {
 
 export function requireSetting<K extends keyof Env>(env: Env, key: K, why: string): NonNullable<Env[K]> {
   const value = env[key];
-  if (value === undefined || value === null) throw new ConfigError(`${String(key)} is required: ${why}`);
+  if (value === undefined || value === null || value === '')
+    throw new ConfigError(`${String(key)} is required: ${why}`);
   return value as NonNullable<Env[K]>;
+}
+
+// ---- Partner services and secrets: every process entry resolves them here ----
+
+export type ServiceName = 'supplier' | 'paypal';
+export type ServiceAddresses = Partial<Record<ServiceName, string>>;
+
+/** The setting that names each partner service, and what it is for. */
+const serviceSettings = {
+  supplier: { variable: 'SUPPLIER_BASE_URL', what: "the supplier's order API (BigBuy: https://api.bigbuy.eu)" },
+  paypal: { variable: 'PAYPAL_BASE_URL', what: "PayPal's REST API (https://api-m.paypal.com)" },
+} as const satisfies Record<ServiceName, { variable: keyof Env; what: string }>;
+
+/**
+ * The partner services each part of the platform calls: the worker's activities call both; the API calls PayPal
+ * to link a merchant's account (setup and payment tokens) and to unlink it.
+ */
+export const servicesCalledBy = {
+  worker: ['supplier', 'paypal'],
+  api: ['paypal'],
+} as const satisfies Record<'worker' | 'api', readonly ServiceName[]>;
+
+/**
+ * Where the partner services are, for every process (api-main, worker-main, `npm start`, the children of
+ * `start:production`, compose's containers, the tests): SUPPLIER_BASE_URL / PAYPAL_BASE_URL, else the simulators
+ * this run started. Every service the process's parts call must have a non-empty address, or the process refuses
+ * to start with a ConfigError naming the setting: never a process that fails on its first call.
+ */
+export function resolveServices(
+  env: Env,
+  parts: { worker: boolean; api: boolean },
+  simulated: ServiceAddresses = {},
+): ServiceAddresses {
+  const needed = new Set<ServiceName>([
+    ...(parts.worker ? servicesCalledBy.worker : []),
+    ...(parts.api ? servicesCalledBy.api : []),
+  ]);
+  const resolved: ServiceAddresses = {};
+  for (const name of needed) {
+    const { variable, what } = serviceSettings[name];
+    const url = env[variable] ?? simulated[name];
+    if (!url) throw new ConfigError(`${variable} is required: ${what}`);
+    resolved[name] = url;
+  }
+  return resolved;
+}
+
+/** A service resolved by resolveServices for this process. */
+export function serviceUrl(services: ServiceAddresses, name: ServiceName): string {
+  const url = services[name];
+  if (!url) throw new ConfigError(`${serviceSettings[name].variable} is required: ${serviceSettings[name].what}`);
+  return url;
+}
+
+export interface Secrets {
+  /** The root key (OPERATOR_API_KEY). */
+  operatorKey: string;
+  /** The key sealing shop credentials, webhook secrets and linked PayPal accounts (SECRETS_KEY). */
+  secretsKey: string;
+}
+
+/** The two secrets' settings, and how a development runner generates one it keeps. */
+const secretSettings = {
+  operatorKey: {
+    variable: 'OPERATOR_API_KEY',
+    file: 'operator-key',
+    generate: () => `op_${randomBytes(24).toString('base64url')}`,
+    why: 'the root key: without it nobody can create merchants',
+  },
+  secretsKey: {
+    variable: 'SECRETS_KEY',
+    file: 'secrets-key',
+    generate: () => randomBytes(32).toString('base64'),
+    why: 'shop credentials, webhook secrets and linked PayPal accounts are sealed with it',
+  },
+} as const satisfies Record<keyof Secrets, { variable: keyof Env; file: string; generate: () => string; why: string }>;
+
+/**
+ * The platform's secrets, the same way for every entry: the environment wins. A production process (api-main,
+ * worker-main, compose) must be given them; a development runner (`npm start`, `start:production`) passes
+ * `keepIn`, a directory where a missing one is generated once and kept, so that restarts print the same keys.
+ */
+export function resolveSecrets(env: Env, opts: { keepIn?: string } = {}): Secrets {
+  return { operatorKey: resolveSecret(env, 'operatorKey', opts), secretsKey: resolveSecret(env, 'secretsKey', opts) };
+}
+
+/** One of the secrets, resolved as resolveSecrets does (a worker needs only the sealing key). */
+export function resolveSecret(env: Env, name: keyof Secrets, opts: { keepIn?: string } = {}): string {
+  const { variable, file, generate, why } = secretSettings[name];
+  const given = env[variable];
+  if (given) return given;
+  if (!opts.keepIn) throw new ConfigError(`${variable} is required: ${why}`);
+  const path = join(opts.keepIn, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const value = generate();
+  writeFileSync(path, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+// ---- The same settings under every way to run ----
+
+/**
+ * Settings of the development runners themselves (where `npm start` and `start:production` keep their state and
+ * put their own servers), and the ones a runner sets for each process it starts or resolves for all of them.
+ * Every other setting of the schema is an application setting: it reaches every API and worker unchanged under
+ * `npm start` (one process reads it), `start:production` (passed to each child) and compose (x-app-env).
+ */
+const runnerSettings = new Set<string>([
+  'NODE_ENV',
+  'DATA_DIR',
+  'EMBEDDED_POSTGRES_PORT',
+  'TEMPORAL_PORT',
+  'TEMPORAL_UI_PORT',
+  'TEMPORAL_CLI_PATH',
+  'SIMULATORS',
+  'SUPPLIER_SIM_PORT',
+  'PAYPAL_SIM_PORT',
+]);
+/** Set per process by the runner (each API and worker its own ports), or resolved once by it for all. */
+export const perProcessSettings: readonly string[] = [
+  'PORT',
+  'HOST',
+  'METRICS_PORT',
+  'METRICS_HOST',
+  'TEMPORAL_METRICS_PORT',
+];
+export const resolvedSettings: readonly string[] = [
+  'DATABASE_URL',
+  'TEMPORAL_ADDRESS',
+  'OPERATOR_API_KEY',
+  'SECRETS_KEY',
+  'SUPPLIER_BASE_URL',
+  'PAYPAL_BASE_URL',
+  'PUBLIC_BASE_URL',
+];
+
+/** The application settings: what a runner passes through to its APIs and workers as it found it. */
+export const applicationSettingNames: readonly string[] = Object.keys(EnvSchema.shape).filter(
+  (name) => !runnerSettings.has(name) && !perProcessSettings.includes(name) && !resolvedSettings.includes(name),
+);
+
+/**
+ * Variables read outside this schema by the libraries the processes use: OpenTelemetry's `OTEL_*`, and Temporal's
+ * connection settings (`@temporalio/envconfig`) — those only when the platform uses a Temporal server it did not
+ * start (TEMPORAL_ADDRESS), since a runner's own server speaks plaintext without an API key.
+ */
+export function libraryVariables(
+  source: NodeJS.ProcessEnv,
+  opts: { externalTemporal: boolean },
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined &&
+        entry[1] !== '' &&
+        (entry[0].startsWith('OTEL_') ||
+          (opts.externalTemporal && /^TEMPORAL_(TLS|API_KEY|GRPC_META_|CONFIG_FILE$|PROFILE$|CODEC_)/.test(entry[0]))),
+    ),
+  );
+}
+
+/** The application settings set in `source` (non-empty), to pass on to an API or a worker unchanged. */
+export function applicationSettings(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    applicationSettingNames.flatMap((name) => {
+      const value = source[name];
+      return value === undefined || value === '' ? [] : [[name, value]];
+    }),
+  );
 }

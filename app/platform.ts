@@ -11,9 +11,19 @@ import { OrderService } from '../api/order-service.js';
 import { migrate } from '../db/migrate.js';
 import { createPool, type Db } from '../db/pool.js';
 import { ensureCatalogSchedule } from '../worker/catalog-schedule.js';
+import { ensureIdempotencyPurgeSchedule } from '../worker/maintenance-schedule.js';
+import { createMaintenanceActivities } from '../activities/maintenance-activities.js';
 import { createOrderWorker } from '../worker/create-worker.js';
 import { createChannelGateway } from '../activities/channels/create-gateway.js';
-import { orderTimings, rateLimitSettings, topUpSettings, type Env } from './config.js';
+import {
+  orderTimings,
+  rateLimitSettings,
+  resolveServices,
+  serviceUrl,
+  topUpSettings,
+  type Env,
+  type ServiceAddresses,
+} from './config.js';
 import { loadTemporalConnection } from './temporal-connection.js';
 import { installTemporalLogger } from '../worker/temporal-logger.js';
 import { SecretBox } from '../db/secret-box.js';
@@ -26,6 +36,7 @@ import { salesChannels } from '../channels/registry.js';
 import { syncChannelTypes } from '../db/channels.js';
 import { createTopUpActivities } from '../activities/top-up-activities.js';
 import { TopUpService } from '../api/top-up-service.js';
+import { OrderResumer } from '../api/order-resumer.js';
 import { walletRoutes } from '../api/routes/wallet.js';
 import { financeRoutes } from '../api/routes/finance.js';
 import { apiKeyRoutes } from '../api/routes/api-keys.js';
@@ -44,7 +55,11 @@ export interface PlatformOptions {
   logger: Logger;
   databaseUrl: string;
   temporalAddress: string;
-  services: { supplier: string; paypal: string };
+  /**
+   * The simulators this process started, standing in for the partner services without a configured address
+   * (`npm start`, tests). Addresses are resolved from the configuration by resolveServices (app/config.ts).
+   */
+  simulated?: ServiceAddresses;
   worker: boolean;
   api: boolean;
   apiPort?: number;
@@ -71,6 +86,9 @@ export interface RunningPlatform {
 
 export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
   const { env, logger } = opts;
+  // Every service this process's parts call has an address, or it refuses to start (ConfigError).
+  const services = resolveServices(env, opts, opts.simulated);
+  logger.info({ services: withoutCredentials(services), worker: opts.worker, api: opts.api }, 'partner services');
   // Started before its dependencies (a reboot, compose in any order): wait for them, logging each attempt.
   const waitFor = <T>(what: string, attempt: () => Promise<T>): Promise<T> => retryOnStart(what, attempt, { logger });
   await waitFor('PostgreSQL (migrations)', () => migrate(opts.databaseUrl, logger));
@@ -96,8 +114,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     installTemporalLogger(logger);
     const native = await waitFor('Temporal (worker connection)', () => NativeConnection.connect(connectionOptions));
     const clients = createExternalClients({
-      supplier: { baseUrl: opts.services.supplier, apiKey: env.SUPPLIER_API_KEY },
-      paypal: { baseUrl: opts.services.paypal, clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET },
+      supplier: { baseUrl: serviceUrl(services, 'supplier'), apiKey: env.SUPPLIER_API_KEY },
+      paypal: {
+        baseUrl: serviceUrl(services, 'paypal'),
+        clientId: env.PAYPAL_CLIENT_ID,
+        clientSecret: env.PAYPAL_CLIENT_SECRET,
+      },
       timeoutMs: env.SUPPLIER_TIMEOUT,
     });
     const activityLogger = logger.child({ component: 'activities' });
@@ -110,6 +132,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         logger: activityLogger,
       }),
       ...createTopUpActivities({ db, paypal: clients.paypal, box, logger: activityLogger }),
+      ...createMaintenanceActivities({ db, logger: activityLogger, idempotencyTtlMs: env.IDEMPOTENCY_TTL }),
     };
     worker = await createOrderWorker({
       connection: native,
@@ -129,6 +152,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     });
     await waitFor('Temporal (catalogue schedule)', () =>
       ensureCatalogSchedule(temporal, env.TEMPORAL_TASK_QUEUE, opts.catalogSyncEveryMs ?? 15 * 60_000),
+    );
+    await waitFor('Temporal (Idempotency-Key purge schedule)', () =>
+      ensureIdempotencyPurgeSchedule(temporal, env.TEMPORAL_TASK_QUEUE, 60 * 60_000),
     );
     const w = worker;
     stops.push(async () => {
@@ -161,7 +187,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       db,
       box,
       vault: new PayPalClient({
-        baseUrl: opts.services.paypal,
+        baseUrl: serviceUrl(services, 'paypal'),
         clientId: env.PAYPAL_CLIENT_ID,
         clientSecret: env.PAYPAL_CLIENT_SECRET,
         timeoutMs: env.SUPPLIER_TIMEOUT,
@@ -178,6 +204,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       bodyLimit: env.BODY_LIMIT,
       rateLimits: rateLimitSettings(env),
       corsOrigins: env.CORS_ORIGINS,
+      idempotencyTtlMs: env.IDEMPOTENCY_TTL,
       publicRoutes: [payPalReturnRoutes(links)],
       rawRoutes: [
         webhookRoutes({ db, box, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
@@ -186,7 +213,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       routes: [
         channelRoutes(db, box, { publicBaseUrl: env.PUBLIC_BASE_URL, secretGraceMs: env.WEBHOOK_SECRET_GRACE }),
         walletRoutes(db, topUps),
-        financeRoutes(db, topUps),
+        financeRoutes(
+          db,
+          topUps,
+          new OrderResumer({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger: apiLogger }),
+        ),
         apiKeyRoutes(db),
         settingsRoutes(db),
         payPalLinkRoutes(db, links, { publicBaseUrl: env.PUBLIC_BASE_URL }),
@@ -219,4 +250,20 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       await db.end();
     },
   };
+}
+
+/** The addresses as they may be logged: a user name or password written into a URL is left out. */
+function withoutCredentials(services: ServiceAddresses): ServiceAddresses {
+  return Object.fromEntries(
+    Object.entries(services).map(([name, url]) => {
+      try {
+        const u = new URL(url ?? '');
+        u.username = '';
+        u.password = '';
+        return [name, u.toString().replace(/\/$/, '')];
+      } catch {
+        return [name, url];
+      }
+    }),
+  );
 }

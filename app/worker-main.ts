@@ -1,17 +1,22 @@
 import { workerRegistry } from '../worker/activity-metrics.js';
 import { installTemporalLogger } from '../worker/temporal-logger.js';
 import { createLogger } from './logger.js';
-import { parseEnv, requireSetting } from './config.js';
+import { parseEnv, requireSetting, resolveSecret } from './config.js';
 import { serveMetrics } from './observability.js';
 import { startPlatform } from './platform.js';
 import { onShutdown, runMain } from './shutdown.js';
 import { startTracing } from './tracing.js';
 
-/** Production entry of the worker (docker-compose `worker`): runs order workflows and their activities. */
+/**
+ * Production entry of the worker (docker-compose `worker`): runs order workflows and their activities. Needs
+ * DATABASE_URL, TEMPORAL_ADDRESS, SECRETS_KEY, SUPPLIER_BASE_URL and PAYPAL_BASE_URL.
+ */
 await runMain(async () => {
   const env = parseEnv();
   const tracing = startTracing({ serviceName: 'dropship-worker' });
   const logger = createLogger(env.LOG_LEVEL, 'worker');
+  // Linked PayPal accounts and shop credentials are unsealed by activities: SECRETS_KEY is required here.
+  resolveSecret(env, 'secretsKey');
   // The SDK's exporter listens on loopback only: /metrics on METRICS_PORT serves it with the business counters.
   const sdkMetrics = `127.0.0.1:${env.TEMPORAL_METRICS_PORT}`;
   installTemporalLogger(logger, { prometheusBindAddress: sdkMetrics });
@@ -21,10 +26,6 @@ await runMain(async () => {
     logger,
     databaseUrl: requireSetting(env, 'DATABASE_URL', 'activities write the wallet ledger and the order listing'),
     temporalAddress: requireSetting(env, 'TEMPORAL_ADDRESS', 'the worker polls the Temporal server'),
-    services: {
-      supplier: requireSetting(env, 'SUPPLIER_BASE_URL', "the supplier's order API (BigBuy: https://api.bigbuy.eu)"),
-      paypal: requireSetting(env, 'PAYPAL_BASE_URL', "PayPal's REST API (https://api-m.paypal.com)"),
-    },
     worker: true,
     api: false,
     tracing,

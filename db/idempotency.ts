@@ -4,7 +4,9 @@ import type { Db } from './pool.js';
 
 /**
  * Stored answers of create requests sent with an `Idempotency-Key`: the same key and body get the first answer
- * again; the same key with another body is refused; a request still running blocks its twin.
+ * again; the same key with another body is refused; a request still running blocks its twin. A record expires after
+ * the TTL (IDEMPOTENCY_TTL): ignored from then on, and deleted by purgeExpiredIdempotencyKeys (a Temporal schedule,
+ * worker/maintenance-schedule.ts). The answers are kept without secrets (api/idempotency.ts masks them).
  *
  * A claim is a transaction held open on its own connection for the length of the request: a transaction-scoped
  * advisory lock marks the key as running, and the stored row is committed only with the answer. So a claim cannot
@@ -50,7 +52,7 @@ function lockKeys(principal: string, key: string): [number, number] {
 
 export async function claimIdempotencyKey(
   db: Db,
-  c: { principal: string; key: string; method: string; path: string; requestHash: string },
+  c: { principal: string; key: string; method: string; path: string; requestHash: string; ttlMs: number },
 ): Promise<Claim> {
   const releaseSlot = await acquireSlot(db);
   let client: pg.PoolClient;
@@ -95,9 +97,11 @@ export async function claimIdempotencyKey(
       await finish('ROLLBACK');
       return { state: 'in_flight' };
     }
+    // An expired record (not purged yet) is as good as none: the key is free again.
     const { rows } = await client.query(
-      'SELECT method, path, request_hash, status_code, response FROM idempotency_keys WHERE principal = $1 AND key = $2',
-      [c.principal, c.key],
+      `SELECT method, path, request_hash, status_code, response FROM idempotency_keys
+       WHERE principal = $1 AND key = $2 AND created_at > now() - make_interval(secs => $3)`,
+      [c.principal, c.key, c.ttlMs / 1000],
     );
     const r = rows[0];
     if (r && r.status_code !== null) {
@@ -126,4 +130,13 @@ export async function claimIdempotencyKey(
     await finish('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+/** Deletes the records older than the TTL; answers how many went. */
+export async function purgeExpiredIdempotencyKeys(db: Db, ttlMs: number): Promise<number> {
+  const { rowCount } = await db.query(
+    'DELETE FROM idempotency_keys WHERE created_at <= now() - make_interval(secs => $1)',
+    [ttlMs / 1000],
+  );
+  return rowCount ?? 0;
 }

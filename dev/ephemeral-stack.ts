@@ -12,6 +12,7 @@ import { provisionTemporalCli } from './temporal-cli.js';
 import { freePort } from './ports.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
 import { startSimulators, type RunningSimulators } from '../simulators/run.js';
+import { shopSandboxes } from '../simulators/shops.js';
 
 /** A throwaway platform for scripts (benchmarks, history recording): its own Temporal, Postgres and simulators. */
 export interface EphemeralStack {
@@ -45,17 +46,18 @@ export async function startEphemeralStack(
     LOG_LEVEL: 'warn',
     SUPPLIER_SIM_PORT: String(await freePort()),
     PAYPAL_SIM_PORT: String(await freePort()),
-    SHOPIFY_SIM_PORT: String(await freePort()),
-    WOOCOMMERCE_SIM_PORT: String(await freePort()),
     ...extraEnv,
   });
-  const sims = await startSimulators(env);
+  // Each shop simulator on a free port of its own, whatever the registered sales channels are.
+  const shopPorts: Record<string, number> = {};
+  for (const sandbox of shopSandboxes) shopPorts[sandbox.port.variable] = await freePort();
+  const sims = await startSimulators({ ...env, ...shopPorts });
   const platform = await startPlatform({
     env,
     logger: pino({ level: env.LOG_LEVEL }),
     databaseUrl: postgres.url,
     temporalAddress: temporal.address,
-    services: { supplier: sims.supplier, paypal: sims.paypal },
+    simulated: { supplier: sims.supplier, paypal: sims.paypal },
     worker: true,
     api: true,
     apiPort: 0,

@@ -12,6 +12,8 @@ export interface RequestOptions {
   /** Sent as is (e.g. malformed JSON), instead of JSON.stringify(body). */
   raw?: string | Buffer;
   headers?: Record<string, string>;
+  /** Gives up on the answer (a client with a timeout of its own). */
+  signal?: AbortSignal;
 }
 
 export class HttpClient {
@@ -25,7 +27,12 @@ export class HttpClient {
     else if (opts.body !== undefined) body = JSON.stringify(opts.body);
     if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
       headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {

@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 
 import path from 'node:path';
 import { forgetProcess, identify, recordProcess, stopRecorded, stopStaleProcesses } from './pid-files.js';
 import { postmasterPid, startPostgres, type RunningPostgres } from './postgres.js';
-import { SupervisedProcess } from './supervised-process.js';
+import { SupervisedProcess, Supervision } from './supervised-process.js';
 import { freePort } from './ports.js';
 import {
   databaseFromUrl,
@@ -21,6 +21,8 @@ import {
   type TemporalServerPorts,
 } from './temporal-server.js';
 import type { RunningTemporalUi } from './temporal-ui.js';
+import { parseEnv } from '../app/config.js';
+import { shopSandboxes } from '../simulators/shops.js';
 
 /**
  * The production topology on one machine, each part a process of its own, as docker-compose.yml describes it:
@@ -51,7 +53,8 @@ export interface TopologyPorts {
   temporal: TemporalServerPorts;
   ui: number;
   postgres: number;
-  simulators: { supplier: number; paypal: number; shopify: number; woocommerce: number };
+  /** The partner simulators; `shops` has one port per shop simulator (simulators/shops.ts), by sales channel type. */
+  simulators: { supplier: number; paypal: number; shops: Record<string, number> };
 }
 
 /** Every port drawn free (tests). */
@@ -64,7 +67,7 @@ export async function freeTopologyPorts(): Promise<TopologyPorts> {
     }
     return ports;
   };
-  const [a, b, c, d, e, f, g, h, i, j, k, l, m, n] = await some(14);
+  const [a, b, c, d, e, f, g, h, i, j, k, l, ...shops] = await some(12 + shopSandboxes.length);
   return {
     apis: [a!, b!],
     apiMetrics: [c!, d!],
@@ -73,13 +76,19 @@ export async function freeTopologyPorts(): Promise<TopologyPorts> {
     temporal: await freeServerPorts(),
     ui: i!,
     postgres: j!,
-    simulators: { supplier: k!, paypal: l!, shopify: m!, woocommerce: n! },
+    simulators: {
+      supplier: k!,
+      paypal: l!,
+      shops: Object.fromEntries(shopSandboxes.map((sandbox, n) => [sandbox.type, shops[n]!])),
+    },
   };
 }
 
 /**
- * The environment of an API or worker process: the names of docker-compose.yml's `x-app-env`, from one place.
- * Per-process settings (PORT, METRICS_PORT…) are added by the caller.
+ * The environment of an API or worker process: the names of docker-compose.yml's `x-app-env`, from one place:
+ * what the topology resolved (database, Temporal, secrets, partner addresses) over the application settings
+ * (app/config.ts `applicationSettings`: timings, limits, credentials… as the operator set them). Per-process
+ * settings (PORT, METRICS_PORT…) are added by the caller.
  */
 export function appEnvironment(input: {
   databaseUrl: string;
@@ -89,17 +98,17 @@ export function appEnvironment(input: {
   publicBaseUrl: string;
   supplierBaseUrl: string;
   paypalBaseUrl: string;
-  credentials: { SUPPLIER_API_KEY: string; PAYPAL_CLIENT_ID: string; PAYPAL_CLIENT_SECRET: string };
-  logLevel: string;
+  /** Application settings, passed on unchanged (e.g. `applicationSettings(process.env)`). */
+  settings?: Record<string, string>;
 }): Record<string, string> {
   return {
-    ...input.credentials,
-    NODE_ENV: 'production',
-    LOG_LEVEL: input.logLevel,
-    DATABASE_URL: input.databaseUrl,
-    TEMPORAL_ADDRESS: input.temporalAddress,
+    LOG_LEVEL: 'info',
     TEMPORAL_NAMESPACE: productionSettings.namespace,
     TEMPORAL_TASK_QUEUE: productionSettings.taskQueue,
+    ...input.settings,
+    NODE_ENV: 'production',
+    DATABASE_URL: input.databaseUrl,
+    TEMPORAL_ADDRESS: input.temporalAddress,
     OPERATOR_API_KEY: input.operatorKey,
     SECRETS_KEY: input.secretsKey,
     PUBLIC_BASE_URL: input.publicBaseUrl,
@@ -119,26 +128,45 @@ export interface TopologyOptions {
   /** Real partner services; the simulators stand in for the missing ones. */
   supplierBaseUrl?: string | undefined;
   paypalBaseUrl?: string | undefined;
-  credentials?: { SUPPLIER_API_KEY: string; PAYPAL_CLIENT_ID: string; PAYPAL_CLIENT_SECRET: string };
+  /** A Temporal server already running (TEMPORAL_ADDRESS): no server, schema, namespace or UI is started. */
+  temporalAddress?: string | undefined;
+  /** Base of the webhook and PayPal return URLs (PUBLIC_BASE_URL); the first API by default. */
+  publicBaseUrl?: string | undefined;
+  /** Interface the APIs and /metrics listen on (HOST, METRICS_HOST); loopback by default. */
+  host?: string | undefined;
+  metricsHost?: string | undefined;
   logLevel?: string;
-  /** Extra environment for the API and worker processes (timings, OTEL_*…). */
+  /**
+   * Application settings for the API and worker processes, passed on unchanged (app/config.ts
+   * `applicationSettings`: timings, limits, partner credentials, namespace and task queue…; OTEL_*). The simulators
+   * accept the same partner credentials.
+   */
   appEnv?: Record<string, string>;
   numHistoryShards?: number;
   say?: (line: string) => void;
+  /**
+   * Shared by the supervised processes: the caller's signal handler begins the stop with it at once, so that no
+   * process is restarted meanwhile, even during the start. Made here when not given.
+   */
+  supervision?: Supervision;
 }
 
 export interface RunningTopology {
   postgres: { url: string; embedded: boolean; restart(): Promise<void> };
-  temporal: { address: string; ports: TemporalServerPorts; restart(): Promise<void> };
-  ui: { url: string };
+  /** `ports` is null for a server the topology did not start (TEMPORAL_ADDRESS), which it cannot restart either. */
+  temporal: { address: string; ports: TemporalServerPorts | null; restart(): Promise<void> };
+  ui: { url: string } | null;
+  /** The namespace and task queue the workers poll. */
+  namespace: string;
+  taskQueue: string;
   apis: ApiProcess[];
   workers: WorkerProcess[];
   simulators: {
     process: SupervisedProcess | null;
     supplier: string;
     paypal: string;
-    shopify: string | null;
-    woocommerce: string | null;
+    /** Each shop simulator's URL by sales channel type (none when the simulators do not run). */
+    shops: Record<string, string>;
   };
   logDir: string;
   timings: Record<string, number>;
@@ -160,7 +188,7 @@ export interface WorkerProcess {
 
 const node = process.execPath;
 const dist = path.join(projectRoot, 'dist');
-const sourceDirs = ['domain', 'db', 'workflows', 'activities', 'worker', 'api', 'app', 'simulators'];
+const sourceDirs = ['domain', 'db', 'workflows', 'activities', 'channels', 'worker', 'api', 'app', 'simulators'];
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -225,8 +253,17 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
     timings[what] = Date.now() - started;
     return result;
   };
+  // The application settings as the API and worker processes will parse them (the same defaults).
+  const app = parseEnv(opts.appEnv ?? {});
+  const namespace = opts.appEnv?.TEMPORAL_NAMESPACE ?? productionSettings.namespace;
+  const taskQueue = opts.appEnv?.TEMPORAL_TASK_QUEUE ?? productionSettings.taskQueue;
+  const host = opts.host ?? '127.0.0.1';
+  const local = (port: number): string => `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+  const supervision = opts.supervision ?? new Supervision();
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
+    // From now on no process is restarted: those not yet stopped may exit first (a terminal's Ctrl-C).
+    supervision.beginStop();
     for (const stop of stops.splice(0).reverse())
       await stop().catch((error: unknown) => say(`stop: ${(error as Error).message}`));
     // A child whose stop was never registered (a signal during start) is still written down.
@@ -245,10 +282,13 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
   if (leftover.length > 0) say(`stopped what a previous run left running: ${leftover.join(', ')}`);
 
   try {
-    say('Temporal server, temporal-sql-tool and UI (built from Go modules on the first run, then cached in .cache/)…');
-    const binaries: TemporalServerBinaries = await time('provision Temporal binaries', () =>
-      provisionTemporalServer({ progress: say }),
-    );
+    let binaries: TemporalServerBinaries | null = null;
+    if (!opts.temporalAddress) {
+      say(
+        'Temporal server, temporal-sql-tool and UI (built from Go modules on the first run, then cached in .cache/)…',
+      );
+      binaries = await time('provision Temporal binaries', () => provisionTemporalServer({ progress: say }));
+    }
     const build = await time('npm run build', () => ensureBuilt(say));
     if (!build.built) say('dist/ is up to date');
 
@@ -269,61 +309,79 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
       await postgres.stop();
       forgetProcess(opts.dataDir, 'postgres');
     });
-    const database: TemporalDatabase = databaseFromUrl(postgres.url);
 
-    // ---- Temporal ----
-    say('Temporal schema (temporal-sql-tool: create-database, setup-schema, update-schema)…');
-    await time('Temporal schema', () =>
-      setupTemporalSchema({ sqlToolPath: binaries.sqlTool, schemaDir: binaries.schemaDir, database }),
-    );
-    const serverOptions = {
-      serverPath: binaries.server,
-      database,
-      ports: ports.temporal,
-      configFile: productionSettings.serverConfigFile,
-      logFile: path.join(logDir, 'temporal-server.log'),
-      ...(opts.numHistoryShards ? { numHistoryShards: opts.numHistoryShards } : {}),
-    };
-    say(`Temporal server (${path.relative(projectRoot, productionSettings.serverConfigFile)})…`);
-    let server: RunningTemporalServer = await time('Temporal server', () => startTemporalServer(serverOptions));
-    record('temporal-server', server.pid);
-    stops.push(async () => {
-      await server.stop();
-      forgetProcess(opts.dataDir, 'temporal-server');
-    });
-    await time('namespace + search attributes', () =>
-      registerNamespaceAndSearchAttributes({
-        connection: { address: server.address },
-        namespace: productionSettings.namespace,
-        retention: productionSettings.namespaceRetention,
-      }),
-    );
-    const ui: RunningTemporalUi = await time('Temporal UI', () =>
-      startTemporalUi({
-        uiPath: binaries.ui,
-        temporalAddress: server.address,
-        port: ports.ui,
-        logFile: path.join(logDir, 'temporal-ui.log'),
-      }),
-    );
-    record('temporal-ui', ui.pid);
-    stops.push(async () => {
-      await ui.stop();
-      forgetProcess(opts.dataDir, 'temporal-ui');
-    });
+    // ---- Temporal: the server of this topology, or the one TEMPORAL_ADDRESS names ----
+    let server: RunningTemporalServer | null = null;
+    let ui: RunningTemporalUi | null = null;
+    let serverOptions: Parameters<typeof startTemporalServer>[0] | null = null;
+    if (binaries) {
+      const database: TemporalDatabase = databaseFromUrl(postgres.url);
+      say('Temporal schema (temporal-sql-tool: create-database, setup-schema, update-schema)…');
+      const tools = binaries;
+      await time('Temporal schema', () =>
+        setupTemporalSchema({ sqlToolPath: tools.sqlTool, schemaDir: tools.schemaDir, database }),
+      );
+      serverOptions = {
+        serverPath: binaries.server,
+        database,
+        ports: ports.temporal,
+        configFile: productionSettings.serverConfigFile,
+        logFile: path.join(logDir, 'temporal-server.log'),
+        ...(opts.numHistoryShards ? { numHistoryShards: opts.numHistoryShards } : {}),
+      };
+      say(`Temporal server (${path.relative(projectRoot, productionSettings.serverConfigFile)})…`);
+      const options = serverOptions;
+      server = await time('Temporal server', () => startTemporalServer(options));
+      record('temporal-server', server.pid);
+      stops.push(async () => {
+        await server?.stop();
+        forgetProcess(opts.dataDir, 'temporal-server');
+      });
+      const address = server.address;
+      await time('namespace + search attributes', () =>
+        registerNamespaceAndSearchAttributes({
+          connection: { address },
+          namespace,
+          retention: productionSettings.namespaceRetention,
+        }),
+      );
+      const uiPath = binaries.ui;
+      ui = await time('Temporal UI', () =>
+        startTemporalUi({
+          uiPath,
+          temporalAddress: address,
+          port: ports.ui,
+          logFile: path.join(logDir, 'temporal-ui.log'),
+        }),
+      );
+      record('temporal-ui', ui.pid);
+      stops.push(async () => {
+        await ui?.stop();
+        forgetProcess(opts.dataDir, 'temporal-ui');
+      });
+    } else {
+      say(`Temporal: the server at ${opts.temporalAddress} (TEMPORAL_ADDRESS)`);
+    }
+    const temporalAddress = server?.address ?? opts.temporalAddress ?? '';
 
     // ---- simulators, where no real service is configured ----
-    const credentials = opts.credentials ?? {
-      SUPPLIER_API_KEY: 'sandbox-supplier-key',
-      PAYPAL_CLIENT_ID: 'sandbox-client-id',
-      PAYPAL_CLIENT_SECRET: 'sandbox-client-secret',
+    const credentials = {
+      SUPPLIER_API_KEY: app.SUPPLIER_API_KEY,
+      PAYPAL_CLIENT_ID: app.PAYPAL_CLIENT_ID,
+      PAYPAL_CLIENT_SECRET: app.PAYPAL_CLIENT_SECRET,
     };
-    const logLevel = opts.logLevel ?? 'info';
+    const logLevel = opts.logLevel ?? opts.appEnv?.LOG_LEVEL ?? 'info';
     const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
     const simUrl = (port: number): string => `http://127.0.0.1:${port}`;
     let simulators: SupervisedProcess | null = null;
     if (!opts.supplierBaseUrl || !opts.paypalBaseUrl) {
       const sim = ports.simulators;
+      const shopPorts = Object.fromEntries(
+        shopSandboxes.map((sandbox) => [
+          sandbox.port.variable,
+          String(sim.shops[sandbox.type] ?? sandbox.port.default),
+        ]),
+      );
       simulators = new SupervisedProcess({
         name: 'simulators',
         command: node,
@@ -338,15 +396,19 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
           DATA_DIR: opts.dataDir,
           SUPPLIER_SIM_PORT: String(sim.supplier),
           PAYPAL_SIM_PORT: String(sim.paypal),
-          SHOPIFY_SIM_PORT: String(sim.shopify),
-          WOOCOMMERCE_SIM_PORT: String(sim.woocommerce),
+          ...shopPorts,
         },
         logFile: path.join(logDir, 'simulators.log'),
-        ready: () => answers(simUrl(sim.woocommerce)),
+        // Ready once every simulator answers (the shops start last).
+        ready: async () =>
+          (
+            await Promise.all([sim.supplier, sim.paypal, ...Object.values(sim.shops)].map((p) => answers(simUrl(p))))
+          ).every(Boolean),
         say,
+        supervision,
         onSpawn: (pid) => record('simulators', pid),
       });
-      say('simulators (supplier, PayPal, Shopify, WooCommerce)…');
+      say(`simulators (supplier, PayPal, ${shopSandboxes.map((s) => s.type).join(', ')})…`);
       await time('simulators', () => simulators!.start());
       const s = simulators;
       stops.push(async () => {
@@ -356,24 +418,32 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
     }
     const supplierBaseUrl = opts.supplierBaseUrl ?? simUrl(ports.simulators.supplier);
     const paypalBaseUrl = opts.paypalBaseUrl ?? simUrl(ports.simulators.paypal);
+    const shops: Record<string, string> = simulators
+      ? Object.fromEntries(Object.entries(ports.simulators.shops).map(([type, port]) => [type, simUrl(port)]))
+      : {};
 
     // ---- workers and APIs ----
     const shared = {
       ...baseEnv,
-      ...opts.appEnv,
       ...appEnvironment({
         databaseUrl: postgres.url,
-        temporalAddress: server.address,
+        temporalAddress,
         operatorKey: opts.operatorKey,
         secretsKey: opts.secretsKey,
-        publicBaseUrl: `http://127.0.0.1:${ports.apis[0]}`,
+        publicBaseUrl: opts.publicBaseUrl ?? local(ports.apis[0]!),
         supplierBaseUrl,
         paypalBaseUrl,
-        credentials,
-        logLevel,
+        settings: {
+          ...opts.appEnv,
+          LOG_LEVEL: logLevel,
+          TEMPORAL_NAMESPACE: namespace,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+        },
       }),
-      METRICS_HOST: '127.0.0.1',
+      METRICS_HOST: opts.metricsHost ?? '127.0.0.1',
     };
+    const metricsUrl = (port: number): string =>
+      `http://${shared.METRICS_HOST === '0.0.0.0' || shared.METRICS_HOST === '::' ? '127.0.0.1' : shared.METRICS_HOST}:${port}/metrics`;
     const workers: WorkerProcess[] = ports.workerMetrics.map((metricsPort, i) => {
       const name = `worker-${i + 1}`;
       const proc = new SupervisedProcess({
@@ -385,20 +455,20 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
           ...shared,
           METRICS_PORT: String(metricsPort),
           TEMPORAL_METRICS_PORT: String(ports.workerSdkMetrics[i]),
-          OTEL_SERVICE_NAME: 'dropship-worker',
+          OTEL_SERVICE_NAME: opts.appEnv?.OTEL_SERVICE_NAME ?? 'dropship-worker',
         },
         logFile: path.join(logDir, `${name}.log`),
         onSpawn: (pid) => record(name, pid),
+        supervision,
         // Polling once the SDK reports pollers: independent of the log level.
-        ready: async () =>
-          (await fetchText(`http://127.0.0.1:${metricsPort}/metrics`)).includes('temporal_num_pollers'),
+        ready: async () => (await fetchText(metricsUrl(metricsPort))).includes('temporal_num_pollers'),
         say,
       });
-      return { process: proc, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
+      return { process: proc, metricsUrl: metricsUrl(metricsPort) };
     });
     const apis: ApiProcess[] = ports.apis.map((port, i) => {
       const name = `api-${i + 1}`;
-      const url = `http://127.0.0.1:${port}`;
+      const url = local(port);
       const proc = new SupervisedProcess({
         name,
         command: node,
@@ -406,17 +476,18 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         cwd: projectRoot,
         env: {
           ...shared,
-          HOST: '127.0.0.1',
+          HOST: host,
           PORT: String(port),
           METRICS_PORT: String(ports.apiMetrics[i]),
-          OTEL_SERVICE_NAME: 'dropship-api',
+          OTEL_SERVICE_NAME: opts.appEnv?.OTEL_SERVICE_NAME ?? 'dropship-api',
         },
         logFile: path.join(logDir, `${name}.log`),
         onSpawn: (pid) => record(name, pid),
+        supervision,
         ready: () => answers(`${url}/readyz`, (s) => s === 200),
         say,
       });
-      return { process: proc, url, metricsUrl: `http://127.0.0.1:${ports.apiMetrics[i]}/metrics` };
+      return { process: proc, url, metricsUrl: metricsUrl(ports.apiMetrics[i]!) };
     });
     say(`${workers.length} workers and ${apis.length} APIs (node dist/app/worker-main.js, dist/app/api-main.js)…`);
     for (const part of [...workers.map((w) => w.process), ...apis.map((a) => a.process)]) {
@@ -443,29 +514,27 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
         },
       },
       temporal: {
-        address: server.address,
-        ports: server.ports,
+        address: temporalAddress,
+        ports: server?.ports ?? null,
         async restart() {
+          if (!server || !serverOptions)
+            throw new Error('Temporal is external (TEMPORAL_ADDRESS): not restarted from here');
           await server.stop();
           server = await startTemporalServer(serverOptions);
           record('temporal-server', server.pid);
         },
       },
-      ui: { url: ui.url },
+      ui: ui ? { url: ui.url } : null,
+      namespace,
+      taskQueue,
       apis,
       workers,
-      simulators: {
-        process: simulators,
-        supplier: supplierBaseUrl,
-        paypal: paypalBaseUrl,
-        shopify: simulators ? simUrl(ports.simulators.shopify) : null,
-        woocommerce: simulators ? simUrl(ports.simulators.woocommerce) : null,
-      },
+      simulators: { process: simulators, supplier: supplierBaseUrl, paypal: paypalBaseUrl, shops },
       logDir,
       timings,
       describe() {
         const row = (what: string, where: string, pid: number | string | undefined, log: string): string =>
-          `  ${what.padEnd(18)} ${where.padEnd(44)} ${`pid ${pid ?? '-'}`.padEnd(11)} ${path.relative(projectRoot, log)}`;
+          `  ${what.padEnd(18)} ${where.padEnd(44)} ${`pid ${pid ?? '-'}`.padEnd(11)} ${log === '-' ? log : path.relative(projectRoot, log)}`;
         return [
           row(
             'PostgreSQL',
@@ -473,8 +542,10 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
             postgres.embedded ? (postmasterPid(pgOptions.dataDir) ?? '?') : 'external',
             path.join(logDir, 'postgres.log'),
           ),
-          row('Temporal server', `${server.address} (gRPC)`, server.pid, path.join(logDir, 'temporal-server.log')),
-          row('Temporal UI', ui.url, ui.pid, path.join(logDir, 'temporal-ui.log')),
+          server
+            ? row('Temporal server', `${server.address} (gRPC)`, server.pid, path.join(logDir, 'temporal-server.log'))
+            : row('Temporal server', `${temporalAddress} (gRPC, TEMPORAL_ADDRESS)`, 'external', '-'),
+          ...(ui ? [row('Temporal UI', ui.url, ui.pid, path.join(logDir, 'temporal-ui.log'))] : []),
           ...apis.map((a) =>
             row(a.process.name, `${a.url}  metrics ${a.metricsUrl}`, a.process.pid, a.process.logFile),
           ),
@@ -483,7 +554,9 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
             ? [
                 row(
                   'simulators',
-                  `supplier ${supplierBaseUrl}, PayPal ${paypalBaseUrl}`,
+                  `supplier ${supplierBaseUrl}, PayPal ${paypalBaseUrl}, ${Object.entries(shops)
+                    .map(([type, url]) => `${type} ${url}`)
+                    .join(', ')}`,
                   simulators.pid,
                   simulators.logFile,
                 ),

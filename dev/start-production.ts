@@ -1,13 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import {
+  applicationSettings,
+  ConfigError,
+  libraryVariables,
+  parseEnv,
+  resolveSecrets,
+  type Env,
+} from '../app/config.js';
+import { shopSandboxes } from '../simulators/shops.js';
 import { HttpClient } from './http-client.js';
 import { createFundedMerchant } from './production-merchants.js';
 import { productionSettings, startProductionTopology, type TopologyPorts } from './production-topology.js';
 import { takeBackSignalsFromEmbeddedPostgres } from './postgres.js';
 import { stopWhenOrphaned } from './parent-watch.js';
 import { freeServerPorts, projectRoot } from './temporal-server.js';
+import { Supervision } from './supervised-process.js';
 
 /**
  * `npm run start:production`: the production topology on this machine, each part its own process (see
@@ -19,59 +27,61 @@ const started = Date.now();
 const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)}s`;
 const say = (line: string): void => void process.stdout.write(`[production +${elapsed()}] ${line}\n`);
 
-const port = z.coerce.number().int().min(1).max(65535);
-const Settings = z.object({
-  DATA_DIR: z.string().default('.data'),
-  PORT: port.default(3000),
-  METRICS_PORT: port.default(9464),
-  TEMPORAL_PORT: port.default(7233),
-  TEMPORAL_UI_PORT: port.default(8233),
-  EMBEDDED_POSTGRES_PORT: port.default(5433),
-  SUPPLIER_SIM_PORT: port.default(4001),
-  PAYPAL_SIM_PORT: port.default(4002),
-  SHOPIFY_SIM_PORT: port.default(4003),
-  WOOCOMMERCE_SIM_PORT: port.default(4004),
-  DATABASE_URL: z.string().optional(),
-  SUPPLIER_BASE_URL: z.url().optional(),
-  PAYPAL_BASE_URL: z.url().optional(),
-  LOG_LEVEL: z.string().default('info'),
-});
-const settings = Settings.parse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
-const dataDir = path.resolve(settings.DATA_DIR, 'production');
+// The same configuration as every other entry (app/config.ts): a setting means here what it means under `npm start`
+// and compose. An invalid one stops the start with the same message.
+let env: Env;
+try {
+  env = parseEnv();
+} catch (error) {
+  process.stderr.write(`\n${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+const dataDir = path.resolve(env.DATA_DIR, 'production');
 mkdirSync(dataDir, { recursive: true });
 
-function persistentSecret(name: string, make: () => string): string {
-  const file = path.join(dataDir, name);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const value = make();
-  writeFileSync(file, `${value}\n`, { mode: 0o600 });
-  return value;
-}
-
-/** Fixed, documented ports (PORT and PORT+1 for the APIs, METRICS_PORT… for /metrics); the server's inner ports are free ones. */
+/**
+ * Fixed, documented ports (PORT and PORT+1 for the APIs, METRICS_PORT… for /metrics, each simulator its
+ * *_SIM_PORT); the server's inner ports are free ones.
+ */
 async function ports(): Promise<TopologyPorts> {
   const inner = await freeServerPorts();
-  const m = settings.METRICS_PORT;
+  const m = env.METRICS_PORT;
   return {
-    apis: [settings.PORT, settings.PORT + 1],
+    apis: [env.PORT, env.PORT + 1],
     apiMetrics: [m, m + 1],
     workerMetrics: [m + 2, m + 3],
     workerSdkMetrics: [m + 12, m + 13],
-    temporal: { ...inner, frontend: settings.TEMPORAL_PORT },
-    ui: settings.TEMPORAL_UI_PORT,
-    postgres: settings.EMBEDDED_POSTGRES_PORT,
+    temporal: { ...inner, frontend: env.TEMPORAL_PORT },
+    ui: env.TEMPORAL_UI_PORT,
+    postgres: env.EMBEDDED_POSTGRES_PORT,
     simulators: {
-      supplier: settings.SUPPLIER_SIM_PORT,
-      paypal: settings.PAYPAL_SIM_PORT,
-      shopify: settings.SHOPIFY_SIM_PORT,
-      woocommerce: settings.WOOCOMMERCE_SIM_PORT,
+      supplier: env.SUPPLIER_SIM_PORT,
+      paypal: env.PAYPAL_SIM_PORT,
+      // Each shop simulator's own <TYPE>_SIM_PORT, or its default (simulators/shops.ts).
+      shops: Object.fromEntries(shopSandboxes.map((s) => [s.type, shopPort(s.port)])),
     },
   };
 }
 
+/** A shop simulator's port: its own <TYPE>_SIM_PORT, else its default. */
+function shopPort({ variable, default: fallback }: { variable: string; default: number }): number {
+  const given = process.env[variable];
+  if (!given) return fallback;
+  const port = Number(given);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    process.stderr.write(`\nInvalid configuration:\n  ${variable}: "${given}" is not a port\n`);
+    process.exit(1);
+  }
+  return port;
+}
+
 let topology: Awaited<ReturnType<typeof startProductionTopology>> | null = null;
+/** Shared by every supervised process: a stop begun here restarts nothing, even a child that exits first. */
+const supervision = new Supervision();
 let stopping: Promise<void> | null = null;
 const stop = (signal: string): Promise<void> => {
+  // At once, before anything else: the terminal's Ctrl-C also reached the children.
+  supervision.beginStop();
   stopping ??= (async () => {
     say(`${signal}: stopping every process…`);
     await topology?.stop();
@@ -88,17 +98,26 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 stopWhenOrphaned();
 
 try {
-  const operatorKey = persistentSecret('operator-key', () => `op_${randomBytes(24).toString('base64url')}`);
-  const secretsKey = persistentSecret('secrets-key', () => randomBytes(32).toString('base64'));
+  // OPERATOR_API_KEY and SECRETS_KEY from the environment, else generated once into DATA_DIR/production (as
+  // `npm start` keeps its own in DATA_DIR).
+  const { operatorKey, secretsKey } = resolveSecrets(env, { keepIn: dataDir });
+  const externalTemporal = Boolean(env.TEMPORAL_ADDRESS);
   topology = await startProductionTopology({
     dataDir,
     ports: await ports(),
     operatorKey,
     secretsKey,
-    databaseUrl: settings.DATABASE_URL,
-    supplierBaseUrl: settings.SUPPLIER_BASE_URL,
-    paypalBaseUrl: settings.PAYPAL_BASE_URL,
-    logLevel: settings.LOG_LEVEL,
+    databaseUrl: env.DATABASE_URL,
+    temporalAddress: env.TEMPORAL_ADDRESS,
+    supplierBaseUrl: env.SUPPLIER_BASE_URL,
+    paypalBaseUrl: env.PAYPAL_BASE_URL,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    // Loopback unless set: a laptop's production rehearsal is not published to the network by default.
+    host: process.env.HOST || undefined,
+    metricsHost: process.env.METRICS_HOST || undefined,
+    // Every application setting (timings, limits, bank details, CORS…) reaches each API and worker as set here.
+    appEnv: { ...applicationSettings(process.env), ...libraryVariables(process.env, { externalTemporal }) },
+    supervision,
     say,
   });
   const api = new HttpClient(topology.apis[0]!.url);
@@ -117,7 +136,7 @@ try {
     '',
     ...topology.describe(),
     '',
-    `  Namespace ${productionSettings.namespace} (retention ${productionSettings.namespaceRetention}), task queue ${productionSettings.taskQueue}, server config ${path.relative(projectRoot, productionSettings.serverConfigFile)}`,
+    `  Namespace ${topology.namespace}${topology.ui ? ` (retention ${productionSettings.namespaceRetention})` : ''}, task queue ${topology.taskQueue}${topology.ui ? `, server config ${path.relative(projectRoot, productionSettings.serverConfigFile)}` : ''}`,
     `  Operator key    ${operatorKey}`,
     `  Demo merchant   ${demo.id}  key ${demo.key}`,
     '',
@@ -126,7 +145,11 @@ try {
       (a) =>
         `    curl -s -X POST ${a.url}/v1/orders -H "Authorization: Bearer ${demo.key}" -H 'Content-Type: application/json' -d '{"channel":"amazon","externalId":"402-'$RANDOM'","payment":{"method":"prepaid","amountPaid":5990,"currency":"EUR"},"customer":{"name":"Maria Rossi","email":"maria@example.com","phone":"+39 333 1234567"},"shippingAddress":{"line1":"Via Roma 1","city":"Milano","postcode":"20121","country":"IT"},"items":[{"sku":"BB-1001","quantity":2}]}'`,
     ),
-    `  Orders by status in the UI: ${topology.ui.url}/namespaces/${productionSettings.namespace}/workflows?query=${encodeURIComponent('OrderStatus="SUBMITTED"')}`,
+    ...(topology.ui
+      ? [
+          `  Orders by status in the UI: ${topology.ui.url}/namespaces/${topology.namespace}/workflows?query=${encodeURIComponent('OrderStatus="SUBMITTED"')}`,
+        ]
+      : []),
     '',
     '  Ctrl-C stops everything.',
     '',

@@ -4,7 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMerchant, getMerchant } from '../db/merchants.js';
 import { createLogger } from '../app/logger.js';
-import { ConfigError, parseEnv, type Env } from '../app/config.js';
+import {
+  ConfigError,
+  parseEnv,
+  resolveSecrets,
+  resolveServices,
+  type Env,
+  type ServiceAddresses,
+} from '../app/config.js';
 import { startPlatform } from '../app/platform.js';
 import { postmasterPid, startPostgres, takeBackSignalsFromEmbeddedPostgres } from './postgres.js';
 import { onShutdown } from '../app/shutdown.js';
@@ -37,7 +44,7 @@ const step = (message: string): void => {
   process.stdout.write(`[start +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
 };
 
-/** A secret generated once and kept in DATA_DIR, so that restarts print the same key. */
+/** A value generated once and kept in DATA_DIR, so that restarts print the same one. */
 function persistentSecret(file: string, make: () => string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const value = make();
@@ -137,15 +144,9 @@ try {
   dataDir = path.resolve(baseEnv.DATA_DIR);
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   const dir = dataDir;
-  const env = parseEnv({
-    ...process.env,
-    OPERATOR_API_KEY:
-      baseEnv.OPERATOR_API_KEY ??
-      persistentSecret(path.join(dataDir, 'operator-key'), () => `op_${randomBytes(24).toString('base64url')}`),
-    SECRETS_KEY:
-      baseEnv.SECRETS_KEY ??
-      persistentSecret(path.join(dataDir, 'secrets-key'), () => randomBytes(32).toString('base64')),
-  });
+  // The environment's keys, else the ones generated on the first start and kept in DATA_DIR (as start:production).
+  const secrets = resolveSecrets(baseEnv, { keepIn: dataDir });
+  const env = parseEnv({ ...process.env, OPERATOR_API_KEY: secrets.operatorKey, SECRETS_KEY: secrets.secretsKey });
   const logger = createLogger(env.LOG_LEVEL, 'dropship', { pretty: process.stdout.isTTY === true });
   // From here on, SIGINT, SIGTERM and SIGHUP stop whatever has started so far, in order.
   takeBackSignalsFromEmbeddedPostgres();
@@ -199,17 +200,17 @@ try {
     forgetProcess(dir, 'postgres');
   });
 
-  let services = { supplier: env.SUPPLIER_BASE_URL ?? '', paypal: env.PAYPAL_BASE_URL ?? '' };
+  let simulated: ServiceAddresses = {};
   let shops: Record<string, string> | null = null;
   if (env.SIMULATORS === 'on') {
     step(`starting the simulators (supplier, PayPal, ${shopSandboxes.map((s) => s.type).join(', ')})…`);
     const sims = await startSimulators(env, { persist: true, shipAfterMs: 2 * 60_000 });
     stops.push(() => sims.close());
-    services = { supplier: env.SUPPLIER_BASE_URL ?? sims.supplier, paypal: env.PAYPAL_BASE_URL ?? sims.paypal };
+    simulated = { supplier: sims.supplier, paypal: sims.paypal };
     shops = sims.shops;
   }
-  if (!services.supplier || !services.paypal)
-    throw new ConfigError('Set SUPPLIER_BASE_URL and PAYPAL_BASE_URL, or SIMULATORS=on');
+  // Configured addresses win over the simulators; none at all (SIMULATORS=off without URLs) is a ConfigError.
+  const services = resolveServices(env, { worker: true, api: true }, simulated);
 
   step('starting the worker and the REST API (bundling the workflow code)…');
   const platform = await startPlatform({
@@ -217,7 +218,7 @@ try {
     logger,
     databaseUrl: postgres.url,
     temporalAddress,
-    services,
+    simulated,
     worker: true,
     api: true,
   });

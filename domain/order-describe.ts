@@ -54,6 +54,7 @@ export function describeWaiting(s: OrderState): string | null {
         holding: `holding the cost${cost} on the wallet`,
         charging_paypal: `charging the cost${cost} to PayPal`,
         submitting: 'submitting the order to the supplier (retried until the supplier answers)',
+        capturing: `the supplier accepted it as ${s.supplierOrderId}; capturing the cost${cost} held on the wallet`,
       };
       return `Processing: ${step[s.phase ?? ''] ?? 'working'}.`;
     }

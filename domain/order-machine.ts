@@ -18,7 +18,8 @@ import { insufficientFunds, isAutomaticallyRetried, isDataReason, type ReviewRea
  */
 
 /** Sub-step while an order is being worked on; decides which result event is expected next. */
-export type Phase = 'checking' | 'quoting' | 'holding' | 'charging_paypal' | 'submitting' | 'probing' | null;
+export type Phase =
+  'checking' | 'quoting' | 'holding' | 'charging_paypal' | 'submitting' | 'capturing' | 'probing' | null;
 
 export type RetryKind = 'funds' | 'stock';
 
@@ -46,6 +47,12 @@ export interface OrderState {
   checksIn?: 'activity';
   /** With checks in the activity: the problems the last check found in the current data; null while one runs. */
   dataReasons?: ReviewReason[] | null;
+  /**
+   * SUBMITTED means "accepted by the supplier and paid": a wallet hold is captured while the order is still
+   * PROCESSING (phase `capturing`), and CHARGE_CAPTURED moves it to SUBMITTED. Set for runs started since the
+   * `submitted-after-capture` patch; older orders went SUBMITTED first and captured after.
+   */
+  submittedAfterCapture?: true;
   /** Bumped on every accepted event: orders projections so that a late write never overwrites a newer one. */
   version: number;
   createdAt: string;
@@ -112,7 +119,10 @@ export type Transition =
   | { accepted: true; state: OrderState; commands: Command[]; timeline: TimelineEntry[] }
   | { accepted: false; reason: string };
 
-export function initialState(order: OrderRecord, options: { checksIn?: 'activity' } = {}): OrderState {
+export function initialState(
+  order: OrderRecord,
+  options: { checksIn?: 'activity'; submittedAfterCapture?: true } = {},
+): OrderState {
   return {
     ...options,
     order,
@@ -206,6 +216,11 @@ function apply(step: Step, event: OrderEvent): string | undefined {
   if (event.type === 'CHARGE_CAPTURED') {
     if (s.charge) s.charge = { ...s.charge, state: 'captured' };
     step.log('charge.captured', { source: s.charge?.source, amount: s.charge?.amount });
+    // The supplier accepted and the hold is now captured: only now is the order SUBMITTED.
+    if (s.status === 'PROCESSING' && s.phase === 'capturing') {
+      s.phase = null;
+      step.moveTo('SUBMITTED');
+    }
     return undefined;
   }
 
@@ -546,16 +561,22 @@ function processing(step: Step, event: OrderEvent): string | undefined {
       step.log('paypal.charged', { amount: s.cost.total, currency: s.cost.currency, reference: event.reference });
       step.commands.push({ type: 'SUBMIT' });
       return undefined;
-    case 'SUPPLIER_ACCEPTED':
+    case 'SUPPLIER_ACCEPTED': {
       if (s.phase !== 'submitting') return unexpected(s, event);
       s.phase = null;
       s.supplierOrderId = event.supplierOrderId;
       step.log('supplier.accepted', { supplierOrderId: event.supplierOrderId, alreadyExisted: event.alreadyExisted });
-      step.moveTo('SUBMITTED');
-      if (s.charge?.source === 'wallet' && s.charge.state === 'held') {
+      const held = s.charge?.source === 'wallet' && s.charge.state === 'held';
+      if (held && s.submittedAfterCapture) {
+        // Still PROCESSING until the hold is captured (CHARGE_CAPTURED): SUBMITTED never shows an uncaptured hold.
+        s.phase = 'capturing';
         step.commands.push({ type: 'CAPTURE_WALLET', key: keys.capture(s), holdKey: keys.hold(s) });
+        return undefined;
       }
+      step.moveTo('SUBMITTED');
+      if (held) step.commands.push({ type: 'CAPTURE_WALLET', key: keys.capture(s), holdKey: keys.hold(s) });
       return undefined;
+    }
     case 'SUPPLIER_REFUSED':
       if (s.phase !== 'submitting') return unexpected(s, event);
       step.log('supplier.refused', { reasons: event.reasons });

@@ -29,7 +29,7 @@ try {
     api,
     operatorKey: stack.operatorKey,
     projectRoot,
-    shops: { shopify: stack.sims.shops.shopify ?? '', woocommerce: stack.sims.shops.woocommerce ?? '' },
+    shops: stack.sims.shops,
     paypal: stack.sims.paypal,
   });
   say(`fuzzing ${requests} requests…`);

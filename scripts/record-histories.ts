@@ -6,6 +6,7 @@ import { HttpClient, waitFor } from '../dev/http-client.js';
 import { placeWhileStockVanishes } from '../dev/supplier-stock.js';
 import { projectRoot, startEphemeralStack } from '../dev/ephemeral-stack.js';
 import { adjustWallet, createOperatorKey, linkPayPalThroughApproval, topUpByBankTransfer } from '../dev/funding.js';
+import { adjustmentResumeWorkflowId } from '../api/order-resumer.js';
 
 /**
  * `npm run histories:record`: drives the real stack through the order paths and saves each workflow's
@@ -95,6 +96,8 @@ const scenarios = [
   'payment-accepted-at-once',
   'resend-with-idempotency-key',
   'projection-refused-then-repaired',
+  'funds-adjusted',
+  'resume-after-adjustment',
 ] as const;
 type Scenario = (typeof scenarios)[number];
 
@@ -103,17 +106,22 @@ async function save(name: Scenario, key: string, id: string): Promise<void> {
   const o = (await api.get(`/v1/orders/${id}`, { key })).body;
   // Let the workflow finish writing its projection so the history ends on a quiet point.
   await new Promise((r) => setTimeout(r, 500));
+  saveWorkflow(name, o.workflowId, o.status);
+}
+
+/** Any workflow's history, by its id. */
+function saveWorkflow(name: Scenario, workflowId: string, what: string): void {
   // The CLI's JSON is the format the Temporal UI downloads too, so operators can add real histories the same way.
   const json = execFileSync(
     cliBinary,
-    ['workflow', 'show', '--address', stack.temporalAddress, '--workflow-id', o.workflowId, '--output', 'json'],
+    ['workflow', 'show', '--address', stack.temporalAddress, '--workflow-id', workflowId, '--output', 'json'],
     {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     },
   );
   writeFileSync(fileOf(name), json, { flag: 'wx' });
-  recorded[name] = `${o.status} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`;
+  recorded[name] = `${what} (${(JSON.parse(json) as { events: unknown[] }).events.length} events)`;
 }
 
 try {
@@ -304,6 +312,22 @@ try {
     await platform.db.query('ALTER TABLE orders DROP CONSTRAINT rec_poison');
     await status(key, o.id, 'SUBMITTED');
     await save('projection-refused-then-repaired', key, o.id);
+  }
+  {
+    // An operator's credit adjustment wakes the order waiting for funds, through its own small workflow.
+    const key = await merchant(100);
+    const o = (await api.post('/v1/orders', order(), { key })).body;
+    await status(key, o.id, 'PENDING_REVIEW');
+    const adjusted = (await adjustWallet(api, finance, {
+      merchantId: o.merchantId,
+      amount: 10_000,
+      reason: 'recorder credit',
+    })) as unknown as { adjustment: { id: string } };
+    await status(key, o.id, 'SUBMITTED');
+    await save('funds-adjusted', key, o.id);
+    const resume = platform.temporal.workflow.getHandle(adjustmentResumeWorkflowId(adjusted.adjustment.id));
+    await resume.result();
+    saveWorkflow('resume-after-adjustment', resume.workflowId, 'completed');
   }
   say('recorded:');
   for (const [name, what] of Object.entries(recorded)) say(`  ${name}: ${what}`);

@@ -27,7 +27,8 @@ export interface RunningSimulators {
 
 /**
  * The stand-ins for the services we cannot reach from a laptop, each on its own port so the platform talks to
- * them exactly as to the real hosts. The supplier keeps its orders in DATA_DIR so they survive a restart.
+ * them exactly as to the real hosts. The supplier (its orders) and PayPal (its vault, orders and captures) keep their
+ * state in DATA_DIR/simulators so it survives a restart.
  */
 export async function startSimulators(
   env: SimulatorSettings,
@@ -42,6 +43,8 @@ export async function startSimulators(
   const paypal = await createPayPalSimulator({
     clientId: env.PAYPAL_CLIENT_ID,
     clientSecret: env.PAYPAL_CLIENT_SECRET,
+    // The vault too: a merchant's linked PayPal stays linked across restarts, as on PayPal.
+    ...(opts.persist ? { statePath: path.resolve(env.DATA_DIR, 'simulators', 'paypal.json') } : {}),
   }).listen(env.PAYPAL_SIM_PORT, host);
   // The shops keep no state; ids seeded from the clock never repeat an order the platform already has.
   const clockSeed = opts.persist ? Math.floor(Date.now() / 1000) : undefined;
@@ -62,8 +65,15 @@ export async function startSimulators(
   };
 }
 
-/** The shop's port: its variable as the platform's configuration parsed it, else as set in the environment, else the default. */
+/**
+ * The shop's port: its variable as the caller gives it (a parsed configuration, or ports a test drew), else as set in
+ * the environment, else the sandbox's default. A value that is not a port is refused, naming the variable.
+ */
 function portOf(env: SimulatorSettings, sandbox: ShopSandbox): number {
-  const port = Number(env[sandbox.port.variable] ?? process.env[sandbox.port.variable] ?? sandbox.port.default);
-  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : sandbox.port.default;
+  const given = env[sandbox.port.variable] ?? process.env[sandbox.port.variable];
+  if (given === undefined || given === '') return sandbox.port.default;
+  const port = Number(given);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${sandbox.port.variable}: "${String(given)}" is not a port (0-65535)`);
+  return port;
 }

@@ -2,5 +2,7 @@
 export { orderWorkflow } from './order-workflow.js';
 export type { OrderWorkflowInput } from './order-workflow.js';
 export { catalogSyncWorkflow } from './catalog-sync-workflow.js';
+export { idempotencyPurgeWorkflow } from './maintenance-workflow.js';
+export { resumeOrdersWorkflow } from './resume-orders-workflow.js';
 export { topUpWorkflow } from './top-up-workflow.js';
 export type { TopUpWorkflowInput } from './top-up-workflow.js';

@@ -51,7 +51,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       await continueAsNew<typeof orderWorkflow>({
         order: run.state.order,
         timings,
-        resume: { state: run.state, timelineSeq: run.seq },
+        resume: { state: run.state, timelineSeq: run.seq, ...run.updatesToCarry() },
       });
     }
 

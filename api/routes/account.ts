@@ -4,14 +4,14 @@ import { createMerchant } from '../../db/merchants.js';
 import type { Db } from '../../db/pool.js';
 import { requireOperator } from '../auth.js';
 import { idempotent } from '../idempotency.js';
-import { CreateMerchant, ProductQuery } from '../schemas.js';
+import { CreateMerchant, MerchantCreated, ProductQuery } from '../schemas.js';
 import { parseBody, parseQuery } from '../validation.js';
 
 /** Merchants and the product catalogue. The wallet, top-ups, keys and settings have their own modules. */
 export function accountRoutes(db: Db): Router {
   const router = Router();
 
-  router.post('/v1/merchants', idempotent(db), async (req, res) => {
+  router.post('/v1/merchants', idempotent(db, { answer: MerchantCreated }), async (req, res) => {
     const by = requireOperator(req);
     const body = parseBody(CreateMerchant, req);
     const merchant = await createMerchant(db, {

@@ -7,6 +7,7 @@ import { inTransaction, type Db } from '../../db/pool.js';
 import { merchantOf, principalOf, requireOperator, requireRoot, ROOT_OPERATOR } from '../auth.js';
 import { HttpError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
+import { withSecretReplay } from '../secret-fields.js';
 import { parseBody } from '../validation.js';
 
 export const ApiKeyView = z
@@ -24,9 +25,11 @@ export const ApiKeyView = z
     revokedBy: z.string().nullable(),
   })
   .meta({ id: 'ApiKey' });
-export const ApiKeyCreated = ApiKeyView.extend({
-  apiKey: z.string().meta({ description: 'Shown once; only its hash is stored' }),
-}).meta({ id: 'ApiKeyCreated' });
+export const ApiKeyCreated = withSecretReplay(
+  ApiKeyView.extend({
+    apiKey: z.string().meta({ secret: true, description: 'Shown once; only its hash is stored (masked in a replay)' }),
+  }),
+).meta({ id: 'ApiKeyCreated' });
 export const ApiKeyList = z.object({ items: z.array(ApiKeyView) }).meta({ id: 'ApiKeyList' });
 
 const label = z.string().trim().min(1).max(100);
@@ -58,7 +61,7 @@ export function apiKeyRoutes(db: Db): Router {
   };
 
   // A merchant's own keys.
-  router.post('/v1/api-keys', idempotent(db), async (req, res) => {
+  router.post('/v1/api-keys', idempotent(db, { answer: ApiKeyCreated }), async (req, res) => {
     const merchantId = merchantOf(req);
     const body = parseBody(CreateApiKey, req);
     res.status(201).json(
@@ -93,7 +96,7 @@ export function apiKeyRoutes(db: Db): Router {
     res.json({ items: await listApiKeys(db, { merchantId: String(req.params.id) }) });
   });
 
-  router.post('/v1/merchants/:id/api-keys', idempotent(db), async (req, res) => {
+  router.post('/v1/merchants/:id/api-keys', idempotent(db, { answer: ApiKeyCreated }), async (req, res) => {
     const by = requireOperator(req);
     const merchantId = String(req.params.id);
     await requireMerchant(merchantId);
@@ -127,7 +130,7 @@ export function apiKeyRoutes(db: Db): Router {
   });
 
   // Named operator keys, managed with the root key.
-  router.post('/v1/operator-keys', idempotent(db), async (req, res) => {
+  router.post('/v1/operator-keys', idempotent(db, { answer: ApiKeyCreated }), async (req, res) => {
     const by = requireRoot(req);
     const body = parseBody(CreateOperatorKey, req);
     const created = await inTransaction(db, async (client) => {

@@ -8,6 +8,8 @@ import { adjust, WalletError } from '../../db/wallet-ledger.js';
 import { Currency } from '../../domain/order.js';
 import { isPlatformReference, normalizeReference } from '../../domain/payment-reference.js';
 import { TopUpMethod, TopUpStatus } from '../../domain/top-up.js';
+import { formatMoney } from '../../domain/money.js';
+import type { OrderResumer } from '../order-resumer.js';
 import { namedOperatorOf, requireOperator } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { apiMetrics } from '../metrics.js';
@@ -119,7 +121,7 @@ export const AuditQuery = z.object({
  * The finance desk (operator keys): pending transfers across merchants, confirm what arrived, reject, adjust a
  * wallet, and read the audit log. Money actions need a named operator key; each lands in the audit log.
  */
-export function financeRoutes(db: Db, topUps: TopUpService): Router {
+export function financeRoutes(db: Db, topUps: TopUpService, resumer?: OrderResumer): Router {
   const router = Router();
 
   router.get('/v1/finance/top-ups', async (req, res) => {
@@ -190,6 +192,15 @@ export function financeRoutes(db: Db, topUps: TopUpService): Router {
         ...(body.currency ? { currency: body.currency } : {}),
       });
       if (result.created) apiMetrics.walletMovement('adjustment');
+      // A credit wakes the orders waiting for funds, as a top-up does (once per adjustment, retries included).
+      if (result.transaction.balanceDelta > 0)
+        await resumer?.afterAdjustment({
+          id,
+          merchantId: body.merchantId,
+          available: result.wallet.available,
+          by: `adjustment ${id} by ${by.name}`,
+          summary: `Wake orders waiting for funds: adjustment ${id} of ${formatMoney({ amount: result.transaction.balanceDelta, currency: result.transaction.currency })} by ${by.name}`,
+        });
       res.status(result.created ? 201 : 200).json({
         adjustment: {
           id,

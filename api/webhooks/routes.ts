@@ -10,7 +10,7 @@ import {
 } from '../../db/channels.js';
 import type { Db } from '../../db/pool.js';
 import type { SecretBox } from '../../db/secret-box.js';
-import { errorBody, HttpError } from '../errors.js';
+import { errorBody } from '../errors.js';
 import { findUnsafeString, storableCopy, stringProblem } from '../hygiene.js';
 import { apiMetrics } from '../metrics.js';
 import type { OrderService } from '../order-service.js';
@@ -74,14 +74,39 @@ async function receive(
     return;
   }
   const { connection } = loaded;
-  const topic = header(req, protocol.topicHeader) ?? 'unknown';
-  // Some senders omit the delivery id: the body's hash then identifies the delivery.
-  const deliveryId =
-    header(req, protocol.deliveryHeader) ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  const topicHeader = header(req, protocol.topicHeader);
+  const deliveryHeader = header(req, protocol.deliveryHeader);
+  const topic = topicHeader.value ?? 'unknown';
+  // Some senders omit the delivery id (or send one we cannot store): the body's hash then identifies the delivery.
+  const deliveryId = deliveryHeader.value ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const seen = await findDelivery(deps.db, connection.id, deliveryId);
   if (seen) {
     apiMetrics.webhookDelivery(channel.type, 'duplicate');
     res.json({ received: true, duplicate: true, outcome: seen.outcome, orderId: seen.orderId });
+    return;
+  }
+  // A signed delivery whose headers cannot be stored (over-long, a NUL…) is kept for the operator with the reason,
+  // like any delivery that cannot be mapped, and acknowledged: a refusal would only make the shop send it again
+  // until it gives up on the webhook, and the operator would never see it.
+  const headerProblem = topicHeader.problem ?? deliveryHeader.problem;
+  if (headerProblem) {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch {
+      payload = { raw: body.toString('utf8').slice(0, 10_000) };
+    }
+    await record(deps, connection, deliveryId, topic, {
+      outcome: 'unmapped',
+      reason: headerProblem,
+      payload: storableCopy(payload),
+    });
+    apiMetrics.webhookDelivery(channel.type, 'unmapped');
+    deps.logger.warn(
+      { connectionId: connection.id, deliveryId, reason: headerProblem },
+      'webhook kept for the operator',
+    );
+    res.json({ received: true, outcome: 'unmapped' });
     return;
   }
 
@@ -123,16 +148,15 @@ async function receive(
   res.json({ received: true, outcome: result.outcome, orderId: result.orderId ?? null });
 }
 
-/** A header the platform stores: bounded and printable, or the delivery is refused (422) before anything is kept. */
-function header(req: Request, name: string): string | undefined {
+/**
+ * A header the platform stores: bounded and printable. One that is not is not used (value undefined); `problem`
+ * says why, for the unmapped delivery the caller records.
+ */
+function header(req: Request, name: string): { value?: string; problem?: string } {
   const value = req.get(name);
-  if (value === undefined) return undefined;
+  if (value === undefined) return {};
   const problem = stringProblem(value, 255);
-  if (problem)
-    throw new HttpError(422, 'VALIDATION_FAILED', `headers.${name}: ${problem}`, [
-      { path: `headers.${name}`, message: problem },
-    ]);
-  return value;
+  return problem ? { problem: `headers.${name}: ${problem}` } : { value };
 }
 
 interface Applied {

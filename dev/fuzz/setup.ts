@@ -9,14 +9,15 @@ import type { FuzzTargets } from './requests.js';
 
 /**
  * What the fuzzer aims at, made through the API as a merchant would: merchants (one funded, one with PayPal), an
- * order of each payment method, a Shopify and a WooCommerce connection with known webhook secrets; the served
- * OpenAPI document; the import samples of test/fixtures.
+ * order of each payment method, a connection to each shop simulator (one per sales channel) with a known webhook
+ * secret; the served OpenAPI document; the import samples of test/fixtures.
  */
 export async function prepareTargets(opts: {
   api: HttpClient;
   operatorKey: string;
   projectRoot: string;
-  shops: { shopify: string; woocommerce: string };
+  /** Each shop simulator's URL by sales channel type (RunningSimulators.shops, Stack.shops). */
+  shops: Record<string, string>;
   /** The PayPal simulator, whose approval step links the PayPal merchant's account. */
   paypal: string;
 }): Promise<FuzzTargets> {
@@ -64,16 +65,14 @@ export async function prepareTargets(opts: {
   }
 
   const webhooks: FuzzTargets['webhooks'] = [];
-  for (const type of ['shopify', 'woocommerce'] as const) {
+  for (const sandbox of shopSandboxes) {
+    const type = sandbox.type as FuzzTargets['webhooks'][number]['type'];
+    const shopUrl = opts.shops[type];
+    if (!shopUrl) throw new Error(`fuzz setup: no ${type} shop simulator`);
     const secret = `fuzz-${type}-webhook-secret`;
-    const credentials = shopSandboxes.find((s) => s.type === type)?.credentials ?? {};
     const c = await must<{ id: string }>(
       'channel',
-      api.post(
-        '/v1/channels',
-        { type, shopUrl: opts.shops[type], webhookSecret: secret, ...credentials },
-        { key: funded },
-      ),
+      api.post('/v1/channels', { type, shopUrl, webhookSecret: secret, ...sandbox.credentials }, { key: funded }),
     );
     webhooks.push({ type, id: c.id, secret });
   }

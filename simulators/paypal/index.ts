@@ -12,15 +12,21 @@ import { vaultRouter } from './vault-routes.js';
 /**
  * A stand-in for PayPal's REST API (OAuth2 token, Orders v2, capture refunds, Payment Method Tokens v3 with the
  * payer's approval page) that speaks the same wire protocol, so the production client runs against it unchanged.
- * State lives in memory; /_admin drives approvals, declines and injected faults and shows what was saved and
+ * State lives in memory, and in `statePath` when given; /_admin drives approvals, declines and injected faults and shows what was saved and
  * charged. See routes.ts and vault-routes.ts for the API, approval-routes.ts for the payer's page, admin.ts for the
- * controls. Orders charge live payment tokens only, plus `declined-…` ids, which always decline.
+ * controls. Orders charge live payment tokens only, plus `declined-…` ids, which always decline. With `statePath`
+ * the account survives a restart.
  */
 export interface PayPalSimulatorOptions {
   clientId: string;
   clientSecret: string;
   /** The simulator's clock, for token expiry and timestamps. */
   now?: () => number;
+  /**
+   * A file keeping the account across restarts (the vault with its payment tokens, orders, captures, refunds), as
+   * PayPal keeps it: a merchant linked once stays linked after `npm start` restarts. In memory only without it.
+   */
+  statePath?: string;
 }
 
 export interface PayPalSimulator {
@@ -53,10 +59,18 @@ const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
 export function createPayPalSimulator(opts: PayPalSimulatorOptions): PayPalSimulator {
   const now = opts.now ?? Date.now;
   const state = new PayPalState();
+  const { statePath } = opts;
+  if (statePath) state.load(statePath);
   const faults = createFaultQueue();
 
   const app = express();
   app.disable('x-powered-by');
+  // Whatever changed the account is written down once the answer is sent (reads change nothing worth keeping).
+  if (statePath)
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') res.on('finish', () => state.save(statePath));
+      next();
+    });
   app.use('/_admin', adminRouter(state, faults, now));
   app.use(oauthRouter(state, faults, { clientId: opts.clientId, clientSecret: opts.clientSecret, now }));
   app.use(apiRouter(state, faults, now));

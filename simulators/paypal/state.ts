@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { SimPaymentToken, SimSetupToken } from './vault-state.js';
 
 /** The simulator's in-memory ledger: what a PayPal merchant account would hold for one REST app. */
@@ -107,6 +109,59 @@ export class PayPalState {
     this.counts = emptyCounts();
   }
 
+  /**
+   * What a PayPal account keeps across a restart of the simulator: the vault (setup and payment tokens, payer ids),
+   * the orders, captures and refunds, and the answers given to PayPal-Request-Ids. Access tokens and request counts
+   * are the process's own and start afresh.
+   */
+  private persisted(): Persisted {
+    return {
+      version: 1,
+      orders: [...this.orders.entries()],
+      captures: [...this.captures.entries()],
+      refunds: [...this.refunds.entries()],
+      replies: [...this.replies.entries()],
+      setupTokens: [...this.setupTokens.entries()],
+      paymentTokens: [...this.paymentTokens.entries()],
+      payerIds: [...this.payerIds.entries()],
+      buyerSequence: this.buyerSequence,
+      declined: [...this.declined.entries()],
+    };
+  }
+
+  /** Writes the state to `path` (write then rename: a crash never leaves half a file). */
+  save(path: string): void {
+    mkdirSync(dirname(path), { recursive: true });
+    const temp = `${path}.tmp`;
+    writeFileSync(temp, JSON.stringify(this.persisted()));
+    renameSync(temp, path);
+  }
+
+  /** Reads what `save` wrote, if the file exists; a file it cannot read stops the start rather than lose the vault. */
+  load(path: string): void {
+    if (!existsSync(path)) return;
+    let data: Persisted;
+    try {
+      data = JSON.parse(readFileSync(path, 'utf8')) as Persisted;
+    } catch (error) {
+      throw new Error(`PayPal simulator state ${path} is not readable JSON: ${(error as Error).message}`);
+    }
+    if (data.version !== 1) throw new Error(`PayPal simulator state ${path}: unknown version ${String(data.version)}`);
+    const fill = <V>(map: Map<string, V>, entries: [string, V][]): void => {
+      map.clear();
+      for (const [k, v] of entries) map.set(k, v);
+    };
+    fill(this.orders, data.orders);
+    fill(this.captures, data.captures);
+    fill(this.refunds, data.refunds);
+    fill(this.replies, data.replies);
+    fill(this.setupTokens, data.setupTokens);
+    fill(this.paymentTokens, data.paymentTokens);
+    fill(this.payerIds, data.payerIds);
+    this.buyerSequence = data.buyerSequence;
+    this.declined = new Map(data.declined);
+  }
+
   setDeclined(vaultIds: readonly string[], issue = defaultDeclineIssue): void {
     this.declined = new Map(vaultIds.map((id) => [id, issue]));
   }
@@ -140,6 +195,19 @@ export class PayPalState {
     for (const capture of this.captures.values()) if (capture.invoiceId === invoiceId) return capture;
     return undefined;
   }
+}
+
+interface Persisted {
+  version: 1;
+  orders: [string, SimOrder][];
+  captures: [string, SimCapture][];
+  refunds: [string, SimRefund][];
+  replies: [string, StoredReply][];
+  setupTokens: [string, SimSetupToken][];
+  paymentTokens: [string, SimPaymentToken][];
+  payerIds: [string, string][];
+  buyerSequence: number;
+  declined: [string, string][];
 }
 
 function emptyCounts(): Record<ApiRoute, number> {

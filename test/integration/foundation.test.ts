@@ -79,8 +79,9 @@ describe('a prepaid order from REST to the supplier', () => {
       'supplier.quoted',
       'wallet.held',
       'supplier.accepted',
-      'status.changed',
+      // Captured while still PROCESSING: SUBMITTED is never read before the charge is captured.
       'charge.captured',
+      'status.changed',
     ]);
     expect(timeline.filter((e: any) => e.type === 'status.changed').map((e: any) => e.details.to)).toEqual([
       'PROCESSING',

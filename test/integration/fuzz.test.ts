@@ -29,7 +29,7 @@ describe(`${REQUESTS} generated hostile requests`, () => {
       api: stack.api,
       operatorKey: OPERATOR_KEY,
       projectRoot: inject('projectRoot'),
-      shops: { shopify: stack.shops.shopify?.baseUrl ?? '', woocommerce: stack.shops.woocommerce?.baseUrl ?? '' },
+      shops: Object.fromEntries(Object.entries(stack.shops).map(([type, shop]) => [type, shop.baseUrl])),
       paypal: stack.paypalUrl,
     });
     const report = await fuzz({

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import pg from 'pg';
+import { salesChannels } from '../../channels/registry.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveOrderId } from '../../api/order-id.js';
 import { waitFor } from '../../dev/http-client.js';
@@ -146,6 +147,30 @@ describe('webhooks and imports', () => {
       const broken = JSON.stringify(shopPayload(type)).replace(/"(first_name)":"[^"]*"/, '"$1":"\\udc00"');
       const res2 = await deliverWebhook(stack, type, connection.id, secret, broken);
       expect(res2.body.outcome, type).toBe('unmapped');
+    }
+    expect((await db.query('SELECT count(*)::int AS n FROM orders WHERE merchant_id = $1', [m.id])).rows[0].n).toBe(0);
+  });
+
+  it('a signed webhook with an over-long topic or delivery-id header is kept as unmapped with the reason; no order', async () => {
+    const m = await createMerchant(stack, { topUp: 10_000 });
+    for (const type of ['shopify', 'woocommerce'] as const) {
+      const { webhook } = salesChannels.find((c) => c.type === type)!;
+      const connection = await connectShop(stack, m.key, type, secret);
+      for (const name of [webhook.topicHeader, webhook.deliveryHeader]) {
+        const res = await deliverWebhook(stack, type, connection.id, secret, JSON.stringify(shopPayload(type)), {
+          [name]: 'x'.repeat(300),
+        });
+        expect(res.status, `${type} ${name}`).toBe(200);
+        expect(res.body, `${type} ${name}`).toMatchObject({ received: true, outcome: 'unmapped' });
+      }
+      const deliveries = await stack.api.get(`/v1/channels/${connection.id}/deliveries?outcome=unmapped`, {
+        key: m.key,
+      });
+      expect(deliveries.body.items.map((d: any) => d.reason).sort(), type).toEqual(
+        [webhook.deliveryHeader, webhook.topicHeader].map((h) => `headers.${h}: must be at most 255 characters`).sort(),
+      );
+      // The payload is kept for the operator, as with any delivery that could not be mapped.
+      expect(deliveries.body.items[0].payload.id, type).toBeTruthy();
     }
     expect((await db.query('SELECT count(*)::int AS n FROM orders WHERE merchant_id = $1', [m.id])).rows[0].n).toBe(0);
   });

@@ -421,6 +421,41 @@ describe('long-lived orders', () => {
   });
 });
 
+describe('Idempotency-Keys of order actions across continue-as-new', () => {
+  it('an action retried with its key after the order continued as new is answered with the order, not judged anew', async () => {
+    const m = await createMerchant(stack, { topUp: 10_000 });
+    const created = await stack.api.post(
+      '/v1/orders',
+      orderInput({ customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '12' } }),
+      { key: m.key },
+    );
+    await waitForStatus(stack, m.key, created.body.id, 'PENDING_REVIEW');
+    await stack.api.patch(`/v1/orders/${created.body.id}`, { customer: { phone: '+39 333 1234567' } }, { key: m.key });
+    const resend = { key: m.key, headers: { 'idempotency-key': 'resend-before-continue-as-new' } };
+    const first = await stack.api.post(`/v1/orders/${created.body.id}/resend`, {}, resend);
+    expect(first.status, first.text).toBe(200);
+    const submitted = await waitForStatus(stack, m.key, created.body.id, 'SUBMITTED');
+
+    // Tracking polls fill the history until the server suggests continue-as-new (80 events in this suite).
+    const handle = stack.platform.temporal.workflow.getHandle(submitted.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    await waitFor('a new run of the same order', async () => (await handle.describe()).runId !== firstRun, {
+      timeoutMs: 60_000,
+    });
+
+    // The merchant's retry (its answer was lost, say) gets the order as it stands, as Temporal answers a retried
+    // update within one run; a resend judged anew would be refused with 409 (the order is SUBMITTED).
+    const retried = await stack.api.post(`/v1/orders/${created.body.id}/resend`, {}, resend);
+    expect(retried.status, retried.text).toBe(200);
+    expect(retried.body).toMatchObject({ id: created.body.id, status: 'SUBMITTED' });
+    // A resend without the key (or with another one) is a new request, and refused as before.
+    const fresh = await stack.api.post(`/v1/orders/${created.body.id}/resend`, {}, { key: m.key });
+    expect(fresh.status).toBe(409);
+    const timeline = await events(stack, m.key, created.body.id);
+    expect(timeline.filter((e) => e.type === 'order.resent')).toHaveLength(1);
+  });
+});
+
 describe('operators and bulk actions', () => {
   it('keeps ReviewReasons and the current details readable in Temporal', async () => {
     const m = await createMerchant(stack);

@@ -17,6 +17,8 @@ import { OPERATOR_KEY, SECRETS_KEY } from '../support/stack.js';
  * and from then on the database itself refuses a credit that traces back to nothing.
  */
 const legacyKey = `mk_${randomBytes(32).toString('base64url')}`;
+/** A key the previous version showed in an answer it kept for Idempotency-Key replays: in clear. */
+const storedKey = `mk_${randomBytes(32).toString('base64url')}`;
 let databaseUrl: string;
 let platform: RunningPlatform;
 let api: HttpClient;
@@ -53,6 +55,16 @@ beforeAll(async () => {
   await db.query(
     `INSERT INTO merchant_settings (merchant_id, paypal_enabled, paypal_vault_id) VALUES ('mer_legacy', true, 'someone-elses-vault')`,
   );
+  await db.query(
+    `INSERT INTO idempotency_keys (principal, key, method, path, request_hash, status_code, response)
+     VALUES ('operator:root', 'legacy-create', 'POST', '/v1/merchants', $1, 201, $2)`,
+    [
+      createHash('sha256')
+        .update(JSON.stringify({ name: 'Kept answer' }))
+        .digest('hex'),
+      JSON.stringify({ id: 'mer_kept', name: 'Kept answer', apiKey: storedKey, keyId: 'key_kept' }),
+    ],
+  );
 
   // The new version starts on it (migrating it) and serves it.
   platform = await startPlatform({
@@ -65,7 +77,7 @@ beforeAll(async () => {
     logger: pino({ level: 'warn' }, pino.destination(2)),
     databaseUrl,
     temporalAddress: inject('temporalAddress'),
-    services: { supplier: 'http://127.0.0.1:9', paypal: 'http://127.0.0.1:9' },
+    simulated: { paypal: 'http://127.0.0.1:9' },
     worker: false,
     api: true,
     apiPort: 0,
@@ -113,6 +125,24 @@ describe('migrating existing money data', () => {
       linked: false,
       account: null,
       pendingLink: null,
+    });
+  });
+
+  it('masks the API keys kept in stored Idempotency-Key answers; the replay says the key was shown once', async () => {
+    const { rows } = await db.query(`SELECT response::text AS r FROM idempotency_keys WHERE key = 'legacy-create'`);
+    expect(rows[0].r).not.toContain(storedKey);
+    const replay = await api.post(
+      '/v1/merchants',
+      { name: 'Kept answer' },
+      { key: OPERATOR_KEY, headers: { 'idempotency-key': 'legacy-create' } },
+    );
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual({
+      id: 'mer_kept',
+      name: 'Kept answer',
+      apiKey: `${storedKey.slice(0, 7)}…${storedKey.slice(-4)}`,
+      keyId: 'key_kept',
+      secretsShownOnce: ['apiKey'],
     });
   });
 

@@ -165,6 +165,56 @@ describe('PostgreSQL stopped', () => {
 });
 
 describe('Temporal unreachable', () => {
+  it('a create answers 503 with Retry-After to a client that waits 3 s; the same request retried with its key succeeds once Temporal is back', async () => {
+    const m = await createMerchant(stack, { topUp: 50_000 });
+    await proxy.cut();
+    try {
+      const input = orderInput();
+      // A client that gives up after 3 s: it gets its answer (the create used to take about 19 s to answer 503).
+      const patient = (key: string) => ({
+        key: m.key,
+        headers: { 'idempotency-key': key },
+        signal: AbortSignal.timeout(3_000),
+      });
+      const started = Date.now();
+      const order = await stack.api.post('/v1/orders', input, patient('quick-503-order'));
+      const orderMs = Date.now() - started;
+      expectOutage(order, 'POST /v1/orders');
+      expect(order.body.error.code).toBe('TEMPORARILY_UNAVAILABLE');
+      const topUp = await stack.api.post(
+        '/v1/wallet/top-ups',
+        { method: 'bank_transfer', amount: 10_000, currency: 'EUR' },
+        patient('quick-503-top-up'),
+      );
+      expectOutage(topUp, 'POST /v1/wallet/top-ups');
+      console.log(`with Temporal cut: POST /v1/orders answered ${order.status} in ${orderMs} ms`);
+      expect(await ordersWithExternalId(input.externalId)).toBe(0);
+
+      await proxy.restore();
+      const retried = await waitFor(
+        'Temporal to answer again',
+        async () => {
+          const res = await stack.api.post('/v1/orders', input, {
+            key: m.key,
+            headers: { 'idempotency-key': 'quick-503-order' },
+          });
+          return res.status === 503 ? false : res;
+        },
+        { timeoutMs: 60_000 },
+      );
+      expect(retried.status).toBe(201);
+      const again = await stack.api.post('/v1/orders', input, {
+        key: m.key,
+        headers: { 'idempotency-key': 'quick-503-order' },
+      });
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body.id).toBe(retried.body.id);
+      expect(await ordersWithExternalId(input.externalId)).toBe(1);
+    } finally {
+      await proxy.restore().catch(() => undefined);
+    }
+  });
+
   it('creates and actions answer JSON 503 with Retry-After, readiness says so; reads from PostgreSQL still answer', async () => {
     const m = await createMerchant(stack, { topUp: 50_000 });
     const existing = await stack.api.post(

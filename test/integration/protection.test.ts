@@ -33,7 +33,7 @@ beforeAll(async () => {
     logger: createLogger('warn', 'replica', { destination: pino.destination(2) }),
     databaseUrl: stack.databaseUrl,
     temporalAddress: inject('temporalAddress'),
-    services: { supplier: stack.supplierUrl, paypal: stack.paypalUrl },
+    simulated: { supplier: stack.supplierUrl, paypal: stack.paypalUrl },
     worker: false,
     api: true,
     apiPort: 0,

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { HttpClient, waitFor } from '../../dev/http-client.js';
 import { identify, type ProcessIdentity } from '../../dev/pid-files.js';
 import { freePort, portIsFree } from '../../dev/ports.js';
+import { shopSandboxes } from '../../simulators/shops.js';
 
 /**
  * `npm start` as a person runs it (its entry, dev/start.ts, with a temporary DATA_DIR and free ports): it stops
@@ -22,8 +23,7 @@ const portNames = [
   'EMBEDDED_POSTGRES_PORT',
   'SUPPLIER_SIM_PORT',
   'PAYPAL_SIM_PORT',
-  'SHOPIFY_SIM_PORT',
-  'WOOCOMMERCE_SIM_PORT',
+  ...shopSandboxes.map((s) => s.port.variable),
 ];
 let ports: Record<string, string>;
 

@@ -101,6 +101,7 @@ describe('production processes started before their dependencies', () => {
       SUPPLIER_BASE_URL: supplier!.url,
       PAYPAL_BASE_URL: 'http://127.0.0.1:9',
       OPERATOR_API_KEY: 'startup-test-operator-key',
+      SECRETS_KEY: randomBytes(32).toString('base64'),
     };
     const startedAt = Date.now();
     const worker = start('worker-main', {
@@ -176,6 +177,7 @@ describe('production processes started before their dependencies', () => {
       SUPPLIER_BASE_URL: 'http://127.0.0.1:9',
       PAYPAL_BASE_URL: 'http://127.0.0.1:9',
       WORKFLOW_BUNDLE_PATH: path.join(scratch, 'missing-bundle.js'),
+      SECRETS_KEY: randomBytes(32).toString('base64'),
       METRICS_PORT: String(await freePort()),
       TEMPORAL_METRICS_PORT: String(await freePort()),
     });

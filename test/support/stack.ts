@@ -99,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     logger,
     databaseUrl,
     temporalAddress: options.temporalAddress ?? inject('temporalAddress'),
-    services: { supplier: supplierSim.url, paypal: paypalSim.url },
+    simulated: { supplier: supplierSim.url, paypal: paypalSim.url },
     worker: options.worker ?? true,
     api: true,
     apiPort: 0,

@@ -14,7 +14,6 @@ const platform = await startPlatform({
   logger,
   databaseUrl: process.env.DATABASE_URL ?? '',
   temporalAddress: process.env.TEMPORAL_ADDRESS ?? '',
-  services: { supplier: process.env.SUPPLIER_BASE_URL ?? '', paypal: process.env.PAYPAL_BASE_URL ?? '' },
   worker: true,
   api: false,
   workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH ?? '',

@@ -10,6 +10,8 @@ import { searchAttributeRegistrations } from '../../domain/search-attributes.js'
 import { appEnvironment, productionSettings } from '../../dev/production-topology.js';
 import { dynamicConfigFile, TEMPORAL_SERVER_VERSION } from '../../dev/temporal-server.js';
 import { schemaSteps } from '../../dev/temporal-schema.js';
+import { applicationSettingNames, parseEnv, type Env } from '../../app/config.js';
+import { shopSandboxes } from '../../simulators/shops.js';
 
 /**
  * Validates docker-compose.yml without Docker: test/support/compose-file.ts resolves anchors, merge keys and
@@ -164,16 +166,15 @@ describe('docker-compose.yml', () => {
     const sims = services.simulators!;
     expect(path.resolve(repoRoot, buildContext(sims) ?? '')).toBe(repoRoot);
     expect(commandLine(sims)).toBe('node dist/app/simulators-main.js');
+    // The supplier and PayPal on their ports, and every shop simulator (one per sales channel) on its default.
     expect(publishedPorts(sims)).toEqual(
-      expect.arrayContaining(['4001->4001', '4002->4002', '4003->4003', '4004->4004']),
+      expect.arrayContaining([
+        '4001->4001',
+        '4002->4002',
+        ...shopSandboxes.map((s) => `${s.port.default}->${s.port.default}`),
+      ]),
     );
-    expect(environment(sims)).toMatchObject({
-      HOST: '0.0.0.0',
-      SUPPLIER_SIM_PORT: '4001',
-      PAYPAL_SIM_PORT: '4002',
-      SHOPIFY_SIM_PORT: '4003',
-      WOOCOMMERCE_SIM_PORT: '4004',
-    });
+    expect(environment(sims)).toMatchObject({ HOST: '0.0.0.0', SUPPLIER_SIM_PORT: '4001', PAYPAL_SIM_PORT: '4002' });
 
     // Every file the compose file bind-mounts from this repository exists.
     for (const [name, service] of Object.entries(services)) {
@@ -290,8 +291,6 @@ describe('docker-compose.yml mirrors npm run start:production (dev/production-to
       publicBaseUrl: 'http://x',
       supplierBaseUrl: 'http://x',
       paypalBaseUrl: 'http://x',
-      credentials: { SUPPLIER_API_KEY: 'a', PAYPAL_CLIENT_ID: 'b', PAYPAL_CLIENT_SECRET: 'c' },
-      logLevel: 'info',
     });
     // Per process (ports, observability) rather than shared: set by each side for its own processes.
     const perProcess = new Set([
@@ -305,7 +304,8 @@ describe('docker-compose.yml mirrors npm run start:production (dev/production-to
       const composeNames = Object.keys(environment(services[name]!))
         .filter((n) => !perProcess.has(n))
         .sort();
-      expect(composeNames, name).toEqual(Object.keys(local).sort());
+      // What the topology resolves, and every application setting passed through as the operator set it.
+      expect(composeNames, name).toEqual([...new Set([...Object.keys(local), ...applicationSettingNames])].sort());
       expect(environment(services[name]!)).toMatchObject({
         TEMPORAL_NAMESPACE: local.TEMPORAL_NAMESPACE,
         TEMPORAL_TASK_QUEUE: local.TEMPORAL_TASK_QUEUE,
@@ -314,6 +314,24 @@ describe('docker-compose.yml mirrors npm run start:production (dev/production-to
     }
     expect((services.api!.deploy as { replicas?: number }).replicas).toBe(productionSettings.apiReplicas);
     expect((services.worker!.deploy as { replicas?: number }).replicas).toBe(productionSettings.workerReplicas);
+  });
+
+  it('passes every application setting on to api and worker as set, and leaves the default when it is not', () => {
+    const marked = Object.fromEntries(applicationSettingNames.map((name) => [name, `set-${name}`]));
+    const set = loadComposeFile(composeFile, { ...REQUIRED_ENV, ...marked }).services;
+    const unset = resolvedServices();
+    for (const name of ['api', 'worker']) {
+      expect(environment(set[name]!), name).toMatchObject(marked);
+      const defaults = environment(unset[name]!);
+      for (const setting of applicationSettingNames) {
+        // Empty means unset to app/config.ts; the few with a value here are the same as its defaults.
+        const value = defaults[setting] ?? '';
+        if (value !== '')
+          expect(parseEnv({ [setting]: value })[setting as keyof Env], `${name} ${setting}`).toEqual(
+            parseEnv({})[setting as keyof Env],
+          );
+      }
+    }
   });
 
   it('scrapes every api and worker replica with Prometheus and provisions the Grafana dashboard', () => {

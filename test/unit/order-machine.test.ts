@@ -40,18 +40,23 @@ function run(state: OrderState, ...events: OrderEvent[]): OrderState {
   return s;
 }
 
+/** An order as the workflow starts it today (runs since the `submitted-after-capture` patch). */
+function started(r: OrderRecord = record()): OrderState {
+  return initialState(r, { submittedAfterCapture: true });
+}
+
 /** A state in each status, reached only through the machine's own transitions. */
 function stateIn(status: OrderStatus): OrderState {
-  const prepaid = initialState(record());
+  const prepaid = started();
   switch (status) {
     case 'RECEIVED':
       return prepaid;
     case 'AWAITING_PAYMENT':
-      return run(initialState(record({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } })), {
+      return run(started(record({ payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' } })), {
         type: 'START',
       });
     case 'AWAITING_SHIPPING_METHOD':
-      return run(initialState(record({ payment: { method: 'cod', amountPaid: 5990, currency: 'EUR' } })), {
+      return run(started(record({ payment: { method: 'cod', amountPaid: 5990, currency: 'EUR' } })), {
         type: 'START',
       });
     case 'PENDING_REVIEW':
@@ -71,6 +76,7 @@ function stateIn(status: OrderStatus): OrderState {
         { type: 'QUOTED', cost },
         { type: 'WALLET_HELD', reference: 'wtx_1' },
         { type: 'SUPPLIER_ACCEPTED', supplierOrderId: '7000001', alreadyExisted: false },
+        { type: 'CHARGE_CAPTURED' },
       );
     case 'SHIPPED':
       return run(stateIn('SUBMITTED'), {
@@ -152,12 +158,14 @@ describe('result events are accepted only where they are expected', () => {
     TRACKING_FOUND: (s) => s.status === 'SUBMITTED',
     PROBED: (s) => s.phase === 'probing',
   };
-  const prepaid = initialState(record());
+  const prepaid = started();
+  const held = run(prepaid, { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_HELD', reference: 'w' });
   const states: OrderState[] = [
     ...orderStatuses.map(stateIn),
     run(prepaid, { type: 'START' }, { type: 'QUOTED', cost }),
     run(prepaid, { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_SHORT', available: 0 }),
-    run(prepaid, { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_HELD', reference: 'w' }),
+    held,
+    run(held, { type: 'SUPPLIER_ACCEPTED', supplierOrderId: '1', alreadyExisted: false }),
     run(stateIn('PENDING_REVIEW'), { type: 'TIMER_FIRED', timer: 'funds-retry' }),
   ];
   for (const state of states) {
@@ -171,26 +179,66 @@ describe('result events are accepted only where they are expected', () => {
 });
 
 describe('paths of the source articles', () => {
-  it('prepaid with valid data: quote → hold → submit → SUBMITTED, then the hold is captured', () => {
-    let t = transition(initialState(record()), { type: 'START' }, LATER);
+  it('prepaid with valid data: quote → hold → submit → capture the hold → SUBMITTED', () => {
+    let t = transition(started(), { type: 'START' }, LATER);
     expect(t.accepted && t.state.status).toBe('PROCESSING');
     expect(t.accepted && t.commands).toEqual([{ type: 'QUOTE' }]);
-    const processing = run(initialState(record()), { type: 'START' });
+    const processing = run(started(), { type: 'START' });
     t = transition(processing, { type: 'QUOTED', cost }, LATER);
     expect(t.accepted && t.commands).toEqual([
       { type: 'HOLD_WALLET', amount: 3990, currency: 'EUR', key: 'order:ord_test:hold:1' },
     ]);
-    const submitted = stateIn('SUBMITTED');
-    expect(submitted.supplierOrderId).toBe('7000001');
-    expect(submitted.charge).toMatchObject({ source: 'wallet', amount: 3990, state: 'held' });
-    const capture = transition(
-      run(initialState(record()), { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_HELD', reference: 'w' }),
-      { type: 'SUPPLIER_ACCEPTED', supplierOrderId: '1', alreadyExisted: false },
+    // The supplier accepts: still PROCESSING while the hold is captured.
+    const accepted = transition(
+      run(started(), { type: 'START' }, { type: 'QUOTED', cost }, { type: 'WALLET_HELD', reference: 'w' }),
+      { type: 'SUPPLIER_ACCEPTED', supplierOrderId: '7000001', alreadyExisted: false },
       LATER,
     );
-    expect(capture.accepted && capture.commands).toEqual([
+    expect(accepted.accepted && accepted.state).toMatchObject({
+      status: 'PROCESSING',
+      phase: 'capturing',
+      supplierOrderId: '7000001',
+      charge: { source: 'wallet', state: 'held' },
+    });
+    expect(accepted.accepted && accepted.commands).toEqual([
       { type: 'CAPTURE_WALLET', key: 'order:ord_test:capture:1', holdKey: 'order:ord_test:hold:1' },
     ]);
+    expect(accepted.accepted && pendingTimer(accepted.state)).toBeNull();
+    // Captured: now SUBMITTED, and SUBMITTED always reads with the charge captured.
+    const submitted = stateIn('SUBMITTED');
+    expect(submitted.supplierOrderId).toBe('7000001');
+    expect(submitted.charge).toMatchObject({ source: 'wallet', amount: 3990, state: 'captured' });
+    expect(submitted.phase).toBeNull();
+  });
+
+  it("a PayPal charge is captured when charged: the supplier's acceptance makes the order SUBMITTED at once", () => {
+    const submitted = run(
+      started(),
+      { type: 'START' },
+      { type: 'QUOTED', cost },
+      { type: 'WALLET_SHORT', available: 0 },
+      { type: 'PAYPAL_CHARGED', reference: 'CAP-1' },
+      { type: 'SUPPLIER_ACCEPTED', supplierOrderId: '7000002', alreadyExisted: false },
+    );
+    expect(submitted.status).toBe('SUBMITTED');
+    expect(submitted.charge).toMatchObject({ source: 'paypal', state: 'captured' });
+  });
+
+  it("orders started before the patch: SUBMITTED on the supplier's acceptance, the hold captured after", () => {
+    const legacy = run(
+      initialState(record()),
+      { type: 'START' },
+      { type: 'QUOTED', cost },
+      { type: 'WALLET_HELD', reference: 'w' },
+    );
+    const t = transition(legacy, { type: 'SUPPLIER_ACCEPTED', supplierOrderId: '1', alreadyExisted: false }, LATER);
+    expect(t.accepted && t.state.status).toBe('SUBMITTED');
+    expect(t.accepted && t.state.charge?.state).toBe('held');
+    expect(t.accepted && t.commands).toEqual([
+      { type: 'CAPTURE_WALLET', key: 'order:ord_test:capture:1', holdKey: 'order:ord_test:hold:1' },
+    ]);
+    const captured = run(t.accepted ? t.state : legacy, { type: 'CHARGE_CAPTURED' });
+    expect(captured).toMatchObject({ status: 'SUBMITTED', charge: { state: 'captured' } });
   });
 
   it('reports every data problem at once, before anything is charged', () => {
@@ -352,7 +400,7 @@ describe('paths of the source articles', () => {
 
   it('bumps the version on every accepted event and keeps the idempotency keys per attempt', () => {
     const s = stateIn('SUBMITTED');
-    expect(s.version).toBe(4);
+    expect(s.version).toBe(5);
     expect(keys.hold(s)).toBe('order:ord_test:hold:1');
   });
 

@@ -1,5 +1,5 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, currentUpdateInfo, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { actionNames, orderActions, type ActionName, type OrderActionResult } from '../../domain/order-actions.js';
 import { refusalFor, withPatch, type OrderEvent } from '../../domain/order-machine.js';
@@ -54,14 +54,25 @@ function registerAction<N extends ActionName>(
     if (!result.accepted) run.note('signal.refused', { signal: name, reason: result.reason }, by);
   });
 
+  /** The same update id (Idempotency-Key) accepted by an earlier run of this order: answered, not judged anew. */
+  const acceptedBefore = (): boolean => {
+    const id = currentUpdateInfo()?.id;
+    return id !== undefined && run.carriedUpdates.has(id);
+  };
+
   setHandler(
     update,
     async (raw?: unknown) => {
+      if (acceptedBefore()) {
+        await projection.shows(run.state.version);
+        return toOrderView(run.state);
+      }
       const event = await withDataChecked(run, validate(raw));
       const result = run.dispatch(event);
       if (!result.accepted) {
         throw invalidState(result.reason, run.state.status);
       }
+      run.rememberUpdate(currentUpdateInfo()?.id);
       // Answer once the projection shows the action, so a GET right after the answer agrees with it.
       await projection.shows(run.state.version);
       if (name === 'cancel' && run.state.channelCancellation === 'pending') {
@@ -69,7 +80,7 @@ function registerAction<N extends ActionName>(
       }
       return toOrderView(run.state);
     },
-    { validator: (raw?: unknown) => void validate(raw) },
+    { validator: (raw?: unknown) => void (acceptedBefore() || validate(raw)) },
   );
 }
 

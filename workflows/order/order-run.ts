@@ -14,6 +14,9 @@ import { AttentionKey, OrderStatusKey, ReviewReasonsKey } from '../../domain/sea
 import type { OrderWorkflowInput } from './input.js';
 import type { Patches } from './patches.js';
 
+/** Update ids carried over continue-as-new: far more than the merchant actions an order sees between two runs. */
+const MAX_CARRIED_UPDATES = 200;
+
 /**
  * The live order inside its workflow: the machine's state, the commands it asked for, and the timeline rows not
  * yet written to Postgres. Every accepted event goes through `dispatch`, which also keeps what operators see in the
@@ -27,15 +30,38 @@ export class OrderRun {
   projectedVersion: number;
   unprojected: TimelineRow[] = [];
   readonly queue: Command[] = [];
+  /** Ids of the updates accepted by the runs before this one (continue-as-new), answered without being judged anew. */
+  readonly carriedUpdates: ReadonlySet<string>;
+  /** Ids of updates accepted recently (carried ones included), oldest first, when the patch carries them. */
+  private readonly acceptedUpdates: string[] | null;
   /** What an operator must look at, if anything (search attribute `Attention`, first line of the details). */
   private attention: { kind: string; message: string } | null = null;
   private published = { status: '', reasons: '', details: '', attention: '' };
 
   constructor(input: OrderWorkflowInput, patches: Patches) {
     const state = input.resume?.state ?? initialState(input.order);
-    this.state = patches.checksInActivity ? { ...state, checksIn: 'activity' } : state;
+    this.state = {
+      ...state,
+      ...(patches.checksInActivity ? { checksIn: 'activity' } : {}),
+      ...(patches.submittedAfterCapture ? { submittedAfterCapture: true } : {}),
+    };
     this.seq = input.resume?.timelineSeq ?? 0;
     this.projectedVersion = input.resume ? this.state.version : -1;
+    this.carriedUpdates = new Set(input.resume?.acceptedUpdates ?? []);
+    this.acceptedUpdates = patches.updateIdsCarried ? [...(input.resume?.acceptedUpdates ?? [])] : null;
+  }
+
+  /** An update accepted: remembered for the next runs (the most recent ones, bounded). */
+  rememberUpdate(id: string | undefined): void {
+    if (!id || !this.acceptedUpdates) return;
+    this.acceptedUpdates.push(id);
+    if (this.acceptedUpdates.length > MAX_CARRIED_UPDATES)
+      this.acceptedUpdates.splice(0, this.acceptedUpdates.length - MAX_CARRIED_UPDATES);
+  }
+
+  /** What continue-as-new carries of the accepted updates (nothing for runs started before the patch). */
+  updatesToCarry(): { acceptedUpdates: string[] } | Record<string, never> {
+    return this.acceptedUpdates ? { acceptedUpdates: [...this.acceptedUpdates] } : {};
   }
 
   now(): string {

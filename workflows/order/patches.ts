@@ -11,12 +11,18 @@ export interface Patches {
   /** The order is started before the message handlers are registered: an action sent with the first task is
    * judged against the started order (e.g. AWAITING_PAYMENT), not against RECEIVED. */
   earlyActions: boolean;
+  /** SUBMITTED once the supplier accepted and the wallet hold is captured, not before the capture. */
+  submittedAfterCapture: boolean;
+  /** The ids of accepted updates are carried over continue-as-new: a retried action is answered, not judged anew. */
+  updateIdsCarried: boolean;
 }
 
 export function decidePatches(): Patches {
   return {
     checksInActivity: patched('data-checks-in-activity'),
     earlyActions: patched('actions-judged-on-started-order'),
+    submittedAfterCapture: patched('submitted-after-capture'),
+    updateIdsCarried: patched('update-ids-survive-continue-as-new'),
   };
 }
 

@@ -45,6 +45,7 @@ import { payPalLinkRoutes, payPalReturnRoutes } from '../api/routes/paypal-link.
 import { PayPalLinkService } from '../api/paypal-link-service.js';
 import { PayPalClient } from '../activities/paypal/client.js';
 import { answerClientErrorsAsJson } from '../api/client-errors.js';
+import { settleLateStarts } from '../api/outage.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -246,6 +247,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     worker,
     async stop() {
       for (const stop of stops.reverse()) await stop();
+      await settleLateStarts(temporal);
       await connection.close();
       await db.end();
     },

@@ -8,7 +8,8 @@ import { defaultTimings, type OrderTimings } from '../domain/timings.js';
 import type { TopUpTimings } from '../domain/top-up.js';
 
 /**
- * Every setting comes from the environment and is parsed here, once. Each variable is documented in the README.
+ * Every setting comes from the environment and is parsed here, once. Each variable is documented in
+ * docs/configuration.md.
  * Durations accept "500ms", "15m", "1h", "7d" or plain milliseconds.
  */
 

@@ -156,6 +156,9 @@ const EnvSchema = z
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Every setting of the schema, by name (docs/configuration.md documents each). */
+export const settingNames: readonly string[] = Object.keys(EnvSchema.shape);
+
 export class ConfigError extends Error {}
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -358,7 +361,7 @@ export const resolvedSettings: readonly string[] = [
 ];
 
 /** The application settings: what a runner passes through to its APIs and workers as it found it. */
-export const applicationSettingNames: readonly string[] = Object.keys(EnvSchema.shape).filter(
+export const applicationSettingNames: readonly string[] = settingNames.filter(
   (name) => !runnerSettings.has(name) && !perProcessSettings.includes(name) && !resolvedSettings.includes(name),
 );
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { settingNames } from '../../app/config.js';
 
 /**
  * The README is a front door to docs/: a reader who follows a link must land on a file that exists and, when the
@@ -83,5 +84,20 @@ describe('links of the README and docs/', () => {
       'npm-run-startproduction-local',
       'set-up-1',
     ]);
+  });
+});
+
+describe('docs/configuration.md', () => {
+  it('documents every setting app/config.ts reads, and no setting it does not', () => {
+    const page = readFileSync(join(root, 'docs/configuration.md'), 'utf8');
+    const [schemaTable = ''] = page.split('## Read outside the schema');
+    // The first cell of each row of the schema's table names the settings the row is about.
+    const firstCells = schemaTable
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split('|')[1] ?? '');
+    const named = new Set(firstCells.flatMap((cell) => [...cell.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1])));
+    expect(settingNames.filter((name) => !named.has(name))).toEqual([]);
+    expect([...named].filter((name) => !settingNames.includes(name!))).toEqual([]);
   });
 });

@@ -30,6 +30,10 @@ import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
+import { orderRoutes } from '../api/routes/orders.js';
+import { accountRoutes } from '../api/routes/account.js';
+import { healthRoutes } from '../api/routes/health.js';
+import { buildOpenApi, platformSpecs } from '../api/openapi.js';
 import { retryOnStart } from './startup-retry.js';
 import type { Tracing } from './tracing.js';
 import { salesChannels } from '../channels/registry.js';
@@ -195,24 +199,28 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       }),
       logger: apiLogger,
     });
+    // Every route the API serves, built here from what it needs; each router's module documents its own routes.
     const app = createApp({
       db,
-      temporal,
-      namespace: env.TEMPORAL_NAMESPACE,
-      orders,
       logger: apiLogger,
+      openapi: buildOpenApi(platformSpecs(salesChannels)),
       operatorKey: env.OPERATOR_API_KEY,
       bodyLimit: env.BODY_LIMIT,
       rateLimits: rateLimitSettings(env),
       corsOrigins: env.CORS_ORIGINS,
       idempotencyTtlMs: env.IDEMPOTENCY_TTL,
-      publicRoutes: [payPalReturnRoutes(links)],
+      publicRoutes: [healthRoutes(db, temporal, env.TEMPORAL_NAMESPACE), payPalReturnRoutes(links)],
       rawRoutes: [
-        webhookRoutes({ db, box, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
+        webhookRoutes({ db, box, channels: salesChannels, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
         importRoutes(db, orders, { operatorKey: env.OPERATOR_API_KEY, limit: env.IMPORT_LIMIT }),
       ],
       routes: [
-        channelRoutes(db, box, { publicBaseUrl: env.PUBLIC_BASE_URL, secretGraceMs: env.WEBHOOK_SECRET_GRACE }),
+        orderRoutes(db, orders),
+        accountRoutes(db),
+        channelRoutes(db, box, salesChannels, {
+          publicBaseUrl: env.PUBLIC_BASE_URL,
+          secretGraceMs: env.WEBHOOK_SECRET_GRACE,
+        }),
         walletRoutes(db, topUps),
         financeRoutes(
           db,

@@ -2,13 +2,15 @@ import { Router, type Request } from 'express';
 import { decodeCursor, findOrderIds, listOrderEvents, listOrders } from '../../db/orders.js';
 import type { Db } from '../../db/pool.js';
 import { actionNames, orderActions, type ActionName } from '../../domain/order-actions.js';
-import { NewOrder } from '../../domain/order.js';
+import { NewOrder, OrderView } from '../../domain/order.js';
+import { z } from 'zod';
 import { merchantOf, principalOf, scopeOf } from '../auth.js';
 import { HttpError, validationFailed } from '../errors.js';
 import { idempotencyKeyOf, idempotent, principalIdOf } from '../idempotency.js';
 import type { OrderService } from '../order-service.js';
-import { BulkResend, OrderListQuery } from '../schemas.js';
+import { BulkResend, BulkResendResult, OrderEvent, OrderList, OrderListQuery } from '../schemas.js';
 import { parseBody, parseQuery } from '../validation.js';
+import type { Spec } from '../openapi-spec.js';
 
 /** `/v1/orders/{id}/resend` → `/v1/orders/:id/resend`. */
 function expressPath(openApiPath: string): string {
@@ -117,3 +119,68 @@ export function orderRoutes(db: Db, orders: OrderService): Router {
 
   return router;
 }
+
+/** The merchant actions' rows, from their registry entries. */
+function actionSpecs(): Spec[] {
+  return actionNames.flatMap((name) => {
+    const { rest, body } = orderActions[name];
+    if (!rest) return [];
+    const takesArguments = !(body instanceof z.ZodObject) || Object.keys(body.shape).length > 0;
+    return [
+      {
+        method: rest.method,
+        path: rest.path,
+        summary: rest.summary,
+        ...(takesArguments ? { body } : {}),
+        ok: [200, rest.answer?.schema ?? OrderView, 'The order as it stands once the action was accepted'],
+        errors: [400, 401, 403, 404, 409, 422, 503],
+        idempotent: true,
+      },
+    ];
+  });
+}
+
+/** The rows of /openapi.json these routes serve. */
+export const orderSpecs: Spec[] = [
+  {
+    method: 'post',
+    path: '/v1/orders',
+    summary:
+      'Enter an order (manual entry; the shape every connector maps to). The same (channel, externalId) again answers 200 with the existing order',
+    body: NewOrder,
+    ok: [201, OrderView, 'Created (200 when it already existed)'],
+    errors: [400, 401, 403, 413, 422],
+    idempotent: true,
+  },
+  {
+    method: 'get',
+    path: '/v1/orders',
+    summary: 'List orders, newest first',
+    query: OrderListQuery,
+    ok: [200, OrderList, 'A page of orders'],
+    errors: [401, 422],
+  },
+  {
+    method: 'post',
+    path: '/v1/orders/bulk/resend',
+    summary: 'Resend every order matching a filter',
+    body: BulkResend,
+    ok: [200, BulkResendResult, 'How many were resent, which were refused and why'],
+    errors: [400, 401, 403, 422],
+  },
+  {
+    method: 'get',
+    path: '/v1/orders/{id}',
+    summary: 'Get an order',
+    ok: [200, OrderView, 'The order'],
+    errors: [401, 404],
+  },
+  {
+    method: 'get',
+    path: '/v1/orders/{id}/events',
+    summary: "The order's timeline, oldest first",
+    ok: [200, z.array(OrderEvent), 'Every state change, charge, refund, submission and message'],
+    errors: [401, 404],
+  },
+  ...actionSpecs(),
+];

@@ -12,6 +12,8 @@ export interface Spec {
   query?: z.ZodObject;
   /** Status, schema and description of the success answer. */
   ok: [number, z.ZodType, string];
+  /** The success answer's media type when it is not JSON (text/csv, text/event-stream). */
+  media?: string;
   errors?: number[];
   /** false: reached without an API key (health, PayPal's return, webhooks). */
   auth?: boolean;

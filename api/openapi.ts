@@ -53,7 +53,8 @@ export function buildOpenApi(specs: readonly Spec[]): object {
   const idParam = z.object({ id: z.string().max(64).meta({ example: 'ord_3f1c…' }) });
 
   for (const s of specs) {
-    const responses: Record<string, ResponseConfig> = { [s.ok[0]]: { description: s.ok[2], ...json(s.ok[1]) } };
+    const ok = s.media ? { content: { [s.media]: { schema: s.ok[1] } } } : json(s.ok[1]);
+    const responses: Record<string, ResponseConfig> = { [s.ok[0]]: { description: s.ok[2], ...ok } };
     for (const code of s.errors ?? [])
       responses[code] = { description: errorDescriptions[code] ?? 'Error', ...json(ErrorResponse) };
     registry.registerPath({

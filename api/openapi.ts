@@ -5,6 +5,8 @@ import type { Spec } from './openapi-spec.js';
 import { ErrorResponse } from './schemas.js';
 import { merchantSpecs, productSpecs } from './routes/account.js';
 import { orderSpecs } from './routes/orders.js';
+import { carrierSpecs } from './routes/carriers.js';
+import { eventSpecs } from './routes/events.js';
 import { walletSpecs } from './routes/wallet.js';
 import { financeSpecs } from './routes/finance.js';
 import { apiKeySpecs } from './routes/api-keys.js';
@@ -31,6 +33,8 @@ export function platformSpecs(channels: SalesChannels): Spec[] {
   return [
     ...merchantSpecs,
     ...orderSpecs,
+    ...carrierSpecs,
+    ...eventSpecs,
     ...walletSpecs,
     ...financeSpecs,
     ...apiKeySpecs,

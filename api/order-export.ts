@@ -36,7 +36,11 @@ function inert(value: string): string {
 }
 
 /** Streams the orders as a CSV download (RFC 4180, UTF-8 with a BOM so that spreadsheets read accents). */
-export async function sendOrdersCsv(res: Response, orders: AsyncIterable<StoredOrder>, filename: string): Promise<void> {
+export async function sendOrdersCsv(
+  res: Response,
+  orders: AsyncIterable<StoredOrder>,
+  filename: string,
+): Promise<void> {
   res.status(200);
   res.set('Content-Type', 'text/csv; charset=utf-8');
   res.set('Content-Disposition', `attachment; filename="${filename}"`);

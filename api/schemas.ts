@@ -44,11 +44,17 @@ export const MerchantCreated = withSecretReplay(
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 
 /** A day (2026-12-07, UTC) or an instant with its offset (2026-12-07T10:00:00+01:00). */
-const isoDate = z
+export const isoDate = z
   .string()
   .max(40)
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/, 'an ISO date or date-time')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+
+const isDay = (s: string): boolean => s.length === 10;
+/** The first instant an isoDate names. */
+export const startOf = (s: string): Date => new Date(isDay(s) ? `${s}T00:00:00Z` : s);
+/** The instant just after the last one an isoDate names (a day's end, or the instant itself): an exclusive bound. */
+export const endOf = (s: string): Date => new Date(startOf(s).getTime() + (isDay(s) ? 86_400_000 : 1));
 
 /** The filters the listing, its counts, its export and bulk actions share. */
 export const OrderFilterQuery = z.object({

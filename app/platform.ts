@@ -31,6 +31,10 @@ import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
 import { orderRoutes } from '../api/routes/orders.js';
+import { carrierRoutes } from '../api/routes/carriers.js';
+import { eventRoutes } from '../api/routes/events.js';
+import { LiveFeed } from '../api/live-feed.js';
+import { ChangeListener } from '../db/change-listener.js';
 import { accountRoutes } from '../api/routes/account.js';
 import { healthRoutes } from '../api/routes/health.js';
 import { buildOpenApi, platformSpecs } from '../api/openapi.js';
@@ -79,6 +83,8 @@ export interface PlatformOptions {
   catalogSyncEveryMs?: number;
   /** Override the timings the env gives (tests use seconds where production uses hours). */
   timings?: ReturnType<typeof orderTimings>;
+  /** How often the live feed (GET /v1/events) writes a comment to keep idle streams open; 15 s by default. */
+  eventsHeartbeatMs?: number;
 }
 
 export interface RunningPlatform {
@@ -180,6 +186,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       actionTimeoutMs: env.ACTION_TIMEOUT,
     });
     const apiLogger = logger.child({ component: 'api' });
+    // The live feed: this process's own listening connection, heard before the API answers its first request.
+    const feed = new LiveFeed();
+    const listener = new ChangeListener({
+      databaseUrl: opts.databaseUrl,
+      logger: apiLogger,
+      onChange: (change) => feed.publish(change),
+      onGap: () => feed.gap(),
+    });
+    await listener.start();
     const topUps = new TopUpService({
       db,
       temporal,
@@ -216,6 +231,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       ],
       routes: [
         orderRoutes(db, orders),
+        carrierRoutes(),
+        eventRoutes(feed, { heartbeatMs: opts.eventsHeartbeatMs ?? 15_000 }),
         accountRoutes(db),
         channelRoutes(db, box, salesChannels, {
           publicBaseUrl: env.PUBLIC_BASE_URL,
@@ -246,6 +263,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
           server.closeAllConnections();
         }),
     );
+    // Runs before the server closes (stops run last first): open streams end cleanly, then the listener.
+    stops.push(async () => {
+      feed.close();
+      await listener.stop();
+    });
   }
 
   return {

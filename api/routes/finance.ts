@@ -14,7 +14,7 @@ import { namedOperatorOf, requireOperator } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { apiMetrics } from '../metrics.js';
 import { idempotent } from '../idempotency.js';
-import { PageQuery } from '../schemas.js';
+import { endOf, isoDate, PageQuery, startOf } from '../schemas.js';
 import type { TopUpService } from '../top-up-service.js';
 import { parseBody, parseQuery } from '../validation.js';
 import { listPage, TopUpList, Wallet, WalletTransaction } from './wallet.js';
@@ -114,6 +114,9 @@ export const AuditList = z
 export const AuditQuery = z.object({
   merchantId: z.string().max(64).optional(),
   action: z.string().max(64).optional(),
+  actor: z.string().max(320).optional().meta({ description: 'Who did it: an operator\'s name ("root"), as listed' }),
+  from: isoDate.optional().meta({ description: 'At or after (a day is taken from its start, UTC)' }),
+  to: isoDate.optional().meta({ description: 'At or before (a day is taken to its end, UTC)' }),
   limit: PageQuery.shape.limit,
   cursor: PageQuery.shape.cursor,
 });
@@ -232,6 +235,9 @@ export function financeRoutes(db: Db, topUps: TopUpService, resumer?: OrderResum
         limit: q.limit,
         ...(q.merchantId ? { merchantId: q.merchantId } : {}),
         ...(q.action ? { action: q.action } : {}),
+        ...(q.actor ? { actor: q.actor } : {}),
+        ...(q.from ? { from: startOf(q.from) } : {}),
+        ...(q.to ? { to: endOf(q.to) } : {}),
         ...(q.cursor ? { before: Number(q.cursor) } : {}),
       }),
     );

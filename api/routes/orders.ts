@@ -29,6 +29,8 @@ import {
   OrderList,
   OrderListQuery,
   orderAnswer,
+  startOf,
+  endOf,
 } from '../schemas.js';
 import { sendOrdersCsv } from '../order-export.js';
 import { parseBody, parseQuery } from '../validation.js';
@@ -51,17 +53,14 @@ function actor(req: Request): string {
 
 /** The listing's filters as the database takes them; `to` names the last day (or instant) included. */
 function orderQuery(req: Request, q: z.output<typeof OrderFilterQuery>): OrderQuery {
-  const day = (s: string): boolean => s.length === 10;
   return {
     merchantId: scopeOf(req),
     ...(q.status ? { status: q.status } : {}),
     ...(q.reason ? { reason: q.reason } : {}),
     ...(q.channel ? { channel: q.channel } : {}),
     ...(q.q ? { q: q.q } : {}),
-    ...(q.from ? { from: new Date(day(q.from) ? `${q.from}T00:00:00Z` : q.from) } : {}),
-    ...(q.to
-      ? { to: new Date(Date.parse(day(q.to) ? `${q.to}T00:00:00Z` : q.to) + (day(q.to) ? 86_400_000 : 1)) }
-      : {}),
+    ...(q.from ? { from: startOf(q.from) } : {}),
+    ...(q.to ? { to: endOf(q.to) } : {}),
   };
 }
 

@@ -66,7 +66,7 @@ export class ChangeListener {
       if (lost || this.stopped) return;
       lost = true;
       if (this.client === client) this.client = null;
-      this.opts.logger.warn({ err: error }, 'change feed: connection lost, reconnecting');
+      this.opts.logger.warn({ reason: error?.message }, 'change feed: connection lost, reconnecting');
       client.end().catch(() => undefined);
       this.reconnectLater();
     };

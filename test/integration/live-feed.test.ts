@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../app/logger.js';
@@ -143,6 +144,26 @@ describe('GET /v1/events', () => {
     });
     await third.stop();
     await s.ended;
+  });
+
+  it('listens again after losing its connection (as in a database restart): open streams resync, then go on', async () => {
+    const m = await createMerchant(stack);
+    const s = await open(replica.apiUrl ?? '', m.key);
+    const admin = new pg.Client({ connectionString: stack.databaseUrl });
+    await admin.connect();
+    try {
+      // What a restart does to every session: the server ends it. Here only the listening ones, of both replicas.
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND query = 'LISTEN platform_changes' AND pid <> pg_backend_pid()`,
+      );
+      expect(killed.rowCount).toBe(2);
+    } finally {
+      await admin.end();
+    }
+    await s.next((e) => e.event === 'resync');
+    const created = (await stack.api.post('/v1/orders', orderInput(), { key: m.key })).body;
+    await s.next(about(created.id), DELIVERY_MS);
   });
 
   it('is refused without a key', async () => {

@@ -157,11 +157,18 @@ export async function countOrders(db: Db, f: OrderQuery): Promise<OrderCounts> {
   const s = conditions(f, { status: false });
   const r = conditions(f, { status: true });
   r.add(`review_reasons <> '{}'`);
+  // Unfiltered, the counts per status are kept by the orders table's trigger (order_status_counts).
+  const kept = !f.reason && !f.channel && !f.q && !f.from && !f.to;
   const [statuses, reasons] = await Promise.all([
-    db.query<{ status: string; n: string }>(
-      `SELECT status, count(*) AS n FROM orders ${s.sql} GROUP BY status`,
-      s.params,
-    ),
+    kept
+      ? db.query<{ status: string; n: string }>(
+          `SELECT status, sum(n) AS n FROM order_status_counts ${s.sql} GROUP BY status HAVING sum(n) > 0`,
+          s.params,
+        )
+      : db.query<{ status: string; n: string }>(
+          `SELECT status, count(*) AS n FROM orders ${s.sql} GROUP BY status`,
+          s.params,
+        ),
     db.query<{ reason: string; n: string }>(
       `SELECT reason, count(*) AS n FROM orders, unnest(review_reasons) AS reason ${r.sql} GROUP BY reason`,
       r.params,

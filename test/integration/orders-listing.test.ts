@@ -302,6 +302,19 @@ describe('POST /v1/orders/bulk', () => {
   });
 });
 
+describe('counts after orders moved', () => {
+  it('still count per status exactly what the listing lists (the kept counts follow every move)', async () => {
+    const counts = (await stack.api.get('/v1/orders/counts', { key: a.key })).body;
+    const listed = await list(a.key, 'limit=200');
+    const byStatus: Record<string, number> = {};
+    for (const o of listed.items) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+    expect(listed.nextCursor).toBeNull();
+    expect(counts.byStatus).toEqual(byStatus);
+    expect(counts.total).toBe(listed.items.length);
+    expect(Object.keys(byStatus)).toContain('CANCELLED');
+  });
+});
+
 describe('the rest the console needs', () => {
   it('lists the carriers to synchronize with', async () => {
     const res = await stack.api.get('/v1/carriers', { key: a.key });

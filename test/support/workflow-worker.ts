@@ -3,11 +3,13 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { AllActivities } from '../../activities/order-activities.js';
+import type { TopUpMethodActivities } from '../../activities/top-up-methods/index.js';
 import type { TopUpActivities, TopUpProjectionActivities } from '../../activities/types.js';
 import { createOrderWorker } from '../../worker/create-worker.js';
 
 /** The order workflow's activities, and the top-up workflow's where a test runs top-ups. */
-export type StubActivities = AllActivities & Partial<TopUpActivities & TopUpProjectionActivities>;
+export type StubActivities = AllActivities &
+  Partial<TopUpActivities & TopUpMethodActivities & TopUpProjectionActivities>;
 
 let quietRuntime: Runtime | undefined;
 

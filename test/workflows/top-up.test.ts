@@ -1,7 +1,9 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TopUpActivities, TopUpChargeResult } from '../../activities/types.js';
+import type { TopUpMethodActivities } from '../../activities/top-up-methods/index.js';
+import type { TopUpChargeResult } from '../../activities/top-up-methods/paypal.js';
+import type { TopUpActivities } from '../../activities/types.js';
 import type { OrderView } from '../../domain/order.js';
 import { topUpWorkflowId, type TopUpRecord, type TopUpTimings, type TopUpView } from '../../domain/top-up.js';
 import { INVALID_STATE } from '../../workflows/messages.js';
@@ -32,7 +34,7 @@ const creditsHeld = new Map<string, Promise<void>>();
 const ordersWaiting = new Map<string, string[]>();
 const topUps = new Projected<TopUpView>();
 
-const topUpActivities: TopUpActivities = {
+const topUpActivities: TopUpActivities & TopUpMethodActivities = {
   async chargePayPalTopUp({ topUpId }) {
     const says = payPal.get(topUpId);
     if (!says) throw new Error(`no PayPal answer for ${topUpId}`);

@@ -10,12 +10,21 @@ export interface TopUpStartSettings {
   bank: { iban: string; bic: string; beneficiary: string };
 }
 
+/** A top-up request as the API parsed it: the shared fields and the method's own (its `request`). */
+export type TopUpRequest = { method: TopUpMethod; amount: number; currency: string } & Record<string, unknown>;
+
 /** How the API starts a top-up of one method (domain/top-up-methods/ has its machine steps). */
 interface TopUpMethodStart {
   /** Refuses (an HttpError) when the merchant cannot use the method now. */
   check?(db: Db, merchantId: string): Promise<void>;
-  /** The method's part of the workflow's input, e.g. a transfer's instructions; `idBody` is the top-up id's digits. */
-  details?(settings: TopUpStartSettings, idBody: string, createdAt: Date): Partial<TopUpRecord>;
+  /**
+   * The method's part of the workflow's input, e.g. a transfer's instructions, from the settings and the request;
+   * `idBody` is the top-up id's digits.
+   */
+  details?(
+    settings: TopUpStartSettings,
+    start: { idBody: string; createdAt: Date; request: TopUpRequest },
+  ): Partial<TopUpRecord>;
 }
 
 export const topUpMethodStarts: { [M in TopUpMethod]: TopUpMethodStart } = {
@@ -30,7 +39,7 @@ export const topUpMethodStarts: { [M in TopUpMethod]: TopUpMethodStart } = {
     },
   },
   bank_transfer: {
-    details: (settings, idBody, createdAt) => ({
+    details: (settings, { idBody, createdAt }) => ({
       bankTransfer: {
         ...settings.bank,
         reference: formatReference(creditorReference(idBody)),

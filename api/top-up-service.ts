@@ -8,19 +8,13 @@ import { formatMoney } from '../domain/money.js';
 import { REFERENCE_DIGITS } from '../domain/payment-reference.js';
 import { topUpMethod } from '../domain/top-up-methods/registry.js';
 import { initialTopUpState, toTopUpView } from '../domain/top-up-machine.js';
-import {
-  topUpWorkflowId,
-  type TopUpMethod,
-  type TopUpRecord,
-  type TopUpTimings,
-  type TopUpView,
-} from '../domain/top-up.js';
+import { topUpWorkflowId, type TopUpRecord, type TopUpTimings, type TopUpView } from '../domain/top-up.js';
 import { topUpUpdates, type TopUpActionInput, type TopUpActionName } from '../workflows/top-up-messages.js';
 import type { topUpWorkflow } from '../workflows/top-up-workflow.js';
 import { HttpError, notFound } from './errors.js';
 import { refusalAsHttp, untilJudged, workflowClosed } from './update-refusals.js';
 import { withStartDeadline } from './outage.js';
-import { topUpMethodStarts, type TopUpStartSettings } from './top-up-methods.js';
+import { topUpMethodStarts, type TopUpRequest, type TopUpStartSettings } from './top-up-methods.js';
 
 /** The platform's bank account and the limits of a top-up: configuration. */
 export interface TopUpSettings extends TopUpStartSettings {
@@ -61,7 +55,7 @@ export class TopUpService {
 
   async start(
     merchantId: string,
-    input: { method: TopUpMethod; amount: number; currency: string },
+    input: TopUpRequest,
     idempotencyKey?: string,
   ): Promise<{ created: boolean; topUp: TopUpView }> {
     const { settings } = this.deps;
@@ -98,7 +92,7 @@ export class TopUpService {
    */
   private async startOne(
     merchantId: string,
-    input: { method: TopUpMethod; amount: number; currency: string },
+    input: TopUpRequest,
     body: string,
     fromKey: boolean,
   ): Promise<{ created: boolean; topUp: TopUpView } | null> {
@@ -112,7 +106,7 @@ export class TopUpService {
       amount: input.amount,
       currency: input.currency,
       createdAt: createdAt.toISOString(),
-      ...topUpMethodStarts[input.method].details?.(settings, body, createdAt),
+      ...topUpMethodStarts[input.method].details?.(settings, { idBody: body, createdAt, request: input }),
     };
     try {
       await withStartDeadline(this.deps.temporal, () =>

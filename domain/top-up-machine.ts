@@ -136,7 +136,7 @@ export function isTopUpFinished(s: TopUpState): boolean {
 
 export function pendingTopUpTimer(s: TopUpState): TopUpTimer | null {
   if (s.status !== 'PENDING') return null;
-  return topUpMethod(s.topUp.method).timer(s);
+  return topUpMethod(s.topUp.method).timer?.pending(s) ?? null;
 }
 
 /** What a timer's firing is to the machine, and how long it waits from `now` (ms since the epoch). */
@@ -147,8 +147,9 @@ export function topUpTimerFiring(
   now: number,
 ): { event: TopUpEvent; delay: number } {
   const method = topUpMethod(s.topUp.method);
-  const delay = timer.at ? Math.max(1, Date.parse(timer.at) - now) : method.interval(timer, timings);
-  return { event: method.fired(timer), delay };
+  if (!method.timer) throw new Error(`A ${method.label} top-up waits on no timer`);
+  const delay = timer.at ? Math.max(1, Date.parse(timer.at) - now) : (method.timer.interval?.(timer, timings) ?? 1);
+  return { event: method.timer.fired(timer), delay };
 }
 
 /** What the top-up waits for, in words, for the merchant, the finance desk and the Temporal UI. */

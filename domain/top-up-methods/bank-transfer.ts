@@ -64,10 +64,11 @@ export const bankTransferTopUps = defineTopUpMethod({
     }),
   },
   byHandRefusal: () => null,
-  timer: (s) =>
-    !s.confirmation && s.topUp.bankTransfer ? { kind: 'expiry', at: s.topUp.bankTransfer.expiresAt } : null,
-  fired: () => ({ type: 'EXPIRED' }),
-  interval: () => 0,
+  timer: {
+    pending: (s) =>
+      !s.confirmation && s.topUp.bankTransfer ? { kind: 'expiry', at: s.topUp.bankTransfer.expiresAt } : null,
+    fired: () => ({ type: 'EXPIRED' }),
+  },
   describe: (s, amount) =>
     `Waiting for a bank transfer of ${amount} with reference ${s.topUp.bankTransfer?.reference ?? '?'}, to be confirmed by the finance desk before ${s.topUp.bankTransfer?.expiresAt ?? '?'}.`,
 });

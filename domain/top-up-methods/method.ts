@@ -71,11 +71,14 @@ export interface TopUpMethodDefinition<
   byHandRefusal(verb: string): string | null;
   /** Whether an unsettled top-up of this method ends EXPIRED at its deadline (EXPIRED is refused otherwise). */
   readonly expires: boolean;
-  /** The timer a PENDING top-up waits on, if any. */
-  timer(s: TopUpState): TopUpTimer | null;
-  /** What a timer's firing is to the machine, and how long an interval timer lasts. */
-  fired(timer: TopUpTimer): E | { type: 'EXPIRED' };
-  interval(timer: TopUpTimer, timings: TopUpTimings): number;
+  /** The timer a PENDING top-up of this method waits on (none: it waits only for its commands or an operator). */
+  readonly timer?: {
+    pending(s: TopUpState): TopUpTimer | null;
+    /** What its firing is to the machine. */
+    fired(timer: TopUpTimer): NoInfer<E> | { type: 'EXPIRED' };
+    /** How long a timer without a fixed time (`at`) lasts. */
+    interval?(timer: TopUpTimer, timings: TopUpTimings): number;
+  };
   /** What a PENDING top-up waits for in the method's own phases (or with none), in words. */
   describe(s: TopUpState, amount: string): string;
 }

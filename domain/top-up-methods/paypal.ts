@@ -64,9 +64,11 @@ export const payPalTopUps = defineTopUpMethod({
     of: (s) => ({ paypal: s.paypal }),
   },
   byHandRefusal: (verb) => `A PayPal top-up is settled by PayPal and cannot be ${verb} by hand`,
-  timer: (s) => (s.phase === 'awaiting_capture' ? { kind: 'capture-recheck' } : null),
-  fired: () => ({ type: 'CAPTURE_RECHECK_DUE' }),
-  interval: (_timer, timings) => timings.captureRecheckInterval,
+  timer: {
+    pending: (s) => (s.phase === 'awaiting_capture' ? { kind: 'capture-recheck' } : null),
+    fired: (): PayPalTopUpEvent => ({ type: 'CAPTURE_RECHECK_DUE' }),
+    interval: (_timer, timings) => timings.captureRecheckInterval,
+  },
 
   describe(s, amount) {
     if (s.phase === 'awaiting_capture' || s.phase === 'checking_capture')

@@ -26,6 +26,10 @@ export function topUpMethodViews(s: TopUpState): z.output<z.ZodObject<typeof top
   return { ...bankTransferTopUps.view.of(s), ...payPalTopUps.view.of(s) };
 }
 
+/** A method's own commands, by its name. */
+export type TopUpMethodCommandOf<M extends TopUpMethod> =
+  Extract<(typeof topUpMethods)[number], { name: M }> extends { start(next: TopUpState): (infer C)[] } ? C : never;
+
 type Names = (typeof topUpMethods)[number]['name'];
 export const TopUpMethod = z.enum(topUpMethods.map((m) => m.name) as [Names, ...Names[]]);
 export type TopUpMethod = z.infer<typeof TopUpMethod>;

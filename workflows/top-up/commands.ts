@@ -5,7 +5,7 @@ import { orderActions } from '../../domain/order-actions.js';
 import type { TopUpCommand, TopUpEvent } from '../../domain/top-up-machine.js';
 import type { TopUpTimings } from '../../domain/top-up.js';
 import { topUpActivityOptions } from './activity-options.js';
-import { topUpMethodCommands, type MethodCommands } from './methods/index.js';
+import { topUpMethodCommands } from './methods/index.js';
 import type { TopUpRun } from './top-up-run.js';
 
 /**
@@ -14,14 +14,14 @@ import type { TopUpRun } from './top-up-run.js';
  */
 export class TopUpCommandRunner {
   private readonly money: TopUpActivities;
-  private readonly method: MethodCommands | null;
+  private readonly method: ReturnType<typeof topUpMethodCommands>;
 
   constructor(
     private readonly run: TopUpRun,
     timings: TopUpTimings,
   ) {
     this.money = proxyActivities<TopUpActivities>(topUpActivityOptions(timings));
-    this.method = topUpMethodCommands[run.state.topUp.method]?.(timings) ?? null;
+    this.method = topUpMethodCommands(run.state.topUp.method, timings);
   }
 
   /** The machine's next event, or null when the command's outcome changes nothing. */

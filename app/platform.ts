@@ -42,6 +42,8 @@ import { retryOnStart } from './startup-retry.js';
 import type { Tracing } from './tracing.js';
 import { salesChannels } from '../channels/registry.js';
 import { syncChannelTypes } from '../db/channels.js';
+import { syncTopUpMethods } from '../db/top-ups.js';
+import { topUpMethods } from '../domain/top-up-methods/registry.js';
 import { createTopUpActivities } from '../activities/top-up-activities.js';
 import { TopUpService } from '../api/top-up-service.js';
 import { OrderResumer } from '../api/order-resumer.js';
@@ -106,6 +108,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const db = createPool(opts.databaseUrl, 20);
   // The database accepts connections of the sales channels this code registers, and of no other.
   await syncChannelTypes(db, salesChannels);
+  // …and top-ups of the methods it registers.
+  await syncTopUpMethods(db, topUpMethods);
   // TLS, API key and gRPC headers from the environment (TEMPORAL_TLS_*, TEMPORAL_API_KEY…): see temporal-connection.ts.
   const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
   const calls = callsInFlight();

@@ -19,11 +19,14 @@ export const workflowInterceptorModules: string[] = [codeModule('workflows', 'tr
 
 /**
  * Modules evaluated once per worker and shared by every workflow it runs, instead of once in each cached workflow:
- * libphonenumber's metadata (the legacy in-workflow checks) was a large part of an open order's memory
- * (docs/capacity.md). The SDK deep-freezes what it shares, so only modules that never write to themselves belong
- * here: not zod, whose schemas define their methods lazily and reset their regexes' lastIndex.
+ * zod (workflows/shared-libraries.ts) and libphonenumber's metadata (domain/phone-validity.ts, for the legacy
+ * in-workflow checks) were most of an open order's memory (docs/capacity.md). The SDK deep-freezes what it shares,
+ * so only modules that never write to their own objects belong here: not our schemas, which zod completes lazily.
  */
-export const workflowPreloadModules: string[] = [codeModule('domain', 'phone-validity')];
+export const workflowPreloadModules: string[] = [
+  codeModule('workflows', 'shared-libraries'),
+  codeModule('domain', 'phone-validity'),
+];
 
 /** The workflow entry module. */
 export function workflowsEntry(): string {

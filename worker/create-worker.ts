@@ -23,6 +23,8 @@ export interface OrderWorkerOptions {
   requirePrebuiltBundle?: boolean;
   identity?: string;
   maxCachedWorkflows?: number;
+  /** Workflow tasks taken at once (app/config.ts WORKER_MAX_CONCURRENT_WORKFLOW_TASKS says why it is small). */
+  maxConcurrentWorkflowTasks?: number;
   /** Where workflow spans go (through the `exporter` sink workflows/tracing.ts calls). */
   tracing?: { resource: Resource; spanProcessor: SpanProcessor };
   /** Told which workflow code the worker runs, and how long loading it took. */
@@ -61,6 +63,9 @@ export async function createOrderWorker(opts: OrderWorkerOptions): Promise<Worke
     },
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(opts.maxConcurrentWorkflowTasks !== undefined
+      ? { maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTasks }
+      : {}),
     // Finish in-flight activities on shutdown rather than abandoning them to a timeout.
     shutdownGraceTime: '10s',
     // An order's next task goes first to the worker that has it cached; if that worker died, the server gives the

@@ -45,7 +45,7 @@ import { payPalLinkRoutes, payPalReturnRoutes } from '../api/routes/paypal-link.
 import { PayPalLinkService } from '../api/paypal-link-service.js';
 import { PayPalClient } from '../activities/paypal/client.js';
 import { answerClientErrorsAsJson } from '../api/client-errors.js';
-import { settleLateStarts } from '../api/outage.js';
+import { callsInFlight } from './temporal-calls-in-flight.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -98,7 +98,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   await syncChannelTypes(db, salesChannels);
   // TLS, API key and gRPC headers from the environment (TEMPORAL_TLS_*, TEMPORAL_API_KEY…): see temporal-connection.ts.
   const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
-  const connection = await waitFor('Temporal', () => Connection.connect(connectionOptions));
+  const calls = callsInFlight();
+  const connection = await waitFor('Temporal', () =>
+    Connection.connect({ ...connectionOptions, interceptors: calls.interceptors }),
+  );
   // Carries the request's trace into the workflow it starts, signals or updates (headers the worker reads).
   const temporal = new Client({
     connection,
@@ -248,7 +251,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     worker,
     async stop() {
       for (const stop of stops.reverse()) await stop();
-      await settleLateStarts(temporal);
+      await calls.settled();
       await connection.close();
       await db.end();
     },

@@ -158,6 +158,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       activities,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTasks: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       ...(opts.workflowBundlePath ? { workflowBundlePath: opts.workflowBundlePath } : {}),
       ...(opts.requirePrebuiltBundle ? { requirePrebuiltBundle: true } : {}),
       ...(opts.tracing ? { tracing: opts.tracing } : {}),

@@ -20,6 +20,7 @@ import { accountRoutes } from './routes/account.js';
 import { healthRoutes } from './routes/health.js';
 import { refuseClientVaultIds } from './vault-id-guard.js';
 import { orderRoutes } from './routes/orders.js';
+import { consoleRoutes } from './console.js';
 
 export interface AppDeps {
   db: Db;
@@ -40,6 +41,8 @@ export interface AppDeps {
   corsOrigins: readonly string[];
   /** How long an Idempotency-Key's answer is replayed (IDEMPOTENCY_TTL); api/idempotency.ts reads it. */
   idempotencyTtlMs?: number;
+  /** The built console (dist/console), served at `/`; none: the API answers alone. */
+  consoleDir?: string | null;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(orderRoutes(deps.db, deps.orders));
   app.use(accountRoutes(deps.db));
   for (const router of deps.routes ?? []) app.use(router);
+  if (deps.consoleDir) app.use(consoleRoutes(deps.consoleDir));
 
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

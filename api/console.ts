@@ -24,8 +24,8 @@ const consoleHeaders = helmet({
   },
 });
 
-/** Paths the API owns: never answered with the console's page. */
-const apiPrefixes = ['/v1', '/webhooks', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics'];
+/** Paths the API owns (and missing assets): never answered with the console's page. */
+const apiPrefixes = ['/v1', '/webhooks', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics', '/assets'];
 
 function ownedByApi(urlPath: string): boolean {
   return apiPrefixes.some((p) => urlPath === p || urlPath.startsWith(`${p}/`));

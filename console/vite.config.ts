@@ -13,7 +13,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,
     sourcemap: false,
-    chunkSizeWarningLimit: 600,
+    // The shared chunk (React, React Aria, the router) is ~600 kB raw, ~190 kB gzip: the first-page budget is in gzip.
+    chunkSizeWarningLimit: 700,
   },
   server: {
     // `npx vite console` during development: the API of `npm start` answers /v1.

@@ -27,7 +27,9 @@ const signIn = createRoute({
 const setup = createRoute({
   getParentRoute: () => root,
   path: '/setup',
-  validateSearch: (s: Record<string, unknown>): { token: string } => ({ token: String(s.token ?? '') }),
+  // The link carries its token in the fragment (`/setup#token=…`), which never reaches a server log.
+  validateSearch: (s: Record<string, unknown>): { token?: string } =>
+    typeof s.token === 'string' ? { token: s.token } : {},
   component: lazyRouteComponent(() => import('./pages/sign-in'), 'SetupPage'),
 });
 

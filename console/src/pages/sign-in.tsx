@@ -81,7 +81,8 @@ export function SignInPage() {
 /** The one-time set-up link: choose a password, then you are signed in. */
 export function SetupPage() {
   const { t } = useTranslation();
-  const { token } = useSearch({ from: '/setup' });
+  const search = useSearch({ from: '/setup' });
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? search.token ?? '';
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [name, setName] = useState('');

@@ -13,6 +13,7 @@ import { allowedActions, type ActionName } from './order-actions';
 
 type Order = components['schemas']['Order'];
 const carriers = ['gls', 'dhl', 'correos', 'ups'];
+const moving: ReadonlySet<string> = new Set(['RECEIVED', 'PROCESSING']);
 
 /** The editable fields and the review reasons' `field` names that point at them. */
 const editable = [
@@ -41,7 +42,13 @@ export function OrderPage() {
   const { id } = useParams({ from: '/app/orders/$id' });
   const { me } = useRouteContext({ from: '/app' });
   const queryClient = useQueryClient();
-  const query = $api.useQuery('get', '/v1/orders/{id}', { params: { path: { id } } });
+  // Live events refresh it; while the platform itself is moving the order on, it also looks every second.
+  const query = $api.useQuery(
+    'get',
+    '/v1/orders/{id}',
+    { params: { path: { id } } },
+    { refetchInterval: (q) => (q.state.data && moving.has(q.state.data.status) ? 1_000 : false) },
+  );
   const events = $api.useQuery('get', '/v1/orders/{id}/events', { params: { path: { id } } });
   const [editing, setEditing] = useState<Record<string, string> | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});

@@ -1,5 +1,4 @@
-// Functions passed to page.evaluate() run in the browser: they see the DOM types.
-/// <reference lib="dom" />
+// Code run inside the page is passed as strings: the test's own types know no DOM.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderInput, waitForStatus } from '../support/fixtures.js';
@@ -88,7 +87,7 @@ describe('the orders pages in Chromium', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     const country = page.getByRole('textbox', { name: 'Country' });
     await page.waitForFunction(
-      () => document.querySelector('input[name="shippingAddress.country"]')?.getAttribute('aria-invalid') === 'true',
+      `document.querySelector('input[name="shippingAddress.country"]')?.getAttribute('aria-invalid') === 'true'`,
     );
     expect(await country.getAttribute('aria-invalid')).toBe('true');
     await context.close();
@@ -185,11 +184,11 @@ describe('the orders pages in Chromium', () => {
     await page.getByRole('link', { name: 'Salvadanaio' }).click();
     await page.getByRole('heading', { name: 'Salvadanaio' }).waitFor();
     const balance = page.getByTestId('wallet-balance');
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid="wallet-balance"]')?.textContent?.includes('1.234,56'),
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="wallet-balance"]')?.textContent?.includes('1.234,56')`,
     );
     expect((await balance.textContent())?.replace(/\s/g, ' ')).toBe('1.234,56 €');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('it');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('it');
     expect(await auditPage(page, 'wallet-it')).toEqual([]);
     await context.close();
   });
@@ -209,9 +208,8 @@ describe('the orders pages in Chromium', () => {
       }
       throw new Error('focus never reached the target');
     };
-    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
-    const focusedLabel = () =>
-      page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent?.trim() ?? '');
+    const focused = () => page.evaluate<string>(`document.activeElement?.textContent?.trim() ?? ''`);
+    const focusedLabel = () => page.evaluate<string>(`document.activeElement?.labels?.[0]?.textContent?.trim() ?? ''`);
 
     await tabTo(async () => (await focused()).startsWith('All'));
     // Tabs: arrow keys move between them.
@@ -230,7 +228,7 @@ describe('the orders pages in Chromium', () => {
     await tabTo(async () => (await focused()) === 'Save changes');
     await press('Enter');
     await page.getByRole('status').getByText('Saved').waitFor();
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.evaluate('document.activeElement?.blur()');
     await tabTo(async () => (await focused()) === 'Resend order');
     await press('Enter');
     await expectStatusHeading(page, 'Submitted');

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 /**
  * The Chromium the browser tests drive: Debian's when CHROMIUM_PATH names it, else the build that
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export async function provisionChromium(cacheDir: string): Promise<string> {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   // The package exports no package.json: find it beside its entry (build/index.js).
-  const entry = fileURLToPath(import.meta.resolve('@sparticuz/chromium'));
+  const entry = createRequire(import.meta.url).resolve('@sparticuz/chromium');
   const pkg = JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as {
     version: string;
   };

@@ -8,7 +8,7 @@ import { orderStatuses } from '../domain/order.js';
 import { ensureConsoleBuilt } from '../dev/console-build.js';
 import { startEphemeralStack, projectRoot } from '../dev/ephemeral-stack.js';
 import { HttpClient } from '../dev/http-client.js';
-import { chromiumArgs, provisionChromium } from '../test/support/chromium.js';
+import { chromiumArgs, provisionChromium } from '../dev/chromium.js';
 
 /**
  * `npm run bench:console`: the console against 10,000 orders of one merchant (BENCH_CONSOLE_ORDERS), in a real

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { ensureConsoleBuilt } from '../../dev/console-build.js';
-import { provisionChromium } from './chromium.js';
+import { provisionChromium } from '../../dev/chromium.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { chromiumArgs } from './chromium.js';
+import { chromiumArgs } from '../../dev/chromium.js';
 
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 

@@ -1,4 +1,5 @@
 // Code run inside the page is passed as strings: the test's own types know no DOM.
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
@@ -112,6 +113,17 @@ describe('money in Chromium: wallet, PayPal, the finance desk', () => {
 
     await page.getByRole('link', { name: 'Import' }).click();
     await page.getByRole('heading', { name: 'Import orders' }).waitFor();
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles(fileURLToPath(new URL('../fixtures/ebay-orders.csv', import.meta.url)));
+    await page
+      .getByRole('status')
+      .getByText(/created/)
+      .waitFor();
+    await page
+      .getByRole('cell', { name: /created|rejected|already/ })
+      .first()
+      .waitFor();
     expect(await auditPage(page, 'import')).toEqual([]);
 
     await page.getByRole('link', { name: 'Settings' }).click();

@@ -217,7 +217,9 @@ describe('the orders pages in Chromium', () => {
     expect(await focused()).toBe('Pending review');
     await press('Enter');
     await page.waitForURL(/status=PENDING_REVIEW/);
-    await tabTo(async () => (await focused()) === order.externalId);
+    // The table is one tab stop (arrow keys move inside it); Enter opens the focused row's order.
+    await page.getByRole('link', { name: order.externalId }).waitFor();
+    await tabTo(() => page.evaluate<boolean>(`!!document.activeElement?.closest('[role="grid"]')`));
     await press('Enter');
     await expectStatusHeading(page, 'Pending review');
     await tabTo(async () => (await focused()) === 'Edit');

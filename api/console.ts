@@ -8,6 +8,9 @@ import helmet from 'helmet';
  * Aria positions popovers with style attributes, hence 'unsafe-inline' for styles (never for scripts).
  */
 const consoleHeaders = helmet({
+  // The page's own requests must carry their Origin (the API refuses a session's write without it): under
+  // helmet's default `no-referrer` Chromium sends none on a same-origin fetch. Other sites still get no referrer.
+  referrerPolicy: { policy: 'same-origin' },
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useNavigate, useRouter, useSearch } from '@tanstack/react-router';
 import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { TextInput } from '../components/fields';
@@ -15,6 +15,7 @@ export function SignInPage() {
   const { t } = useTranslation();
   const search = useSearch({ from: '/sign-in' });
   const navigate = useNavigate();
+  const router = useRouter();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -35,8 +36,11 @@ export function SignInPage() {
         setError(t('signIn.invalid'));
         return;
       }
-      await queryClient.invalidateQueries({ queryKey: meKey });
-      await navigate({ to: search.next ?? '/' });
+      // Forget the signed-out answer: the next page asks /v1/me again.
+      queryClient.removeQueries({ queryKey: meKey });
+      // Back where the user was going, query string included (e.g. a filtered orders list).
+      if (search.next) router.history.push(search.next);
+      else await navigate({ to: '/' });
     } finally {
       setBusy(false);
     }
@@ -97,7 +101,8 @@ export function SetupPage() {
       setError(body?.error?.message ?? t('app.error'));
       return;
     }
-    await queryClient.invalidateQueries({ queryKey: meKey });
+    // Forget the signed-out answer: the next page asks /v1/me again.
+    queryClient.removeQueries({ queryKey: meKey });
     await navigate({ to: '/' });
   };
 

@@ -14,10 +14,14 @@ export function useFormat() {
     locale,
     money(minor: number | null | undefined, currency: string | null | undefined): string {
       if (minor === null || minor === undefined) return '—';
-      const code = currency ?? 'EUR';
-      const digits = new Intl.NumberFormat(locale, { style: 'currency', currency: code }).resolvedOptions()
-        .maximumFractionDigits;
-      return new Intl.NumberFormat(locale, { style: 'currency', currency: code }).format(minor / 10 ** (digits ?? 2));
+      // Grouping always: Italian's own rule leaves 4-digit amounts ungrouped (1234,56 €); the articles and
+      // the merchants' banks write 1.234,56 €.
+      const format = new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency: currency ?? 'EUR',
+        useGrouping: 'always',
+      });
+      return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
     },
     dateTime(iso: string | null | undefined): string {
       if (!iso) return '—';

@@ -82,11 +82,7 @@ describe('money in Chromium: wallet, PayPal, the finance desk', () => {
     await transfer.getByRole('button', { name: 'Confirm' }).click();
     await transfer.waitFor({ state: 'detached' });
 
-    await owner.page.waitForFunction(
-      `document.querySelector('[data-testid="wallet-balance"]')?.textContent?.includes('150.00')`,
-      undefined,
-      { timeout: 15_000 },
-    );
+    await owner.page.getByTestId('wallet-balance').filter({ hasText: '150.00' }).waitFor({ timeout: 15_000 });
     expect(await text(owner.page, 'wallet-balance')).toContain('€150.00');
 
     await desk.page.getByRole('link', { name: 'Audit log' }).click();

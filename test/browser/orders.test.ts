@@ -86,9 +86,7 @@ describe('the orders pages in Chromium', () => {
     await page.getByRole('textbox', { name: 'Country' }).fill('ITALY');
     await page.getByRole('button', { name: 'Save changes' }).click();
     const country = page.getByRole('textbox', { name: 'Country' });
-    await page.waitForFunction(
-      `document.querySelector('input[name="shippingAddress.country"]')?.getAttribute('aria-invalid') === 'true'`,
-    );
+    await page.locator('input[name="shippingAddress.country"][aria-invalid="true"]').waitFor();
     expect(await country.getAttribute('aria-invalid')).toBe('true');
     await context.close();
   });
@@ -158,11 +156,13 @@ describe('the orders pages in Chromium', () => {
     const submitted = await createOrder(merchant.key, orderInput(), 'SUBMITTED');
 
     await page.goto('/orders');
+    await page.getByRole('link', { name: submitted.externalId }).waitFor();
     for (const o of [...fixable, submitted]) {
+      // React Aria keeps the input itself visually hidden (the box drawn beside it is what a person clicks).
       await page
         .getByRole('row', { name: new RegExp(o.externalId) })
         .getByRole('checkbox')
-        .check();
+        .check({ force: true });
     }
     await page.getByText('3 selected').first().waitFor();
     await page.getByRole('button', { name: 'Resend selected' }).click();
@@ -184,9 +184,7 @@ describe('the orders pages in Chromium', () => {
     await page.getByRole('link', { name: 'Salvadanaio' }).click();
     await page.getByRole('heading', { name: 'Salvadanaio' }).waitFor();
     const balance = page.getByTestId('wallet-balance');
-    await page.waitForFunction(
-      `document.querySelector('[data-testid="wallet-balance"]')?.textContent?.includes('1.234,56')`,
-    );
+    await page.getByTestId('wallet-balance').filter({ hasText: '1.234,56' }).waitFor();
     expect((await balance.textContent())?.replace(/\s/g, ' ')).toBe('1.234,56 €');
     expect(await page.evaluate('document.documentElement.lang')).toBe('it');
     expect(await auditPage(page, 'wallet-it')).toEqual([]);

@@ -126,13 +126,13 @@ export function OrderPage() {
         flagged={flagged(section, name)}
       />
     ) : (
-      <div key={key} className={flagged(section, name) ? 'field field-flagged' : 'field'}>
+      <dl key={key} className={flagged(section, name) ? 'field field-flagged' : 'field'}>
         <dt>{label}</dt>
         <dd>
           {String(order[section][name as never] ?? '') || t('order.none')}
           {flagged(section, name) && <div className="flag">{flagged(section, name)}</div>}
         </dd>
-      </div>
+      </dl>
     );
   };
 
@@ -238,22 +238,22 @@ export function OrderPage() {
         <div className="cards">
           <section className="card" aria-labelledby="customer">
             <h2 id="customer">{t('order.customer')}</h2>
-            <dl>
+            <div>
               {field('customer', 'name', t('order.name'))}
               {field('customer', 'email', t('order.email'))}
               {field('customer', 'phone', t('order.phone'))}
-            </dl>
+            </div>
           </section>
           <section className="card" aria-labelledby="address">
             <h2 id="address">{t('order.address')}</h2>
-            <dl>
+            <div>
               {field('shippingAddress', 'line1', t('order.line1'))}
               {field('shippingAddress', 'line2', t('order.line2'))}
               {field('shippingAddress', 'city', t('order.city'))}
               {field('shippingAddress', 'postcode', t('order.postcode'))}
               {field('shippingAddress', 'region', t('order.region'))}
               {field('shippingAddress', 'country', t('order.country'))}
-            </dl>
+            </div>
           </section>
         </div>
         {editing && (

@@ -86,13 +86,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List orders, newest first */
+        /** List orders: filter by status, review reason, channel and creation date, search (`q`), sort; keyset pages (`nextCursor`) */
         get: {
             parameters: {
                 query?: {
                     status?: "RECEIVED" | "AWAITING_PAYMENT" | "AWAITING_SHIPPING_METHOD" | "PENDING_REVIEW" | "PROCESSING" | "SUBMITTED" | "SHIPPED" | "CANCELLED" | "SENT_MANUALLY";
                     reason?: "INSUFFICIENT_FUNDS" | "PAYMENT_DECLINED" | "ADDRESS_TOO_LONG" | "INVALID_ADDRESS" | "INVALID_POSTCODE" | "INVALID_PHONE" | "INVALID_EMAIL" | "OUT_OF_STOCK" | "UNKNOWN_PRODUCT" | "INVALID_SHIPPING_METHOD" | "SUPPLIER_REJECTED";
                     channel?: string;
+                    /** @description Part of the shop's order number (external id), of the customer's name or e-mail, or of a SKU, in any case; or a whole order id */
+                    q?: string;
+                    /** @description Created on or after (a day is taken from its start, UTC) */
+                    from?: string;
+                    /** @description Created on or before (a day is taken to its end, UTC) */
+                    to?: string;
+                    /** @description `-` first: descending. total: what the customer paid */
+                    sort?: "-createdAt" | "createdAt" | "-total" | "total";
                     limit?: number;
                     cursor?: string;
                 };
@@ -211,6 +219,212 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The listing's counts in one call: per status for the filters other than status (the tabs), per review reason for all the filters */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "RECEIVED" | "AWAITING_PAYMENT" | "AWAITING_SHIPPING_METHOD" | "PENDING_REVIEW" | "PROCESSING" | "SUBMITTED" | "SHIPPED" | "CANCELLED" | "SENT_MANUALLY";
+                    reason?: "INSUFFICIENT_FUNDS" | "PAYMENT_DECLINED" | "ADDRESS_TOO_LONG" | "INVALID_ADDRESS" | "INVALID_POSTCODE" | "INVALID_PHONE" | "INVALID_EMAIL" | "OUT_OF_STOCK" | "UNKNOWN_PRODUCT" | "INVALID_SHIPPING_METHOD" | "SUPPLIER_REJECTED";
+                    channel?: string;
+                    /** @description Part of the shop's order number (external id), of the customer's name or e-mail, or of a SKU, in any case; or a whole order id */
+                    q?: string;
+                    /** @description Created on or after (a day is taken from its start, UTC) */
+                    from?: string;
+                    /** @description Created on or before (a day is taken to its end, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Counts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderCounts"];
+                    };
+                };
+                /** @description No key or an unknown key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Schema violation (`VALIDATION_FAILED`, `details[].path` names each field) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The orders matching the filters as a CSV download (every page), sorted as asked */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "RECEIVED" | "AWAITING_PAYMENT" | "AWAITING_SHIPPING_METHOD" | "PENDING_REVIEW" | "PROCESSING" | "SUBMITTED" | "SHIPPED" | "CANCELLED" | "SENT_MANUALLY";
+                    reason?: "INSUFFICIENT_FUNDS" | "PAYMENT_DECLINED" | "ADDRESS_TOO_LONG" | "INVALID_ADDRESS" | "INVALID_POSTCODE" | "INVALID_PHONE" | "INVALID_EMAIL" | "OUT_OF_STOCK" | "UNKNOWN_PRODUCT" | "INVALID_SHIPPING_METHOD" | "SUPPLIER_REJECTED";
+                    channel?: string;
+                    /** @description Part of the shop's order number (external id), of the customer's name or e-mail, or of a SKU, in any case; or a whole order id */
+                    q?: string;
+                    /** @description Created on or after (a day is taken from its start, UTC) */
+                    from?: string;
+                    /** @description Created on or before (a day is taken to its end, UTC) */
+                    to?: string;
+                    /** @description `-` first: descending. total: what the customer paid */
+                    sort?: "-createdAt" | "createdAt" | "-total" | "total";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description No key or an unknown key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Schema violation (`VALIDATION_FAILED`, `details[].path` names each field) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One action (any that needs no arguments: resend, cancel…) on up to 200 orders; says for each order whether it went and, if not, why */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["BulkAction"];
+                };
+            };
+            responses: {
+                /** @description One result per order, in the order of `ids` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkActionResult"];
+                    };
+                };
+                /** @description Malformed JSON (`BAD_JSON`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No key or an unknown key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The key may not do this (operator vs merchant) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Schema violation (`VALIDATION_FAILED`, `details[].path` names each field) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/bulk/resend": {
         parameters: {
             query?: never;
@@ -294,7 +508,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an order */
+        /** Get an order, with the actions its status allows now */
         get: {
             parameters: {
                 query?: never;
@@ -733,7 +947,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["CancelResult"];
+                        "application/json": components["schemas"]["CancelResult"] & {
+                            /** @description The actions its status allows now, named as in the action registry (paymentAccepted: POST /v1/orders/{id}/payment-accepted; addressFixed: PATCH /v1/orders/{id}; resend: POST /v1/orders/{id}/resend; cancel: POST /v1/orders/{id}/cancel; markSentManually: POST /v1/orders/{id}/mark-sent-manually; synchronize: POST /v1/orders/{id}/synchronize). Empty for an operator, who cannot act on orders */
+                            allowedActions: ("paymentAccepted" | "addressFixed" | "resend" | "cancel" | "markSentManually" | "synchronize")[];
+                        };
                     };
                 };
                 /** @description Malformed JSON (`BAD_JSON`) */
@@ -1013,6 +1230,96 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/carriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The supplier's carriers: the shipping methods to choose from when synchronizing a cash-on-delivery order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Carriers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CarrierList"];
+                    };
+                };
+                /** @description No key or an unknown key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live feed (Server-Sent Events) of the merchant's order, top-up and wallet changes (an operator's: every merchant's). Each event is `event: order|top-up|wallet`, `data: {"id", "merchantId"}` (ids only: read the rest through the API) and an `id:`; send it back as Last-Event-ID to resume after it; `event: resync` says that changes were missed: read again what you show. A comment every 15 s keeps the connection open */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description No key or an unknown key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1806,6 +2113,12 @@ export interface paths {
                 query?: {
                     merchantId?: string;
                     action?: string;
+                    /** @description Who did it: an operator's name ("root"), as listed */
+                    actor?: string;
+                    /** @description At or after (a day is taken from its start, UTC) */
+                    from?: string;
+                    /** @description At or before (a day is taken to its end, UTC) */
+                    to?: string;
                     limit?: number;
                     cursor?: string;
                 };
@@ -3693,6 +4006,8 @@ export interface components {
             createdAt: string;
             updatedAt: string;
             version: number;
+            /** @description The actions its status allows now, named as in the action registry (paymentAccepted: POST /v1/orders/{id}/payment-accepted; addressFixed: PATCH /v1/orders/{id}; resend: POST /v1/orders/{id}/resend; cancel: POST /v1/orders/{id}/cancel; markSentManually: POST /v1/orders/{id}/mark-sent-manually; synchronize: POST /v1/orders/{id}/synchronize). Empty for an operator, who cannot act on orders */
+            allowedActions: ("paymentAccepted" | "addressFixed" | "resend" | "cancel" | "markSentManually" | "synchronize")[];
         };
         ReviewReason: {
             /** @enum {string} */
@@ -3762,6 +4077,38 @@ export interface components {
         OrderList: {
             items: components["schemas"]["Order"][];
             nextCursor: string | null;
+        };
+        OrderCounts: {
+            /** @description Orders matching the filters other than status */
+            total: number;
+            /** @description Per status, for the filters other than status (every tab at once); statuses without orders are absent */
+            byStatus: {
+                [key: string]: number;
+            };
+            /** @description Per review reason, for all the filters (status included); an order with two reasons counts twice */
+            byReason: {
+                [key: string]: number;
+            };
+        };
+        BulkActionResult: {
+            results: {
+                id: string;
+                ok: boolean;
+                /**
+                 * @description The order status after the action (when found)
+                 * @enum {string}
+                 */
+                status?: "RECEIVED" | "AWAITING_PAYMENT" | "AWAITING_SHIPPING_METHOD" | "PENDING_REVIEW" | "PROCESSING" | "SUBMITTED" | "SHIPPED" | "CANCELLED" | "SENT_MANUALLY";
+                error?: {
+                    code: string;
+                    message: string;
+                };
+            }[];
+        };
+        BulkAction: {
+            /** @enum {string} */
+            action: "paymentAccepted" | "resend" | "cancel" | "markSentManually" | "synchronize";
+            ids: string[];
         };
         BulkResendResult: {
             matched: number;
@@ -3878,6 +4225,17 @@ export interface components {
         SynchronizeOrder: {
             /** @example gls */
             shippingMethod?: string;
+        };
+        CarrierList: {
+            items: {
+                /**
+                 * @description What `shippingMethod` takes (synchronize, PATCH)
+                 * @example gls
+                 */
+                code: string;
+                /** @example GLS */
+                label: string;
+            }[];
         };
         Wallet: {
             balance: number;

@@ -52,6 +52,12 @@ async function throughput(start: (i: number) => Promise<() => Promise<boolean>>)
   };
 }
 
+/** A workflow's history as the server keeps it: events and bytes. */
+async function historyOf(client: Client, workflowId: string): Promise<string> {
+  const info = (await client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo;
+  return `${String(info?.historyLength ?? '?')} events, ${(Number(info?.historySizeBytes ?? 0) / 1024).toFixed(1)} KiB`;
+}
+
 async function roundTrips(targets: string[], act: (target: string) => Promise<void>): Promise<Percentiles> {
   const ms: number[] = [];
   for (let i = 0; i < ACTIONS; i++) {
@@ -97,6 +103,7 @@ try {
     open.map((h) => h.workflowId),
     async (id) => void (await client.workflow.getHandle(id).executeUpdate(bareAction, { args: ['touch'] })),
   );
+  const bareHistory = await historyOf(client, `bare-0-${taskQueue}`);
   await Promise.all(open.map((h) => h.executeUpdate(bareAction, { args: ['finish'] })));
   worker.shutdown();
   await running;
@@ -116,12 +123,14 @@ try {
   for (const sku of skus) await supplier.put(`/_admin/products/${sku}`, { stock: 1_000_000 });
   const statusOf = async (id: string, key: string): Promise<string> =>
     (await api.get(`/v1/orders/${id}`, { key })).body.status as string;
+  let firstSubmitted: string | undefined;
   const platform = await throughput(async (i) => {
     const res = await api.post('/v1/orders', benchOrder(`bench-${i}`, { sku: skus[i % skus.length] }), {
       key: funded.key,
     });
     if (res.status !== 201) throw new Error(`POST /v1/orders answered ${res.status}: ${res.text}`);
     const id = res.body.id as string;
+    firstSubmitted ??= id;
     return async () => {
       const status = await statusOf(id, funded.key);
       if (status === 'PENDING_REVIEW') throw new Error(`bench order ${id} parked in review`);
@@ -147,6 +156,9 @@ try {
     if (res.status !== 200) throw new Error(`PATCH answered ${res.status}: ${res.text}`);
   });
 
+  const submittedHistory = await historyOf(client, `order-${firstSubmitted}`);
+  const parkedHistory = await historyOf(client, `order-${parked[0] ?? ''}`);
+
   const row = (label: string, b: number, p: number, unit: string, lowerIsBetter = true): string =>
     `  ${label.padEnd(34)} bare ${b.toFixed(unit === '/s' ? 1 : 0).padStart(7)} ${unit.padEnd(3)} platform ${p
       .toFixed(unit === '/s' ? 1 : 0)
@@ -163,6 +175,7 @@ try {
       row('start → done / SUBMITTED p99', bare.done.p99, platform.done.p99, 'ms'),
       row('action round trip p50', bareActions.p50, platformActions.p50, 'ms'),
       row('action round trip p99', bareActions.p99, platformActions.p99, 'ms'),
+      `  history per order: bare ${bareHistory} · platform, SUBMITTED ${submittedHistory} · after ${ACTIONS / OPEN} PATCHes in review ${parkedHistory}`,
       `  (× bare: platform / bare for times, bare / platform for throughput — above 1 the platform is slower)`,
       `  process RSS after the run ${mib(process.memoryUsage().rss)} (API, worker, bare worker, simulators)`,
       `bare-ratio: ${ratio.toFixed(2)}`,

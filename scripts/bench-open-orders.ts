@@ -8,7 +8,7 @@ import { startEphemeralStack } from '../dev/ephemeral-stack.js';
 import { createBareWorker } from './bench/bare-worker.js';
 import { bareAction } from './bench/bare-workflows.js';
 import { openBareWorkflows, parkOrders } from './bench/open-workflows.js';
-import { mib, percentiles, settledMemory, type Percentiles } from './bench/stats.js';
+import { mib, sequentialRoundTrips, settledMemory, type Percentiles } from './bench/stats.js';
 
 /**
  * `node --expose-gc --import tsx scripts/bench-open-orders.ts`: OPEN_ORDERS orders (default 10,000) open on one
@@ -22,15 +22,8 @@ const CONCURRENCY = Number(process.env.OPEN_CONCURRENCY ?? 20);
 const ACTIONS = Number(process.env.OPEN_ACTIONS ?? 200);
 const SAMPLE = 100;
 
-async function timed(targets: string[], act: (target: string) => Promise<void>): Promise<Percentiles> {
-  const ms: number[] = [];
-  for (let i = 0; i < ACTIONS; i++) {
-    const t0 = performance.now();
-    await act(targets[i % targets.length] ?? '');
-    ms.push(performance.now() - t0);
-  }
-  return percentiles(ms);
-}
+const timed = (targets: string[], act: (target: string) => Promise<void>): Promise<Percentiles> =>
+  sequentialRoundTrips(ACTIONS, targets, act);
 
 const numbers = [...Array(OPEN).keys()];
 const stack = await startEphemeralStack(

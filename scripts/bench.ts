@@ -9,7 +9,7 @@ import { startEphemeralStack } from '../dev/ephemeral-stack.js';
 import { createBareWorker } from './bench/bare-worker.js';
 import { bareAction, bareOrder } from './bench/bare-workflows.js';
 import { benchOrder } from './bench/order-body.js';
-import { mib, percentiles, pool, sleep, type Percentiles } from './bench/stats.js';
+import { mib, percentiles, pool, sequentialRoundTrips, sleep, type Percentiles } from './bench/stats.js';
 
 /**
  * `npm run bench`: the platform against bare Temporal on the same server, in one run (the machine's load moves both
@@ -58,15 +58,8 @@ async function historyOf(client: Client, workflowId: string): Promise<string> {
   return `${String(info?.historyLength ?? '?')} events, ${(Number(info?.historySizeBytes ?? 0) / 1024).toFixed(1)} KiB`;
 }
 
-async function roundTrips(targets: string[], act: (target: string) => Promise<void>): Promise<Percentiles> {
-  const ms: number[] = [];
-  for (let i = 0; i < ACTIONS; i++) {
-    const t0 = performance.now();
-    await act(targets[i % targets.length] ?? '');
-    ms.push(performance.now() - t0);
-  }
-  return percentiles(ms);
-}
+const roundTrips = (targets: string[], act: (target: string) => Promise<void>): Promise<Percentiles> =>
+  sequentialRoundTrips(ACTIONS, targets, act);
 
 const stack = await startEphemeralStack(
   { ...defaultTimings, trackingPollInterval: 3_600_000 },

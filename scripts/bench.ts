@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { defaultTimings } from '../domain/timings.js';
 import { HttpClient } from '../dev/http-client.js';
 import { adjustWallet, createOperatorKey } from '../dev/funding.js';
-import { startEphemeralStack } from '../dev/ephemeral-stack.js';
 import { createBareWorker } from './bench/bare-worker.js';
 import { bareAction, bareOrder } from './bench/bare-workflows.js';
 import { benchOrder } from './bench/order-body.js';
+import { devTarget, productionTarget } from './bench/targets.js';
 import { mib, percentiles, pool, sequentialRoundTrips, sleep, type Percentiles } from './bench/stats.js';
 
 /**
@@ -19,8 +18,9 @@ import { mib, percentiles, pool, sequentialRoundTrips, sleep, type Percentiles }
  *   done. Clients poll every BENCH_POLL_MS (default 250 ms, both alike) so that they do not load the machine.
  * - Action round trip: BENCH_ACTIONS (default 300) sequential PATCH /v1/orders/{id} on 20 orders parked in review;
  *   bare: the same number of updates on 20 open bare workflows.
- * The stack is the development one (dev server, embedded PostgreSQL, one worker and the API in this process); the
- * ledger has its own benchmark (scripts/bench-ledger.ts). The last line is `bare-ratio: <platform / bare throughput>`.
+ * The stack is the development one (dev server, embedded PostgreSQL, one worker and the API in this process), or with
+ * BENCH_TOPOLOGY=production the production topology (Temporal server on PostgreSQL, two API and two worker processes;
+ * the bare worker still runs in this process, one worker against their two). The ledger has its own benchmark (scripts/bench-ledger.ts). The last line is `bare-ratio: <platform / bare throughput>`.
  */
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
@@ -61,11 +61,10 @@ async function historyOf(client: Client, workflowId: string): Promise<string> {
 const roundTrips = (targets: string[], act: (target: string) => Promise<void>): Promise<Percentiles> =>
   sequentialRoundTrips(ACTIONS, targets, act);
 
-const stack = await startEphemeralStack(
-  { ...defaultTimings, trackingPollInterval: 3_600_000 },
-  // Rate limits off: twenty clients on one key would measure the limiter, not the engine.
-  { RATE_LIMIT_PER_KEY: '0' },
-);
+const stack =
+  process.env.BENCH_TOPOLOGY === 'production'
+    ? await productionTarget((line) => void process.stderr.write(`[bench] ${line}\n`))
+    : await devTarget();
 const native = await NativeConnection.connect({ address: stack.temporalAddress });
 const connection = await Connection.connect({ address: stack.temporalAddress });
 try {
@@ -102,7 +101,7 @@ try {
   await running;
 
   // The platform: the same shape through the REST API.
-  const api = new HttpClient(stack.platform.apiUrl ?? '');
+  const api = new HttpClient(stack.apiUrl);
   const merchant = async (name: string): Promise<{ id: string; key: string }> => {
     const m = await api.post('/v1/merchants', { name }, { key: stack.operatorKey });
     return { id: m.body.id as string, key: m.body.apiKey as string };
@@ -110,7 +109,7 @@ try {
   const funded = await merchant('Bench');
   const finance = await createOperatorKey(api, stack.operatorKey, 'Bench Finance');
   await adjustWallet(api, finance.key, { merchantId: funded.id, amount: 100_000_000, reason: 'benchmark funds' });
-  const supplier = new HttpClient(stack.sims.supplier);
+  const supplier = new HttpClient(stack.supplierUrl);
   const skus = ['BB-1001', 'BB-1002', 'BB-1003', 'BB-1004'];
   // The seeded catalogue holds a few hundred of each: enough for a shop, not for a benchmark.
   for (const sku of skus) await supplier.put(`/_admin/products/${sku}`, { stock: 1_000_000 });
@@ -160,7 +159,8 @@ try {
   process.stdout.write(
     [
       '',
-      `One run, same Temporal dev server; ${ORDERS} orders from ${CONCURRENCY} clients polling every ${POLL_MS} ms; ${ACTIONS} sequential actions on ${OPEN} open workflows.`,
+      `One run on the ${stack.description}, bare on the same Temporal server:`,
+      `${ORDERS} orders from ${CONCURRENCY} clients polling every ${POLL_MS} ms; ${ACTIONS} sequential actions on ${OPEN} open workflows.`,
       row('throughput', bare.perSecond, platform.perSecond, '/s', false),
       row('start accepted p50', bare.accepted.p50, platform.accepted.p50, 'ms'),
       row('start accepted p99', bare.accepted.p99, platform.accepted.p99, 'ms'),

@@ -170,7 +170,7 @@ try {
       row('action round trip p99', bareActions.p99, platformActions.p99, 'ms'),
       `  history per order: bare ${bareHistory} · platform, SUBMITTED ${submittedHistory} · after ${ACTIONS / OPEN} PATCHes in review ${parkedHistory}`,
       `  (× bare: platform / bare for times, bare / platform for throughput — above 1 the platform is slower)`,
-      `  process RSS after the run ${mib(process.memoryUsage().rss)} (API, worker, bare worker, simulators)`,
+      `  RSS of this process after the run ${mib(process.memoryUsage().rss)} (the bare worker, and in development the API, worker and simulators)`,
       `bare-ratio: ${ratio.toFixed(2)}`,
       '',
     ].join('\n'),

@@ -42,6 +42,8 @@ import { retryOnStart } from './startup-retry.js';
 import type { Tracing } from './tracing.js';
 import { salesChannels } from '../channels/registry.js';
 import { syncChannelTypes } from '../db/channels.js';
+import { syncTopUpMethods } from '../db/top-ups.js';
+import { topUpMethods } from '../domain/top-up-methods/registry.js';
 import { createTopUpActivities } from '../activities/top-up-activities.js';
 import { TopUpService } from '../api/top-up-service.js';
 import { OrderResumer } from '../api/order-resumer.js';
@@ -53,7 +55,7 @@ import { payPalLinkRoutes, payPalReturnRoutes } from '../api/routes/paypal-link.
 import { PayPalLinkService } from '../api/paypal-link-service.js';
 import { PayPalClient } from '../activities/paypal/client.js';
 import { answerClientErrorsAsJson } from '../api/client-errors.js';
-import { settleLateStarts } from '../api/outage.js';
+import { callsInFlight } from './temporal-calls-in-flight.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -106,9 +108,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const db = createPool(opts.databaseUrl, 20);
   // The database accepts connections of the sales channels this code registers, and of no other.
   await syncChannelTypes(db, salesChannels);
+  // …and top-ups of the methods it registers.
+  await syncTopUpMethods(db, topUpMethods);
   // TLS, API key and gRPC headers from the environment (TEMPORAL_TLS_*, TEMPORAL_API_KEY…): see temporal-connection.ts.
   const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
-  const connection = await waitFor('Temporal', () => Connection.connect(connectionOptions));
+  const calls = callsInFlight();
+  const connection = await waitFor('Temporal', () =>
+    Connection.connect({ ...connectionOptions, interceptors: calls.interceptors }),
+  );
   // Carries the request's trace into the workflow it starts, signals or updates (headers the worker reads).
   const temporal = new Client({
     connection,
@@ -277,7 +284,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     worker,
     async stop() {
       for (const stop of stops.reverse()) await stop();
-      await settleLateStarts(temporal);
+      await calls.settled();
       await connection.close();
       await db.end();
     },

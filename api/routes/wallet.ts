@@ -6,6 +6,7 @@ import { getWallet, listTransactions } from '../../db/wallet-ledger.js';
 import { Currency } from '../../domain/order.js';
 import { merchantTopUpView } from '../../domain/top-up-machine.js';
 import { TopUpMethod, TopUpStatus, TopUpView } from '../../domain/top-up.js';
+import { mapTopUpMethods, topUpMethods } from '../../domain/top-up-methods/registry.js';
 import { merchantOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { idempotent } from '../idempotency.js';
@@ -52,15 +53,11 @@ const amount = z
   .max(Number.MAX_SAFE_INTEGER)
   .meta({ description: 'In minor units; within TOP_UP_MIN and TOP_UP_MAX' });
 export const StartTopUp = z
-  .discriminatedUnion('method', [
-    z.object({ method: z.literal('paypal'), amount, currency: Currency }).strict(),
-    z.object({ method: z.literal('bank_transfer'), amount, currency: Currency }).strict(),
-  ])
-  .meta({
-    id: 'StartTopUp',
-    description:
-      'paypal: charges the linked PayPal account; the wallet is credited when the capture completes. bank_transfer: answers the bank details and a payment reference; credited once the finance desk confirms the money arrived.',
-  });
+  .discriminatedUnion(
+    'method',
+    mapTopUpMethods((m) => z.object({ method: z.literal(m.name), amount, currency: Currency, ...m.request }).strict()),
+  )
+  .meta({ id: 'StartTopUp', description: topUpMethods.map((m) => `${m.name}: ${m.summary}`).join(' ') });
 
 export const TopUpList = z
   .object({ items: z.array(TopUpView), nextCursor: z.string().nullable() })
@@ -95,8 +92,7 @@ export function walletRoutes(db: Db, topUps: TopUpService): Router {
     const raw = req.body as Record<string, unknown> | undefined;
     if (raw && typeof raw === 'object' && 'reference' in raw && !('method' in raw)) {
       // The first version of this call credited whatever a merchant sent: it is withdrawn, and says so.
-      const message =
-        'a merchant can no longer credit its wallet: start a top-up with method "paypal" or "bank_transfer"; it is credited when the money is received';
+      const message = `a merchant can no longer credit its wallet: start a top-up with method ${topUpMethods.map((m) => `"${m.name}"`).join(' or ')}; it is credited when the money is received`;
       throw new HttpError(422, 'VALIDATION_FAILED', `method: ${message}`, [{ path: 'method', message }]);
     }
     const body = parseBody(StartTopUp, req);

@@ -87,8 +87,11 @@ export function decodeOrderCursor(raw: string, sort: OrderSort): OrderCursor | n
     const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string') return null;
     const [value, id] = parsed as [unknown, string];
-    if (sortColumn(sort) === 'created_at')
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? { value, id } : null;
+    if (sortColumn(sort) === 'created_at') {
+      // Only what cursorOf writes: an ISO instant (anything else would reach PostgreSQL as a timestamp to parse).
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value)) return null;
+      return Number.isNaN(Date.parse(value)) ? null : { value, id };
+    }
     return typeof value === 'number' && Number.isSafeInteger(value) ? { value, id } : null;
   } catch {
     return null;

@@ -152,8 +152,13 @@ describe('GET /v1/events', () => {
     await s.next(about(created.id), DELIVERY_MS);
   });
 
-  it('is refused without a key', async () => {
-    const res = await fetch(`${replica.apiUrl}/v1/events`);
-    expect(res.status).toBe(401);
+  it('is refused without a key, and to a client that does not read event streams', async () => {
+    expect((await fetch(`${replica.apiUrl}/v1/events`)).status).toBe(401);
+    const m = await createMerchant(stack);
+    const json = await fetch(`${replica.apiUrl}/v1/events`, {
+      headers: { authorization: `Bearer ${m.key}`, accept: 'application/json' },
+    });
+    expect(json.status).toBe(406);
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe('NOT_ACCEPTABLE');
   });
 });

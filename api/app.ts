@@ -1,5 +1,4 @@
 import express, { type Express, type Router } from 'express';
-import type { Client } from '@temporalio/client';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
@@ -14,27 +13,24 @@ import { captureOrderIds, orderLogProps } from './log-context.js';
 import { pathIdChecks } from './path-ids.js';
 import { rateLimits, type RateLimits } from './rate-limit.js';
 import { corsPolicy, securityHeaders } from './security-headers.js';
-import { buildOpenApi } from './openapi.js';
-import type { OrderService } from './order-service.js';
-import { accountRoutes } from './routes/account.js';
-import { healthRoutes } from './routes/health.js';
 import { refuseClientVaultIds } from './vault-id-guard.js';
-import { orderRoutes } from './routes/orders.js';
 
 export interface AppDeps {
   db: Db;
-  temporal: Client;
-  namespace: string;
-  orders: OrderService;
   logger: Logger;
   operatorKey: string | undefined;
   bodyLimit: string;
-  /** Routes a browser reaches without an API key (PayPal sending the merchant back), mounted before authentication. */
+  /** The document served at /openapi.json and /docs (api/openapi.ts). */
+  openapi: object;
+  /**
+   * Routes reached without an API key (health probes, PayPal sending the merchant's browser back), mounted before
+   * authentication.
+   */
   publicRoutes?: Router[];
   /** Routes that read the raw body (signed webhooks, imports), mounted before the JSON parser. */
   rawRoutes?: Router[];
-  /** Authenticated routes added by other modules (channels). */
-  routes?: Router[];
+  /** Authenticated routes with JSON bodies (orders, merchants, channels, the wallet…). */
+  routes: Router[];
   rateLimits: RateLimits;
   /** Origins allowed to call from a browser; CORS is closed when empty. */
   corsOrigins: readonly string[];
@@ -65,12 +61,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(rejectUnsafeQuery);
   app.use(pathIdChecks());
 
-  const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => {
-    res.json(openapi);
+    res.json(deps.openapi);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi as swaggerUi.JsonObject));
-  app.use(healthRoutes(deps.db, deps.temporal, deps.namespace));
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(deps.openapi as swaggerUi.JsonObject));
 
   const limits = rateLimits(deps.db, deps.rateLimits);
   for (const router of deps.publicRoutes ?? []) app.use(router);
@@ -84,9 +78,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
   app.use(rejectUnsafeBody);
   app.use('/v1', refuseClientVaultIds);
-  app.use(orderRoutes(deps.db, deps.orders));
-  app.use(accountRoutes(deps.db));
-  for (const router of deps.routes ?? []) app.use(router);
+  for (const router of deps.routes) app.use(router);
 
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

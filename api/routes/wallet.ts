@@ -13,6 +13,7 @@ import { idempotent } from '../idempotency.js';
 import { PageQuery } from '../schemas.js';
 import type { TopUpService } from '../top-up-service.js';
 import { parseBody, parseQuery } from '../validation.js';
+import type { Spec } from '../openapi-spec.js';
 
 export const Wallet = z
   .object({ balance: z.number().int(), reserved: z.number().int(), available: z.number().int(), currency: z.string() })
@@ -126,3 +127,48 @@ export async function listPage(db: Db, f: TopUpFilter): Promise<{ items: TopUpVi
     throw error;
   }
 }
+
+/** The rows of /openapi.json these routes serve. */
+export const walletSpecs: Spec[] = [
+  {
+    method: 'get',
+    path: '/v1/wallet',
+    summary: 'Wallet balance, reserved and available',
+    ok: [200, Wallet, 'The wallet'],
+    errors: [401, 403],
+  },
+  {
+    method: 'get',
+    path: '/v1/wallet/transactions',
+    summary:
+      'Ledger entries, newest first: each credit with its kind (top_up, adjustment, refund…) and topUpId; legacy top-ups (credited by the withdrawn merchant call) are marked `legacy`',
+    query: PageQuery,
+    ok: [200, TransactionList, 'A page of entries'],
+    errors: [401, 403, 422],
+  },
+  {
+    method: 'post',
+    path: '/v1/wallet/top-ups',
+    summary:
+      'Start a top-up: paypal charges the linked PayPal (credited when the capture completes); bank_transfer answers the bank details and a payment reference (credited once the finance desk confirms). Replaces the withdrawn {amount, currency, reference} call, which now answers 422',
+    body: StartTopUp,
+    ok: [201, TopUpView, 'Started (200 when the Idempotency-Key already started it)'],
+    errors: [400, 401, 403, 409, 422],
+    idempotent: true,
+  },
+  {
+    method: 'get',
+    path: '/v1/wallet/top-ups',
+    summary: "The merchant's top-ups, newest first",
+    query: TopUpQuery,
+    ok: [200, TopUpList, 'A page of top-ups'],
+    errors: [401, 403, 422],
+  },
+  {
+    method: 'get',
+    path: '/v1/wallet/top-ups/{id}',
+    summary: 'One top-up: PENDING → COMPLETED | FAILED | REJECTED | EXPIRED',
+    ok: [200, TopUpView, 'The top-up'],
+    errors: [401, 403, 404],
+  },
+];

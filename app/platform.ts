@@ -30,6 +30,7 @@ import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
+import { channelLabeller } from '../api/channel-directory.js';
 import { orderRoutes } from '../api/routes/orders.js';
 import { carrierRoutes } from '../api/routes/carriers.js';
 import { eventRoutes } from '../api/routes/events.js';
@@ -191,6 +192,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       timings,
       logger,
       actionTimeoutMs: env.ACTION_TIMEOUT,
+      channelLabel: channelLabeller(salesChannels),
     });
     const apiLogger = logger.child({ component: 'api' });
     // The live feed: this process's own listening connection, heard before the API answers its first request.

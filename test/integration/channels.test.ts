@@ -411,4 +411,27 @@ describe('the registered sales channels', () => {
       await client.end();
     }
   });
+
+  it('are listed for the console: label, kind, and how each shop signs and names its webhooks', async () => {
+    const m = await createMerchant(stack);
+    const res = await stack.api.get('/v1/sales-channels', { key: m.key });
+    expect(res.status).toBe(200);
+    for (const channel of salesChannels)
+      expect(res.body.items).toContainEqual({
+        type: channel.type,
+        label: channel.label,
+        kind: 'shop',
+        webhook: {
+          signatureHeader: channel.webhook.signatureHeader,
+          topicHeader: channel.webhook.topicHeader,
+          deliveryHeader: channel.webhook.deliveryHeader,
+          topics: [...channel.webhook.topics],
+        },
+      });
+    expect(res.body.items.filter((c: any) => c.kind !== 'shop').map((c: any) => c.type)).toEqual([
+      'amazon',
+      'ebay',
+      'manual',
+    ]);
+  });
 });

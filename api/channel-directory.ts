@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { salesChannels } from '../channels/registry.js';
 import type { SalesChannels } from '../channels/sales-channel.js';
 import { importChannels } from './import/index.js';
 
@@ -12,8 +13,8 @@ export const ChannelKind = z.enum(['shop', 'import', 'api']).meta({
 
 export const SalesChannelInfo = z
   .object({
-    type: z.string().meta({ description: "The orders' `channel`", example: 'woocommerce' }),
-    label: z.string().meta({ example: 'WooCommerce' }),
+    type: z.string().meta({ description: "The orders' `channel`", example: salesChannels[0].type }),
+    label: z.string().meta({ example: salesChannels[0].label }),
     kind: ChannelKind,
     webhook: z
       .object({

@@ -23,7 +23,7 @@ const shopUrl = z
   .url({ protocol: /^https?$/ })
   .max(2048)
   .transform((u) => u.replace(/\/+$/, ''))
-  .meta({ example: 'https://acme.myshopify.com' });
+  .meta({ example: 'https://shop.example.com' });
 const secret = z.string().min(8).max(500);
 
 export const RotateSecret = z.object({ webhookSecret: secret }).strict().meta({ id: 'RotateWebhookSecret' });

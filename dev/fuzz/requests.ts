@@ -9,7 +9,7 @@ import { hostileString, mutated, validFor, type JsonSchema } from './arbitraries
  * TSV, eBay CSV) with hostile cells.
  */
 export interface FuzzRequest {
-  /** The operation, e.g. `POST /v1/orders/{id}/cancel`, `webhook shopify`, `import amazon`. */
+  /** The operation, e.g. `POST /v1/orders/{id}/cancel`, `webhook <channel type>`, `import amazon`. */
   op: string;
   method: string;
   path: string;

@@ -14,6 +14,7 @@ import { pathIdChecks } from './path-ids.js';
 import { rateLimits, type RateLimits } from './rate-limit.js';
 import { corsPolicy, securityHeaders } from './security-headers.js';
 import { refuseClientVaultIds } from './vault-id-guard.js';
+import { consoleRoutes } from './console.js';
 
 export interface AppDeps {
   db: Db;
@@ -36,6 +37,8 @@ export interface AppDeps {
   corsOrigins: readonly string[];
   /** How long an Idempotency-Key's answer is replayed (IDEMPOTENCY_TTL); api/idempotency.ts reads it. */
   idempotencyTtlMs?: number;
+  /** The built console (dist/console), served at `/`; none: the API answers alone. */
+  consoleDir?: string | null;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(rejectUnsafeBody);
   app.use('/v1', refuseClientVaultIds);
   for (const router of deps.routes) app.use(router);
+  if (deps.consoleDir) app.use(consoleRoutes(deps.consoleDir));
 
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { SupplierClient } from '../activities/supplier/client.js';
 import { createActivities } from '../activities/order-activities.js';
 import { createApp } from '../api/app.js';
+import { findConsoleDir } from '../api/console.js';
 import { OrderService } from '../api/order-service.js';
 import { migrate } from '../db/migrate.js';
 import { createPool, type Db } from '../db/pool.js';
@@ -167,6 +168,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       activities,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTasks: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       ...(opts.workflowBundlePath ? { workflowBundlePath: opts.workflowBundlePath } : {}),
       ...(opts.requirePrebuiltBundle ? { requirePrebuiltBundle: true } : {}),
       ...(opts.tracing ? { tracing: opts.tracing } : {}),
@@ -236,6 +238,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       rateLimits: rateLimitSettings(env),
       corsOrigins: env.CORS_ORIGINS,
       idempotencyTtlMs: env.IDEMPOTENCY_TTL,
+      consoleDir: findConsoleDir(),
       publicRoutes: [healthRoutes(db, temporal, env.TEMPORAL_NAMESPACE), payPalReturnRoutes(links)],
       rawRoutes: [
         webhookRoutes({ db, box, channels: salesChannels, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),

@@ -20,6 +20,11 @@ import { accountRoutes } from './routes/account.js';
 import { healthRoutes } from './routes/health.js';
 import { refuseClientVaultIds } from './vault-id-guard.js';
 import { orderRoutes } from './routes/orders.js';
+import { enforceRoles } from './roles.js';
+import { sameOriginForSessions } from './same-origin.js';
+import { sessionRoutes, signInRoutes } from './routes/sessions.js';
+import { userRoutes } from './routes/users.js';
+import type { SessionLifetime } from '../db/sessions.js';
 
 export interface AppDeps {
   db: Db;
@@ -40,6 +45,10 @@ export interface AppDeps {
   corsOrigins: readonly string[];
   /** How long an Idempotency-Key's answer is replayed (IDEMPOTENCY_TTL); api/idempotency.ts reads it. */
   idempotencyTtlMs?: number;
+  /** Console sign-in: session lifetimes and set-up links (SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE, SETUP_LINK_TTL). */
+  sessions: SessionLifetime & { setupLinkTtlMs: number };
+  /** PUBLIC_BASE_URL: one more origin of this API (behind a proxy), and the base of set-up links. */
+  publicBaseUrl: string | undefined;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -73,10 +82,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps.db, deps.temporal, deps.namespace));
 
   const limits = rateLimits(deps.db, deps.rateLimits);
+  const { publicBaseUrl } = deps;
   for (const router of deps.publicRoutes ?? []) app.use(router);
+  app.use(signInRoutes(deps.db, { lifetime: deps.sessions, limits: limits.signIn, publicBaseUrl }));
   app.use('/webhooks/:shop/:connectionId', limits.perWebhookConnection);
   // Authentication needs no body: it runs before any body is read (so no upload is parsed for an unknown key).
-  app.use('/v1', limits.guardAuthentication(authenticate(deps.db, deps.operatorKey)), limits.perKey);
+  // A signed-in browser's writes must then be same-origin JSON, and staff reach only orders and channels.
+  app.use(
+    '/v1',
+    limits.guardAuthentication(authenticate(deps.db, deps.operatorKey, deps.sessions)),
+    limits.perKey,
+    sameOriginForSessions({ publicBaseUrl }),
+    enforceRoles,
+  );
 
   // Before the JSON parser: webhooks verify signatures on the raw bytes; imports take large text bodies.
   for (const router of deps.rawRoutes ?? []) app.use(router);
@@ -85,7 +103,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(rejectUnsafeBody);
   app.use('/v1', refuseClientVaultIds);
   app.use(orderRoutes(deps.db, deps.orders));
-  app.use(accountRoutes(deps.db));
+  const invitations = { publicBaseUrl, setupLinkTtlMs: deps.sessions.setupLinkTtlMs };
+  app.use(accountRoutes(deps.db, invitations));
+  app.use(sessionRoutes(deps.db));
+  app.use(userRoutes(deps.db, invitations));
   for (const router of deps.routes ?? []) app.use(router);
 
   app.use(unknownRoute);

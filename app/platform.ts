@@ -19,6 +19,7 @@ import {
   orderTimings,
   rateLimitSettings,
   resolveServices,
+  sessionSettings,
   serviceUrl,
   topUpSettings,
   type Env,
@@ -206,6 +207,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       rateLimits: rateLimitSettings(env),
       corsOrigins: env.CORS_ORIGINS,
       idempotencyTtlMs: env.IDEMPOTENCY_TTL,
+      sessions: sessionSettings(env),
+      publicBaseUrl: env.PUBLIC_BASE_URL,
       publicRoutes: [payPalReturnRoutes(links)],
       rawRoutes: [
         webhookRoutes({ db, box, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),

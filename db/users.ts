@@ -56,15 +56,17 @@ export interface NewUser {
   merchantId: string | null;
   createdBy: string;
   /** The set-up token's hash and when it stops working. */
-  setup: { tokenHash: string; expiresAt: Date };
+  setup?: { tokenHash: string; expiresAt: Date };
+  /** A password hash set at once (the development runtime's demo users), instead of a set-up link. */
+  passwordHash?: string;
 }
 
 export async function createUser(client: pg.ClientBase | Db, input: NewUser): Promise<UserView> {
   const id = `usr_${randomBytes(10).toString('hex')}`;
   try {
     const { rows } = await client.query(
-      `INSERT INTO users (id, email, name, role, merchant_id, created_by, setup_token_hash, setup_expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      `INSERT INTO users (id, email, name, role, merchant_id, created_by, setup_token_hash, setup_expires_at, password_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
       [
         id,
         input.email,
@@ -72,8 +74,9 @@ export async function createUser(client: pg.ClientBase | Db, input: NewUser): Pr
         input.role,
         input.merchantId,
         input.createdBy,
-        input.setup.tokenHash,
-        input.setup.expiresAt,
+        input.setup?.tokenHash ?? null,
+        input.setup?.expiresAt ?? null,
+        input.passwordHash ?? null,
       ],
     );
     return toUserView(rows[0]);

@@ -24,12 +24,15 @@ export interface ActiveSession {
 
 const ms = "::double precision * interval '1 millisecond'";
 
-/** Starts a session; also forgets the user's sessions that have ended (so the table does not grow with them). */
+/**
+ * Starts a session. Sessions that have ended are forgotten on the way: every one past its absolute expiry (indexed,
+ * so the table holds at most SESSION_MAX_AGE's worth of sign-ins without a purge schedule), and this user's idle ones.
+ */
 export async function createSession(
   db: Db,
   input: { userId: string; tokenHash: string; lifetime: SessionLifetime },
 ): Promise<{ expiresAt: Date }> {
-  await db.query('DELETE FROM sessions WHERE user_id = $1 AND (expires_at <= now() OR idle_expires_at <= now())', [
+  await db.query('DELETE FROM sessions WHERE expires_at <= now() OR (user_id = $1 AND idle_expires_at <= now())', [
     input.userId,
   ]);
   const { rows } = await db.query(

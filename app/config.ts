@@ -98,7 +98,10 @@ const EnvSchema = z
     /** Requests per API key per RATE_LIMIT_WINDOW, counted in PostgreSQL across replicas (0: no limit). */
     RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(6000),
     RATE_LIMIT_WINDOW: duration.default(60_000),
-    /** Failed authentications (401) per client IP per AUTH_FAILURE_WINDOW before that IP is refused (0: no limit). */
+    /**
+     * Wrong credentials (an unknown API key, a wrong password, an unknown set-up token) per client IP per
+     * AUTH_FAILURE_WINDOW before that IP is refused (0: no limit). A request with no credential costs nothing.
+     */
     AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).default(30),
     AUTH_FAILURE_WINDOW: duration.default(15 * 60_000),
     /** Wrong passwords per e-mail address per AUTH_FAILURE_WINDOW before signing in to it is refused (0: no limit). */

@@ -101,8 +101,16 @@ export default tseslint.config(
               regex: `^(?!\\.|(${workflowAllowlist.map((m) => m.replace('/', '\\/')).join('|')})$)`,
               message: `Workflow code imports only ${workflowAllowlist.join(', ')} and project modules: library data that changes between releases would change how a running order replays (read it in an activity).`,
             },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
             {
-              group: ['**/activities/*', '!**/activities/types.js'],
+              group: ['**/activities/**'],
+              allowTypeImports: true,
               message: 'Workflows reach activities only through proxyActivities and `import type`.',
             },
           ],

@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit tests run alone; integration tests share one Temporal dev server and one Postgres,
-// started by the global setup; production tests build and run the real Temporal server on PostgreSQL (the
+// Four projects: unit tests run alone; workflow tests run the real workflow code with stub activities on one
+// Temporal dev server of their own (no Postgres, no simulators); integration tests share one Temporal dev server
+// and one Postgres, started by the global setup; production tests build and run the real Temporal server on PostgreSQL (the
 // first run compiles it from Go modules, hence the long hook timeout). The native Temporal bridge needs the
 // forks pool, not threads.
 export default defineConfig({
@@ -25,6 +26,18 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'workflows',
+          include: ['test/workflows/**/*.test.ts'],
+          globalSetup: ['test/support/workflow-setup.ts'],
+          // Each case is one workflow waiting on the server most of the time: many at once.
+          maxConcurrency: 20,
+          testTimeout: 30_000,
           hookTimeout: 180_000,
         },
       },

@@ -14,9 +14,9 @@ import { PayPalDeclined, type PayPalClient } from './paypal/client.js';
 import type { SupplierClient } from './supplier/client.js';
 import { reasonsFromSupplier, toSupplierOrder } from './supplier-order.js';
 import { checkOrderData } from '../domain/order-checks.js';
+import { PROJECTION_REJECTED } from '../domain/failure-types.js';
 import { libraryLookups } from '../domain/order-checks-legacy.js';
 import {
-  PROJECTION_REJECTED,
   type CatalogActivities,
   type CheckActivities,
   type OrderActivities,

@@ -58,9 +58,6 @@ export interface CheckActivities {
   checkOrderData(input: { customer: Customer; shippingAddress: ShippingAddress }): Promise<ReviewReason[]>;
 }
 
-/** Failure type of a projection write Postgres refused for good (constraint, bad data): retrying at once is useless. */
-export const PROJECTION_REJECTED = 'PROJECTION_REJECTED';
-
 export interface ProjectionActivities {
   projectOrder(input: { view: OrderView; timeline: TimelineRow[] }): Promise<void>;
 }
@@ -69,11 +66,6 @@ export interface CatalogActivities {
   syncCatalog(): Promise<{ products: number }>;
 }
 
-export type TopUpChargeResult =
-  | { outcome: 'captured'; orderId: string; captureId: string; captureStatus: string }
-  | { outcome: 'declined'; issue: string; message: string }
-  | { outcome: 'not_linked' };
-
 export interface TopUpMoney {
   topUpId: string;
   merchantId: string;
@@ -81,10 +73,11 @@ export interface TopUpMoney {
   currency: string;
 }
 
-/** The activity contract of the top-up workflow: each call idempotent on the top-up id. */
+/**
+ * The activity contract of the top-up workflow, shared by every method (each method adds its own, beside its
+ * implementation in activities/top-up-methods/): each call idempotent on the top-up id.
+ */
 export interface TopUpActivities {
-  chargePayPalTopUp(input: TopUpMoney): Promise<TopUpChargeResult>;
-  checkPayPalCapture(input: { orderId: string }): Promise<{ captureStatus: string }>;
   creditTopUp(
     input: TopUpMoney & { confirmation: { amountReceived: number; bankReference: string; by: OperatorRef } | null },
   ): Promise<{ transactionId: string; amount: number; available: number }>;

@@ -1,5 +1,4 @@
 import express, { type Express, type Router } from 'express';
-import type { Client } from '@temporalio/client';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
@@ -14,40 +13,35 @@ import { captureOrderIds, orderLogProps } from './log-context.js';
 import { pathIdChecks } from './path-ids.js';
 import { rateLimits, type RateLimits } from './rate-limit.js';
 import { corsPolicy, securityHeaders } from './security-headers.js';
-import { buildOpenApi } from './openapi.js';
-import type { OrderService } from './order-service.js';
-import { accountRoutes } from './routes/account.js';
-import { healthRoutes } from './routes/health.js';
 import { refuseClientVaultIds } from './vault-id-guard.js';
-import { orderRoutes } from './routes/orders.js';
 import { enforceRoles } from './roles.js';
 import { sameOriginForSessions } from './same-origin.js';
-import { sessionRoutes, signInRoutes } from './routes/sessions.js';
-import { userRoutes } from './routes/users.js';
 import type { SessionLifetime } from '../db/sessions.js';
 
 export interface AppDeps {
   db: Db;
-  temporal: Client;
-  namespace: string;
-  orders: OrderService;
   logger: Logger;
   operatorKey: string | undefined;
   bodyLimit: string;
-  /** Routes a browser reaches without an API key (PayPal sending the merchant back), mounted before authentication. */
+  /** The document served at /openapi.json and /docs (api/openapi.ts). */
+  openapi: object;
+  /**
+   * Routes reached without an API key (health probes, PayPal sending the merchant's browser back), mounted before
+   * authentication.
+   */
   publicRoutes?: Router[];
   /** Routes that read the raw body (signed webhooks, imports), mounted before the JSON parser. */
   rawRoutes?: Router[];
-  /** Authenticated routes added by other modules (channels). */
-  routes?: Router[];
+  /** Authenticated routes with JSON bodies (orders, merchants, channels, the wallet…). */
+  routes: Router[];
   rateLimits: RateLimits;
   /** Origins allowed to call from a browser; CORS is closed when empty. */
   corsOrigins: readonly string[];
   /** How long an Idempotency-Key's answer is replayed (IDEMPOTENCY_TTL); api/idempotency.ts reads it. */
   idempotencyTtlMs?: number;
-  /** Console sign-in: session lifetimes and set-up links (SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE, SETUP_LINK_TTL). */
-  sessions: SessionLifetime & { setupLinkTtlMs: number };
-  /** PUBLIC_BASE_URL: one more origin of this API (behind a proxy), and the base of set-up links. */
+  /** Console sessions' lifetimes (SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE): api/auth.ts keeps them. */
+  sessions: SessionLifetime;
+  /** PUBLIC_BASE_URL: one more origin of this API (behind a proxy), for the same-origin check of sessions. */
   publicBaseUrl: string | undefined;
 }
 
@@ -74,17 +68,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(rejectUnsafeQuery);
   app.use(pathIdChecks());
 
-  const openapi = buildOpenApi();
   app.get('/openapi.json', (_req, res) => {
-    res.json(openapi);
+    res.json(deps.openapi);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi as swaggerUi.JsonObject));
-  app.use(healthRoutes(deps.db, deps.temporal, deps.namespace));
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(deps.openapi as swaggerUi.JsonObject));
 
   const limits = rateLimits(deps.db, deps.rateLimits);
   const { publicBaseUrl } = deps;
   for (const router of deps.publicRoutes ?? []) app.use(router);
-  app.use(signInRoutes(deps.db, { lifetime: deps.sessions, limits: limits.signIn, publicBaseUrl }));
   app.use('/webhooks/:shop/:connectionId', limits.perWebhookConnection);
   // Authentication needs no body: it runs before any body is read (so no upload is parsed for an unknown key).
   // A signed-in browser's writes must then be same-origin JSON, and staff reach only orders and channels.
@@ -102,12 +93,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
   app.use(rejectUnsafeBody);
   app.use('/v1', refuseClientVaultIds);
-  app.use(orderRoutes(deps.db, deps.orders));
-  const invitations = { publicBaseUrl, setupLinkTtlMs: deps.sessions.setupLinkTtlMs };
-  app.use(accountRoutes(deps.db, invitations));
-  app.use(sessionRoutes(deps.db));
-  app.use(userRoutes(deps.db, invitations));
-  for (const router of deps.routes ?? []) app.use(router);
+  for (const router of deps.routes) app.use(router);
 
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

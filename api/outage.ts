@@ -41,34 +41,9 @@ export async function withStartDeadline<T>(client: Client, start: () => Promise<
     return await Promise.race([call, expired]);
   } finally {
     clearTimeout(timer);
-    // Whatever the late call ends with, it is not this request's answer any more; but it may still be backing off
-    // on a retry timer, which throws if it fires after the connection is closed: the platform waits for it first.
-    const late = call.then(
-      () => undefined,
-      () => undefined,
-    );
-    const pending = lateStarts.get(client) ?? new Set<Promise<void>>();
-    lateStarts.set(client, pending);
-    pending.add(late);
-    void late.finally(() => pending.delete(late));
+    // Whatever the late call ends with, it is not this request's answer any more.
+    call.catch(() => undefined);
   }
-}
-
-const lateStarts = new WeakMap<Client, Set<Promise<void>>>();
-
-/**
- * Waits (at most `maxMs`) for the starts that outlived their request: closing the Temporal connection under a call
- * still in the client's retry back-off ends in an uncaught "Channel has been shut down" when its timer fires.
- */
-export async function settleLateStarts(client: Client, maxMs = 10_000): Promise<void> {
-  const pending = [...(lateStarts.get(client) ?? [])];
-  if (pending.length === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, maxMs);
-  });
-  await Promise.race([Promise.all(pending), bound]);
-  clearTimeout(timer);
 }
 
 const networkCodes = new Set([

@@ -14,7 +14,7 @@ export const API_KEY_ID = /^key_[0-9a-f]{20}$/;
 export const USER_ID = /^usr_[0-9a-f]{20}$/;
 
 /** Words under /v1/orders/ that name a route rather than an order. */
-const orderRouteWords = new Set(['bulk', 'import']);
+const orderRouteWords = new Set(['bulk', 'import', 'counts', 'export']);
 
 const checkOrderId: RequestHandler = (req, res, next) => {
   const id = String(req.params.id);

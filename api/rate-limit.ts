@@ -71,6 +71,35 @@ function accountKey(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 32);
 }
 
+const IP_FAILURES = 'failed authentications from this address';
+
+/**
+ * The sign-in routes' budgets: the same counters as the rest of the API (the per-address one is shared with wrong
+ * API keys), kept in the same table, so a second limiter object on them counts the same.
+ */
+export function signInLimits(db: Db, limits: RateLimits): SignInLimits {
+  const failures = limiter(db, 'authfail', limits.authFailuresPerIp);
+  const accounts = limiter(db, 'signin', limits.signInFailuresPerAccount);
+  return {
+    async check(ip, email) {
+      await refuseIfSpent(failures, ip, limits.authFailuresPerIp.points, IP_FAILURES);
+      if (email !== undefined)
+        await refuseIfSpent(
+          accounts,
+          accountKey(email),
+          limits.signInFailuresPerAccount.points,
+          'failed sign-ins for this account',
+        );
+    },
+    async failed(ip, email) {
+      await Promise.all([failures?.penalty(ip), email === undefined ? null : accounts?.penalty(accountKey(email))]);
+    },
+    async succeeded(email) {
+      await accounts?.delete(accountKey(email));
+    },
+  };
+}
+
 /** The caller's key, never stored as such: its hash names the budget when the principal carries no key id. */
 function bearerHash(header: string | undefined): string | null {
   const key = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
@@ -84,13 +113,10 @@ export function rateLimits(
   guardAuthentication(authenticate: RequestHandler): RequestHandler;
   perKey: RequestHandler;
   perWebhookConnection: RequestHandler;
-  signIn: SignInLimits;
 } {
   const keys = limiter(db, 'key', limits.perKey);
   const failures = limiter(db, 'authfail', limits.authFailuresPerIp);
-  const accounts = limiter(db, 'signin', limits.signInFailuresPerAccount);
   const webhooks = limiter(db, 'webhook', limits.webhooksPerConnection);
-  const ipFailures = 'failed authentications from this address';
   return {
     /**
      * Wraps authentication: an IP over its budget of failed attempts is refused before any key lookup, and every
@@ -101,7 +127,7 @@ export function rateLimits(
       if (!failures) return authenticate;
       return async (req, res, next) => {
         const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-        await refuseIfSpent(failures, ip, limits.authFailuresPerIp.points, ipFailures);
+        await refuseIfSpent(failures, ip, limits.authFailuresPerIp.points, IP_FAILURES);
         try {
           await authenticate(req, res, next);
         } catch (error) {
@@ -110,24 +136,6 @@ export function rateLimits(
           throw error;
         }
       };
-    },
-    signIn: {
-      async check(ip, email) {
-        await refuseIfSpent(failures, ip, limits.authFailuresPerIp.points, ipFailures);
-        if (email !== undefined)
-          await refuseIfSpent(
-            accounts,
-            accountKey(email),
-            limits.signInFailuresPerAccount.points,
-            'failed sign-ins for this account',
-          );
-      },
-      async failed(ip, email) {
-        await Promise.all([failures?.penalty(ip), email === undefined ? null : accounts?.penalty(accountKey(email))]);
-      },
-      async succeeded(email) {
-        await accounts?.delete(accountKey(email));
-      },
     },
     perKey: async (req, _res, next) => {
       if (!keys) return next();

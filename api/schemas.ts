@@ -1,8 +1,21 @@
 import { z } from 'zod';
 import { Currency, OrderStatus, OrderView } from '../domain/order.js';
+import { allowedActions, orderActions, restActionNames, type ActionName } from '../domain/order-actions.js';
+import { orderSorts } from '../db/order-listing.js';
 import { ReviewReasonCode } from '../domain/review-reasons.js';
 import { withSecretReplay } from './secret-fields.js';
 import { MerchantOwner } from './user-schemas.js';
+
+function nonEmpty<T>(list: readonly T[]): [T, ...T[]] {
+  const [first, ...rest] = list;
+  if (first === undefined) throw new Error('an empty list where one value at least is needed');
+  return [first, ...rest];
+}
+
+/** The actions a bulk request can send: those that need no arguments (resend, cancel…), from the registry. */
+export const bulkActionNames: readonly ActionName[] = restActionNames.filter(
+  (n) => orderActions[n].body.safeParse({}).success,
+);
 
 /** Request and response shapes of the REST API that are not domain types; all feed the OpenAPI document. */
 
@@ -39,17 +52,93 @@ export const MerchantCreated = withSecretReplay(
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 
-export const OrderListQuery = z.object({
+/** A day (2026-12-07, UTC) or an instant with its offset (2026-12-07T10:00:00+01:00). */
+export const isoDate = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/, 'an ISO date or date-time')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+
+const isDay = (s: string): boolean => s.length === 10;
+/** The first instant an isoDate names. */
+export const startOf = (s: string): Date => new Date(isDay(s) ? `${s}T00:00:00Z` : s);
+/** The instant just after the last one an isoDate names (a day's end, or the instant itself): an exclusive bound. */
+export const endOf = (s: string): Date => new Date(startOf(s).getTime() + (isDay(s) ? 86_400_000 : 1));
+
+/** The filters the listing, its counts, its export and bulk actions share. */
+export const OrderFilterQuery = z.object({
   status: OrderStatus.optional(),
   reason: ReviewReasonCode.optional(),
   channel: z.string().max(32).optional(),
+  q: z.string().trim().min(1).max(200).optional().meta({
+    description:
+      "Part of the shop's order number (external id), of the customer's name or e-mail, or of a SKU, in any case; or a whole order id",
+  }),
+  from: isoDate.optional().meta({ description: 'Created on or after (a day is taken from its start, UTC)' }),
+  to: isoDate.optional().meta({ description: 'Created on or before (a day is taken to its end, UTC)' }),
+});
+
+export const OrderListQuery = OrderFilterQuery.extend({
+  sort: z
+    .enum(orderSorts)
+    .default('-createdAt')
+    .meta({ description: '`-` first: descending. total: what the customer paid' }),
   limit,
   cursor: z.string().max(500).optional(),
 });
 
+export const OrderExportQuery = OrderFilterQuery.extend({ sort: OrderListQuery.shape.sort });
+
+/** An order as the API answers it: the view, and what the merchant can do with it now. */
+export const Order = OrderView.extend({
+  allowedActions: z.array(z.enum(nonEmpty(restActionNames))).meta({
+    description: `The actions its status allows now, named as in the action registry (${restActionNames
+      .map((n) => `${n}: ${orderActions[n].rest?.method.toUpperCase()} ${orderActions[n].rest?.path}`)
+      .join('; ')}). Empty for an operator, who cannot act on orders`,
+  }),
+}).meta({ id: 'Order' });
+
 export const OrderList = z
-  .object({ items: z.array(OrderView), nextCursor: z.string().nullable() })
+  .object({ items: z.array(Order), nextCursor: z.string().nullable() })
   .meta({ id: 'OrderList' });
+
+export const OrderCounts = z
+  .object({
+    total: z.number().int().meta({ description: 'Orders matching the filters other than status' }),
+    byStatus: z.record(z.string(), z.number().int()).meta({
+      description:
+        'Per status, for the filters other than status (every tab at once); statuses without orders are absent',
+    }),
+    byReason: z.record(z.string(), z.number().int()).meta({
+      description: 'Per review reason, for all the filters (status included); an order with two reasons counts twice',
+    }),
+  })
+  .meta({ id: 'OrderCounts' });
+
+export const BulkAction = z
+  .object({
+    action: z.enum(nonEmpty(bulkActionNames)),
+    ids: z
+      .array(z.string().max(64))
+      .min(1)
+      .max(200)
+      .refine((ids) => new Set(ids).size === ids.length, 'each order once'),
+  })
+  .strict()
+  .meta({ id: 'BulkAction' });
+
+export const BulkActionResult = z
+  .object({
+    results: z.array(
+      z.object({
+        id: z.string(),
+        ok: z.boolean(),
+        status: OrderStatus.optional().meta({ description: 'The order status after the action (when found)' }),
+        error: z.object({ code: z.string(), message: z.string() }).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'BulkActionResult' });
 
 export const OrderEvent = z
   .object({
@@ -112,3 +201,11 @@ export const ProductQuery = z.object({
   cursor: z.string().max(64).optional(),
   sku: z.string().max(64).optional(),
 });
+
+/** The order as answered to this principal: merchants see what they can do with it now, operators nothing. */
+export function orderAnswer<T extends { status: OrderStatus }>(
+  order: T,
+  canAct: boolean,
+): T & { allowedActions: ActionName[] } {
+  return { ...order, allowedActions: canAct ? allowedActions(order.status) : [] };
+}

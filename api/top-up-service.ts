@@ -2,31 +2,24 @@ import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.js';
-import { getPayPalSettings } from '../db/settings.js';
 import { getTopUp, insertStartedTopUp } from '../db/top-ups.js';
 import { getWallet } from '../db/wallet-ledger.js';
 import { formatMoney } from '../domain/money.js';
-import { creditorReference, formatReference, REFERENCE_DIGITS } from '../domain/payment-reference.js';
+import { REFERENCE_DIGITS } from '../domain/payment-reference.js';
+import { topUpMethod } from '../domain/top-up-methods/registry.js';
 import { initialTopUpState, toTopUpView } from '../domain/top-up-machine.js';
-import {
-  topUpWorkflowId,
-  type TopUpMethod,
-  type TopUpRecord,
-  type TopUpTimings,
-  type TopUpView,
-} from '../domain/top-up.js';
+import { topUpWorkflowId, type TopUpRecord, type TopUpTimings, type TopUpView } from '../domain/top-up.js';
 import { topUpUpdates, type TopUpActionInput, type TopUpActionName } from '../workflows/top-up-messages.js';
 import type { topUpWorkflow } from '../workflows/top-up-workflow.js';
 import { HttpError, notFound } from './errors.js';
 import { refusalAsHttp, untilJudged, workflowClosed } from './update-refusals.js';
 import { withStartDeadline } from './outage.js';
+import { topUpMethodStarts, type TopUpRequest, type TopUpStartSettings } from './top-up-methods.js';
 
 /** The platform's bank account and the limits of a top-up: configuration. */
-export interface TopUpSettings {
+export interface TopUpSettings extends TopUpStartSettings {
   minAmount: number;
   maxAmount: number;
-  transferExpiryMs: number;
-  bank: { iban: string; bic: string; beneficiary: string };
   timings: TopUpTimings;
 }
 
@@ -62,7 +55,7 @@ export class TopUpService {
 
   async start(
     merchantId: string,
-    input: { method: TopUpMethod; amount: number; currency: string },
+    input: TopUpRequest,
     idempotencyKey?: string,
   ): Promise<{ created: boolean; topUp: TopUpView }> {
     const { settings } = this.deps;
@@ -77,13 +70,7 @@ export class TopUpService {
       const message = `The wallet is in ${wallet.currency}; top up in ${wallet.currency}`;
       throw new HttpError(422, 'CURRENCY_MISMATCH', message, [{ path: 'currency', message }]);
     }
-    if (input.method === 'paypal' && !(await getPayPalSettings(this.deps.db, merchantId)).link) {
-      throw new HttpError(
-        409,
-        'PAYPAL_NOT_LINKED',
-        'No PayPal account is linked: link one with POST /v1/settings/paypal/link (you approve it at PayPal), or top up by bank transfer',
-      );
-    }
+    await topUpMethodStarts[input.method].check?.(this.deps.db, merchantId);
 
     // A random id taken by someone else (about one chance in 10^16 per top-up) is drawn again.
     for (let attempt = 0; ; attempt++) {
@@ -105,7 +92,7 @@ export class TopUpService {
    */
   private async startOne(
     merchantId: string,
-    input: { method: TopUpMethod; amount: number; currency: string },
+    input: TopUpRequest,
     body: string,
     fromKey: boolean,
   ): Promise<{ created: boolean; topUp: TopUpView } | null> {
@@ -119,15 +106,7 @@ export class TopUpService {
       amount: input.amount,
       currency: input.currency,
       createdAt: createdAt.toISOString(),
-      ...(input.method === 'bank_transfer'
-        ? {
-            bankTransfer: {
-              ...settings.bank,
-              reference: formatReference(creditorReference(body)),
-              expiresAt: new Date(createdAt.getTime() + settings.transferExpiryMs).toISOString(),
-            },
-          }
-        : {}),
+      ...topUpMethodStarts[input.method].details?.(settings, { idBody: body, createdAt, request: input }),
     };
     try {
       await withStartDeadline(this.deps.temporal, () =>
@@ -137,7 +116,7 @@ export class TopUpService {
           args: [{ topUp: record, timings: settings.timings }],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           workflowIdConflictPolicy: 'FAIL',
-          staticSummary: `Top-up ${formatMoney(input)} by ${input.method === 'paypal' ? 'PayPal' : 'bank transfer'}`,
+          staticSummary: `Top-up ${formatMoney(input)} by ${topUpMethod(input.method).label}`,
           staticDetails: `Merchant ${merchantId} · top-up ${id}${record.bankTransfer ? ` · reference ${record.bankTransfer.reference}` : ''}`,
         }),
       );

@@ -8,7 +8,8 @@ import { defaultTimings, type OrderTimings } from '../domain/timings.js';
 import type { TopUpTimings } from '../domain/top-up.js';
 
 /**
- * Every setting comes from the environment and is parsed here, once. Each variable is documented in the README.
+ * Every setting comes from the environment and is parsed here, once. Each variable is documented in
+ * docs/configuration.md.
  * Durations accept "500ms", "15m", "1h", "7d" or plain milliseconds.
  */
 
@@ -165,6 +166,9 @@ const EnvSchema = z
   });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Every setting of the schema, by name (docs/configuration.md documents each). */
+export const settingNames: readonly string[] = Object.keys(EnvSchema.shape);
 
 export class ConfigError extends Error {}
 
@@ -374,7 +378,7 @@ export const resolvedSettings: readonly string[] = [
 ];
 
 /** The application settings: what a runner passes through to its APIs and workers as it found it. */
-export const applicationSettingNames: readonly string[] = Object.keys(EnvSchema.shape).filter(
+export const applicationSettingNames: readonly string[] = settingNames.filter(
   (name) => !runnerSettings.has(name) && !perProcessSettings.includes(name) && !resolvedSettings.includes(name),
 );
 

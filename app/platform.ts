@@ -31,14 +31,27 @@ import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
+import { orderRoutes } from '../api/routes/orders.js';
+import { carrierRoutes } from '../api/routes/carriers.js';
+import { eventRoutes } from '../api/routes/events.js';
+import { LiveFeed } from '../api/live-feed.js';
+import { ChangeListener } from '../db/change-listener.js';
+import { accountRoutes } from '../api/routes/account.js';
+import { healthRoutes } from '../api/routes/health.js';
+import { buildOpenApi, platformSpecs } from '../api/openapi.js';
 import { retryOnStart } from './startup-retry.js';
 import type { Tracing } from './tracing.js';
 import { salesChannels } from '../channels/registry.js';
 import { syncChannelTypes } from '../db/channels.js';
+import { syncTopUpMethods } from '../db/top-ups.js';
+import { topUpMethods } from '../domain/top-up-methods/registry.js';
 import { createTopUpActivities } from '../activities/top-up-activities.js';
 import { TopUpService } from '../api/top-up-service.js';
 import { OrderResumer } from '../api/order-resumer.js';
 import { walletRoutes } from '../api/routes/wallet.js';
+import { sessionRoutes, signInRoutes } from '../api/routes/sessions.js';
+import { userRoutes } from '../api/routes/users.js';
+import { signInLimits } from '../api/rate-limit.js';
 import { financeRoutes } from '../api/routes/finance.js';
 import { apiKeyRoutes } from '../api/routes/api-keys.js';
 import { settingsRoutes } from '../api/routes/settings.js';
@@ -46,7 +59,7 @@ import { payPalLinkRoutes, payPalReturnRoutes } from '../api/routes/paypal-link.
 import { PayPalLinkService } from '../api/paypal-link-service.js';
 import { PayPalClient } from '../activities/paypal/client.js';
 import { answerClientErrorsAsJson } from '../api/client-errors.js';
-import { settleLateStarts } from '../api/outage.js';
+import { callsInFlight } from './temporal-calls-in-flight.js';
 
 /**
  * Wires the platform's processes from configuration: the worker (activities + workflows) and the REST API.
@@ -76,6 +89,8 @@ export interface PlatformOptions {
   catalogSyncEveryMs?: number;
   /** Override the timings the env gives (tests use seconds where production uses hours). */
   timings?: ReturnType<typeof orderTimings>;
+  /** How often the live feed (GET /v1/events) writes a comment to keep idle streams open; 15 s by default. */
+  eventsHeartbeatMs?: number;
 }
 
 export interface RunningPlatform {
@@ -97,9 +112,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const db = createPool(opts.databaseUrl, 20);
   // The database accepts connections of the sales channels this code registers, and of no other.
   await syncChannelTypes(db, salesChannels);
+  // …and top-ups of the methods it registers.
+  await syncTopUpMethods(db, topUpMethods);
   // TLS, API key and gRPC headers from the environment (TEMPORAL_TLS_*, TEMPORAL_API_KEY…): see temporal-connection.ts.
   const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
-  const connection = await waitFor('Temporal', () => Connection.connect(connectionOptions));
+  const calls = callsInFlight();
+  const connection = await waitFor('Temporal', () =>
+    Connection.connect({ ...connectionOptions, interceptors: calls.interceptors }),
+  );
   // Carries the request's trace into the workflow it starts, signals or updates (headers the worker reads).
   const temporal = new Client({
     connection,
@@ -177,6 +197,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       actionTimeoutMs: env.ACTION_TIMEOUT,
     });
     const apiLogger = logger.child({ component: 'api' });
+    // The live feed: this process's own listening connection, heard before the API answers its first request.
+    const feed = new LiveFeed();
+    const listener = new ChangeListener({
+      databaseUrl: opts.databaseUrl,
+      logger: apiLogger,
+      onChange: (change) => feed.publish(change),
+      onGap: () => feed.gap(),
+    });
+    await listener.start();
     const topUps = new TopUpService({
       db,
       temporal,
@@ -196,26 +225,45 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       }),
       logger: apiLogger,
     });
+    const sessions = sessionSettings(env);
+    // Set-up links point at PUBLIC_BASE_URL (else the origin the request came to) and work for SETUP_LINK_TTL.
+    const invitations = { publicBaseUrl: env.PUBLIC_BASE_URL, setupLinkTtlMs: sessions.setupLinkTtlMs };
+    // Every route the API serves, built here from what it needs; each router's module documents its own routes.
     const app = createApp({
       db,
-      temporal,
-      namespace: env.TEMPORAL_NAMESPACE,
-      orders,
       logger: apiLogger,
+      openapi: buildOpenApi(platformSpecs(salesChannels)),
       operatorKey: env.OPERATOR_API_KEY,
       bodyLimit: env.BODY_LIMIT,
       rateLimits: rateLimitSettings(env),
       corsOrigins: env.CORS_ORIGINS,
       idempotencyTtlMs: env.IDEMPOTENCY_TTL,
-      sessions: sessionSettings(env),
+      sessions,
       publicBaseUrl: env.PUBLIC_BASE_URL,
-      publicRoutes: [payPalReturnRoutes(links)],
+      publicRoutes: [
+        healthRoutes(db, temporal, env.TEMPORAL_NAMESPACE),
+        payPalReturnRoutes(links),
+        signInRoutes(db, {
+          lifetime: sessions,
+          limits: signInLimits(db, rateLimitSettings(env)),
+          publicBaseUrl: env.PUBLIC_BASE_URL,
+        }),
+      ],
       rawRoutes: [
-        webhookRoutes({ db, box, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
+        webhookRoutes({ db, box, channels: salesChannels, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
         importRoutes(db, orders, { operatorKey: env.OPERATOR_API_KEY, limit: env.IMPORT_LIMIT }),
       ],
       routes: [
-        channelRoutes(db, box, { publicBaseUrl: env.PUBLIC_BASE_URL, secretGraceMs: env.WEBHOOK_SECRET_GRACE }),
+        orderRoutes(db, orders),
+        carrierRoutes(),
+        eventRoutes(feed, { heartbeatMs: opts.eventsHeartbeatMs ?? 15_000 }),
+        accountRoutes(db, invitations),
+        sessionRoutes(db),
+        userRoutes(db, invitations),
+        channelRoutes(db, box, salesChannels, {
+          publicBaseUrl: env.PUBLIC_BASE_URL,
+          secretGraceMs: env.WEBHOOK_SECRET_GRACE,
+        }),
         walletRoutes(db, topUps),
         financeRoutes(
           db,
@@ -241,6 +289,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
           server.closeAllConnections();
         }),
     );
+    // Runs before the server closes (stops run last first): open streams end cleanly, then the listener.
+    stops.push(async () => {
+      feed.close();
+      await listener.stop();
+    });
   }
 
   return {
@@ -250,7 +303,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     worker,
     async stop() {
       for (const stop of stops.reverse()) await stop();
-      await settleLateStarts(temporal);
+      await calls.settled();
       await connection.close();
       await db.end();
     },

@@ -38,6 +38,15 @@ export interface SalesChannel extends ShopConnector {
   readonly webhook: WebhookProtocol;
 }
 
+/** The registered channels: never empty, as the types built from them require (z.enum, z.discriminatedUnion). */
+export type SalesChannels = readonly [SalesChannel, ...SalesChannel[]];
+
+/** `f` over every channel, keeping the list non-empty. */
+export function mapChannels<T>(channels: SalesChannels, f: (channel: SalesChannel) => T): [T, ...T[]] {
+  const [first, ...rest] = channels;
+  return [f(first), ...rest.map(f)];
+}
+
 interface SalesChannelDefinition<C extends z.ZodObject> {
   type: string;
   label: string;

@@ -93,13 +93,22 @@ export async function recordAudit(client: pg.ClientBase | Db, e: AuditInput): Pr
 
 export async function listAudit(
   db: Db,
-  f: { merchantId?: string; action?: string; limit: number; before?: number },
+  f: { merchantId?: string; action?: string; actor?: string; from?: Date; to?: Date; limit: number; before?: number },
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   const { rows } = await db.query(
     `SELECT * FROM audit_log
      WHERE ($1::text IS NULL OR merchant_id = $1) AND ($2::text IS NULL OR action = $2) AND ($3::bigint IS NULL OR id < $3)
+       AND ($5::text IS NULL OR actor = $5) AND ($6::timestamptz IS NULL OR at >= $6) AND ($7::timestamptz IS NULL OR at < $7)
      ORDER BY id DESC LIMIT $4`,
-    [f.merchantId ?? null, f.action ?? null, f.before ?? null, f.limit + 1],
+    [
+      f.merchantId ?? null,
+      f.action ?? null,
+      f.before ?? null,
+      f.limit + 1,
+      f.actor ?? null,
+      f.from ?? null,
+      f.to ?? null,
+    ],
   );
   const items = rows.slice(0, f.limit).map(toEntry);
   const last = rows.length > f.limit ? rows[f.limit - 1] : undefined;

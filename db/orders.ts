@@ -73,15 +73,6 @@ export async function getOrder(db: Db, id: string, merchantId: string | null): P
   return rows[0] ? (rows[0].view as StoredOrder) : null;
 }
 
-export interface OrderFilter {
-  merchantId: string | null;
-  status?: string;
-  reason?: string;
-  channel?: string;
-  limit: number;
-  cursor?: { createdAt: string; id: string };
-}
-
 export function encodeCursor(c: { createdAt: string; id: string }): string {
   return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
 }
@@ -101,34 +92,6 @@ export function decodeCursor(raw: string): { createdAt: string; id: string } | n
   } catch {
     return null;
   }
-}
-
-export async function listOrders(db: Db, f: OrderFilter): Promise<{ items: StoredOrder[]; nextCursor: string | null }> {
-  const { rows } = await db.query(
-    `SELECT view, created_at, id FROM orders
-     WHERE ($1::text IS NULL OR merchant_id = $1)
-       AND ($2::text IS NULL OR status = $2)
-       AND ($3::text IS NULL OR review_reasons @> ARRAY[$3::text])
-       AND ($4::text IS NULL OR channel = $4)
-       AND ($5::timestamptz IS NULL OR (created_at, id) < ($5::timestamptz, $6::text))
-     ORDER BY created_at DESC, id DESC
-     LIMIT $7`,
-    [
-      f.merchantId,
-      f.status ?? null,
-      f.reason ?? null,
-      f.channel ?? null,
-      f.cursor?.createdAt ?? null,
-      f.cursor?.id ?? null,
-      f.limit + 1,
-    ],
-  );
-  const items = rows.slice(0, f.limit).map((r) => r.view as StoredOrder);
-  const last = rows.length > f.limit ? rows[f.limit - 1] : undefined;
-  return {
-    items,
-    nextCursor: last ? encodeCursor({ createdAt: new Date(last.created_at).toISOString(), id: String(last.id) }) : null,
-  };
 }
 
 export interface OrderEventRow {
@@ -168,21 +131,4 @@ export async function ordersWaitingForFunds(
     [merchantId],
   );
   return rows.map((r) => ({ id: String(r.id), costTotal: r.cost_total === null ? null : toInt(r.cost_total) }));
-}
-
-/** Orders matching a filter, oldest first, for bulk actions. */
-export async function findOrderIds(
-  db: Db,
-  f: Omit<OrderFilter, 'limit' | 'cursor'> & { limit: number },
-): Promise<string[]> {
-  const { rows } = await db.query(
-    `SELECT id FROM orders
-     WHERE ($1::text IS NULL OR merchant_id = $1)
-       AND ($2::text IS NULL OR status = $2)
-       AND ($3::text IS NULL OR review_reasons @> ARRAY[$3::text])
-       AND ($4::text IS NULL OR channel = $4)
-     ORDER BY created_at ASC, id ASC LIMIT $5`,
-    [f.merchantId, f.status ?? null, f.reason ?? null, f.channel ?? null, f.limit],
-  );
-  return rows.map((r) => String(r.id));
 }

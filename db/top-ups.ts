@@ -96,3 +96,16 @@ export async function listTopUps(db: Db, f: TopUpFilter): Promise<{ items: TopUp
     nextCursor: last ? encodeCursor({ createdAt: new Date(last.created_at).toISOString(), id: String(last.id) }) : null,
   };
 }
+
+/**
+ * Makes top_up_methods list the methods the code registers (domain/top-up-methods/registry.ts), so that a top-up's
+ * method is one of them (a foreign key). Run at every start, after the migrations; idempotent. A method dropped
+ * from the code keeps its row: its top-ups still reference it.
+ */
+export async function syncTopUpMethods(db: Db, methods: readonly { name: string; label: string }[]): Promise<void> {
+  await db.query(
+    `INSERT INTO top_up_methods (method, label) SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT (method) DO UPDATE SET label = EXCLUDED.label WHERE top_up_methods.label IS DISTINCT FROM EXCLUDED.label`,
+    [methods.map((m) => m.name), methods.map((m) => m.label)],
+  );
+}

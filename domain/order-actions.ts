@@ -1,7 +1,7 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { OrderPatch, OrderView, ShippingMethod } from './order.js';
+import { OrderPatch, OrderView, ShippingMethod, type OrderStatus } from './order.js';
 import type { ReviewReason } from './review-reasons.js';
 
 /**
@@ -46,6 +46,11 @@ interface ActionSpec<N extends string, B extends z.ZodType, M extends z.ZodType,
   event: (args: z.output<M>) => P;
   /** How the timeline names the action when it is refused ("Resending is not allowed while…"). */
   label: string;
+  /**
+   * The statuses in which the state machine (domain/order-machine.ts) accepts it: each order's view advertises
+   * the actions of its status (`allowedActions`), and test/unit/order-actions.test.ts holds the machine to it.
+   */
+  allowedIn: readonly OrderStatus[];
   /** null: a signal only (e.g. sent by the platform's own top-up flow). */
   rest: RestExposure | null;
 }
@@ -57,6 +62,7 @@ function action<N extends string, B extends z.ZodType, M extends z.ZodType, T ex
     name: spec.name,
     type: spec.type,
     label: spec.label,
+    allowedIn: spec.allowedIn,
     rest: spec.rest,
     body: spec.args,
     message: spec.message,
@@ -77,6 +83,9 @@ const synchronizeArgs = z
   .strict()
   .meta({ id: 'SynchronizeOrder' });
 
+/** Where an order waits for the merchant: its data can be fixed and it can be cancelled. */
+const waiting: readonly OrderStatus[] = ['AWAITING_PAYMENT', 'AWAITING_SHIPPING_METHOD', 'PENDING_REVIEW'];
+
 const entries = {
   paymentAccepted: action({
     name: 'paymentAccepted',
@@ -85,6 +94,7 @@ const entries = {
     type: 'PAYMENT_ACCEPTED',
     event: () => ({}),
     label: 'Accepting the payment',
+    allowedIn: ['AWAITING_PAYMENT'],
     rest: { method: 'post', path: '/v1/orders/{id}/payment-accepted', summary: 'The bank transfer arrived' },
   }),
   addressFixed: action({
@@ -96,6 +106,7 @@ const entries = {
     // `checked`: the re-checked data problems, filled in by the workflow from its check activity.
     event: ({ by: _by, ...patch }): { patch: OrderPatch; checked?: ReviewReason[] } => ({ patch }),
     label: 'Editing the order',
+    allowedIn: waiting,
     rest: {
       method: 'patch',
       path: '/v1/orders/{id}',
@@ -109,6 +120,7 @@ const entries = {
     type: 'RESEND',
     event: () => ({}),
     label: 'Resending',
+    allowedIn: ['PENDING_REVIEW'],
     rest: { method: 'post', path: '/v1/orders/{id}/resend', summary: 'Try a pending-review order again now' },
   }),
   cancel: action({
@@ -124,6 +136,7 @@ const entries = {
       ...(a.fromChannel === true ? { fromChannel: true } : {}),
     }),
     label: 'Cancelling',
+    allowedIn: waiting,
     rest: {
       method: 'post',
       path: '/v1/orders/{id}/cancel',
@@ -141,6 +154,7 @@ const entries = {
     type: 'MARK_SENT_MANUALLY',
     event: () => ({}),
     label: 'Marking as sent manually',
+    allowedIn: ['PENDING_REVIEW'],
     rest: {
       method: 'post',
       path: '/v1/orders/{id}/mark-sent-manually',
@@ -155,6 +169,8 @@ const entries = {
     event: (a): { shippingMethod?: string } =>
       typeof a.shippingMethod === 'string' ? { shippingMethod: a.shippingMethod } : {},
     label: 'Synchronizing',
+    // A cash-on-delivery order without a shipping method needs one in the request (the console's carrier picker).
+    allowedIn: ['AWAITING_SHIPPING_METHOD'],
     rest: {
       method: 'post',
       path: '/v1/orders/{id}/synchronize',
@@ -168,6 +184,8 @@ const entries = {
     type: 'WALLET_TOPPED_UP',
     event: () => ({}),
     label: 'A wallet top-up',
+    // Only while the order waits for funds (INSUFFICIENT_FUNDS or PAYMENT_DECLINED among its reasons).
+    allowedIn: ['PENDING_REVIEW'],
     rest: null,
   }),
 };
@@ -184,6 +202,7 @@ export interface OrderAction<N extends ActionName> {
   readonly name: N;
   readonly type: ActionEvent['type'];
   readonly label: string;
+  readonly allowedIn: readonly OrderStatus[];
   readonly rest: RestExposure | null;
   /** The REST request body (the public arguments). */
   readonly body: z.ZodType;
@@ -200,6 +219,14 @@ function isActionName(name: string): name is ActionName {
 }
 
 export const actionNames: readonly ActionName[] = Object.keys(entries).filter(isActionName);
+
+/** The actions a client can send through the REST API (the others are signals the platform sends itself). */
+export const restActionNames = actionNames.filter((n) => orderActions[n].rest !== null);
+
+/** What an order in this status accepts from a merchant right now, as its `allowedActions` advertise it. */
+export function allowedActions(status: OrderStatus): ActionName[] {
+  return restActionNames.filter((n) => orderActions[n].allowedIn.includes(status));
+}
 
 /** The timeline's name of an action event type ("Resending"), or the type itself for any other event. */
 export function actionLabel(type: string): string {

@@ -176,5 +176,6 @@ export const OrderView = z
     updatedAt: z.string(),
     version: z.number().int(),
   })
-  .meta({ id: 'Order' });
+  // The API's Order (api/schemas.ts) is this view with the actions its status allows.
+  .meta({ id: 'OrderView' });
 export type OrderView = z.infer<typeof OrderView>;

@@ -1,11 +1,12 @@
-import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
-import { isTerminal, pendingTimer, type OrderState } from '../domain/order-machine.js';
+import { allHandlersFinished, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { isTerminal, pendingTimer, type Command, type OrderEvent, type OrderState } from '../domain/order-machine.js';
 import { CommandRunner } from './order/commands.js';
 import { registerHandlers } from './order/handlers.js';
 import type { OrderWorkflowInput } from './order/input.js';
 import { OrderRun } from './order/order-run.js';
 import { decidePatches } from './order/patches.js';
 import { Projection } from './order/projection.js';
+import { runUntilFinished } from './run-loop.js';
 
 export type { OrderWorkflowInput };
 
@@ -13,7 +14,8 @@ export type { OrderWorkflowInput };
  * One durable workflow per order: a thin shell around the pure state machine (domain/order-machine.ts). Message
  * handlers turn signals and updates into events (order/handlers.ts), the command runner turns the machine's
  * commands into activities and their outcomes into events (order/commands.ts), and the projection keeps Postgres,
- * the search attributes and the current details in step (order/projection.ts, order/order-run.ts).
+ * the search attributes and the current details in step (order/projection.ts, order/order-run.ts). The loop is the
+ * one the top-up workflow runs too (run-loop.ts).
  */
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderState> {
   const { timings } = input;
@@ -35,42 +37,28 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     begin();
   }
 
-  for (;;) {
-    if (run.needsProjection()) {
-      await projection.write();
-      continue;
-    }
-    const command = run.queue.shift();
-    if (command) {
-      run.dispatchResult(await projection.during(commands.execute(command)));
-      continue;
-    }
-    if (isTerminal(run.state.status)) break;
-
-    if (workflowInfo().continueAsNewSuggested && allHandlersFinished()) {
-      await continueAsNew<typeof orderWorkflow>({
-        order: run.state.order,
-        timings,
-        resume: { state: run.state, timelineSeq: run.seq, ...run.updatesToCarry() },
-      });
-    }
-
-    const timer = pendingTimer(run.state);
-    const version = run.state.version;
-    const woken = () => run.queue.length > 0 || run.needsProjection() || run.state.version !== version;
-    if (timer) {
-      if (!(await condition(woken, commands.timerDelay(timer))))
-        run.dispatchResult({ type: 'TIMER_FIRED', timer: timer.timer, by: 'timer' });
-    } else {
-      await condition(woken);
-    }
-  }
-
-  // Let in-flight update handlers (e.g. a cancel waiting for the shop) answer before the run closes;
-  // late signals still get their refusal recorded.
-  while (!allHandlersFinished() || run.needsProjection()) {
-    if (run.needsProjection()) await projection.write();
-    else await condition(() => allHandlersFinished() || run.needsProjection());
-  }
+  await runUntilFinished<Command, OrderEvent>({
+    queue: run.queue,
+    needsProjection: () => run.needsProjection(),
+    project: () => projection.write(),
+    execute: (command) => projection.during(commands.execute(command)),
+    dispatch: (event) => run.dispatchResult(event),
+    finished: () => isTerminal(run.state.status),
+    version: () => run.state.version,
+    timer: () => {
+      const timer = pendingTimer(run.state);
+      return timer
+        ? { delay: commands.timerDelay(timer), fired: { type: 'TIMER_FIRED', timer: timer.timer, by: 'timer' } }
+        : null;
+    },
+    carryOver: () =>
+      workflowInfo().continueAsNewSuggested && allHandlersFinished()
+        ? continueAsNew<typeof orderWorkflow>({
+            order: run.state.order,
+            timings,
+            resume: { state: run.state, timelineSeq: run.seq, ...run.updatesToCarry() },
+          })
+        : undefined,
+  });
   return run.state;
 }

@@ -3,7 +3,7 @@ import { Agent, fetch as undiciFetch } from 'undici';
 /**
  * Every outgoing HTTP call of the platform (supplier, PayPal, shops) goes through `exchange`: one timeout that
  * covers the headers AND the body, one pool of kept-alive connections, and network failures told apart from
- * answers. It never retries: the clients classify, Temporal retries (README, "Retries live in Temporal").
+ * answers. It never retries: the clients classify, Temporal retries (docs/architecture.md, "Retries live in Temporal").
  * Being the single `fetch` call site, it is also where tracing of outgoing calls gets added.
  */
 

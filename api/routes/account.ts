@@ -7,8 +7,33 @@ import { EmailTaken } from '../../db/users.js';
 import { idempotent } from '../idempotency.js';
 import { inviteUser } from '../invitations.js';
 import { emailTaken, invitationContext, type UserRouteOptions } from './users.js';
-import { CreateMerchant, MerchantCreated, ProductQuery } from '../schemas.js';
+import { CreateMerchant, MerchantCreated, ProductList, ProductQuery } from '../schemas.js';
 import { parseBody, parseQuery } from '../validation.js';
+import type { Spec } from '../openapi-spec.js';
+
+export const merchantSpecs: Spec[] = [
+  {
+    method: 'post',
+    path: '/v1/merchants',
+    summary:
+      'Create a merchant (operator); the API key is shown once. With `ownerEmail`, its owner is invited: the one-time set-up link is in the answer (shown once, audited without its token)',
+    body: CreateMerchant,
+    ok: [201, MerchantCreated, 'Created'],
+    errors: [400, 401, 403, 409, 422],
+    idempotent: true,
+  },
+];
+
+export const productSpecs: Spec[] = [
+  {
+    method: 'get',
+    path: '/v1/products',
+    summary: "The supplier's catalogue with wholesale price and stock, as last synced",
+    query: ProductQuery,
+    ok: [200, ProductList, 'A page of products'],
+    errors: [401, 422],
+  },
+];
 
 /** Merchants and the product catalogue. The wallet, top-ups, keys and settings have their own modules. */
 export function accountRoutes(db: Db, invitations: UserRouteOptions): Router {

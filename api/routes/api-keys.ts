@@ -9,6 +9,7 @@ import { HttpError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import { withSecretReplay } from '../secret-fields.js';
 import { parseBody } from '../validation.js';
+import type { Spec } from '../openapi-spec.js';
 
 export const ApiKeyView = z
   .object({
@@ -183,3 +184,78 @@ async function revokeAudited(db: Db, key: StoredKey, by: { name: string; keyId: 
     return revoked;
   });
 }
+
+/** The rows of /openapi.json these routes serve. */
+export const apiKeySpecs: Spec[] = [
+  {
+    method: 'post',
+    path: '/v1/api-keys',
+    summary: 'Create another API key for this merchant (shown once)',
+    body: CreateApiKey,
+    ok: [201, ApiKeyCreated, 'Created'],
+    errors: [400, 401, 403, 422],
+    idempotent: true,
+  },
+  {
+    method: 'get',
+    path: '/v1/api-keys',
+    summary: "This merchant's API keys, masked, with when each was last used",
+    ok: [200, ApiKeyList, 'Keys'],
+    errors: [401, 403],
+  },
+  {
+    method: 'delete',
+    path: '/v1/api-keys/{id}',
+    summary: "Revoke one of this merchant's keys: refused (401) from the next request on",
+    ok: [200, ApiKeyView, 'Revoked'],
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/v1/merchants/{id}/api-keys',
+    summary: "Operator: a merchant's API keys, masked",
+    ok: [200, ApiKeyList, 'Keys'],
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'post',
+    path: '/v1/merchants/{id}/api-keys',
+    summary: 'Operator: issue a new key to a merchant (shown once); audited',
+    body: CreateApiKey,
+    ok: [201, ApiKeyCreated, 'Created'],
+    errors: [400, 401, 403, 404, 422],
+    idempotent: true,
+  },
+  {
+    method: 'delete',
+    path: '/v1/merchants/{id}/api-keys/{keyId}',
+    summary: "Operator: revoke any merchant's key; audited",
+    params: z.object({ id: z.string().max(64), keyId: z.string().max(64) }),
+    ok: [200, ApiKeyView, 'Revoked'],
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'post',
+    path: '/v1/operator-keys',
+    summary:
+      'Root key: create a named operator key (shown once); money actions need one, so that the audit log names the operator',
+    body: CreateOperatorKey,
+    ok: [201, ApiKeyCreated, 'Created'],
+    errors: [400, 401, 403, 422],
+    idempotent: true,
+  },
+  {
+    method: 'get',
+    path: '/v1/operator-keys',
+    summary: 'Root key: the named operator keys, masked',
+    ok: [200, ApiKeyList, 'Keys'],
+    errors: [401, 403],
+  },
+  {
+    method: 'delete',
+    path: '/v1/operator-keys/{id}',
+    summary: 'Root key: revoke an operator key; audited',
+    ok: [200, ApiKeyView, 'Revoked'],
+    errors: [401, 403, 404],
+  },
+];

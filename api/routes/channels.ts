@@ -10,12 +10,13 @@ import {
   type ChannelConnection,
 } from '../../db/channels.js';
 import type { Db } from '../../db/pool.js';
-import { mapSalesChannels } from '../../channels/registry.js';
+import { mapChannels, type SalesChannels } from '../../channels/sales-channel.js';
 import type { SecretBox } from '../../db/secret-box.js';
 import { merchantOf, scopeOf } from '../auth.js';
 import { HttpError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import { parseBody, parseQuery } from '../validation.js';
+import type { Spec } from '../openapi-spec.js';
 
 const shopUrl = z
   .url({ protocol: /^https?$/ })
@@ -24,47 +25,55 @@ const shopUrl = z
   .meta({ example: 'https://acme.myshopify.com' });
 const secret = z.string().min(8).max(500);
 
-/** One variant per registered sales channel: the shop, its webhook secret, and that channel's API credentials. */
-export const CreateChannel = z
-  .discriminatedUnion(
-    'type',
-    mapSalesChannels((channel) =>
-      z
-        .object({ type: z.literal(channel.type), shopUrl, webhookSecret: secret, ...channel.credentials.shape })
-        .strict(),
-    ),
-  )
-  .meta({ id: 'CreateChannel' });
-
 export const RotateSecret = z.object({ webhookSecret: secret }).strict().meta({ id: 'RotateWebhookSecret' });
 
-export const ChannelView = z
-  .object({
-    id: z.string(),
-    type: z.enum(mapSalesChannels((channel) => channel.type)),
-    shopUrl: z.string(),
-    webhookUrl: z
-      .string()
-      .meta({ description: "Paste it into the shop's webhook settings (order creation and update topics)" }),
-    createdAt: z.string(),
-    secretRotatedUntil: z
-      .string()
-      .nullable()
-      .meta({ description: 'Until then the previous webhook secret is still accepted' }),
-  })
-  .meta({ id: 'Channel' });
+/** The connection schemas, which follow the sales channels the platform registers. */
+export function channelSchemas(channels: SalesChannels) {
+  return {
+    /** One variant per sales channel: the shop, its webhook secret, and that channel's API credentials. */
+    CreateChannel: z
+      .discriminatedUnion(
+        'type',
+        mapChannels(channels, (channel) =>
+          z
+            .object({ type: z.literal(channel.type), shopUrl, webhookSecret: secret, ...channel.credentials.shape })
+            .strict(),
+        ),
+      )
+      .meta({ id: 'CreateChannel' }),
+    ChannelView: z
+      .object({
+        id: z.string(),
+        type: z.enum(mapChannels(channels, (channel) => channel.type)),
+        shopUrl: z.string(),
+        webhookUrl: z
+          .string()
+          .meta({ description: "Paste it into the shop's webhook settings (order creation and update topics)" }),
+        createdAt: z.string(),
+        secretRotatedUntil: z
+          .string()
+          .nullable()
+          .meta({ description: 'Until then the previous webhook secret is still accepted' }),
+      })
+      .meta({ id: 'Channel' }),
+  };
+}
 
 export const DeliveryQuery = z.object({
   outcome: z.enum(['created', 'updated', 'ignored', 'unmapped']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+type ChannelViewBody = z.infer<ReturnType<typeof channelSchemas>['ChannelView']>;
+
 /** Shop connections: credentials are write-only (stored encrypted, never returned). */
 export function channelRoutes(
   db: Db,
   box: SecretBox | null,
+  channels: SalesChannels,
   opts: { publicBaseUrl: string | undefined; secretGraceMs: number },
 ): Router {
+  const { CreateChannel } = channelSchemas(channels);
   const { publicBaseUrl } = opts;
   const router = Router();
   const requireBox = (): SecretBox => {
@@ -76,7 +85,7 @@ export function channelRoutes(
       );
     return box;
   };
-  const view = (req: Request, c: ChannelConnection): z.infer<typeof ChannelView> => {
+  const view = (req: Request, c: ChannelConnection): ChannelViewBody => {
     const base = publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     return {
       id: c.id,
@@ -131,4 +140,58 @@ export function channelRoutes(
   });
 
   return router;
+}
+
+/** The rows of /openapi.json these routes serve. */
+export function channelSpecs(channels: SalesChannels): Spec[] {
+  const { CreateChannel, ChannelView } = channelSchemas(channels);
+  return [
+    {
+      method: 'post',
+      path: '/v1/channels',
+      summary: `Connect a ${channels.map((c) => c.label).join(' or ')} shop; answers the webhook URL to paste into the shop`,
+      body: CreateChannel,
+      ok: [201, ChannelView, 'Connected (credentials are stored encrypted and never returned)'],
+      errors: [400, 401, 403, 422, 503],
+      idempotent: true,
+    },
+    {
+      method: 'get',
+      path: '/v1/channels',
+      summary: "The merchant's shop connections",
+      ok: [200, z.object({ items: z.array(ChannelView) }), 'Connections'],
+      errors: [401, 403],
+    },
+    {
+      method: 'get',
+      path: '/v1/channels/{id}',
+      summary: 'One shop connection',
+      ok: [200, ChannelView, 'The connection'],
+      errors: [401, 404],
+    },
+    {
+      method: 'delete',
+      path: '/v1/channels/{id}',
+      summary: 'Disconnect a shop (its webhooks are refused from then on)',
+      ok: [204, z.null(), 'Disconnected'],
+      errors: [401, 403, 404],
+    },
+    {
+      method: 'put',
+      path: '/v1/channels/{id}/webhook-secret',
+      summary: "Rotate the shop's webhook secret; the previous one stays valid for WEBHOOK_SECRET_GRACE",
+      body: RotateSecret,
+      ok: [200, ChannelView, 'Rotated'],
+      errors: [400, 401, 403, 404, 422],
+    },
+    {
+      method: 'get',
+      path: '/v1/channels/{id}/deliveries',
+      summary:
+        'Webhook deliveries received, incl. those that could not be mapped (outcome=unmapped) with the reason and payload',
+      query: DeliveryQuery,
+      ok: [200, z.object({ items: z.array(z.unknown()) }), 'Deliveries, newest first'],
+      errors: [401, 404, 422],
+    },
+  ];
 }

@@ -7,17 +7,18 @@ import type { Db } from '../../db/pool.js';
 import { adjust, WalletError } from '../../db/wallet-ledger.js';
 import { Currency } from '../../domain/order.js';
 import { isPlatformReference, normalizeReference } from '../../domain/payment-reference.js';
-import { TopUpMethod, TopUpStatus } from '../../domain/top-up.js';
+import { TopUpMethod, TopUpStatus, TopUpView } from '../../domain/top-up.js';
 import { formatMoney } from '../../domain/money.js';
 import type { OrderResumer } from '../order-resumer.js';
 import { namedOperatorOf, requireOperator } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { apiMetrics } from '../metrics.js';
 import { idempotent } from '../idempotency.js';
-import { PageQuery } from '../schemas.js';
+import { endOf, isoDate, PageQuery, startOf } from '../schemas.js';
 import type { TopUpService } from '../top-up-service.js';
 import { parseBody, parseQuery } from '../validation.js';
-import { listPage, Wallet, WalletTransaction } from './wallet.js';
+import { listPage, TopUpList, Wallet, WalletTransaction } from './wallet.js';
+import type { Spec } from '../openapi-spec.js';
 
 export const ConfirmTopUp = z
   .object({
@@ -113,6 +114,9 @@ export const AuditList = z
 export const AuditQuery = z.object({
   merchantId: z.string().max(64).optional(),
   action: z.string().max(64).optional(),
+  actor: z.string().max(320).optional().meta({ description: 'Who did it: an operator\'s name ("root"), as listed' }),
+  from: isoDate.optional().meta({ description: 'At or after (a day is taken from its start, UTC)' }),
+  to: isoDate.optional().meta({ description: 'At or before (a day is taken to its end, UTC)' }),
   limit: PageQuery.shape.limit,
   cursor: PageQuery.shape.cursor,
 });
@@ -231,6 +235,9 @@ export function financeRoutes(db: Db, topUps: TopUpService, resumer?: OrderResum
         limit: q.limit,
         ...(q.merchantId ? { merchantId: q.merchantId } : {}),
         ...(q.action ? { action: q.action } : {}),
+        ...(q.actor ? { actor: q.actor } : {}),
+        ...(q.from ? { from: startOf(q.from) } : {}),
+        ...(q.to ? { to: endOf(q.to) } : {}),
         ...(q.cursor ? { before: Number(q.cursor) } : {}),
       }),
     );
@@ -238,3 +245,60 @@ export function financeRoutes(db: Db, topUps: TopUpService, resumer?: OrderResum
 
   return router;
 }
+
+/** The rows of /openapi.json these routes serve. */
+export const financeSpecs: Spec[] = [
+  {
+    method: 'get',
+    path: '/v1/finance/top-ups',
+    summary:
+      'Finance desk (operator key): top-ups across merchants, by default the pending bank transfers, oldest first; filter by payment reference',
+    query: FinanceTopUpQuery,
+    ok: [200, TopUpList, 'A page of top-ups'],
+    errors: [401, 403, 422],
+  },
+  {
+    method: 'get',
+    path: '/v1/finance/top-ups/{id}',
+    summary: 'Finance desk: one top-up, with the names of the operators who acted on it',
+    ok: [200, TopUpView, 'The top-up'],
+    errors: [401, 403, 404],
+  },
+  {
+    method: 'post',
+    path: '/v1/finance/top-ups/{id}/confirm',
+    summary:
+      'Finance desk (named operator key): the transfer arrived; credits the amount received, once however often it is called; audited',
+    body: ConfirmTopUp,
+    ok: [200, TopUpView, 'Credited (COMPLETED)'],
+    errors: [400, 401, 403, 404, 409, 422, 503],
+    idempotent: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/finance/top-ups/{id}/reject',
+    summary: 'Finance desk (named operator key): refuse a transfer top-up; nothing is credited; audited',
+    body: RejectTopUp,
+    ok: [200, TopUpView, 'REJECTED'],
+    errors: [400, 401, 403, 404, 409, 422, 503],
+    idempotent: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/finance/adjustments',
+    summary:
+      "Finance desk (named operator key): a signed correction of a merchant's wallet, reason required, never below what is available; audited",
+    body: Adjustment,
+    ok: [201, AdjustmentResult, 'Adjusted (200 when this Idempotency-Key already did)'],
+    errors: [400, 401, 403, 404, 409, 422],
+    idempotent: true,
+  },
+  {
+    method: 'get',
+    path: '/v1/audit',
+    summary: 'Audit log (operator key): who did what to whose money and keys, when and why; newest first',
+    query: AuditQuery,
+    ok: [200, AuditList, 'A page of entries'],
+    errors: [401, 403, 422],
+  },
+];

@@ -1,8 +1,10 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { lastCatalogSync } from '../../db/catalog.js';
 import type { Db } from '../../db/pool.js';
 import { OUTAGE_RETRY_AFTER_SECONDS } from '../outage.js';
+import type { Spec } from '../openapi-spec.js';
 
 const CHECK_TIMEOUT_MS = 3_000;
 
@@ -54,3 +56,26 @@ export function healthRoutes(db: Db, temporal: Client, namespace: string): Route
   });
   return router;
 }
+
+/** The rows of /openapi.json these routes serve. */
+export const healthSpecs: Spec[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'The process is up',
+    ok: [200, z.object({ status: z.string() }), 'Up'],
+    auth: false,
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Postgres and Temporal are reachable and the catalogue was synced at least once',
+    ok: [
+      200,
+      z.object({ status: z.string(), postgres: z.string(), temporal: z.string(), catalog: z.string() }),
+      'Ready',
+    ],
+    errors: [503],
+    auth: false,
+  },
+];

@@ -9,6 +9,7 @@ import { assertSafeStrings } from '../hygiene.js';
 import { detectFormat, ImportFileError, parseImport, type ImportFormat } from '../import/index.js';
 import type { OrderService } from '../order-service.js';
 import { parseBody } from '../validation.js';
+import type { Spec } from '../openapi-spec.js';
 
 export const ImportBody = z
   .object({
@@ -151,3 +152,15 @@ export function importRoutes(
   );
   return router;
 }
+
+/** The rows of /openapi.json these routes serve. */
+export const importSpecs: Spec[] = [
+  {
+    method: 'post',
+    path: '/v1/orders/import',
+    summary: 'Import orders from an Amazon order report (TSV) or an eBay orders export (CSV); one outcome per line',
+    body: ImportBody,
+    ok: [200, ImportResult, 'Per line: created, already present, or rejected with the reason'],
+    errors: [400, 401, 403, 413, 422],
+  },
+];

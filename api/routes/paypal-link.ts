@@ -6,7 +6,8 @@ import { errorBody, HttpError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import type { LinkOutcome, PayPalLinkService } from '../paypal-link-service.js';
 import { parseBody } from '../validation.js';
-import { maskEmail, settingsView } from './settings.js';
+import { maskEmail, Settings, settingsView } from './settings.js';
+import type { Spec } from '../openapi-spec.js';
 
 export const RETURN_PATH = '/v1/settings/paypal/link/return';
 
@@ -162,3 +163,42 @@ export function payPalReturnRoutes(links: PayPalLinkService): Router {
   });
   return router;
 }
+
+/** The rows of /openapi.json these routes serve (the return page included). */
+export const payPalLinkSpecs: Spec[] = [
+  {
+    method: 'post',
+    path: '/v1/settings/paypal/link',
+    summary:
+      "Link PayPal through PayPal's vault: answers PayPal's approval URL for the merchant's browser; PayPal sends it back to /v1/settings/paypal/link/return. A vaultId in the body is refused (422)",
+    body: StartPayPalLink,
+    ok: [201, PayPalLinkStarted, 'Started'],
+    errors: [400, 401, 403, 422, 503],
+    idempotent: true,
+  },
+  {
+    method: 'get',
+    path: '/v1/settings/paypal/link/return',
+    summary:
+      "Where PayPal sends the merchant's browser back (no API key: the setup token id PayPal appends names the link); answers a small page, or JSON when asked, saying linked or cancelled",
+    query: z.object({ approval_token_id: z.string().max(64), cancelled: z.literal('true').optional() }),
+    ok: [200, z.object({ outcome: z.string(), message: z.string() }), 'Linked or cancelled'],
+    errors: [404, 409, 503],
+    auth: false,
+  },
+  {
+    method: 'post',
+    path: '/v1/settings/paypal/link/complete',
+    summary: 'For scripts: finish the latest link (or the one named) once the merchant approved at PayPal',
+    body: CompletePayPalLink,
+    ok: [200, Settings, 'Linked'],
+    errors: [400, 401, 403, 404, 409, 422, 503],
+  },
+  {
+    method: 'delete',
+    path: '/v1/settings/paypal/link',
+    summary: 'Unlink PayPal: the saved account is deleted at PayPal; orders needing PayPal then wait for funds',
+    ok: [200, Settings, 'Unlinked'],
+    errors: [401, 403, 503],
+  },
+];

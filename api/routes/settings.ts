@@ -5,6 +5,7 @@ import { getPayPalSettings, latestPendingLinkAttempt, setPayPalEnabled } from '.
 import { merchantOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { parseBody } from '../validation.js';
+import type { Spec } from '../openapi-spec.js';
 
 /** "maria.rossi@example.com" → "m•••@example.com": enough to recognise one's account, not to harvest it. */
 export function maskEmail(email: string): string {
@@ -84,3 +85,23 @@ export function settingsRoutes(db: Db): Router {
 
   return router;
 }
+
+/** The rows of /openapi.json these routes serve. */
+export const settingsSpecs: Spec[] = [
+  {
+    method: 'get',
+    path: '/v1/settings',
+    summary: "The merchant's settings; the linked PayPal shown masked",
+    ok: [200, Settings, 'Settings'],
+    errors: [401, 403],
+  },
+  {
+    method: 'put',
+    path: '/v1/settings/paypal',
+    summary:
+      'Switch the PayPal fallback for when the wallet is short (PayPal must be linked; a vaultId is refused with 422)',
+    body: PayPalSwitch,
+    ok: [200, Settings, 'Saved'],
+    errors: [400, 401, 403, 409, 422],
+  },
+];

@@ -6,12 +6,14 @@ import { getWallet, listTransactions } from '../../db/wallet-ledger.js';
 import { Currency } from '../../domain/order.js';
 import { merchantTopUpView } from '../../domain/top-up-machine.js';
 import { TopUpMethod, TopUpStatus, TopUpView } from '../../domain/top-up.js';
+import { mapTopUpMethods, topUpMethods } from '../../domain/top-up-methods/registry.js';
 import { merchantOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import { PageQuery } from '../schemas.js';
 import type { TopUpService } from '../top-up-service.js';
 import { parseBody, parseQuery } from '../validation.js';
+import type { Spec } from '../openapi-spec.js';
 
 export const Wallet = z
   .object({ balance: z.number().int(), reserved: z.number().int(), available: z.number().int(), currency: z.string() })
@@ -51,15 +53,11 @@ const amount = z
   .max(Number.MAX_SAFE_INTEGER)
   .meta({ description: 'In minor units; within TOP_UP_MIN and TOP_UP_MAX' });
 export const StartTopUp = z
-  .discriminatedUnion('method', [
-    z.object({ method: z.literal('paypal'), amount, currency: Currency }).strict(),
-    z.object({ method: z.literal('bank_transfer'), amount, currency: Currency }).strict(),
-  ])
-  .meta({
-    id: 'StartTopUp',
-    description:
-      'paypal: charges the linked PayPal account; the wallet is credited when the capture completes. bank_transfer: answers the bank details and a payment reference; credited once the finance desk confirms the money arrived.',
-  });
+  .discriminatedUnion(
+    'method',
+    mapTopUpMethods((m) => z.object({ method: z.literal(m.name), amount, currency: Currency, ...m.request }).strict()),
+  )
+  .meta({ id: 'StartTopUp', description: topUpMethods.map((m) => `${m.name}: ${m.summary}`).join(' ') });
 
 export const TopUpList = z
   .object({ items: z.array(TopUpView), nextCursor: z.string().nullable() })
@@ -94,8 +92,7 @@ export function walletRoutes(db: Db, topUps: TopUpService): Router {
     const raw = req.body as Record<string, unknown> | undefined;
     if (raw && typeof raw === 'object' && 'reference' in raw && !('method' in raw)) {
       // The first version of this call credited whatever a merchant sent: it is withdrawn, and says so.
-      const message =
-        'a merchant can no longer credit its wallet: start a top-up with method "paypal" or "bank_transfer"; it is credited when the money is received';
+      const message = `a merchant can no longer credit its wallet: start a top-up with method ${topUpMethods.map((m) => `"${m.name}"`).join(' or ')}; it is credited when the money is received`;
       throw new HttpError(422, 'VALIDATION_FAILED', `method: ${message}`, [{ path: 'method', message }]);
     }
     const body = parseBody(StartTopUp, req);
@@ -130,3 +127,48 @@ export async function listPage(db: Db, f: TopUpFilter): Promise<{ items: TopUpVi
     throw error;
   }
 }
+
+/** The rows of /openapi.json these routes serve. */
+export const walletSpecs: Spec[] = [
+  {
+    method: 'get',
+    path: '/v1/wallet',
+    summary: 'Wallet balance, reserved and available',
+    ok: [200, Wallet, 'The wallet'],
+    errors: [401, 403],
+  },
+  {
+    method: 'get',
+    path: '/v1/wallet/transactions',
+    summary:
+      'Ledger entries, newest first: each credit with its kind (top_up, adjustment, refund…) and topUpId; legacy top-ups (credited by the withdrawn merchant call) are marked `legacy`',
+    query: PageQuery,
+    ok: [200, TransactionList, 'A page of entries'],
+    errors: [401, 403, 422],
+  },
+  {
+    method: 'post',
+    path: '/v1/wallet/top-ups',
+    summary:
+      'Start a top-up: paypal charges the linked PayPal (credited when the capture completes); bank_transfer answers the bank details and a payment reference (credited once the finance desk confirms). Replaces the withdrawn {amount, currency, reference} call, which now answers 422',
+    body: StartTopUp,
+    ok: [201, TopUpView, 'Started (200 when the Idempotency-Key already started it)'],
+    errors: [400, 401, 403, 409, 422],
+    idempotent: true,
+  },
+  {
+    method: 'get',
+    path: '/v1/wallet/top-ups',
+    summary: "The merchant's top-ups, newest first",
+    query: TopUpQuery,
+    ok: [200, TopUpList, 'A page of top-ups'],
+    errors: [401, 403, 422],
+  },
+  {
+    method: 'get',
+    path: '/v1/wallet/top-ups/{id}',
+    summary: 'One top-up: PENDING → COMPLETED | FAILED | REJECTED | EXPIRED',
+    ok: [200, TopUpView, 'The top-up'],
+    errors: [401, 403, 404],
+  },
+];

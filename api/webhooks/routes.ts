@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import {
@@ -14,12 +15,14 @@ import { errorBody } from '../errors.js';
 import { findUnsafeString, storableCopy, stringProblem } from '../hygiene.js';
 import { apiMetrics } from '../metrics.js';
 import type { OrderService } from '../order-service.js';
-import { salesChannels } from '../../channels/registry.js';
-import type { SalesChannel } from '../../channels/sales-channel.js';
+import type { SalesChannel, SalesChannels } from '../../channels/sales-channel.js';
+import type { Spec } from '../openapi-spec.js';
 import type { ShopOrderEvent } from '../../channels/shop-order-event.js';
 
 export interface WebhookDeps {
   db: Db;
+  /** The sales channels whose webhooks are received (channels/registry.ts). */
+  channels: SalesChannels;
   box: SecretBox | null;
   orders: OrderService;
   logger: Logger;
@@ -35,7 +38,7 @@ export interface WebhookDeps {
 export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: deps.bodyLimit });
-  for (const channel of salesChannels) {
+  for (const channel of deps.channels) {
     router.post(
       `/webhooks/${channel.type}/:connectionId`,
       raw,
@@ -45,6 +48,18 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     );
   }
   return router;
+}
+
+/** The rows of /openapi.json these routes serve: one webhook endpoint per sales channel. */
+export function webhookSpecs(channels: SalesChannels): Spec[] {
+  return channels.map(({ type, label, webhook }) => ({
+    method: 'post',
+    path: `/webhooks/${type}/{id}`,
+    summary: `${label} order webhooks (${webhook.topics.join(', ')}), signed with ${webhook.signatureHeader}`,
+    ok: [200, z.object({ received: z.boolean() }), 'Accepted (also for a repeated delivery)'],
+    errors: [401, 404],
+    auth: false,
+  }));
 }
 
 async function receive(

@@ -10,7 +10,7 @@ import { projectRoot } from '../../dev/temporal-server.js';
 import { shopSandboxes } from '../../simulators/shops.js';
 
 /**
- * The settings the README lists mean the same under `npm run start:production` and `npm start` (and compose, whose
+ * The settings docs/configuration.md lists mean the same under `npm run start:production` and `npm start` (and compose, whose
  * file passes every application setting through: test/unit/docker-compose.test.ts). Both commands are run as a
  * person runs them, with the same settings — the root key among them — and the platform is asked what it made of
  * them: the root key works and no other was generated, the bank details and the top-up minimum are the ones set,

@@ -9,6 +9,7 @@ import {
   type Transition,
 } from '../../domain/order-machine.js';
 import { orderStatuses, type OrderRecord, type OrderStatus } from '../../domain/order.js';
+import { actionNames, orderActions } from '../../domain/order-actions.js';
 
 const AT = '2026-11-23T10:00:00.000Z';
 const LATER = '2026-11-23T10:05:00.000Z';
@@ -100,22 +101,22 @@ const actions: OrderEvent[] = [
   { type: 'WALLET_TOPPED_UP' },
 ];
 
-/** The contract (API.md): in which statuses each merchant action is allowed. Everything else is refused. */
-const allowed: Record<string, OrderStatus[]> = {
-  PAYMENT_ACCEPTED: ['AWAITING_PAYMENT'],
-  FIX_DATA: ['PENDING_REVIEW', 'AWAITING_PAYMENT', 'AWAITING_SHIPPING_METHOD'],
-  RESEND: ['PENDING_REVIEW'],
-  CANCEL: ['PENDING_REVIEW', 'AWAITING_PAYMENT', 'AWAITING_SHIPPING_METHOD'],
-  MARK_SENT_MANUALLY: ['PENDING_REVIEW'],
-  SYNCHRONIZE: ['AWAITING_SHIPPING_METHOD'],
-  // Only an order waiting for funds (the PENDING_REVIEW state above waits for INSUFFICIENT_FUNDS).
-  WALLET_TOPPED_UP: ['PENDING_REVIEW'],
-};
+/**
+ * Where each merchant action is allowed, as the action registry declares it (`allowedIn`, which every order's
+ * `allowedActions` advertises). Everything else is refused. (WALLET_TOPPED_UP: the PENDING_REVIEW state above
+ * waits for INSUFFICIENT_FUNDS, the only reason it is accepted for.)
+ */
+const allowedIn = (type: OrderEvent['type']): readonly OrderStatus[] =>
+  actionNames.map((n) => orderActions[n]).find((a) => a.type === type)?.allowedIn ?? [];
 
 describe('every status × every merchant action', () => {
+  it('has an example of every action of the registry', () => {
+    expect(actions.map((e) => e.type).sort()).toEqual(actionNames.map((n) => orderActions[n].type).sort());
+  });
+
   for (const status of orderStatuses) {
     for (const event of actions) {
-      const expected = allowed[event.type]?.includes(status) ?? false;
+      const expected = allowedIn(event.type).includes(status);
       it(`${event.type} in ${status} is ${expected ? 'allowed' : 'refused'}`, () => {
         const before = stateIn(status);
         expect(before.status).toBe(status);

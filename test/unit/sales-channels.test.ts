@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildOpenApi } from '../../api/openapi.js';
+import { buildOpenApi, platformSpecs } from '../../api/openapi.js';
 import { salesChannels } from '../../channels/registry.js';
 import { Channel } from '../../domain/order.js';
 import { shopSandboxes } from '../../simulators/shops.js';
@@ -22,7 +22,7 @@ describe('the sales channel registry', () => {
   });
 
   it('documents one webhook endpoint and one connection variant per channel', () => {
-    const doc = buildOpenApi() as {
+    const doc = buildOpenApi(platformSpecs(salesChannels)) as {
       paths: Record<string, { post?: { summary?: string } }>;
       components: { schemas: Record<string, { oneOf?: unknown[] }> };
     };

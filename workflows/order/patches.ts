@@ -27,4 +27,12 @@ export function decidePatches(): Patches {
 }
 
 /** Taken when a projection write is refused for good: the order shows it to operators and retries with backoff. */
-export const PROJECTION_ATTENTION = 'projection-attention';
+const PROJECTION_ATTENTION = 'projection-attention';
+
+/**
+ * The one patch decided late, at the first projection write Postgres refuses for good: only runs that met such a
+ * refusal carry its marker, where the refusal happened, so deciding it at the start would replay them differently.
+ */
+export function projectionAttention(): boolean {
+  return patched(PROJECTION_ATTENTION);
+}

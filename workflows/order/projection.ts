@@ -1,16 +1,10 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  patched,
-  proxyLocalActivities,
-  sleep,
-} from '@temporalio/workflow';
-import { PROJECTION_REJECTED, type ProjectionActivities } from '../../activities/types.js';
+import { ActivityFailure, ApplicationFailure, condition, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import type { ProjectionActivities } from '../../activities/types.js';
+import { PROJECTION_REJECTED } from '../../domain/failure-types.js';
 import { toOrderView } from '../../domain/order-view.js';
 import type { OrderTimings } from '../../domain/timings.js';
 import type { OrderRun } from './order-run.js';
-import { PROJECTION_ATTENTION } from './patches.js';
+import { projectionAttention } from './patches.js';
 
 /**
  * Keeps the Postgres projection (the listing row and the timeline) in step with the workflow, through a local
@@ -49,7 +43,7 @@ export class Projection {
         return;
       } catch (error) {
         const refusal = refusedFor(error);
-        if (refusal === undefined || !patched(PROJECTION_ATTENTION)) throw error;
+        if (refusal === undefined || !projectionAttention()) throw error;
         run.unprojected = [...rows, ...run.unprojected];
         const delay = Math.min(
           this.timings.retryMaxInterval,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type Request } from 'express';
+import { z } from 'zod';
 import { recordAudit } from '../../db/audit.js';
 import type { Db } from '../../db/pool.js';
 import { createSession, deleteSession, deleteUserSessions, type SessionLifetime } from '../../db/sessions.js';
@@ -12,8 +13,55 @@ import { checkPassword, hashPassword } from '../passwords.js';
 import type { SignInLimits } from '../rate-limit.js';
 import { sameOriginForSessions } from '../same-origin.js';
 import { clearSessionCookie, newSessionToken, setSessionCookie } from '../session-cookie.js';
-import { CompleteSetup, SignIn } from '../user-schemas.js';
+import { CompleteSetup, Me, SignedIn, SignIn } from '../user-schemas.js';
 import { parseBody } from '../validation.js';
+import type { Spec } from '../openapi-spec.js';
+
+const signedOut = z.null().meta({ description: 'No content; the session cookie is cleared' });
+
+export const sessionSpecs: Spec[] = [
+  {
+    method: 'post',
+    path: '/v1/sessions',
+    summary:
+      'Sign in with e-mail and password: sets the `__Host-session` cookie (HttpOnly, Secure, SameSite=Lax). A wrong password and an unknown e-mail answer the same 401 `INVALID_CREDENTIALS`; failures are limited per account and per address (429)',
+    body: SignIn,
+    ok: [201, SignedIn, 'Signed in; the cookie is set'],
+    errors: [400, 401, 403, 422, 429],
+    auth: false,
+  },
+  {
+    method: 'post',
+    path: '/v1/setup',
+    summary:
+      'Complete a one-time set-up link (new owner, invited user, new link): sets the password and signs in. 400 `SETUP_LINK_INVALID` when unknown, used or expired',
+    body: CompleteSetup,
+    ok: [201, SignedIn, 'Password set and signed in; the cookie is set'],
+    errors: [400, 403, 422, 429],
+    auth: false,
+  },
+  {
+    method: 'get',
+    path: '/v1/me',
+    summary: 'Who is calling: the signed-in person and its merchant, or what an API key stands for',
+    ok: [200, Me, 'The principal'],
+    errors: [401],
+  },
+  {
+    method: 'delete',
+    path: '/v1/sessions/current',
+    summary: 'Sign this browser out (a session only: an API key is revoked instead)',
+    ok: [204, signedOut, 'Signed out'],
+    errors: [401, 403],
+  },
+  {
+    method: 'delete',
+    path: '/v1/sessions',
+    summary: 'Sign out everywhere: every session of the signed-in person ends',
+    ok: [204, signedOut, 'Signed out everywhere'],
+    errors: [401, 403],
+  },
+];
 
 export interface SessionRouteOptions {
   lifetime: SessionLifetime;

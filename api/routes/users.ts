@@ -9,13 +9,51 @@ import { HttpError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import { inviteUser, reissueSetupLink, type InvitationContext } from '../invitations.js';
 import { ownOriginsOf } from '../same-origin.js';
-import { CreateUser, UserInvited } from '../user-schemas.js';
+import { CreateUser, UserInvited, UserList } from '../user-schemas.js';
 import { invitationScope, mayManage } from '../user-permissions.js';
 import { parseBody, parseQuery } from '../validation.js';
+import type { Spec } from '../openapi-spec.js';
 
 export const UserQuery = z.object({
   merchantId: z.string().max(64).optional().meta({ description: "Operators: this merchant's users (else operators)" }),
 });
+
+export const userSpecs: Spec[] = [
+  {
+    method: 'get',
+    path: '/v1/users',
+    summary: "Users: an owner sees its merchant's; an operator sees operators, or a merchant's with `merchantId`",
+    query: UserQuery,
+    ok: [200, UserList, 'The active and invited users'],
+    errors: [401, 403, 404, 422],
+  },
+  {
+    method: 'post',
+    path: '/v1/users',
+    summary:
+      'Invite a person: an owner invites staff; an operator (the root key included) invites operators, or an owner or staff of `merchantId`. The one-time set-up link is in the answer only (no e-mail is sent); the audit log records the invitation without its token',
+    body: CreateUser,
+    ok: [201, UserInvited, 'Invited'],
+    errors: [400, 401, 403, 404, 409, 422],
+    idempotent: true,
+  },
+  {
+    method: 'post',
+    path: '/v1/users/{id}/setup-link',
+    summary:
+      'A new set-up link for a user (lost link, forgotten password): the previous one stops working; completing it replaces the password and ends the sessions',
+    ok: [201, UserInvited, 'A new link'],
+    errors: [401, 403, 404],
+    idempotent: true,
+  },
+  {
+    method: 'delete',
+    path: '/v1/users/{id}',
+    summary: 'Remove a user: an owner its staff, an operator anyone but itself. Its sessions end at once (audited)',
+    ok: [204, z.null(), 'Removed'],
+    errors: [401, 403, 404],
+  },
+];
 
 export interface UserRouteOptions {
   publicBaseUrl: string | undefined;

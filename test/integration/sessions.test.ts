@@ -450,6 +450,33 @@ describe('operators', () => {
   });
 });
 
+describe('the contract', () => {
+  it('/openapi.json documents the routes of users and sessions, and the session cookie beside the bearer key', async () => {
+    const doc = (await stack.api.get('/openapi.json')).body;
+    for (const [path, method] of [
+      ['/v1/sessions', 'post'],
+      ['/v1/setup', 'post'],
+      ['/v1/me', 'get'],
+      ['/v1/sessions/current', 'delete'],
+      ['/v1/sessions', 'delete'],
+      ['/v1/users', 'get'],
+      ['/v1/users', 'post'],
+      ['/v1/users/{id}/setup-link', 'post'],
+      ['/v1/users/{id}', 'delete'],
+    ] as const)
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    expect(doc.components.securitySchemes.session).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: '__Host-session',
+    });
+    expect(doc.paths['/v1/wallet'].get.security).toEqual([{ apiKey: [] }, { session: [] }]);
+    expect(doc.paths['/v1/sessions'].post.security).toBeUndefined();
+    expect(doc.components.schemas.CreateMerchant.properties.ownerEmail).toBeDefined();
+    expect(doc.components.schemas.MerchantCreated.properties.setupLink).toBeDefined();
+  });
+});
+
 describe('at rest', () => {
   it('no session token, set-up link or password is stored in clear in any table', async () => {
     secrets['password'] = PASSWORD;

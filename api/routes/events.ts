@@ -26,6 +26,8 @@ export function eventRoutes(feed: LiveFeed, opts: { heartbeatMs: number }): Rout
   const router = Router();
   router.get('/v1/events', (req, res) => {
     const scope = scopeOf(req);
+    // Staff do not see money: they are told of orders only (the top-up and wallet routes refuse them anyway).
+    const ordersOnly = req.principal?.user?.role === 'staff';
     const lastHeader = req.get('last-event-id');
     const last = lastHeader === undefined ? undefined : LastEventId.safeParse(lastHeader);
     res.status(200).set({
@@ -48,7 +50,10 @@ export function eventRoutes(feed: LiveFeed, opts: { heartbeatMs: number }): Rout
     unsubscribe = feed.subscribe(
       {
         scope,
-        deliver: (event) => write(res, event),
+        deliver: (event) => {
+          if (ordersOnly && event.type !== 'resync' && event.change.kind !== 'order') return;
+          write(res, event);
+        },
         close: () => {
           end();
           res.end();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSession } from '../support/browser-session.js';
+import { openEventStream, type EventStream } from '../support/event-stream.js';
 import { createMerchant, financeKey, orderInput } from '../support/fixtures.js';
 import { describeScan, scanDatabaseForSecrets } from '../support/secrets-scan.js';
 import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
@@ -316,6 +317,29 @@ describe('staff', () => {
         status: 403,
         code: 'ROLE_FORBIDDEN',
       });
+    }
+
+    // The live feed tells staff of orders, not of money: a credit to the wallet reaches the owner's stream only.
+    const streams = await Promise.all(
+      [owner, staff].map((b) =>
+        openEventStream(stack.api.baseUrl, null, { headers: { cookie: `__Host-session=${b.cookie}` } }),
+      ),
+    );
+    try {
+      const [ownerStream, staffStream] = streams as [EventStream, EventStream];
+      const credit = await stack.api.post(
+        '/v1/finance/adjustments',
+        { merchantId: merchant.id, amount: 700, reason: 'feed test' },
+        { key: await financeKey(stack) },
+      );
+      expect(credit.status).toBe(201);
+      await ownerStream.next((e) => e.event === 'wallet');
+      const another = await staff.post('/v1/orders', orderInput());
+      await staffStream.next((e) => e.event === 'order' && e.data.includes(another.body.id));
+      await ownerStream.next((e) => e.event === 'order' && e.data.includes(another.body.id));
+      expect(staffStream.events.map((e) => e.event)).not.toContain('wallet');
+    } finally {
+      for (const s of streams) s.close();
     }
 
     // The owner sees and removes its staff; the removed person's session ends at once.

@@ -4,8 +4,10 @@ import { HttpError } from './errors.js';
 /**
  * Cross-site request forgery defence for cookie sessions. A browser attaches the session cookie by itself, so a
  * state-changing request authenticated by a session is accepted only when (1) its `Origin` is this API's own
- * origin and (2) it carries a JSON body, a content type no cross-site HTML form can send. API keys are sent
- * explicitly by their holder, so requests authenticated by a key are not concerned.
+ * origin — or, when a browser sent no Origin, its `Sec-Fetch-Site` says `same-origin` (both headers are set by the
+ * browser, never by a page's script; Chromium started with `--disable-web-security` omits Origin but still sends
+ * Sec-Fetch-Site) — and (2) it carries a JSON body, a content type no cross-site HTML form can send. API keys are
+ * sent explicitly by their holder, so requests authenticated by a key are not concerned.
  */
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -14,6 +16,8 @@ export interface RequestFacts {
   method: string;
   /** The Origin header, if any. */
   origin: string | undefined;
+  /** The Sec-Fetch-Site header (fetch metadata), if any. */
+  fetchSite?: string | undefined;
   /** The Content-Type header, if any. */
   contentType: string | undefined;
   /** Whether the request has a body (Content-Length > 0 or chunked). */
@@ -32,7 +36,10 @@ function isJson(contentType: string | undefined): boolean {
 export function crossOriginProblem(r: RequestFacts): string | null {
   if (SAFE_METHODS.has(r.method.toUpperCase())) return null;
   if (!r.origin) {
-    if (!r.originOptional) return 'a signed-in browser request that changes something must send an Origin header';
+    if (r.fetchSite !== undefined && r.fetchSite.toLowerCase() !== 'same-origin')
+      return `a ${r.fetchSite} request may not act with this site's session`;
+    if (!r.originOptional && r.fetchSite === undefined)
+      return 'a signed-in browser request that changes something must send an Origin header';
   } else if (!r.ownOrigins.includes(r.origin.toLowerCase())) {
     return `requests from ${r.origin} may not act with this site's session`;
   }
@@ -78,6 +85,7 @@ export function sameOriginForSessions(opts: {
     const problem = crossOriginProblem({
       method: req.method,
       origin: req.get('origin'),
+      fetchSite: req.get('sec-fetch-site'),
       contentType: req.get('content-type'),
       hasBody: hasBody(req),
       ownOrigins: ownOriginsOf(req, opts.publicBaseUrl),

@@ -376,6 +376,11 @@ describe('cross-site requests', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       }),
       await owner.request('POST', '/v1/api-keys', { raw: '{"label":"x"}', headers: { 'content-type': 'text/plain' } }),
+      // A browser that sends no Origin but says the request is cross-site (fetch metadata).
+      await owner.api.request('POST', '/v1/api-keys', {
+        body: { label: 'stolen' },
+        headers: { cookie: `__Host-session=${owner.cookie}`, 'sec-fetch-site': 'cross-site' },
+      }),
       await owner.api.request('POST', '/v1/api-keys', {
         body: { label: 'no origin' },
         headers: { cookie: `__Host-session=${owner.cookie}` },
@@ -389,6 +394,12 @@ describe('cross-site requests', () => {
     expect((await evil.get('/v1/me')).status).toBe(200);
     // The same request, same-origin JSON, goes; the keys list shows no stolen key.
     expect((await owner.post('/v1/api-keys', { label: 'mine' })).status).toBe(201);
+    // A browser that sends no Origin (Chromium with --disable-web-security) but says same-origin goes too.
+    const noOrigin = await owner.api.request('POST', '/v1/api-keys', {
+      body: { label: 'fetch metadata' },
+      headers: { cookie: `__Host-session=${owner.cookie}`, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(noOrigin.status).toBe(201);
     const keys = (await owner.get('/v1/api-keys')).body.items.map((k: { label: string }) => k.label);
     expect(keys).not.toContain('stolen');
     // An API key is sent on purpose by its holder: any Origin, any body type the route takes.

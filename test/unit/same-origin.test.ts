@@ -35,6 +35,15 @@ describe("a session's request: same-origin JSON or refused", () => {
     expect(write({ origin: 'https://evil.example', originOptional: true })).toMatch(/may not act/);
   });
 
+  it("without an Origin, the browser's Sec-Fetch-Site must say same-origin", () => {
+    expect(write({ origin: undefined, fetchSite: 'same-origin' })).toBeNull();
+    for (const fetchSite of ['same-site', 'cross-site', 'none'])
+      expect(write({ origin: undefined, fetchSite })).toMatch(/may not act with this site's session/);
+    expect(write({ origin: undefined, fetchSite: 'cross-site', originOptional: true })).toMatch(/may not act/);
+    // An Origin that is not ours is refused whatever else is said.
+    expect(write({ origin: 'https://evil.example', fetchSite: 'same-origin' })).toMatch(/may not act/);
+  });
+
   it('what an HTML form can send is refused: form-encoded, multipart, text/plain, no type at all', () => {
     for (const contentType of [
       'application/x-www-form-urlencoded',

@@ -4,9 +4,9 @@ import { HttpError } from './errors.js';
 /**
  * Cross-site request forgery defence for cookie sessions. A browser attaches the session cookie by itself, so a
  * state-changing request authenticated by a session is accepted only when (1) its `Origin` is this API's own
- * origin — or, when a browser sent no Origin, its `Sec-Fetch-Site` says `same-origin` (both headers are set by the
- * browser, never by a page's script; Chromium started with `--disable-web-security` omits Origin but still sends
- * Sec-Fetch-Site) — and (2) it carries a JSON body, a content type no cross-site HTML form can send. API keys are
+ * origin — or, when a browser sent none or withheld it (`Origin: null` under `Referrer-Policy: no-referrer`), its
+ * `Sec-Fetch-Site` says `same-origin` (both headers are set by the browser, never by a page's script; Chromium
+ * started with `--disable-web-security` omits Origin but still sends Sec-Fetch-Site) — and (2) it carries a JSON body, a content type no cross-site HTML form can send. API keys are
  * sent explicitly by their holder, so requests authenticated by a key are not concerned.
  */
 
@@ -35,13 +35,16 @@ function isJson(contentType: string | undefined): boolean {
 /** Why a session's request must be refused, or null when it may go on. Pure, for unit tests. */
 export function crossOriginProblem(r: RequestFacts): string | null {
   if (SAFE_METHODS.has(r.method.toUpperCase())) return null;
-  if (!r.origin) {
-    if (r.fetchSite !== undefined && r.fetchSite.toLowerCase() !== 'same-origin')
+  // "null" is an origin withheld (a page under Referrer-Policy: no-referrer, a sandboxed frame): not ours as such.
+  const withheld = r.origin?.trim().toLowerCase() === 'null';
+  if (r.origin && !withheld) {
+    if (!r.ownOrigins.includes(r.origin.toLowerCase()))
+      return `requests from ${r.origin} may not act with this site's session`;
+  } else if (r.fetchSite !== undefined) {
+    if (r.fetchSite.toLowerCase() !== 'same-origin')
       return `a ${r.fetchSite} request may not act with this site's session`;
-    if (!r.originOptional && r.fetchSite === undefined)
-      return 'a signed-in browser request that changes something must send an Origin header';
-  } else if (!r.ownOrigins.includes(r.origin.toLowerCase())) {
-    return `requests from ${r.origin} may not act with this site's session`;
+  } else if (withheld || !r.originOptional) {
+    return 'a signed-in browser request that changes something must send an Origin header';
   }
   // DELETE has nothing to say; everything else speaks JSON. An empty DELETE is as safe as a GET with an Origin.
   if (r.method.toUpperCase() === 'DELETE' && !r.hasBody && !r.contentType) return null;

@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: unit tests run alone; workflow tests run the real workflow code with stub activities on one
+// Five projects: unit tests run alone; workflow tests run the real workflow code with stub activities on one
 // Temporal dev server of their own (no Postgres, no simulators); integration tests share one Temporal dev server
-// and one Postgres, started by the global setup; production tests build and run the real Temporal server on PostgreSQL (the
-// first run compiles it from Go modules, hence the long hook timeout). The native Temporal bridge needs the
+// and one Postgres, started by the global setup; browser tests drive the console in a real Chromium against the
+// same kind of stack; production tests build and run the real Temporal server on PostgreSQL (the first run
+// compiles it from Go modules, hence the long hook timeout). The native Temporal bridge needs the
 // forks pool, not threads.
 export default defineConfig({
   test: {
@@ -25,6 +26,17 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        // The console in a real Chromium against the real stack (one stack per file, like integration).
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts', 'test/support/browser-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

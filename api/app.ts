@@ -17,6 +17,7 @@ import { refuseClientVaultIds } from './vault-id-guard.js';
 import { enforceRoles } from './roles.js';
 import { sameOriginForSessions } from './same-origin.js';
 import type { SessionLifetime } from '../db/sessions.js';
+import { consoleRoutes } from './console.js';
 
 export interface AppDeps {
   db: Db;
@@ -43,6 +44,8 @@ export interface AppDeps {
   sessions: SessionLifetime;
   /** PUBLIC_BASE_URL: one more origin of this API (behind a proxy), for the same-origin check of sessions. */
   publicBaseUrl: string | undefined;
+  /** The built console (dist/console), served at `/`; none: the API answers alone. */
+  consoleDir?: string | null;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -94,6 +97,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(rejectUnsafeBody);
   app.use('/v1', refuseClientVaultIds);
   for (const router of deps.routes) app.use(router);
+  if (deps.consoleDir) app.use(consoleRoutes(deps.consoleDir));
 
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

@@ -24,6 +24,7 @@ const errorDescriptions: Record<number, string> = {
   401: 'No key or an unknown key; no session, or one that ended (`SESSION_ENDED`)',
   403: "The key or the person may not do this (operator vs merchant; staff: `ROLE_FORBIDDEN`); a session's write that is not same-origin JSON (`CROSS_ORIGIN`)",
   404: 'Unknown, or belongs to another merchant',
+  406: 'The client does not accept the media type this route answers',
   409: "A conflict with what stands: the order's status does not allow this (`INVALID_STATE`), an e-mail in use (`EMAIL_TAKEN`); nothing changed",
   413: 'Body over the size limit',
   422: 'Schema violation (`VALIDATION_FAILED`, `details[].path` names each field)',

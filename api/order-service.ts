@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
@@ -106,15 +107,17 @@ export class OrderService {
   ): Promise<OrderActionResult> {
     const handle = this.deps.temporal.workflow.getHandle(orderWorkflowId(order.id));
     const deadline = AbortSignal.timeout(this.deps.actionTimeoutMs ?? 20_000);
-    const updateId = idempotency ? `${idempotency.principal}/${name}/${idempotency.key}` : undefined;
+    // An id of its own even without a key, so that an attempt abandoned below can be sent again without running twice.
+    const updateId = idempotency ? `${idempotency.principal}/${name}/${idempotency.key}` : `${name}/${randomUUID()}`;
     try {
       const result = await untilJudged(
         deadline,
-        () =>
-          this.deps.temporal.withAbortSignal(deadline, () =>
-            handle.executeUpdate(orderActions[name].update, { args: [args], ...(updateId ? { updateId } : {}) }),
+        (attempt) =>
+          this.deps.temporal.withAbortSignal(attempt, () =>
+            handle.executeUpdate(orderActions[name].update, { args: [args], updateId }),
           ),
         stillReceived,
+        ACTION_ATTEMPT_MS,
       );
       apiMetrics.action(name, 'ok');
       return result;
@@ -168,6 +171,12 @@ export class OrderService {
  * status when a fault made the workflow redo them. Such a refusal means "a moment", not "no": the API asks again
  * within the action's deadline instead of handing the merchant a 409 to retry by hand.
  */
+/**
+ * How long one attempt of an action waits before it is sent again (same update id): past the workflow task timeout
+ * (4 s) and the sticky queue's (2 s), by which a live worker has the order's task if one is running.
+ */
+const ACTION_ATTEMPT_MS = 5_000;
+
 function stillReceived(error: unknown): boolean {
   return (
     error instanceof WorkflowUpdateFailedError &&

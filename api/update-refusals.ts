@@ -35,18 +35,27 @@ export function workflowClosed(error: unknown): boolean {
  * Sends an update and sends it again, with a growing pause, while it is turned away for a moment (the workflow not
  * ready, or `momentary` says so), until the deadline; then the last error stands. Asking again is harmless: a
  * turned-away update leaves nothing in the workflow's history (with the same update id too).
+ *
+ * With `attemptMs`, an attempt that has no answer by then is abandoned and the update sent again — only for updates
+ * sent with an id of their own (Temporal runs an id once and answers a repeat with the first outcome). A worker
+ * killed while it held the order's task can leave the first request waiting on a task that the server hands out
+ * again only later (a sticky or speculative task of the dead worker): asking again delivers the update anew to a live
+ * worker instead of waiting out the whole deadline (issue 15: 503s under worker churn).
  */
 export async function untilJudged<T>(
   deadline: AbortSignal,
-  send: () => Promise<T>,
+  send: (attempt: AbortSignal) => Promise<T>,
   momentary: (error: unknown) => boolean = () => false,
+  attemptMs?: number,
 ): Promise<T> {
   for (let pause = 100; ; pause = Math.min(pause * 2, 1_000)) {
+    const attempt = attemptMs ? AbortSignal.any([deadline, AbortSignal.timeout(attemptMs)]) : deadline;
     try {
-      return await send();
+      return await send(attempt);
     } catch (error) {
-      if (!(workflowNotReady(error) || momentary(error)) || deadline.aborted) throw error;
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      const abandoned = attempt.aborted && !deadline.aborted;
+      if (!(abandoned || workflowNotReady(error) || momentary(error)) || deadline.aborted) throw error;
+      if (!abandoned) await new Promise((resolve) => setTimeout(resolve, pause));
       if (deadline.aborted) throw error;
     }
   }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createExternalClients } from '../activities/clients.js';
 import { createActivities } from '../activities/order-activities.js';
 import { createApp } from '../api/app.js';
+import { findConsoleDir } from '../api/console.js';
 import { OrderService } from '../api/order-service.js';
 import { migrate } from '../db/migrate.js';
 import { createPool, type Db } from '../db/pool.js';
@@ -162,6 +163,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       activities,
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTasks: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       ...(opts.workflowBundlePath ? { workflowBundlePath: opts.workflowBundlePath } : {}),
       ...(opts.requirePrebuiltBundle ? { requirePrebuiltBundle: true } : {}),
       ...(opts.tracing ? { tracing: opts.tracing } : {}),
@@ -240,6 +242,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       idempotencyTtlMs: env.IDEMPOTENCY_TTL,
       sessions,
       publicBaseUrl: env.PUBLIC_BASE_URL,
+      consoleDir: findConsoleDir(),
       publicRoutes: [
         healthRoutes(db, temporal, env.TEMPORAL_NAMESPACE),
         payPalReturnRoutes(links),

@@ -1,3 +1,4 @@
+import { ensureConsoleBuilt } from './console-build.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -213,6 +214,8 @@ try {
   // Configured addresses win over the simulators; none at all (SIMULATORS=off without URLs) is a ConfigError.
   const services = resolveServices(env, { worker: true, api: true }, simulated);
 
+  // The API serves the console at `/`: build it first when it is missing or older than its sources.
+  await ensureConsoleBuilt(step);
   step('starting the worker and the REST API (bundling the workflow code)…');
   const platform = await startPlatform({
     env,
@@ -297,6 +300,7 @@ try {
     '',
     `  The platform is up (${((Date.now() - started) / 1000).toFixed(1)}s).`,
     '',
+    `  Console         ${api}/        (sign in with a demo user below)`,
     `  REST API        ${api}        (docs: ${api}/docs)`,
     `  Temporal UI     ${uiUrl ?? `(external server ${temporalAddress})`}`,
     `  Operator key    ${env.OPERATOR_API_KEY}  (root: creates merchants and operator keys, reads everything)`,

@@ -12,7 +12,9 @@ export function supplierAddressLine(address: Pick<ShippingAddress, 'line1' | 'li
   return line2 ? `${address.line1.trim()} ${line2}` : address.line1.trim();
 }
 
-const email = z.email();
+// zod's default e-mail pattern, copied: workers share zod frozen between workflows (workflows/shared-libraries.ts),
+// and a check writes its pattern's lastIndex.
+const email = z.email({ pattern: new RegExp(z.regexes.email) });
 
 /** What the checks read from libraries whose data changes between releases: given by the caller (not workflow code). */
 export interface DataLookups {

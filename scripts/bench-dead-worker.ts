@@ -5,6 +5,7 @@ import { defaultTimings, WORKFLOW_TASK_TIMEOUT } from '../domain/timings.js';
 import { HttpClient, waitFor } from '../dev/http-client.js';
 import { projectRoot, startEphemeralStack } from '../dev/ephemeral-stack.js';
 import { STICKY_QUEUE_TIMEOUT } from '../worker/create-worker.js';
+import { benchOrder } from './bench/order-body.js';
 
 /**
  * `npx tsx scripts/bench-dead-worker.ts`: how long a dead worker delays an order's action, and whether the
@@ -50,18 +51,7 @@ try {
   const key = m.body.apiKey as string;
   const created = await Promise.all(
     Array.from({ length: ORDERS }, (_, i) =>
-      api.post(
-        '/v1/orders',
-        {
-          channel: 'amazon',
-          externalId: `dw-${i}`,
-          payment: { method: 'bank_transfer', amountPaid: 5990, currency: 'EUR' },
-          customer: { name: 'Maria Rossi', email: 'maria@example.com', phone: '+39 333 1234567' },
-          shippingAddress: { line1: 'Via Roma 1', city: 'Milano', postcode: '20121', country: 'IT' },
-          items: [{ sku: 'BB-1001', quantity: 1 }],
-        },
-        { key },
-      ),
+      api.post('/v1/orders', benchOrder(`dw-${i}`, { payment: 'bank_transfer' }), { key }),
     ),
   );
   const ids = created.map((c) => c.body.id as string);

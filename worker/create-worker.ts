@@ -8,7 +8,7 @@ import { Resource } from '@opentelemetry/resources';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { AllActivities } from '../activities/order-activities.js';
 import { ActivityMetricsInterceptor } from './activity-metrics.js';
-import { workflowSource } from './workflow-bundle.js';
+import { workflowPreloadModules, workflowSource } from './workflow-bundle.js';
 
 /** Measured on the 2-core development machine: see notes (sticky timeout and workflow task timeout). */
 export const STICKY_QUEUE_TIMEOUT = '2s';
@@ -23,7 +23,9 @@ export interface OrderWorkerOptions {
   requirePrebuiltBundle?: boolean;
   identity?: string;
   maxCachedWorkflows?: number;
-  /** Where workflow spans go (through the `exporter` sink the OpenTelemetry workflow interceptors call). */
+  /** Workflow tasks taken at once (app/config.ts WORKER_MAX_CONCURRENT_WORKFLOW_TASKS says why it is small). */
+  maxConcurrentWorkflowTasks?: number;
+  /** Where workflow spans go (through the `exporter` sink workflows/tracing.ts calls). */
   tracing?: { resource: Resource; spanProcessor: SpanProcessor };
   /** Told which workflow code the worker runs, and how long loading it took. */
   onLoaded?: (info: { source: string; ms: number }) => void;
@@ -39,6 +41,8 @@ export async function createOrderWorker(opts: OrderWorkerOptions): Promise<Worke
     taskQueue: opts.taskQueue,
     activities: opts.activities,
     ...code,
+    // Only used when bundling at start, like the interceptor modules below.
+    bundlerOptions: { preloadModules: workflowPreloadModules },
     interceptors: {
       // Only used when bundling at start; a prebuilt bundle already contains them (worker/workflow-bundle.ts).
       workflowModules: interceptorModules,
@@ -59,6 +63,9 @@ export async function createOrderWorker(opts: OrderWorkerOptions): Promise<Worke
     },
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(opts.maxConcurrentWorkflowTasks !== undefined
+      ? { maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTasks }
+      : {}),
     // Finish in-flight activities on shutdown rather than abandoning them to a timeout.
     shutdownGraceTime: '10s',
     // An order's next task goes first to the worker that has it cached; if that worker died, the server gives the

@@ -1,24 +1,36 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 
 /**
- * The workflow code a worker runs, and the one place that says what goes into it: the order workflows and the
- * OpenTelemetry workflow interceptors (spans for workflow runs, signals, updates and activity schedules, handed
- * to the worker through a sink). A prebuilt bundle must be made by the same function the development fallback
- * uses, or production would run different code than the tests.
+ * The workflow code a worker runs, and the one place that says what goes into it: the order workflows and our
+ * tracing interceptors (workflows/tracing.ts: run and activity spans handed to the worker through a sink, without
+ * the OpenTelemetry SDK in every workflow). A prebuilt bundle must be made by the same function the development
+ * fallback uses, or production would run different code than the tests.
  */
-const require = createRequire(import.meta.url);
 
-export const workflowInterceptorModules: string[] = [
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+/** A module of workflow code: compiled JavaScript beside this file in dist/, the TypeScript source otherwise. */
+function codeModule(dir: 'workflows' | 'domain', name: string): string {
+  const compiled = fileURLToPath(new URL(`../${dir}/${name}.js`, import.meta.url));
+  return existsSync(compiled) ? compiled : fileURLToPath(new URL(`../${dir}/${name}.ts`, import.meta.url));
+}
+
+export const workflowInterceptorModules: string[] = [codeModule('workflows', 'tracing')];
+
+/**
+ * Modules evaluated once per worker and shared by every workflow it runs, instead of once in each cached workflow:
+ * zod (workflows/shared-libraries.ts) and libphonenumber's metadata (domain/phone-validity.ts, for the legacy
+ * in-workflow checks) were most of an open order's memory (docs/capacity.md). The SDK deep-freezes what it shares,
+ * so only modules that never write to their own objects belong here: not our schemas, which zod completes lazily.
+ */
+export const workflowPreloadModules: string[] = [
+  codeModule('workflows', 'shared-libraries'),
+  codeModule('domain', 'phone-validity'),
 ];
 
-/** The workflow entry module: compiled JavaScript beside this file in dist/, the TypeScript source otherwise. */
+/** The workflow entry module. */
 export function workflowsEntry(): string {
-  const compiled = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
-  return existsSync(compiled) ? compiled : fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  return codeModule('workflows', 'index');
 }
 
 /** The bundle `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
@@ -30,6 +42,7 @@ export async function bundleOrderWorkflows(
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowsEntry(),
     workflowInterceptorModules,
+    preloadModules: workflowPreloadModules,
     ...(opts.logger ? { logger: opts.logger } : {}),
   });
   return code;

@@ -59,7 +59,9 @@ function answer(res: Response, status: number, body: { outcome: string; message:
     'text/html': () =>
       res.send(
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PayPal ${escapeHtml(body.outcome)}</title></head>` +
-          `<body><h1>PayPal ${escapeHtml(body.outcome)}</h1><p>${escapeHtml(body.message)}</p></body></html>`,
+          `<body><h1>PayPal ${escapeHtml(body.outcome)}</h1><p>${escapeHtml(body.message)}</p>` +
+          // Back into the console's wallet page (served by this same process).
+          `<p><a href="/wallet">Back to the wallet</a></p></body></html>`,
       ),
     'application/json': json,
     default: json,

@@ -11,8 +11,8 @@ import { bundleOrderWorkflows } from '../../worker/workflow-bundle.js';
 
 /**
  * Histories recorded from real runs (scripts/record-histories.ts), release by release (test/histories/README.md),
- * replayed against today's workflow code as production bundles it: the workflows and the OpenTelemetry workflow
- * interceptors (worker/workflow-bundle.ts). A change that would make a running order take a different path — or
+ * replayed against today's workflow code as production bundles it: the workflows, the tracing interceptors and the
+ * preloaded modules (worker/workflow-bundle.ts). A change that would make a running order take a different path — or
  * an interceptor that changed the commands a workflow emits — fails here, before it reaches production.
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -20,6 +20,7 @@ import {
   orderTimings,
   rateLimitSettings,
   resolveServices,
+  sessionSettings,
   serviceUrl,
   topUpSettings,
   type Env,
@@ -50,6 +51,9 @@ import { createTopUpActivities } from '../activities/top-up-activities.js';
 import { TopUpService } from '../api/top-up-service.js';
 import { OrderResumer } from '../api/order-resumer.js';
 import { walletRoutes } from '../api/routes/wallet.js';
+import { sessionRoutes, signInRoutes } from '../api/routes/sessions.js';
+import { userRoutes } from '../api/routes/users.js';
+import { signInLimits } from '../api/rate-limit.js';
 import { financeRoutes } from '../api/routes/finance.js';
 import { apiKeyRoutes } from '../api/routes/api-keys.js';
 import { settingsRoutes } from '../api/routes/settings.js';
@@ -228,6 +232,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       vault: paypal(),
       logger: apiLogger,
     });
+    const sessions = sessionSettings(env);
+    // Set-up links point at PUBLIC_BASE_URL (else the origin the request came to) and work for SETUP_LINK_TTL.
+    const invitations = { publicBaseUrl: env.PUBLIC_BASE_URL, setupLinkTtlMs: sessions.setupLinkTtlMs };
     // Every route the API serves, built here from what it needs; each router's module documents its own routes.
     const app = createApp({
       db,
@@ -238,8 +245,18 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       rateLimits: rateLimitSettings(env),
       corsOrigins: env.CORS_ORIGINS,
       idempotencyTtlMs: env.IDEMPOTENCY_TTL,
+      sessions,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
       consoleDir: findConsoleDir(),
-      publicRoutes: [healthRoutes(db, temporal, env.TEMPORAL_NAMESPACE), payPalReturnRoutes(links)],
+      publicRoutes: [
+        healthRoutes(db, temporal, env.TEMPORAL_NAMESPACE),
+        payPalReturnRoutes(links),
+        signInRoutes(db, {
+          lifetime: sessions,
+          limits: signInLimits(db, rateLimitSettings(env)),
+          publicBaseUrl: env.PUBLIC_BASE_URL,
+        }),
+      ],
       rawRoutes: [
         webhookRoutes({ db, box, channels: salesChannels, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
         importRoutes(db, orders, { operatorKey: env.OPERATOR_API_KEY, limit: env.IMPORT_LIMIT }),
@@ -248,7 +265,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         orderRoutes(db, orders),
         carrierRoutes(),
         eventRoutes(feed, { heartbeatMs: opts.eventsHeartbeatMs ?? 15_000 }),
-        accountRoutes(db),
+        accountRoutes(db, invitations),
+        sessionRoutes(db),
+        userRoutes(db, invitations),
         channelRoutes(db, box, salesChannels, {
           publicBaseUrl: env.PUBLIC_BASE_URL,
           secretGraceMs: env.WEBHOOK_SECRET_GRACE,

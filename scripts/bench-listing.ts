@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { createApp } from '../api/app.js';
 import type { OrderService } from '../api/order-service.js';
 import { orderRoutes } from '../api/routes/orders.js';
-import { parseEnv, rateLimitSettings } from '../app/config.js';
+import { parseEnv, rateLimitSettings, sessionSettings } from '../app/config.js';
 import { createMerchant } from '../db/merchants.js';
 import { migrate } from '../db/migrate.js';
 import { createPool, type Db } from '../db/pool.js';
@@ -128,6 +128,8 @@ try {
     bodyLimit: '100kb',
     rateLimits: rateLimitSettings(env),
     corsOrigins: [],
+    sessions: sessionSettings(env),
+    publicBaseUrl: undefined,
     // The listing routes read the database only; the order service (Temporal) is for actions, not asked here.
     routes: [orderRoutes(recording(pool), {} as OrderService)],
   });

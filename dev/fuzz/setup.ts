@@ -95,6 +95,7 @@ export async function prepareTargets(opts: {
 export const fuzzEnv = {
   RATE_LIMIT_PER_KEY: '1000000',
   AUTH_FAILURE_LIMIT: '1000000',
+  SIGN_IN_FAILURE_LIMIT: '1000000',
   WEBHOOK_RATE_LIMIT: '1000000',
 };
 

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createExternalClients } from '../activities/clients.js';
+import { SupplierClient } from '../activities/supplier/client.js';
 import { createActivities } from '../activities/order-activities.js';
 import { createApp } from '../api/app.js';
 import { findConsoleDir } from '../api/console.js';
@@ -31,6 +31,7 @@ import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
+import { channelLabeller } from '../api/channel-directory.js';
 import { orderRoutes } from '../api/routes/orders.js';
 import { carrierRoutes } from '../api/routes/carriers.js';
 import { eventRoutes } from '../api/routes/events.js';
@@ -127,20 +128,28 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const stops: (() => Promise<void>)[] = [];
   // Shop credentials and webhook secrets are sealed with it; without it shop connections are unavailable.
   const box = env.SECRETS_KEY ? new SecretBox(env.SECRETS_KEY) : null;
+  // One PayPal client for the process (one cached access token): the worker's charges and the API's vault calls.
+  let payPalClient: PayPalClient | undefined;
+  const paypal = (): PayPalClient =>
+    (payPalClient ??= new PayPalClient({
+      baseUrl: serviceUrl(services, 'paypal'),
+      clientId: env.PAYPAL_CLIENT_ID,
+      clientSecret: env.PAYPAL_CLIENT_SECRET,
+      timeoutMs: env.SUPPLIER_TIMEOUT,
+    }));
 
   let worker: Worker | null = null;
   if (opts.worker) {
     installTemporalLogger(logger);
     const native = await waitFor('Temporal (worker connection)', () => NativeConnection.connect(connectionOptions));
-    const clients = createExternalClients({
-      supplier: { baseUrl: serviceUrl(services, 'supplier'), apiKey: env.SUPPLIER_API_KEY },
-      paypal: {
-        baseUrl: serviceUrl(services, 'paypal'),
-        clientId: env.PAYPAL_CLIENT_ID,
-        clientSecret: env.PAYPAL_CLIENT_SECRET,
-      },
-      timeoutMs: env.SUPPLIER_TIMEOUT,
-    });
+    const clients = {
+      supplier: new SupplierClient({
+        baseUrl: serviceUrl(services, 'supplier'),
+        apiKey: env.SUPPLIER_API_KEY,
+        timeoutMs: env.SUPPLIER_TIMEOUT,
+      }),
+      paypal: paypal(),
+    };
     const activityLogger = logger.child({ component: 'activities' });
     const activities = {
       ...createActivities({
@@ -193,6 +202,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       timings,
       logger,
       actionTimeoutMs: env.ACTION_TIMEOUT,
+      channelLabel: channelLabeller(salesChannels),
     });
     const apiLogger = logger.child({ component: 'api' });
     // The live feed: this process's own listening connection, heard before the API answers its first request.
@@ -215,12 +225,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const links = new PayPalLinkService({
       db,
       box,
-      vault: new PayPalClient({
-        baseUrl: serviceUrl(services, 'paypal'),
-        clientId: env.PAYPAL_CLIENT_ID,
-        clientSecret: env.PAYPAL_CLIENT_SECRET,
-        timeoutMs: env.SUPPLIER_TIMEOUT,
-      }),
+      vault: paypal(),
       logger: apiLogger,
     });
     // Every route the API serves, built here from what it needs; each router's module documents its own routes.

@@ -27,8 +27,9 @@ export function eventRoutes(feed: LiveFeed, opts: { heartbeatMs: number }): Rout
   const router = Router();
   router.get('/v1/events', (req, res) => {
     const scope = scopeOf(req);
-    // An endless stream only for a client that reads one (EventSource sends this; curl's */* accepts it too).
-    if (!req.accepts('text/event-stream'))
+    // An endless stream only for a client that asks for one by name (EventSource does): a generic client's */*
+    // (fetch, curl) would otherwise hang on it, e.g. a request for /v1/orders/../events, which URLs resolve here.
+    if (!/\btext\/event-stream\b/i.test(req.get('accept') ?? ''))
       throw new HttpError(406, 'NOT_ACCEPTABLE', 'GET /v1/events answers text/event-stream: accept it to listen');
     const lastHeader = req.get('last-event-id');
     const last = lastHeader === undefined ? undefined : LastEventId.safeParse(lastHeader);

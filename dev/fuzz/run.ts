@@ -90,7 +90,13 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
         signal: AbortSignal.timeout(within),
       });
       status = res.status;
-      text = await res.text();
+      // A live feed (GET /v1/events) that accepted the request stays open by design: its answer is the status.
+      if (res.ok && res.headers.get('content-type')?.startsWith('text/event-stream')) {
+        await res.body?.cancel();
+        text = '';
+      } else {
+        text = await res.text();
+      }
     } catch (error) {
       report.requests += 1;
       const timedOut = (error as Error).name === 'TimeoutError';

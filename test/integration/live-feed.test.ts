@@ -160,5 +160,8 @@ describe('GET /v1/events', () => {
     });
     expect(json.status).toBe(406);
     expect(((await json.json()) as { error: { code: string } }).error.code).toBe('NOT_ACCEPTABLE');
+    // fetch and curl send */* by default: no endless stream for a client that did not ask for one.
+    const generic = await fetch(`${replica.apiUrl}/v1/events`, { headers: { authorization: `Bearer ${m.key}` } });
+    expect(generic.status).toBe(406);
   });
 });

@@ -3429,6 +3429,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sales-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every channel an order can come from, with its label and kind; shops' webhook headers and topics */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Channels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesChannelList"];
+                    };
+                };
+                /** @description No key or an unknown key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/channels": {
         parameters: {
             query?: never;
@@ -4549,6 +4594,31 @@ export interface components {
             /** @description The file's text: Amazon's tab-separated order report or an eBay Seller Hub CSV export */
             content: string;
         };
+        SalesChannelList: {
+            items: components["schemas"]["SalesChannelInfo"][];
+        };
+        SalesChannelInfo: {
+            /**
+             * @description The orders' `channel`
+             * @example shopify
+             */
+            type: string;
+            /** @example Shopify */
+            label: string;
+            /**
+             * @description shop: a connected shop platform sending webhooks; import: a marketplace report uploaded; api: posted
+             * @enum {string}
+             */
+            kind: "shop" | "import" | "api";
+            /** @description How the shop signs and names its webhooks (shops only) */
+            webhook: {
+                signatureHeader: string;
+                topicHeader: string;
+                deliveryHeader: string;
+                /** @description The topics to subscribe in the shop */
+                topics: string[];
+            } | null;
+        };
         Channel: {
             id: string;
             /** @enum {string} */
@@ -4565,7 +4635,7 @@ export interface components {
             type: "shopify";
             /**
              * Format: uri
-             * @example https://acme.myshopify.com
+             * @example https://shop.example.com
              */
             shopUrl: string;
             webhookSecret: string;
@@ -4575,7 +4645,7 @@ export interface components {
             type: "woocommerce";
             /**
              * Format: uri
-             * @example https://acme.myshopify.com
+             * @example https://shop.example.com
              */
             shopUrl: string;
             webhookSecret: string;

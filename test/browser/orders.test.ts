@@ -158,11 +158,10 @@ describe('the orders pages in Chromium', () => {
     await page.goto('/orders');
     await page.getByRole('link', { name: submitted.externalId }).waitFor();
     for (const o of [...fixable, submitted]) {
-      // React Aria keeps the input itself visually hidden (the box drawn beside it is what a person clicks).
-      await page
-        .getByRole('row', { name: new RegExp(o.externalId) })
-        .getByRole('checkbox')
-        .check({ force: true });
+      // Space on the row's checkbox selects the row (React Aria draws the box, the input itself is hidden).
+      const box = page.getByRole('row', { name: new RegExp(o.externalId) }).getByRole('checkbox');
+      await box.press('Space');
+      expect(await box.isChecked()).toBe(true);
     }
     await page.getByText('3 selected').first().waitFor();
     await page.getByRole('button', { name: 'Resend selected' }).click();

@@ -154,7 +154,10 @@ export default tseslint.config(
     // handler shows its own API error; elsewhere a promise passed where void is expected is still an error.
     files: ['console/**/*.tsx'],
     rules: {
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
     },
   },
   {

@@ -22,6 +22,7 @@ const errorDescriptions: Record<number, string> = {
   401: 'No key or an unknown key',
   403: 'The key may not do this (operator vs merchant)',
   404: 'Unknown, or belongs to another merchant',
+  406: 'The client does not accept the media type this route answers',
   409: 'The order is in a status that does not allow this (`INVALID_STATE`); nothing changed',
   413: 'Body over the size limit',
   422: 'Schema violation (`VALIDATION_FAILED`, `details[].path` names each field)',

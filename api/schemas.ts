@@ -48,7 +48,9 @@ export const isoDate = z
   .string()
   .max(40)
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/, 'an ISO date or date-time')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date')
+  // Years PostgreSQL and JavaScript write alike (no year 0, no five digits once a day is added).
+  .refine((s) => Number(s.slice(0, 4)) >= 1000 && Number(s.slice(0, 4)) <= 9998, 'a year from 1000 to 9998');
 
 const isDay = (s: string): boolean => s.length === 10;
 /** The first instant an isoDate names. */

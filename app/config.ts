@@ -69,11 +69,11 @@ const EnvSchema = z
     TEMPORAL_UI_PORT: port.default(8233),
     TEMPORAL_CLI_PATH: z.string().optional(),
     /**
-     * Order workflows kept in the worker's memory between tasks: about 0.5 MiB of heap each
-     * (scripts/profile-workflow-memory.ts, docs/capacity.md), so 1,500 fit a worker given 1 GiB beside its ~250 MiB
+     * Order workflows kept in the worker's memory between tasks: about 0.5 MiB of heap and 0.8 MiB of RSS each
+     * (scripts/profile-workflow-memory.ts, docs/capacity.md), so 1,000 fit a worker given 1 GiB beside its ~250 MiB
      * of code and connections. An evicted order replays its (short) history on its next task.
      */
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1500),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
     /**
      * Workflow tasks a worker takes at once. Its workflows run on one thread, and a task's timeout
      * (WORKFLOW_TASK_TIMEOUT, 4 s) runs from the moment the worker takes it: more tasks taken than the thread gets

@@ -87,8 +87,11 @@ export function decodeOrderCursor(raw: string, sort: OrderSort): OrderCursor | n
     const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string') return null;
     const [value, id] = parsed as [unknown, string];
-    if (sortColumn(sort) === 'created_at')
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? { value, id } : null;
+    if (sortColumn(sort) === 'created_at') {
+      // Only what cursorOf writes: an ISO instant (anything else would reach PostgreSQL as a timestamp to parse).
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value)) return null;
+      return Number.isNaN(Date.parse(value)) ? null : { value, id };
+    }
     return typeof value === 'number' && Number.isSafeInteger(value) ? { value, id } : null;
   } catch {
     return null;
@@ -154,30 +157,50 @@ export interface OrderCounts {
  * per review reason for the query as given (an order with two reasons counts under both).
  */
 export async function countOrders(db: Db, f: OrderQuery): Promise<OrderCounts> {
-  const s = conditions(f, { status: false });
-  const r = conditions(f, { status: true });
-  r.add(`review_reasons <> '{}'`);
-  // Unfiltered, the counts per status are kept by the orders table's trigger (order_status_counts).
-  const kept = !f.reason && !f.channel && !f.q && !f.from && !f.to;
-  const [statuses, reasons] = await Promise.all([
-    kept
-      ? db.query<{ status: string; n: string }>(
-          `SELECT status, sum(n) AS n FROM order_status_counts ${s.sql} GROUP BY status HAVING sum(n) > 0`,
-          s.params,
-        )
-      : db.query<{ status: string; n: string }>(
-          `SELECT status, count(*) AS n FROM orders ${s.sql} GROUP BY status`,
-          s.params,
-        ),
-    db.query<{ reason: string; n: string }>(
-      `SELECT reason, count(*) AS n FROM orders, unnest(review_reasons) AS reason ${r.sql} GROUP BY reason`,
-      r.params,
-    ),
-  ]);
-  const byStatus = Object.fromEntries(statuses.rows.map((row) => [row.status, toInt(row.n)]));
+  const [statuses, reasons] = await Promise.all(
+    !f.reason && !f.channel && !f.q && !f.from && !f.to ? keptCounts(db, f) : countedCounts(db, f),
+  );
+  const byStatus = Object.fromEntries(statuses.rows.map((row) => [row.key, toInt(row.n)]));
   return {
     total: Object.values(byStatus).reduce((a, b) => a + b, 0),
     byStatus,
-    byReason: Object.fromEntries(reasons.rows.map((row) => [row.reason, toInt(row.n)])),
+    byReason: Object.fromEntries(reasons.rows.map((row) => [row.key, toInt(row.n)])),
   };
+}
+
+type CountRows = Promise<{ rows: { key: string; n: string }[] }>;
+
+/** Without filters (other than the merchant and the status): the counts the orders table's trigger keeps. */
+function keptCounts(db: Db, f: OrderQuery): [CountRows, CountRows] {
+  const s = new Conditions();
+  if (f.merchantId !== null) s.add(`merchant_id = ${s.param(f.merchantId)}`);
+  s.add(`reason = ''`);
+  const r = new Conditions();
+  if (f.merchantId !== null) r.add(`merchant_id = ${r.param(f.merchantId)}`);
+  if (f.status) r.add(`status = ${r.param(f.status)}`);
+  r.add(`reason <> ''`);
+  return [
+    db.query(
+      `SELECT status AS key, sum(n) AS n FROM order_counts ${s.sql} GROUP BY status HAVING sum(n) > 0`,
+      s.params,
+    ),
+    db.query(
+      `SELECT reason AS key, sum(n) AS n FROM order_counts ${r.sql} GROUP BY reason HAVING sum(n) > 0`,
+      r.params,
+    ),
+  ];
+}
+
+/** With filters: counted from the orders that match. */
+function countedCounts(db: Db, f: OrderQuery): [CountRows, CountRows] {
+  const s = conditions(f, { status: false });
+  const r = conditions(f, { status: true });
+  r.add(`review_reasons <> '{}'`);
+  return [
+    db.query(`SELECT status AS key, count(*) AS n FROM orders ${s.sql} GROUP BY status`, s.params),
+    db.query(
+      `SELECT reason AS key, count(*) AS n FROM orders, unnest(review_reasons) AS reason ${r.sql} GROUP BY reason`,
+      r.params,
+    ),
+  ];
 }

@@ -5,9 +5,8 @@ import { defaultTimings } from '../domain/timings.js';
 import { HttpClient } from '../dev/http-client.js';
 import { startEphemeralStack } from '../dev/ephemeral-stack.js';
 import { createBareWorker } from './bench/bare-worker.js';
-import { bareOrder } from './bench/bare-workflows.js';
-import { benchOrder } from './bench/order-body.js';
-import { kib, mib, pool, settledMemory, sleep } from './bench/stats.js';
+import { openBareWorkflows, parkOrders } from './bench/open-workflows.js';
+import { kib, mib, settledMemory } from './bench/stats.js';
 
 /**
  * Memory per cached open order: the worker's heap and RSS slope between FROM and TO orders waiting in pending review
@@ -46,17 +45,9 @@ try {
 
   let opened = 0;
   const platform = await slope(async (n) => {
-    const ids = [...Array(n - opened).keys()].map((i) => i + opened);
+    const numbers = [...Array(n - opened).keys()].map((i) => i + opened);
     opened = n;
-    await pool(ids, CONCURRENCY, async (i) => {
-      const res = await api.post('/v1/orders', benchOrder(`memory-${i}`), { key });
-      if (res.status !== 201 && res.status !== 202) throw new Error(`create ${res.status}: ${res.text}`);
-      for (;;) {
-        const o = await api.get(`/v1/orders/${res.body.id as string}`, { key });
-        if (o.body.status === 'PENDING_REVIEW') return;
-        await sleep(250);
-      }
-    });
+    await parkOrders(api, key, numbers, CONCURRENCY, 'memory');
   });
 
   const native = await NativeConnection.connect({ address: stack.temporalAddress });
@@ -67,21 +58,9 @@ try {
   const running = worker.run();
   let bareOpened = 0;
   const bare = await slope(async (n) => {
-    const ids = [...Array(n - bareOpened).keys()].map((i) => i + bareOpened);
+    const numbers = [...Array(n - bareOpened).keys()].map((i) => i + bareOpened);
     bareOpened = n;
-    await pool(ids, CONCURRENCY, async (i) => {
-      const handle = await client.workflow.start(bareOrder, {
-        taskQueue,
-        workflowId: `bare-memory-${i}-${taskQueue}`,
-        args: [{ stayOpen: true }],
-      });
-      // Four activities done: the same point an order reaches when it parks in review.
-      for (;;) {
-        const { historyLength } = await handle.describe();
-        if (historyLength >= 4 + 4 * 6) return;
-        await sleep(250);
-      }
-    });
+    await openBareWorkflows(client, taskQueue, numbers, CONCURRENCY);
   });
   worker.shutdown();
   await running;

@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { changeKinds } from '../../db/change-listener.js';
 import { scopeOf } from '../auth.js';
+import { HttpError } from '../errors.js';
 import type { FeedEvent, LiveFeed } from '../live-feed.js';
 import type { Spec } from '../openapi-spec.js';
 
@@ -26,6 +27,10 @@ export function eventRoutes(feed: LiveFeed, opts: { heartbeatMs: number }): Rout
   const router = Router();
   router.get('/v1/events', (req, res) => {
     const scope = scopeOf(req);
+    // An endless stream only for a client that asks for one by name (EventSource does): a generic client's */*
+    // (fetch, curl) would otherwise hang on it, e.g. a request for /v1/orders/../events, which URLs resolve here.
+    if (!/\btext\/event-stream\b/i.test(req.get('accept') ?? ''))
+      throw new HttpError(406, 'NOT_ACCEPTABLE', 'GET /v1/events answers text/event-stream: accept it to listen');
     const lastHeader = req.get('last-event-id');
     const last = lastHeader === undefined ? undefined : LastEventId.safeParse(lastHeader);
     res.status(200).set({
@@ -71,6 +76,6 @@ export const eventSpecs: Spec[] = [
       'send it back as Last-Event-ID to resume after it; `event: resync` says that changes were missed: read again what you show. A comment every 15 s keeps the connection open',
     ok: [200, z.string().meta({ description: 'An endless text/event-stream' }), 'The stream'],
     media: 'text/event-stream',
-    errors: [401],
+    errors: [401, 406],
   },
 ];

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /** Small helpers the capacity scripts share: percentiles, a client pool, memory figures. */
 export const pct = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -31,6 +33,21 @@ export async function pool<T>(items: T[], size: number, fn: (item: T) => Promise
       for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
     }),
   );
+}
+
+/** `count` actions one after the other over the targets, round-robin: each one's round trip. */
+export async function sequentialRoundTrips(
+  count: number,
+  targets: string[],
+  act: (target: string) => Promise<void>,
+): Promise<Percentiles> {
+  const ms: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await act(targets[i % targets.length] ?? '');
+    ms.push(performance.now() - t0);
+  }
+  return percentiles(ms);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

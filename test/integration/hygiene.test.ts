@@ -115,6 +115,12 @@ describe('query strings and path ids', () => {
         ['POST', `/webhooks/shopify/${id}`],
       ] as const) {
         const res = await stack.api.request(method, path, { key: m.key, ...(method === 'GET' ? {} : { body: {} }) });
+        // URLs resolve dot segments before anything is sent: /v1/orders/../events is the live feed, which refuses a
+        // client that does not ask for an event stream (406) instead of holding it on an endless answer.
+        if (new URL(path, 'http://x').pathname === '/v1/events') {
+          expect(res.status, `${method} ${path}`).toBe(406);
+          continue;
+        }
         // A percent sequence that is not UTF-8 cannot even be decoded: 400. Otherwise: not found.
         expect([400, 404], `${method} ${path.slice(0, 80)}`).toContain(res.status);
         expect(res.body.error.code, `${method} ${path.slice(0, 80)}`).toMatch(/^(NOT_FOUND|BAD_REQUEST)$/);

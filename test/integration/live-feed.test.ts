@@ -1,12 +1,10 @@
 import pg from 'pg';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger } from '../../app/logger.js';
-import { startPlatform, type RunningPlatform } from '../../app/platform.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningPlatform } from '../../app/platform.js';
 import { adjustWallet } from '../../dev/funding.js';
 import { openEventStream, type EventStream } from '../support/event-stream.js';
 import { createMerchant, financeKey, orderInput } from '../support/fixtures.js';
-import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
+import { OPERATOR_KEY, startApiReplica, startStack, type Stack } from '../support/stack.js';
 
 /**
  * The live feed across the two API replicas of start:production: two platform processes' APIs on one database,
@@ -15,20 +13,8 @@ import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
 let stack: Stack;
 let replica: RunningPlatform;
 
-function startReplica(heartbeatMs?: number): Promise<RunningPlatform> {
-  return startPlatform({
-    env: stack.env,
-    logger: createLogger('warn', 'replica', { destination: pino.destination(2) }),
-    databaseUrl: stack.databaseUrl,
-    temporalAddress: inject('temporalAddress'),
-    simulated: { supplier: stack.supplierUrl, paypal: stack.paypalUrl },
-    worker: false,
-    api: true,
-    apiPort: 0,
-    apiHost: '127.0.0.1',
-    ...(heartbeatMs ? { eventsHeartbeatMs: heartbeatMs } : {}),
-  });
-}
+const startReplica = (heartbeatMs?: number): Promise<RunningPlatform> =>
+  startApiReplica(stack, heartbeatMs ? { eventsHeartbeatMs: heartbeatMs } : {});
 
 const streams: EventStream[] = [];
 async function open(baseUrl: string, key: string, lastEventId?: string): Promise<EventStream> {
@@ -166,8 +152,16 @@ describe('GET /v1/events', () => {
     await s.next(about(created.id), DELIVERY_MS);
   });
 
-  it('is refused without a key', async () => {
-    const res = await fetch(`${replica.apiUrl}/v1/events`);
-    expect(res.status).toBe(401);
+  it('is refused without a key, and to a client that does not read event streams', async () => {
+    expect((await fetch(`${replica.apiUrl}/v1/events`)).status).toBe(401);
+    const m = await createMerchant(stack);
+    const json = await fetch(`${replica.apiUrl}/v1/events`, {
+      headers: { authorization: `Bearer ${m.key}`, accept: 'application/json' },
+    });
+    expect(json.status).toBe(406);
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe('NOT_ACCEPTABLE');
+    // fetch and curl send */* by default: no endless stream for a client that did not ask for one.
+    const generic = await fetch(`${replica.apiUrl}/v1/events`, { headers: { authorization: `Bearer ${m.key}` } });
+    expect(generic.status).toBe(406);
   });
 });

@@ -312,6 +312,15 @@ describe('counts after orders moved', () => {
     expect(counts.byStatus).toEqual(byStatus);
     expect(counts.total).toBe(listed.items.length);
     expect(Object.keys(byStatus)).toContain('CANCELLED');
+    // Per reason too, in every tab: an order fixed, resent or cancelled leaves its reason's count.
+    for (const status of [undefined, ...Object.keys(byStatus)]) {
+      const inTab = (await stack.api.get(`/v1/orders/counts${status ? `?status=${status}` : ''}`, { key: a.key })).body;
+      const byReason: Record<string, number> = {};
+      for (const o of listed.items)
+        if (!status || o.status === status)
+          for (const r of o.reviewReasons) byReason[r.code] = (byReason[r.code] ?? 0) + 1;
+      expect(inTab.byReason, status ?? 'all').toEqual(byReason);
+    }
   });
 });
 

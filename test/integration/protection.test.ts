@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger } from '../../app/logger.js';
-import { startPlatform, type RunningPlatform } from '../../app/platform.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningPlatform } from '../../app/platform.js';
 import { HttpClient } from '../../dev/http-client.js';
 import { createMerchant } from '../support/fixtures.js';
-import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
+import { OPERATOR_KEY, startApiReplica, startStack, type Stack } from '../support/stack.js';
 import { connectShop, deliverWebhook, shopPayload } from '../support/webhooks.js';
-import { pino } from 'pino';
 
 /** Security headers, CORS, and rate limits shared by every API replica (counted in PostgreSQL). */
 let stack: Stack;
@@ -28,17 +26,7 @@ beforeAll(async () => {
       CORS_ORIGINS: 'https://admin.example.com',
     },
   });
-  replica = await startPlatform({
-    env: stack.env,
-    logger: createLogger('warn', 'replica', { destination: pino.destination(2) }),
-    databaseUrl: stack.databaseUrl,
-    temporalAddress: inject('temporalAddress'),
-    simulated: { supplier: stack.supplierUrl, paypal: stack.paypalUrl },
-    worker: false,
-    api: true,
-    apiPort: 0,
-    apiHost: '127.0.0.1',
-  });
+  replica = await startApiReplica(stack);
   replicaApi = new HttpClient(replica.apiUrl ?? '');
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { defaultTimings, type OrderTimings } from '../../domain/timings.js';
 import { parseEnv, type Env } from '../../app/config.js';
 import { createLogger } from '../../app/logger.js';
-import { startPlatform, type RunningPlatform } from '../../app/platform.js';
+import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../app/platform.js';
 import type { Tracing } from '../../app/tracing.js';
 import { createDatabaseAt } from '../../dev/postgres.js';
 import { createPayPalSimulator } from '../../simulators/paypal/index.js';
@@ -126,4 +126,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all([supplierSim.close(), paypalSim.close(), ...shopSims.map(({ sim }) => sim.close())]);
     },
   };
+}
+
+/**
+ * A second API process on the stack's database (no worker): what a second replica behind a load balancer is.
+ * `options` adds platform options (e.g. a short live-feed heartbeat).
+ */
+export function startApiReplica(stack: Stack, options: Partial<PlatformOptions> = {}): Promise<RunningPlatform> {
+  return startPlatform({
+    env: stack.env,
+    logger: createLogger('warn', 'replica', { destination: pino.destination(2) }),
+    databaseUrl: stack.databaseUrl,
+    temporalAddress: inject('temporalAddress'),
+    simulated: { supplier: stack.supplierUrl, paypal: stack.paypalUrl },
+    worker: false,
+    api: true,
+    apiPort: 0,
+    apiHost: '127.0.0.1',
+    ...options,
+  });
 }

@@ -91,7 +91,12 @@ describe('money in Chromium: wallet, PayPal, the finance desk', () => {
 
     await desk.page.getByRole('link', { name: 'Audit log' }).click();
     await desk.page.getByRole('heading', { name: 'Audit log' }).waitFor();
-    await desk.page.getByRole('table', { name: 'Audit log' }).waitFor();
+    await desk.page.getByRole('grid', { name: 'Audit log' }).waitFor();
+    // The confirm is in the audit log under the operator's e-mail.
+    await desk.page
+      .getByRole('gridcell', { name: new RegExp(operator.email.replace('.', '\\.')) })
+      .first()
+      .waitFor();
     expect(await auditPage(desk.page, 'audit-log')).toEqual([]);
     await desk.page.getByRole('link', { name: 'Merchants' }).click();
     await desk.page.getByRole('heading', { name: 'Merchants' }).waitFor();

@@ -14,6 +14,9 @@ import { pathIdChecks } from './path-ids.js';
 import { rateLimits, type RateLimits } from './rate-limit.js';
 import { corsPolicy, securityHeaders } from './security-headers.js';
 import { refuseClientVaultIds } from './vault-id-guard.js';
+import { enforceRoles } from './roles.js';
+import { sameOriginForSessions } from './same-origin.js';
+import type { SessionLifetime } from '../db/sessions.js';
 import { consoleRoutes } from './console.js';
 
 export interface AppDeps {
@@ -37,6 +40,10 @@ export interface AppDeps {
   corsOrigins: readonly string[];
   /** How long an Idempotency-Key's answer is replayed (IDEMPOTENCY_TTL); api/idempotency.ts reads it. */
   idempotencyTtlMs?: number;
+  /** Console sessions' lifetimes (SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE): api/auth.ts keeps them. */
+  sessions: SessionLifetime;
+  /** PUBLIC_BASE_URL: one more origin of this API (behind a proxy), for the same-origin check of sessions. */
+  publicBaseUrl: string | undefined;
   /** The built console (dist/console), served at `/`; none: the API answers alone. */
   consoleDir?: string | null;
 }
@@ -70,10 +77,18 @@ export function createApp(deps: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(deps.openapi as swaggerUi.JsonObject));
 
   const limits = rateLimits(deps.db, deps.rateLimits);
+  const { publicBaseUrl } = deps;
   for (const router of deps.publicRoutes ?? []) app.use(router);
   app.use('/webhooks/:shop/:connectionId', limits.perWebhookConnection);
   // Authentication needs no body: it runs before any body is read (so no upload is parsed for an unknown key).
-  app.use('/v1', limits.guardAuthentication(authenticate(deps.db, deps.operatorKey)), limits.perKey);
+  // A signed-in browser's writes must then be same-origin JSON, and staff reach only orders and channels.
+  app.use(
+    '/v1',
+    limits.guardAuthentication(authenticate(deps.db, deps.operatorKey, deps.sessions)),
+    limits.perKey,
+    sameOriginForSessions({ publicBaseUrl }),
+    enforceRoles,
+  );
 
   // Before the JSON parser: webhooks verify signatures on the raw bytes; imports take large text bodies.
   for (const router of deps.rawRoutes ?? []) app.use(router);

@@ -16,22 +16,27 @@ import { healthSpecs } from './routes/health.js';
 import { importSpecs } from './routes/import.js';
 import { channelSpecs } from './routes/channels.js';
 import { webhookSpecs } from './webhooks/routes.js';
+import { sessionSpecs } from './routes/sessions.js';
+import { userSpecs } from './routes/users.js';
 
 const errorDescriptions: Record<number, string> = {
   400: 'Malformed JSON (`BAD_JSON`)',
-  401: 'No key or an unknown key',
-  403: 'The key may not do this (operator vs merchant)',
+  401: 'No key or an unknown key; no session, or one that ended (`SESSION_ENDED`)',
+  403: "The key or the person may not do this (operator vs merchant; staff: `ROLE_FORBIDDEN`); a session's write that is not same-origin JSON (`CROSS_ORIGIN`)",
   404: 'Unknown, or belongs to another merchant',
   406: 'The client does not accept the media type this route answers',
-  409: 'The order is in a status that does not allow this (`INVALID_STATE`); nothing changed',
+  409: "A conflict with what stands: the order's status does not allow this (`INVALID_STATE`), an e-mail in use (`EMAIL_TAKEN`); nothing changed",
   413: 'Body over the size limit',
   422: 'Schema violation (`VALIDATION_FAILED`, `details[].path` names each field)',
+  429: 'Too many requests, or too many failed sign-ins for this account or address (`RATE_LIMITED`, `Retry-After`)',
   503: 'A dependency did not answer in time',
 };
 
 /** Every route's rows, as the routers export them, in the order the document lists them. */
 export function platformSpecs(channels: SalesChannels): Spec[] {
   return [
+    ...sessionSpecs,
+    ...userSpecs,
     ...merchantSpecs,
     ...orderSpecs,
     ...carrierSpecs,
@@ -55,10 +60,17 @@ const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema }
 export function buildOpenApi(specs: readonly Spec[]): object {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
+  const session = registry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Host-session',
+    description:
+      "A signed-in browser (POST /v1/sessions). Its writes must carry the API's own Origin and a JSON body, else 403 CROSS_ORIGIN",
+  });
   const idParam = z.object({ id: z.string().max(64).meta({ example: 'ord_3f1c…' }) });
 
   for (const s of specs) {
-    const ok = s.media ? { content: { [s.media]: { schema: s.ok[1] } } } : json(s.ok[1]);
+    const ok = s.ok[0] === 204 ? {} : s.media ? { content: { [s.media]: { schema: s.ok[1] } } } : json(s.ok[1]);
     const responses: Record<string, ResponseConfig> = { [s.ok[0]]: { description: s.ok[2], ...ok } };
     for (const code of s.errors ?? [])
       responses[code] = { description: errorDescriptions[code] ?? 'Error', ...json(ErrorResponse) };
@@ -66,7 +78,7 @@ export function buildOpenApi(specs: readonly Spec[]): object {
       method: s.method,
       path: s.path,
       summary: s.summary,
-      ...(s.auth === false ? {} : { security: [{ [bearer.name]: [] }] }),
+      ...(s.auth === false ? {} : { security: [{ [bearer.name]: [] }, { [session.name]: [] }] }),
       request: {
         ...(s.params ? { params: s.params } : s.path.includes('{id}') ? { params: idParam } : {}),
         ...(s.query ? { query: s.query } : {}),

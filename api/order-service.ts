@@ -29,6 +29,8 @@ export interface OrderServiceDeps {
   logger: Logger;
   /** How long an action waits for the order's workflow to accept it before answering 503. */
   actionTimeoutMs?: number;
+  /** An order channel's name as people read it (api/channel-directory.ts). */
+  channelLabel: (channel: string) => string;
 }
 
 /** The API's only door into Temporal: starts order workflows and sends them the merchant's actions. */
@@ -66,7 +68,7 @@ export class OrderService {
             { key: SalesChannelKey, value: input.channel },
             { key: ExternalOrderIdKey, value: input.externalId },
           ],
-          staticSummary: orderSummary(record),
+          staticSummary: orderSummary(record, this.deps.channelLabel(record.channel)),
           staticDetails: `Merchant ${merchantId} · order ${id} · ship to ${input.shippingAddress.city}, ${input.shippingAddress.country}`,
         }),
       );

@@ -11,6 +11,7 @@ export const CHANNEL_ID = /^chc_[A-Za-z0-9_-]{12}$/;
 export const MERCHANT_ID = /^mer_[A-Za-z0-9_-]{12}$/;
 export const TOP_UP_ID = /^tu_\d{16}$/;
 export const API_KEY_ID = /^key_[0-9a-f]{20}$/;
+export const USER_ID = /^usr_[0-9a-f]{20}$/;
 
 /** Words under /v1/orders/ that name a route rather than an order. */
 const orderRouteWords = new Set(['bulk', 'import', 'counts', 'export']);
@@ -43,5 +44,6 @@ export function pathIdChecks(): Router {
   router.use('/v1/operator-keys/:id', checkId(API_KEY_ID, 'id', 'API key'));
   router.use('/v1/merchants/:id', checkId(MERCHANT_ID, 'id', 'Merchant'));
   router.use('/v1/merchants/:id/api-keys/:keyId', checkId(API_KEY_ID, 'keyId', 'API key'));
+  router.use('/v1/users/:id', checkId(USER_ID, 'id', 'User'));
   return router;
 }

@@ -4,6 +4,7 @@ import { allowedActions, orderActions, restActionNames, type ActionName } from '
 import { orderSorts } from '../db/order-listing.js';
 import { ReviewReasonCode } from '../domain/review-reasons.js';
 import { withSecretReplay } from './secret-fields.js';
+import { MerchantOwner } from './user-schemas.js';
 
 function nonEmpty<T>(list: readonly T[]): [T, ...T[]] {
   const [first, ...rest] = list;
@@ -29,7 +30,14 @@ export const ErrorResponse = z
   .meta({ id: 'Error' });
 
 export const CreateMerchant = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency.optional() })
+  .object({
+    name: z.string().trim().min(1).max(200),
+    currency: Currency.optional(),
+    ownerEmail: z.email().max(254).optional().meta({
+      description: "The owner's e-mail: the answer carries a one-time set-up link to hand to them (no e-mail is sent)",
+    }),
+    ownerName: z.string().trim().min(1).max(100).optional(),
+  })
   .strict()
   .meta({ id: 'CreateMerchant' });
 export const MerchantCreated = withSecretReplay(
@@ -38,6 +46,7 @@ export const MerchantCreated = withSecretReplay(
     name: z.string(),
     apiKey: z.string().meta({ secret: true, description: 'Shown once; only its hash is stored (masked in a replay)' }),
     keyId: z.string().meta({ description: 'The id of that key, to list or revoke it' }),
+    ...MerchantOwner,
   }),
 ).meta({ id: 'MerchantCreated' });
 

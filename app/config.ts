@@ -107,9 +107,20 @@ const EnvSchema = z
     /** Requests per API key per RATE_LIMIT_WINDOW, counted in PostgreSQL across replicas (0: no limit). */
     RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(6000),
     RATE_LIMIT_WINDOW: duration.default(60_000),
-    /** Failed authentications (401) per client IP per AUTH_FAILURE_WINDOW before that IP is refused (0: no limit). */
+    /**
+     * Wrong credentials (an unknown API key, a wrong password, an unknown set-up token) per client IP per
+     * AUTH_FAILURE_WINDOW before that IP is refused (0: no limit). A request with no credential costs nothing.
+     */
     AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).default(30),
     AUTH_FAILURE_WINDOW: duration.default(15 * 60_000),
+    /** Wrong passwords per e-mail address per AUTH_FAILURE_WINDOW before signing in to it is refused (0: no limit). */
+    SIGN_IN_FAILURE_LIMIT: z.coerce.number().int().min(0).default(10),
+    /** A console session unused this long ends (each request moves it forward)… */
+    SESSION_IDLE_TIMEOUT: duration.default(60 * 60_000),
+    /** …and any session ends this long after sign-in, used or not. */
+    SESSION_MAX_AGE: duration.default(12 * 60 * 60_000),
+    /** How long a set-up link (a new owner, an invited user) works; it works once. */
+    SETUP_LINK_TTL: duration.default(7 * 24 * 60 * 60_000),
     /** Webhook deliveries per shop connection per RATE_LIMIT_WINDOW (0: no limit); shops burst, so it is generous. */
     WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
     /** Origins allowed to call the API from a browser (comma-separated); none by default. */
@@ -223,8 +234,14 @@ export function rateLimitSettings(env: Env): RateLimits {
   return {
     perKey: { points: env.RATE_LIMIT_PER_KEY, windowMs: env.RATE_LIMIT_WINDOW },
     authFailuresPerIp: { points: env.AUTH_FAILURE_LIMIT, windowMs: env.AUTH_FAILURE_WINDOW },
+    signInFailuresPerAccount: { points: env.SIGN_IN_FAILURE_LIMIT, windowMs: env.AUTH_FAILURE_WINDOW },
     webhooksPerConnection: { points: env.WEBHOOK_RATE_LIMIT, windowMs: env.RATE_LIMIT_WINDOW },
   };
+}
+
+/** Console sign-in: how long sessions and set-up links live. */
+export function sessionSettings(env: Env): { idleMs: number; maxAgeMs: number; setupLinkTtlMs: number } {
+  return { idleMs: env.SESSION_IDLE_TIMEOUT, maxAgeMs: env.SESSION_MAX_AGE, setupLinkTtlMs: env.SETUP_LINK_TTL };
 }
 
 export function requireSetting<K extends keyof Env>(env: Env, key: K, why: string): NonNullable<Env[K]> {

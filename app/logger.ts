@@ -1,29 +1,35 @@
 import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
+import { salesChannels } from '../channels/registry.js';
+import type { SalesChannel } from '../channels/sales-channel.js';
 import { activityOrderIds } from '../worker/log-context.js';
 import { traceLogFields } from './tracing.js';
 
 /**
  * Secrets never reach a log line. Two nets:
- * - headers that carry credentials or signatures, by path, wherever a request or response is serialized;
+ * - headers that carry credentials or signatures (the sales channels' from their registry), by path, wherever a
+ *   request or response is serialized;
  * - any field whose NAME says it holds a secret (apiKey, key, secret, token, password, signature…), at any depth of
  *   what the code logs — keys created by the API, shop credentials, PayPal tokens included.
  * Response bodies are never logged (pino-http logs status and headers only).
  */
-const secretHeaders = [
+const credentialHeaders = [
   'authorization',
   'proxy-authorization',
   'cookie',
   'set-cookie',
-  'x-shopify-hmac-sha256',
-  'x-wc-webhook-signature',
   'x-api-key',
   'paypal-auth-assertion',
 ];
-const redactPaths = ['req', 'res', '*.req', '*.res', 'err.config', 'err.request', 'err.response'].flatMap((at) =>
-  secretHeaders.map((h) => `${at}.headers["${h}"]`),
-);
+
+/** Where secret headers sit in what is logged: the credential headers and each sales channel's webhook signature. */
+function redactPaths(channels: readonly Pick<SalesChannel, 'webhook'>[]): string[] {
+  const headers = [...credentialHeaders, ...channels.map((c) => c.webhook.signatureHeader.toLowerCase())];
+  return ['req', 'res', '*.req', '*.res', 'err.config', 'err.request', 'err.response'].flatMap((at) =>
+    headers.map((h) => `${at}.headers["${h}"]`),
+  );
+}
 
 const SECRET_FIELD =
   /^(key|keys|apikey|api[-_]key|authorization|cookie|password|passwd|pwd|vault[-_]?id)$|secret|token|password|signature|hmac|credential|private[-_]?key|consumer[-_]?key|api[-_]?key/i;
@@ -45,6 +51,8 @@ export interface LoggerOptions {
   pretty?: boolean;
   /** Where JSON lines go (default stdout); tests pass a stream they read. */
   destination?: DestinationStream;
+  /** Whose webhook signature headers are redacted: the registered sales channels (a test passes others). */
+  channels?: readonly Pick<SalesChannel, 'webhook'>[];
 }
 
 /**
@@ -56,7 +64,7 @@ export function createLogger(level: string, name = 'dropship', opts: LoggerOptio
   const options = {
     name,
     level,
-    redact: { paths: redactPaths, censor: REDACTED },
+    redact: { paths: redactPaths(opts.channels ?? salesChannels), censor: REDACTED },
     formatters: { log: (object: Record<string, unknown>) => redactFields(object) as Record<string, unknown> },
     // The order an activity works for, and the active trace: the API's request and the worker's activities share one trace id.
     mixin: () => ({ ...activityOrderIds(), ...traceLogFields() }),

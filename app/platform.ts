@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createExternalClients } from '../activities/clients.js';
+import { SupplierClient } from '../activities/supplier/client.js';
 import { createActivities } from '../activities/order-activities.js';
 import { createApp } from '../api/app.js';
 import { findConsoleDir } from '../api/console.js';
@@ -20,6 +20,7 @@ import {
   orderTimings,
   rateLimitSettings,
   resolveServices,
+  sessionSettings,
   serviceUrl,
   topUpSettings,
   type Env,
@@ -31,6 +32,7 @@ import { SecretBox } from '../db/secret-box.js';
 import { webhookRoutes } from '../api/webhooks/routes.js';
 import { importRoutes } from '../api/routes/import.js';
 import { channelRoutes } from '../api/routes/channels.js';
+import { channelLabeller } from '../api/channel-directory.js';
 import { orderRoutes } from '../api/routes/orders.js';
 import { carrierRoutes } from '../api/routes/carriers.js';
 import { eventRoutes } from '../api/routes/events.js';
@@ -49,6 +51,9 @@ import { createTopUpActivities } from '../activities/top-up-activities.js';
 import { TopUpService } from '../api/top-up-service.js';
 import { OrderResumer } from '../api/order-resumer.js';
 import { walletRoutes } from '../api/routes/wallet.js';
+import { sessionRoutes, signInRoutes } from '../api/routes/sessions.js';
+import { userRoutes } from '../api/routes/users.js';
+import { signInLimits } from '../api/rate-limit.js';
 import { financeRoutes } from '../api/routes/finance.js';
 import { apiKeyRoutes } from '../api/routes/api-keys.js';
 import { settingsRoutes } from '../api/routes/settings.js';
@@ -127,20 +132,28 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   const stops: (() => Promise<void>)[] = [];
   // Shop credentials and webhook secrets are sealed with it; without it shop connections are unavailable.
   const box = env.SECRETS_KEY ? new SecretBox(env.SECRETS_KEY) : null;
+  // One PayPal client for the process (one cached access token): the worker's charges and the API's vault calls.
+  let payPalClient: PayPalClient | undefined;
+  const paypal = (): PayPalClient =>
+    (payPalClient ??= new PayPalClient({
+      baseUrl: serviceUrl(services, 'paypal'),
+      clientId: env.PAYPAL_CLIENT_ID,
+      clientSecret: env.PAYPAL_CLIENT_SECRET,
+      timeoutMs: env.SUPPLIER_TIMEOUT,
+    }));
 
   let worker: Worker | null = null;
   if (opts.worker) {
     installTemporalLogger(logger);
     const native = await waitFor('Temporal (worker connection)', () => NativeConnection.connect(connectionOptions));
-    const clients = createExternalClients({
-      supplier: { baseUrl: serviceUrl(services, 'supplier'), apiKey: env.SUPPLIER_API_KEY },
-      paypal: {
-        baseUrl: serviceUrl(services, 'paypal'),
-        clientId: env.PAYPAL_CLIENT_ID,
-        clientSecret: env.PAYPAL_CLIENT_SECRET,
-      },
-      timeoutMs: env.SUPPLIER_TIMEOUT,
-    });
+    const clients = {
+      supplier: new SupplierClient({
+        baseUrl: serviceUrl(services, 'supplier'),
+        apiKey: env.SUPPLIER_API_KEY,
+        timeoutMs: env.SUPPLIER_TIMEOUT,
+      }),
+      paypal: paypal(),
+    };
     const activityLogger = logger.child({ component: 'activities' });
     const activities = {
       ...createActivities({
@@ -193,6 +206,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       timings,
       logger,
       actionTimeoutMs: env.ACTION_TIMEOUT,
+      channelLabel: channelLabeller(salesChannels),
     });
     const apiLogger = logger.child({ component: 'api' });
     // The live feed: this process's own listening connection, heard before the API answers its first request.
@@ -215,14 +229,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const links = new PayPalLinkService({
       db,
       box,
-      vault: new PayPalClient({
-        baseUrl: serviceUrl(services, 'paypal'),
-        clientId: env.PAYPAL_CLIENT_ID,
-        clientSecret: env.PAYPAL_CLIENT_SECRET,
-        timeoutMs: env.SUPPLIER_TIMEOUT,
-      }),
+      vault: paypal(),
       logger: apiLogger,
     });
+    const sessions = sessionSettings(env);
+    // Set-up links point at PUBLIC_BASE_URL (else the origin the request came to) and work for SETUP_LINK_TTL.
+    const invitations = { publicBaseUrl: env.PUBLIC_BASE_URL, setupLinkTtlMs: sessions.setupLinkTtlMs };
     // Every route the API serves, built here from what it needs; each router's module documents its own routes.
     const app = createApp({
       db,
@@ -233,8 +245,18 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       rateLimits: rateLimitSettings(env),
       corsOrigins: env.CORS_ORIGINS,
       idempotencyTtlMs: env.IDEMPOTENCY_TTL,
+      sessions,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
       consoleDir: findConsoleDir(),
-      publicRoutes: [healthRoutes(db, temporal, env.TEMPORAL_NAMESPACE), payPalReturnRoutes(links)],
+      publicRoutes: [
+        healthRoutes(db, temporal, env.TEMPORAL_NAMESPACE),
+        payPalReturnRoutes(links),
+        signInRoutes(db, {
+          lifetime: sessions,
+          limits: signInLimits(db, rateLimitSettings(env)),
+          publicBaseUrl: env.PUBLIC_BASE_URL,
+        }),
+      ],
       rawRoutes: [
         webhookRoutes({ db, box, channels: salesChannels, orders, logger: apiLogger, bodyLimit: env.BODY_LIMIT }),
         importRoutes(db, orders, { operatorKey: env.OPERATOR_API_KEY, limit: env.IMPORT_LIMIT }),
@@ -243,7 +265,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         orderRoutes(db, orders),
         carrierRoutes(),
         eventRoutes(feed, { heartbeatMs: opts.eventsHeartbeatMs ?? 15_000 }),
-        accountRoutes(db),
+        accountRoutes(db, invitations),
+        sessionRoutes(db),
+        userRoutes(db, invitations),
         channelRoutes(db, box, salesChannels, {
           publicBaseUrl: env.PUBLIC_BASE_URL,
           secretGraceMs: env.WEBHOOK_SECRET_GRACE,

@@ -16,6 +16,8 @@ export interface WebhookProtocol {
   /** The topics acted on, as the merchant subscribes them (shown in the API docs). */
   topics: readonly string[];
   verify(rawBody: Buffer, signature: string | undefined, secrets: readonly string[]): boolean;
+  /** The signature header the shop sends with these bytes under this secret (what `verify` accepts). */
+  sign(rawBody: Buffer | string, secret: string): string;
   /** The unsigned "are you there" call some platforms send when a webhook is saved: answered 200, nothing stored. */
   isPing?(rawBody: Buffer, contentType: string | undefined): boolean;
   /** Pure: the delivery's meaning for the platform, or why it is ignored or cannot be mapped. */

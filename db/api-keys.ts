@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Db } from './pool.js';
+import { tokenHash } from './token-hash.js';
 
 /**
  * API keys of merchants and of named operators, in one table. A key is shown once when created; only its
@@ -36,7 +37,7 @@ export interface KeyOwner {
 }
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return tokenHash(key);
 }
 
 const prefixes: Record<ApiKeyKind, string> = { merchant: 'mk_', operator: 'opk_' };

@@ -13,11 +13,16 @@ export type AuditAction =
   | 'api_key.create'
   | 'api_key.revoke'
   | 'operator_key.create'
-  | 'operator_key.revoke';
+  | 'operator_key.revoke'
+  | 'user.invite'
+  | 'user.setup_link'
+  | 'user.setup'
+  | 'user.remove';
 
 export interface AuditActor {
-  /** The operator's name; "root" for the key from the configuration. */
+  /** The operator's name ("root" for the key from the configuration), or the signed-in person's e-mail. */
   name: string;
+  /** The API key used, or the signed-in user's id. */
   keyId: string;
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
 import { createApiKey } from './api-keys.js';
 import { inTransaction, type Db } from './pool.js';
 import { createWallet } from './wallet-ledger.js';
@@ -9,11 +10,15 @@ export interface Merchant {
   createdAt: string;
 }
 
-/** Creates the merchant with its wallet and a first API key, returned once (only its hash is stored). */
-export async function createMerchant(
+/**
+ * Creates the merchant with its wallet and a first API key, returned once (only its hash is stored). `andThen` runs
+ * in the same transaction (e.g. inviting its owner), so that a merchant never exists without what came with it.
+ */
+export async function createMerchant<T = undefined>(
   db: Db,
   input: { name: string; currency?: string; apiKey?: string; createdBy?: string },
-): Promise<Merchant & { apiKey: string; keyId: string }> {
+  andThen?: (client: pg.PoolClient, merchantId: string) => Promise<T>,
+): Promise<Merchant & { apiKey: string; keyId: string; added?: T }> {
   const id = `mer_${randomBytes(9).toString('base64url')}`;
   return inTransaction(db, async (client) => {
     const { rows } = await client.query('INSERT INTO merchants (id, name) VALUES ($1, $2) RETURNING created_at', [
@@ -29,7 +34,9 @@ export async function createMerchant(
       createdBy: input.createdBy ?? 'operator',
       ...(input.apiKey ? { key: input.apiKey } : {}),
     });
+    const added = andThen ? await andThen(client, id) : undefined;
     return {
+      ...(added !== undefined ? { added } : {}),
       id,
       name: input.name,
       apiKey: key.apiKey,

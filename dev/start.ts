@@ -28,6 +28,7 @@ import type { Db } from '../db/pool.js';
 import { SecretBox } from '../db/secret-box.js';
 import { HttpClient } from './http-client.js';
 import { createOperatorKey, topUpByBankTransfer } from './funding.js';
+import { ensureDemoUser } from './demo-users.js';
 
 /**
  * `npm start`: the whole platform on embedded defaults in one process — Temporal dev server with its Web UI,
@@ -268,6 +269,22 @@ try {
     writeFileSync(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
   }
 
+  // People to sign in to the console with: the demo merchant's owner and a finance-desk operator.
+  const demoOwner = await ensureDemoUser(platform.db, {
+    email: 'owner@demo.example',
+    name: 'Demo Owner',
+    role: 'owner',
+    merchantId: demo.id,
+    passwordFile: path.join(dataDir, 'demo-owner-password'),
+  });
+  const demoOperatorUser = await ensureDemoUser(platform.db, {
+    email: 'operator@demo.example',
+    name: 'Demo Operator',
+    role: 'operator',
+    merchantId: null,
+    passwordFile: path.join(dataDir, 'demo-operator-password'),
+  });
+
   await waitUntilReady(api);
   const demoShops = shops
     ? await connectDemoShops(
@@ -289,6 +306,8 @@ try {
     `  Operator key    ${env.OPERATOR_API_KEY}  (root: creates merchants and operator keys, reads everything)`,
     `  Demo operator   ${operator.apiKey}  ("${operator.name}": the finance desk, confirms transfers, adjusts wallets)`,
     `  Demo merchant   ${demo.id}  key ${demo.apiKey}  (€500.00 by a bank transfer the demo operator confirmed on first start)`,
+    `  Sign in at ${api}/ as the demo owner     ${demoOwner.email}  password ${demoOwner.password}`,
+    `                  or the demo operator  ${demoOperatorUser.email}  password ${demoOperatorUser.password}`,
     `  Supplier        ${services.supplier}    PayPal ${services.paypal}`,
     ...demoShops.map(
       (d) => `  Demo ${d.type.padEnd(11)} ${d.shopUrl}  (connection ${d.id}; its webhooks go to ${d.webhookUrl})`,

@@ -3,19 +3,12 @@ import type { OrderState } from './order-machine.js';
 import type { OrderRecord } from './order.js';
 import { remedies } from './review-reasons.js';
 
-const channelNames: Record<string, string> = {
-  amazon: 'Amazon',
-  ebay: 'eBay',
-  facebook: 'Facebook',
-  shopify: 'Shopify',
-  woocommerce: 'WooCommerce',
-  wordpress: 'WordPress',
-  manual: 'Manual',
-};
-
-/** One line an operator reads in the Temporal UI's list: "Amazon 402-… · 2 items · €59.90". */
-export function orderSummary(order: OrderRecord): string {
-  const channel = channelNames[order.channel] ?? order.channel;
+/**
+ * One line an operator reads in the Temporal UI's list: "Amazon 402-… · 2 items · €59.90". `channelLabel` is the
+ * channel's name as people read it (the API knows the channels: api/channel-directory.ts).
+ */
+export function orderSummary(order: OrderRecord, channelLabel: string): string {
+  const channel = channelLabel;
   const count = order.items.reduce((n, i) => n + i.quantity, 0);
   const paid = formatMoney({ amount: order.payment.amountPaid, currency: order.payment.currency });
   const method = order.payment.method === 'prepaid' ? '' : ` · ${order.payment.method.replace('_', ' ')}`;

@@ -25,7 +25,10 @@ export const terminalStatuses: ReadonlySet<OrderStatus> = new Set(['SHIPPED', 'C
 export const Channel = z
   .string()
   .max(32)
-  .regex(/^[a-z][a-z0-9_-]{1,31}$/, 'lower-case channel name, e.g. amazon, ebay, shopify, woocommerce, manual')
+  .regex(
+    /^[a-z][a-z0-9_-]{1,31}$/,
+    'lower-case channel name, e.g. amazon, ebay, manual (GET /v1/sales-channels lists them)',
+  )
   .meta({ example: 'amazon' });
 
 export const Currency = z

@@ -8,13 +8,15 @@ import { pino } from 'pino';
 import { createApp } from '../api/app.js';
 import type { OrderService } from '../api/order-service.js';
 import { orderRoutes } from '../api/routes/orders.js';
-import { parseEnv, rateLimitSettings } from '../app/config.js';
+import { parseEnv, rateLimitSettings, sessionSettings } from '../app/config.js';
 import { createMerchant } from '../db/merchants.js';
 import { migrate } from '../db/migrate.js';
 import { createPool, type Db } from '../db/pool.js';
 import { HttpClient } from '../dev/http-client.js';
 import { freePort } from '../dev/ports.js';
 import { startPostgres } from '../dev/postgres.js';
+import { channelDirectory } from '../api/channel-directory.js';
+import { salesChannels } from '../channels/registry.js';
 
 /**
  * `npm run bench:listing`: the order listing at scale (issue 15, item 6). Seeds LISTING_ORDERS orders (default
@@ -73,7 +75,7 @@ async function seed(db: Db, merchantId: string, count: number, firstNumber: numb
        1, created, created
      FROM (
        SELECT n, 'ord_' || lpad(to_hex(n), 24, '0') AS id,
-         (ARRAY['amazon', 'ebay', 'shopify', 'woocommerce', 'manual'])[1 + (n * 7) % 5] AS channel,
+         ($4::text[])[1 + (n * 7) % cardinality($4::text[])] AS channel,
          '402-' || lpad(n::text, 8, '0') AS external_id,
          CASE WHEN b < 40 THEN 'SHIPPED' WHEN b < 70 THEN 'SUBMITTED' WHEN b < 80 THEN 'PENDING_REVIEW'
               WHEN b < 85 THEN 'AWAITING_PAYMENT' WHEN b < 88 THEN 'AWAITING_SHIPPING_METHOD' WHEN b < 95 THEN 'CANCELLED'
@@ -88,7 +90,7 @@ async function seed(db: Db, merchantId: string, count: number, firstNumber: numb
          now() - ((n::bigint * 104729) % (365 * 86400)) * interval '1 second' AS created
        FROM (SELECT g AS n, (g * 37) % 100 AS b FROM generate_series($2::int, $2::int + $3::int - 1) g) numbers
      ) s`,
-    [merchantId, firstNumber, count],
+    [merchantId, firstNumber, count, channelDirectory(salesChannels).map((c) => c.type)],
   );
 }
 
@@ -126,6 +128,8 @@ try {
     bodyLimit: '100kb',
     rateLimits: rateLimitSettings(env),
     corsOrigins: [],
+    sessions: sessionSettings(env),
+    publicBaseUrl: undefined,
     // The listing routes read the database only; the order service (Temporal) is for actions, not asked here.
     routes: [orderRoutes(recording(pool), {} as OrderService)],
   });

@@ -27,7 +27,7 @@ export function parseJson(text: string): unknown {
 }
 
 /**
- * Retry-After in milliseconds: delay-seconds ("3", or Shopify's "2.0") or an HTTP date. Null when absent or
+ * Retry-After in milliseconds: delay-seconds ("3", or "2.0" as some shops send it) or an HTTP date. Null when absent or
  * unreadable, so that Temporal's own backoff applies.
  */
 export function retryAfterMs(headers: HeaderSource, now: () => number = Date.now): number | null {

@@ -25,7 +25,7 @@ export interface FetchInit {
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchedResponse>;
 
 export interface HttpCall {
-  /** Who is called, for messages (and span names): "Shopify", "the supplier". */
+  /** Who is called, for messages (and span names): a shop platform's label, "the supplier". */
   service: string;
   /** What is done, e.g. "POST /orders/1/cancel.json": names the call in messages without query or secrets. */
   operation: string;
@@ -47,7 +47,7 @@ export interface HttpAnswer {
 
 /**
  * No answer at all: worth retrying, whatever the call. `kind` says whether the time ran out or the network
- * failed; the message names the service and the operation, e.g. "Could not reach Shopify for GET /orders/1.json:
+ * failed; the message names the service and the operation, e.g. "Could not reach the supplier for GET /orders/1.json:
  * fetch failed (ECONNREFUSED)". Each client wraps it in its own transient error.
  */
 export class HttpUnreachable extends Error {

@@ -16,6 +16,12 @@ export function parseImport(format: ImportFormat, content: string): ParsedImport
   return format === 'amazon' ? parseAmazon(content) : parseEbay(content);
 }
 
+/** The marketplaces whose order reports can be imported, as the orders' `channel` and as merchants read them. */
+export const importChannels: readonly { type: ImportFormat; label: string }[] = [
+  { type: 'amazon', label: 'Amazon' },
+  { type: 'ebay', label: 'eBay' },
+];
+
 /** Declared types of uploads that cannot be a text report, whatever their bytes look like. */
 const binaryTypes = /^(image|audio|video)\/|^application\/(pdf|zip|gzip|x-gzip|vnd\.openxmlformats|vnd\.oasis)/i;
 

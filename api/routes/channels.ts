@@ -17,12 +17,13 @@ import { HttpError, notFound } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import { parseBody, parseQuery } from '../validation.js';
 import type { Spec } from '../openapi-spec.js';
+import { channelDirectory, SalesChannelInfo } from '../channel-directory.js';
 
 const shopUrl = z
   .url({ protocol: /^https?$/ })
   .max(2048)
   .transform((u) => u.replace(/\/+$/, ''))
-  .meta({ example: 'https://acme.myshopify.com' });
+  .meta({ example: 'https://shop.example.com' });
 const secret = z.string().min(8).max(500);
 
 export const RotateSecret = z.object({ webhookSecret: secret }).strict().meta({ id: 'RotateWebhookSecret' });
@@ -97,6 +98,12 @@ export function channelRoutes(
     };
   };
 
+  // What the console shows for each order's channel, and how each shop platform's webhooks are signed and named.
+  const directory = { items: channelDirectory(channels) };
+  router.get('/v1/sales-channels', (_req, res) => {
+    res.json(directory);
+  });
+
   router.post('/v1/channels', idempotent(db), async (req, res) => {
     const merchantId = merchantOf(req);
     const { type, shopUrl, webhookSecret, ...credentials } = parseBody(CreateChannel, req);
@@ -146,6 +153,13 @@ export function channelRoutes(
 export function channelSpecs(channels: SalesChannels): Spec[] {
   const { CreateChannel, ChannelView } = channelSchemas(channels);
   return [
+    {
+      method: 'get',
+      path: '/v1/sales-channels',
+      summary: "Every channel an order can come from, with its label and kind; shops' webhook headers and topics",
+      ok: [200, z.object({ items: z.array(SalesChannelInfo) }).meta({ id: 'SalesChannelList' }), 'Channels'],
+      errors: [401],
+    },
     {
       method: 'post',
       path: '/v1/channels',

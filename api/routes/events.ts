@@ -31,6 +31,8 @@ export function eventRoutes(feed: LiveFeed, opts: { heartbeatMs: number }): Rout
     // (fetch, curl) would otherwise hang on it, e.g. a request for /v1/orders/../events, which URLs resolve here.
     if (!/\btext\/event-stream\b/i.test(req.get('accept') ?? ''))
       throw new HttpError(406, 'NOT_ACCEPTABLE', 'GET /v1/events answers text/event-stream: accept it to listen');
+    // Staff do not see money: they are told of orders only (the top-up and wallet routes refuse them anyway).
+    const ordersOnly = req.principal?.user?.role === 'staff';
     const lastHeader = req.get('last-event-id');
     const last = lastHeader === undefined ? undefined : LastEventId.safeParse(lastHeader);
     res.status(200).set({
@@ -53,7 +55,10 @@ export function eventRoutes(feed: LiveFeed, opts: { heartbeatMs: number }): Rout
     unsubscribe = feed.subscribe(
       {
         scope,
-        deliver: (event) => write(res, event),
+        deliver: (event) => {
+          if (ordersOnly && event.type !== 'resync' && event.change.kind !== 'order') return;
+          write(res, event);
+        },
         close: () => {
           end();
           res.end();

@@ -79,7 +79,7 @@ async function receive(
     return;
   }
   const protocol = channel.webhook;
-  // A platform's ping when the webhook is saved (WooCommerce's unsigned `webhook_id=N`): acknowledge, store nothing.
+  // A platform's ping when the webhook is saved (e.g. an unsigned `webhook_id=N` form): acknowledge, store nothing.
   if (protocol.isPing?.(body, req.get('content-type'))) {
     res.json({ received: true, ping: true });
     return;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { verifyHmacSha256Base64 } from '../hmac-signature.js';
+import { hmacSha256Base64, verifyHmacSha256Base64 } from '../hmac-signature.js';
 import { defineSalesChannel } from '../sales-channel.js';
 import { ShopifyClient } from './client.js';
 import { mapShopifyOrderWebhook, shopifyOrderTopics } from './webhook.js';
@@ -18,6 +18,7 @@ export const shopify = defineSalesChannel({
     deliveryHeader: 'X-Shopify-Webhook-Id',
     topics: shopifyOrderTopics,
     verify: verifyHmacSha256Base64,
+    sign: hmacSha256Base64,
     map: mapShopifyOrderWebhook,
   },
   connect: ({ accessToken }, { shopUrl, timeoutMs }) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { verifyHmacSha256Base64 } from '../hmac-signature.js';
+import { hmacSha256Base64, verifyHmacSha256Base64 } from '../hmac-signature.js';
 import { defineSalesChannel } from '../sales-channel.js';
 import { WooCommerceClient } from './client.js';
 import { isWooCommercePing, mapWooCommerceOrderWebhook, wooCommerceOrderTopics } from './webhook.js';
@@ -18,6 +18,7 @@ export const woocommerce = defineSalesChannel({
     deliveryHeader: 'X-WC-Webhook-Delivery-ID',
     topics: wooCommerceOrderTopics,
     verify: verifyHmacSha256Base64,
+    sign: hmacSha256Base64,
     // WooCommerce pings a new webhook with `webhook_id=N` and nothing else.
     isPing: isWooCommercePing,
     map: mapWooCommerceOrderWebhook,

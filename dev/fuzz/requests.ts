@@ -1,5 +1,6 @@
-import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
+import { salesChannels } from '../../channels/registry.js';
+import type { SalesChannel } from '../../channels/sales-channel.js';
 import { hostileString, mutated, validFor, type JsonSchema } from './arbitraries.js';
 
 /**
@@ -8,7 +9,7 @@ import { hostileString, mutated, validFor, type JsonSchema } from './arbitraries
  * TSV, eBay CSV) with hostile cells.
  */
 export interface FuzzRequest {
-  /** The operation, e.g. `POST /v1/orders/{id}/cancel`, `webhook shopify`, `import amazon`. */
+  /** The operation, e.g. `POST /v1/orders/{id}/cancel`, `webhook <channel type>`, `import amazon`. */
   op: string;
   method: string;
   path: string;
@@ -24,9 +25,11 @@ export interface FuzzTargets {
   merchantKeys: string[];
   orderIds: string[];
   channelIds: string[];
-  /** Shop connections to deliver webhooks to; `secret` follows rotations made by the fuzzer itself. */
-  webhooks: { type: 'shopify' | 'woocommerce'; id: string; secret: string }[];
-  shopPayloads: { shopify: unknown; woocommerce: unknown };
+  /**
+   * A shop connection of each registered sales channel to deliver webhooks to, with a paid order's payload as its
+   * shop sends it; `secret` follows rotations made by the fuzzer itself.
+   */
+  webhooks: { type: string; id: string; secret: string; payload: unknown }[];
   importFiles: { amazon: string; ebay: string };
 }
 
@@ -180,21 +183,22 @@ function apiRequest(op: Operation, t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
     });
 }
 
-const topics = {
-  shopify: ['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'products/update'],
-  woocommerce: ['order.created', 'order.updated', 'product.updated'],
-};
+/** The channel module a connection is of: it says how the shop signs, names and labels its webhooks. */
+function channelOf(type: string): SalesChannel {
+  const channel = salesChannels.find((c) => c.type === type);
+  if (!channel) throw new Error(`fuzz: no sales channel ${type}`);
+  return channel;
+}
 
 function webhookRequest(t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
   return fc.constantFrom(...t.webhooks).chain((hook) =>
     fc
       .record({
-        payload: mutated(
-          fc.integer({ min: 1, max: 2 ** 40 }).map((id) => ({ ...(t.shopPayloads[hook.type] as object), id })),
-        ),
+        payload: mutated(fc.integer({ min: 1, max: 2 ** 40 }).map((id) => ({ ...(hook.payload as object), id }))),
         raw: fc.option(fc.oneof(hostileString, fc.constantFrom('{', 'webhook_id=12')), { freq: 8 }),
         topic: fc.oneof(
-          { weight: 5, arbitrary: fc.constantFrom(...topics[hook.type]) },
+          // The topics acted on, one the platform ignores, and hostile ones.
+          { weight: 5, arbitrary: fc.constantFrom(...channelOf(hook.type).webhook.topics, 'products/update') },
           { weight: 1, arbitrary: hostileString.map(headerSafe) },
         ),
         delivery: fc.option(
@@ -205,21 +209,12 @@ function webhookRequest(t: FuzzTargets): fc.Arbitrary<FuzzRequest> {
       })
       .map(({ payload, raw, topic, delivery, signed }) => {
         const body = raw ?? JSON.stringify(payload);
-        const signature = createHmac('sha256', signed ? hook.secret : 'not-the-secret')
-          .update(body)
-          .digest('base64');
-        const headers: Record<string, string> =
-          hook.type === 'shopify'
-            ? {
-                'x-shopify-hmac-sha256': signature,
-                'x-shopify-topic': topic,
-                ...(delivery !== null ? { 'x-shopify-webhook-id': delivery } : {}),
-              }
-            : {
-                'x-wc-webhook-signature': signature,
-                'x-wc-webhook-topic': topic,
-                ...(delivery !== null ? { 'x-wc-webhook-delivery-id': delivery } : {}),
-              };
+        const { webhook } = channelOf(hook.type);
+        const headers: Record<string, string> = {
+          [webhook.signatureHeader]: webhook.sign(body, signed ? hook.secret : 'not-the-secret'),
+          [webhook.topicHeader]: topic,
+          ...(delivery !== null ? { [webhook.deliveryHeader]: delivery } : {}),
+        };
         return {
           op: `webhook ${hook.type}`,
           method: 'POST',

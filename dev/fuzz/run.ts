@@ -49,6 +49,8 @@ const STATE_SQL = `SELECT
   (SELECT count(*) FROM top_ups) AS top_ups,
   (SELECT count(*) || '/' || count(revoked_at) FROM api_keys) AS api_keys,
   (SELECT count(*) FROM audit_log) AS audit,
+  (SELECT count(*) || '/' || count(disabled_at) || '/' || count(password_hash) FROM users) AS users,
+  (SELECT count(*) FROM sessions) AS sessions,
   (SELECT coalesce(md5(string_agg(merchant_id || paypal_enabled || coalesce(paypal_vault_id_enc, ''), ',' ORDER BY merchant_id)), '') FROM merchant_settings) AS settings`;
 
 async function state(db: pg.Client): Promise<string> {
@@ -90,7 +92,13 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
         signal: AbortSignal.timeout(within),
       });
       status = res.status;
-      text = await res.text();
+      // A live feed (GET /v1/events) that accepted the request stays open by design: its answer is the status.
+      if (res.ok && res.headers.get('content-type')?.startsWith('text/event-stream')) {
+        await res.body?.cancel();
+        text = '';
+      } else {
+        text = await res.text();
+      }
     } catch (error) {
       report.requests += 1;
       const timedOut = (error as Error).name === 'TimeoutError';

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { adjustWallet, createOperatorKey, linkPayPalThroughApproval } from '../funding.js';
 import { type HttpClient } from '../http-client.js';
+import { salesChannels } from '../../channels/registry.js';
 import { shopSandboxes } from '../../simulators/shops.js';
-import { shopifyOrderFixture } from '../../simulators/shopify/fixtures/index.js';
-import { fixturePayload } from '../../simulators/woocommerce/fixtures/index.js';
 import type { FuzzTargets } from './requests.js';
 
 /**
@@ -65,16 +64,18 @@ export async function prepareTargets(opts: {
   }
 
   const webhooks: FuzzTargets['webhooks'] = [];
-  for (const sandbox of shopSandboxes) {
-    const type = sandbox.type as FuzzTargets['webhooks'][number]['type'];
+  // Every registered sales channel gets a connection, to its shop simulator (paired by type).
+  for (const { type } of salesChannels) {
+    const sandbox = shopSandboxes.find((s) => s.type === type);
     const shopUrl = opts.shops[type];
+    if (!sandbox) throw new Error(`fuzz setup: no shop simulator stands in for ${type}`);
     if (!shopUrl) throw new Error(`fuzz setup: no ${type} shop simulator`);
     const secret = `fuzz-${type}-webhook-secret`;
     const c = await must<{ id: string }>(
       'channel',
       api.post('/v1/channels', { type, shopUrl, webhookSecret: secret, ...sandbox.credentials }, { key: funded }),
     );
-    webhooks.push({ type, id: c.id, secret });
+    webhooks.push({ type, id: c.id, secret, payload: sandbox.paidOrderPayload() });
   }
 
   const fixture = (name: string): string => readFileSync(path.join(opts.projectRoot, 'test', 'fixtures', name), 'utf8');
@@ -86,7 +87,6 @@ export async function prepareTargets(opts: {
     orderIds,
     channelIds: webhooks.map((w) => w.id),
     webhooks,
-    shopPayloads: { shopify: shopifyOrderFixture('paid'), woocommerce: fixturePayload('paid') },
     importFiles: { amazon: fixture('amazon-order-report-clean.txt'), ebay: fixture('ebay-orders.csv') },
   };
 }
@@ -95,6 +95,7 @@ export async function prepareTargets(opts: {
 export const fuzzEnv = {
   RATE_LIMIT_PER_KEY: '1000000',
   AUTH_FAILURE_LIMIT: '1000000',
+  SIGN_IN_FAILURE_LIMIT: '1000000',
   WEBHOOK_RATE_LIMIT: '1000000',
 };
 

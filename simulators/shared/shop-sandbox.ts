@@ -17,6 +17,8 @@ export interface ShopSandbox {
    * the shop keeps no state, but the platform remembers the orders it sent.
    */
   start(opts: { host: string; port: number; clockSeed?: number }): Promise<Listening>;
+  /** The body of a paid order's webhook as the shop sends it (the fuzzer mutates it). */
+  paidOrderPayload(): unknown;
   /** Where the shop sends its webhooks, signed with this secret. */
   configureWebhooks(shopUrl: string, webhook: { url: string; secret: string }): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { ShopSandbox } from '../shared/shop-sandbox.js';
 import { WooCommerceSimulatorAdmin } from './admin-client.js';
+import { fixturePayload } from './fixtures/index.js';
 import { createWooCommerceSimulator } from './index.js';
 
 const credentials = { consumerKey: 'ck_sandbox_consumer_key', consumerSecret: 'cs_sandbox_consumer_secret' };
@@ -13,6 +14,7 @@ export const wooCommerceSandbox: ShopSandbox = {
       port,
       host,
     ),
+  paidOrderPayload: () => fixturePayload('paid'),
   configureWebhooks: async (shopUrl, { url, secret }) => {
     await new WooCommerceSimulatorAdmin(shopUrl).configure({ webhookUrl: url, webhookSecret: secret });
   },

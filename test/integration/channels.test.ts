@@ -6,6 +6,7 @@ import { createMerchant, events, getOrder, supplierOrders, wallet, waitForStatus
 import { waitFor, type HttpClient } from '../../dev/http-client.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { placeWhileStockVanishes } from '../../dev/supplier-stock.js';
+import { expectRegistryTable } from '../support/registry-table.js';
 
 /** Shop connectors end to end: the shop simulators send signed webhooks to the real API and receive calls back. */
 let stack: Stack;
@@ -383,32 +384,42 @@ describe('WooCommerce', () => {
 
 describe('the registered sales channels', () => {
   it('are the only types the database and the API accept for a connection', async () => {
-    const client = new pg.Client({ connectionString: stack.databaseUrl });
-    await client.connect();
-    try {
-      const types = await client.query('SELECT type, label FROM channel_types ORDER BY type');
-      expect(types.rows).toEqual(
-        salesChannels.map(({ type, label }) => ({ type, label })).sort((a, b) => a.type.localeCompare(b.type)),
-      );
-      const m = await createMerchant(stack);
-      const refused = await client
-        .query(
-          `INSERT INTO channel_connections (id, merchant_id, type, shop_url, webhook_secret_enc, credentials_enc) VALUES ('chc_x', $1, 'not-a-channel', 'https://x', 'x', 'x')`,
-          [m.id],
-        )
-        .then(
-          () => null,
-          (err: { code?: string }) => err.code,
-        );
-      expect(refused).toBe('23503');
-      const res = await stack.api.post(
-        '/v1/channels',
-        { type: 'not-a-channel', shopUrl: 'https://shop.example', webhookSecret: 'secret-123', apiKey: 'key-12345' },
-        { key: m.key },
-      );
-      expect(res.status).toBe(422);
-    } finally {
-      await client.end();
-    }
+    const m = await createMerchant(stack);
+    await expectRegistryTable({
+      databaseUrl: stack.databaseUrl,
+      select: 'SELECT type AS key, label FROM channel_types',
+      registered: salesChannels.map(({ type, label }) => ({ key: type, label })),
+      foreignRow: `INSERT INTO channel_connections (id, merchant_id, type, shop_url, webhook_secret_enc, credentials_enc) VALUES ('chc_x', $1, 'not-a-channel', 'https://x', 'x', 'x')`,
+      merchantId: m.id,
+    });
+    const res = await stack.api.post(
+      '/v1/channels',
+      { type: 'not-a-channel', shopUrl: 'https://shop.example', webhookSecret: 'secret-123', apiKey: 'key-12345' },
+      { key: m.key },
+    );
+    expect(res.status).toBe(422);
+  });
+
+  it('are listed for the console: label, kind, and how each shop signs and names its webhooks', async () => {
+    const m = await createMerchant(stack);
+    const res = await stack.api.get('/v1/sales-channels', { key: m.key });
+    expect(res.status).toBe(200);
+    for (const channel of salesChannels)
+      expect(res.body.items).toContainEqual({
+        type: channel.type,
+        label: channel.label,
+        kind: 'shop',
+        webhook: {
+          signatureHeader: channel.webhook.signatureHeader,
+          topicHeader: channel.webhook.topicHeader,
+          deliveryHeader: channel.webhook.deliveryHeader,
+          topics: [...channel.webhook.topics],
+        },
+      });
+    expect(res.body.items.filter((c: any) => c.kind !== 'shop').map((c: any) => c.type)).toEqual([
+      'amazon',
+      'ebay',
+      'manual',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitFor } from '../../dev/http-client.js';
 import { shopSandboxes } from '../../simulators/shops.js';
+import { BrowserSession } from '../support/browser-session.js';
 import { createMerchant, financeKey, linkPayPal, orderInput, waitForStatus } from '../support/fixtures.js';
 import { OPERATOR_KEY, PAYPAL_SECRET, SECRETS_KEY, SUPPLIER_KEY, startStack, type Stack } from '../support/stack.js';
 import { connectShop } from '../support/webhooks.js';
@@ -103,6 +104,23 @@ describe('a full scenario at log level trace', () => {
     });
     expect(imported.status).toBe(200);
 
+    // A person: a set-up link completed with a password, a sign-in, the session cookie on requests, a sign-out.
+    const invited = await stack.api.post(
+      '/v1/users',
+      { email: 'log-owner@shop.example', role: 'owner', merchantId: m.id },
+      { key: OPERATOR_KEY },
+    );
+    expect(invited.status).toBe(201);
+    secrets['set-up token'] = new URL(invited.body.setupLink).hash.replace(/^#token=/, '');
+    secrets['password'] = 'log test password 7c1e';
+    const person = new BrowserSession(stack.api);
+    expect((await person.setUp(invited.body.setupLink, secrets.password)).status).toBe(201);
+    secrets['session token (set-up)'] = person.cookie!;
+    expect((await person.signIn('log-owner@shop.example', secrets.password)).status).toBe(201);
+    secrets['session token (sign-in)'] = person.cookie!;
+    expect((await person.get('/v1/wallet')).status).toBe(200);
+    expect((await person.delete('/v1/sessions/current')).status).toBe(204);
+
     // A wrong key and a cancellation, for good measure.
     expect((await stack.api.get('/v1/wallet', { key: `${m.key}x` })).status).toBe(401);
     await waitFor('the log lines of the last activities', async () => lines.length > 0);
@@ -125,6 +143,7 @@ describe('a full scenario at log level trace', () => {
     expect(leaked.map(([name]) => name)).toEqual([]);
     // The header is there, redacted: proof the check looked at request lines at all.
     expect(all).toContain('"authorization":"[redacted]"');
+    expect(all).toContain('"cookie":"[redacted]"');
     const excerpt = lines.filter((l) => l.includes('/v1/merchants') || l.includes('x-shopify-hmac-sha256')).slice(0, 2);
     console.log(`log excerpt:\n${excerpt.join('\n')}`);
   });

@@ -16,6 +16,8 @@ import {
 } from '../support/fixtures.js';
 import { readForm, submitForm } from '../support/html-form.js';
 import { OPERATOR_KEY, startStack, type Stack } from '../support/stack.js';
+import { topUpMethods } from '../../domain/top-up-methods/registry.js';
+import { expectRegistryTable } from '../support/registry-table.js';
 
 /**
  * Money enters a wallet only when money was really received: a PayPal capture on the merchant's own linked
@@ -644,6 +646,26 @@ describe('API keys people can manage', () => {
     expect(eve.status).toBe(201);
     expect((await stack.api.delete(`/v1/operator-keys/${eve.body.id}`, { key: OPERATOR_KEY })).status).toBe(200);
     expect((await stack.api.get('/v1/audit', { key: eve.body.apiKey })).status).toBe(401);
+  });
+});
+
+describe('the registered top-up methods', () => {
+  it('are the only methods the database and the API accept for a top-up', async () => {
+    const m = await createMerchant(stack);
+    await expectRegistryTable({
+      databaseUrl: stack.databaseUrl,
+      select: 'SELECT method AS key, label FROM top_up_methods',
+      registered: topUpMethods.map(({ name, label }) => ({ key: name, label })),
+      foreignRow: `INSERT INTO top_ups (id, merchant_id, method, status, amount, currency, view, version, created_at, updated_at)
+                   VALUES ('tu_x', $1, 'cheque', 'PENDING', 100, 'EUR', '{}', 0, now(), now())`,
+      merchantId: m.id,
+    });
+    const res = await stack.api.post(
+      '/v1/wallet/top-ups',
+      { method: 'cheque', amount: 10_000, currency: 'EUR' },
+      { key: m.key },
+    );
+    expect(res.status).toBe(422);
   });
 });
 

@@ -14,6 +14,8 @@ import { AttentionKey } from '../../domain/search-attributes.js';
 import { createMerchant, events, orderInput, supplierOrders, waitForStatus } from '../support/fixtures.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { killWorker, spawnWorker } from '../support/worker-child.js';
+import { channelLabeller } from '../../api/channel-directory.js';
+import { salesChannels } from '../../channels/registry.js';
 
 /**
  * What happens at the edges of the order workflow: actions that arrive before any worker runs or whose answer is
@@ -244,6 +246,7 @@ describe('no orphan, no poison', () => {
       taskQueue: stack.taskQueue,
       timings: stack.timings,
       logger: pino({ level: 'silent' }),
+      channelLabel: channelLabeller(salesChannels),
     });
     await expect(service.createOrder(m.id, NewOrder.parse(input))).rejects.toThrow('UNAVAILABLE');
     expect((await stack.api.get(`/v1/orders/${id}`, { key: m.key })).status).toBe(404);

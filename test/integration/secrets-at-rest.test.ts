@@ -4,6 +4,7 @@ import { waitFor } from '../../dev/http-client.js';
 import { PayPalSimulatorAdmin } from '../../simulators/paypal/admin-client.js';
 import { shopSandboxes } from '../../simulators/shops.js';
 import { idempotencyPurgeScheduleId } from '../../worker/maintenance-schedule.js';
+import { BrowserSession } from '../support/browser-session.js';
 import { linkPayPal, orderInput, waitForStatus } from '../support/fixtures.js';
 import { describeScan, scanDatabaseForSecrets } from '../support/secrets-scan.js';
 import { OPERATOR_KEY, PAYPAL_SECRET, SECRETS_KEY, startStack, SUPPLIER_KEY, type Stack } from '../support/stack.js';
@@ -13,8 +14,8 @@ import { deliverWebhook, shopPayload } from '../support/webhooks.js';
  * No secret at rest in clear: a full scenario through the API (merchants, every kind of key, shop connections with
  * their webhook secrets and credentials, a rotation, PayPal linked through its vault, top-ups by PayPal and by bank
  * transfer, orders charged to the wallet and to PayPal, shop webhooks; key-creating calls sent with an
- * Idempotency-Key and replayed), then every column of every table of the platform's database is read for every
- * secret the scenario created or was configured with. And Idempotency-Key records expire and are purged.
+ * Idempotency-Key and replayed; people with set-up links, passwords and sessions), then every column of every
+ * table of the platform's database is read for every secret the scenario created or was configured with. And Idempotency-Key records expire and are purged.
  */
 let stack: Stack;
 let shortLived: Stack;
@@ -154,13 +155,77 @@ describe('secrets at rest', () => {
       const byWallet = await api.post('/v1/orders', orderInput(), idem('scan-order', m.key));
       expect((await waitForStatus(stack, m.key, byWallet.body.id, 'SUBMITTED')).charge.source).toBe('wallet');
 
+      // People: a merchant created with its owner's e-mail (set-up link; the call replayed), the owner's password and
+      // sessions, a staff invitation (replayed), an operator user; every token and password is a secret.
+      const tokenOf = (link: string): string => new URL(link).hash.replace(/^#token=/, '');
+      const withOwner = await api.post(
+        '/v1/merchants',
+        { name: 'Scan people', ownerEmail: 'scan-owner@shop.example' },
+        idem('scan-merchant-owner', OPERATOR_KEY),
+      );
+      expect(withOwner.status).toBe(201);
+      secrets['set-up token (owner, POST /v1/merchants)'] = tokenOf(withOwner.body.setupLink);
+      const withOwnerReplay = await api.post(
+        '/v1/merchants',
+        { name: 'Scan people', ownerEmail: 'scan-owner@shop.example' },
+        idem('scan-merchant-owner', OPERATOR_KEY),
+      );
+      expect(withOwnerReplay.body.secretsShownOnce).toEqual(expect.arrayContaining(['apiKey', 'setupLink']));
+      const ownerPassword = `owner password ${Math.random().toString(36).slice(2)}`;
+      secrets['owner password'] = ownerPassword;
+      const owner = new BrowserSession(api);
+      expect((await owner.setUp(withOwner.body.setupLink, ownerPassword)).status).toBe(201);
+      secrets['session token (set-up)'] = owner.cookie!;
+      const again = new BrowserSession(api);
+      expect((await again.signIn('scan-owner@shop.example', ownerPassword)).status).toBe(201);
+      secrets['session token (sign-in)'] = again.cookie!;
+      const staff = await again.post(
+        '/v1/users',
+        { email: 'scan-staff@shop.example' },
+        { headers: { 'idempotency-key': 'scan-staff' } },
+      );
+      expect(staff.status).toBe(201);
+      secrets['set-up token (staff, POST /v1/users)'] = tokenOf(staff.body.setupLink);
+      const staffReplay = await again.post(
+        '/v1/users',
+        { email: 'scan-staff@shop.example' },
+        { headers: { 'idempotency-key': 'scan-staff' } },
+      );
+      expect(staffReplay.body).toMatchObject({ user: { id: staff.body.user.id }, secretsShownOnce: ['setupLink'] });
+      const operatorUser = await api.post(
+        '/v1/users',
+        { email: 'scan-finance@platform.example' },
+        idem('scan-operator-user', OPERATOR_KEY),
+      );
+      secrets['set-up token (operator, POST /v1/users)'] = tokenOf(operatorUser.body.setupLink);
+      const operatorPassword = `operator password ${Math.random().toString(36).slice(2)}`;
+      secrets['operator password'] = operatorPassword;
+      const finance2 = new BrowserSession(api);
+      expect((await finance2.setUp(operatorUser.body.setupLink, operatorPassword)).status).toBe(201);
+      secrets['session token (operator)'] = finance2.cookie!;
+      // The operator user's money action, as any operator's.
+      expect(
+        (await finance2.post('/v1/finance/adjustments', { merchantId: m.id, amount: 100, reason: 'scan credit' }))
+          .status,
+      ).toBe(201);
+
       const report = await scanDatabaseForSecrets(stack.databaseUrl, secrets);
       console.log(`secrets looked for: ${Object.keys(secrets).join('; ')}`);
       console.log(describeScan(report));
       expect(report.read.map((t) => t.table)).toEqual(
-        expect.arrayContaining(['idempotency_keys', 'api_keys', 'channel_connections', 'merchant_settings', 'orders']),
+        expect.arrayContaining([
+          'idempotency_keys',
+          'api_keys',
+          'channel_connections',
+          'merchant_settings',
+          'orders',
+          'users',
+          'sessions',
+          'audit_log',
+        ]),
       );
-      expect(report.read.find((t) => t.table === 'idempotency_keys')!.rows).toBeGreaterThanOrEqual(8);
+      expect(report.read.find((t) => t.table === 'idempotency_keys')!.rows).toBeGreaterThanOrEqual(11);
+      expect(report.read.find((t) => t.table === 'sessions')!.rows).toBeGreaterThanOrEqual(3);
       expect(report.found).toEqual([]);
     },
   );

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { BrowserSession } from '../support/browser-session.js';
 import { HttpClient, waitFor } from '../../dev/http-client.js';
 import { identify, type ProcessIdentity } from '../../dev/pid-files.js';
 import { freePort, portIsFree } from '../../dev/ports.js';
@@ -64,6 +65,8 @@ interface Started {
   output(): string;
   api: HttpClient;
   demoKey: string;
+  /** The demo people the banner prints, to sign in to the console with. */
+  people: { role: string | undefined; email: string | undefined; password: string | undefined }[];
   /** The processes it runs beside itself, as written in DATA_DIR/pids when they started. */
   children: ProcessIdentity[];
   exited: Promise<void>;
@@ -134,6 +137,11 @@ async function npmStart(opts: { tty?: boolean; throughNpm?: boolean } = {}): Pro
         0)
       : (child.pid ?? 0);
   const demoKey = /key (mk_\S+)/.exec(out)?.[1] ?? '';
+  const people = [...out.matchAll(/the demo (owner|operator)\s+(\S+@\S+)\s+password (\S+)/g)].map((m) => ({
+    role: m[1],
+    email: m[2],
+    password: m[3],
+  }));
   const apiUrl = /REST API\s+(http:\/\/\S+)/.exec(out)?.[1] ?? '';
   const pidDir = path.join(dataDir, 'pids');
   const children = readdirSync(pidDir).map(
@@ -141,7 +149,7 @@ async function npmStart(opts: { tty?: boolean; throughNpm?: boolean } = {}): Pro
   );
   const node = identify(nodePid);
   reported.push(...children, ...(node ? [node] : []));
-  return { nodePid, child, output: () => out, api: new HttpClient(apiUrl), demoKey, children, exited };
+  return { nodePid, child, output: () => out, api: new HttpClient(apiUrl), demoKey, people, children, exited };
 }
 
 const running = (p: ProcessIdentity): boolean => {
@@ -224,6 +232,17 @@ describe('npm start', { timeout: 480_000 }, () => {
     expect(again.output()).toMatch(/stopped what a previous run left running: .*(postgres|temporal)/);
     for (const c of killed.children) expect(running(c)).toBe(false);
     expect((await again.api.get('/v1/products', { key: again.demoKey })).body.items.length).toBeGreaterThan(0);
+    // The demo owner and operator: printed with their passwords, the same on every start of the same DATA_DIR.
+    expect(again.people.map((p) => [p.role, p.email])).toEqual([
+      ['owner', 'owner@demo.example'],
+      ['operator', 'operator@demo.example'],
+    ]);
+    expect(again.people).toEqual(killed.people);
+    for (const person of again.people) {
+      const browser = new BrowserSession(again.api);
+      expect((await browser.signIn(person.email ?? '', person.password ?? '')).status).toBe(201);
+      expect((await browser.get('/v1/me')).body.principal.role).toBe(person.role);
+    }
     process.kill(again.nodePid, 'SIGTERM');
     await expectNothingLeft(again);
   });

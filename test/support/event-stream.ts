@@ -22,13 +22,15 @@ export interface EventStream {
  */
 export async function openEventStream(
   baseUrl: string,
-  key: string,
-  opts: { lastEventId?: string } = {},
+  key: string | null,
+  opts: { lastEventId?: string; headers?: Record<string, string> } = {},
 ): Promise<EventStream> {
   const abort = new AbortController();
   const res = await fetch(`${baseUrl}/v1/events`, {
     headers: {
-      authorization: `Bearer ${key}`,
+      // A signed-in browser sends its session cookie instead (opts.headers).
+      ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+      ...opts.headers,
       accept: 'text/event-stream',
       ...(opts.lastEventId !== undefined ? { 'last-event-id': opts.lastEventId } : {}),
     },

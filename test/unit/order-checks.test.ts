@@ -3,6 +3,8 @@ import { libraryLookups } from '../../domain/order-checks-legacy.js';
 import { checkOrderData, supplierAddressLine } from '../../domain/order-checks.js';
 import { decimalToMinor, formatMoney, minorToDecimalString } from '../../domain/money.js';
 import { orderSummary } from '../../domain/order-describe.js';
+import { channelLabeller } from '../../api/channel-directory.js';
+import { salesChannels } from '../../channels/registry.js';
 
 const customer = { name: 'Maria Rossi', email: 'maria@example.com', phone: '+39 333 1234567' };
 const address = { line1: 'Via Roma 1', line2: '', city: 'Milano', postcode: '20121', region: 'MI', country: 'IT' };
@@ -69,20 +71,23 @@ describe('money', () => {
   });
 
   it('summarises an order for the Temporal UI list', () => {
-    const summary = orderSummary({
-      id: 'ord_1',
-      merchantId: 'mer_1',
-      createdAt: '2026-01-01T00:00:00Z',
-      channel: 'woocommerce',
-      externalId: '5001',
-      payment: { method: 'cod', amountPaid: 9820, currency: 'EUR' },
-      customer,
-      shippingAddress: address,
-      items: [
-        { sku: 'BB-1004', quantity: 1 },
-        { sku: 'BB-1012', quantity: 2 },
-      ],
-    });
+    const summary = orderSummary(
+      {
+        id: 'ord_1',
+        merchantId: 'mer_1',
+        createdAt: '2026-01-01T00:00:00Z',
+        channel: 'woocommerce',
+        externalId: '5001',
+        payment: { method: 'cod', amountPaid: 9820, currency: 'EUR' },
+        customer,
+        shippingAddress: address,
+        items: [
+          { sku: 'BB-1004', quantity: 1 },
+          { sku: 'BB-1012', quantity: 2 },
+        ],
+      },
+      channelLabeller(salesChannels)('woocommerce'),
+    );
     expect(summary).toBe('WooCommerce 5001 · 3 items · €98.20 · cod');
   });
 });

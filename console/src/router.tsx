@@ -9,6 +9,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { Shell } from './shell';
 import { meQuery } from './session';
 import { parseOrdersSearch } from './pages/orders-search';
+import { auditFilters, type AuditSearch } from './pages/audit-search';
 
 interface Context {
   queryClient: QueryClient;
@@ -105,10 +106,10 @@ const finance = createRoute({
 const audit = createRoute({
   getParentRoute: () => app,
   path: '/operator/audit',
-  validateSearch: (s: Record<string, unknown>): { merchantId?: string; action?: string } => ({
-    ...(typeof s.merchantId === 'string' && s.merchantId ? { merchantId: s.merchantId } : {}),
-    ...(typeof s.action === 'string' && s.action ? { action: s.action } : {}),
-  }),
+  validateSearch: (s: Record<string, unknown>): AuditSearch =>
+    Object.fromEntries(
+      auditFilters.flatMap((k) => (typeof s[k] === 'string' && s[k] ? [[k, String(s[k]).slice(0, 64)]] : [])),
+    ),
   component: lazyRouteComponent(() => import('./pages/operator'), 'AuditPage'),
 });
 

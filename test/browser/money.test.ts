@@ -45,7 +45,11 @@ describe('money in Chromium: wallet, PayPal, the finance desk', () => {
     await wallet.getByRole('link', { name: 'Back to the wallet' }).click();
     await wallet.getByText(/Linked:/).waitFor();
     await wallet.getByRole('textbox', { name: /Amount/ }).fill('200');
-    await wallet.getByRole('radio', { name: 'PayPal' }).check();
+    // The radio's label (React Aria keeps the input itself visually hidden).
+    await wallet
+      .locator('label')
+      .filter({ hasText: /^PayPal$/ })
+      .click();
     expect(await auditPage(wallet, 'wallet')).toEqual([]);
     await wallet.getByRole('button', { name: 'Top up', exact: true }).click();
 
@@ -86,8 +90,13 @@ describe('money in Chromium: wallet, PayPal, the finance desk', () => {
     expect(await text(owner.page, 'wallet-balance')).toContain('€150.00');
 
     await desk.page.getByRole('link', { name: 'Audit log' }).click();
-    await desk.page.getByRole('rowheader').first().waitFor();
-    await desk.page.getByRole('cell', { name: operator.email }).first().waitFor();
+    await desk.page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await desk.page.getByRole('grid', { name: 'Audit log' }).waitFor();
+    // The confirm is in the audit log under the operator's e-mail.
+    await desk.page
+      .getByRole('gridcell', { name: new RegExp(operator.email.replace('.', '\\.')) })
+      .first()
+      .waitFor();
     expect(await auditPage(desk.page, 'audit-log')).toEqual([]);
     await desk.page.getByRole('link', { name: 'Merchants' }).click();
     await desk.page.getByRole('heading', { name: 'Merchants' }).waitFor();

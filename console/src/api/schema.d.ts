@@ -4045,7 +4045,7 @@ export interface paths {
                         "application/json": components["schemas"]["SalesChannelList"];
                     };
                 };
-                /** @description No key or an unknown key */
+                /** @description No key or an unknown key; no session, or one that ended (`SESSION_ENDED`) */
                 401: {
                     headers: {
                         [name: string]: unknown;

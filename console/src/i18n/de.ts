@@ -88,6 +88,13 @@ export const de: Messages = {
     export: 'CSV exportieren',
     list: 'Bestellliste',
     tabs: 'Bestellstatus',
+    sort: 'Sortieren',
+    sorts: {
+      '-createdAt': 'Neueste zuerst',
+      createdAt: 'Älteste zuerst',
+      '-total': 'Höchste Summe',
+      total: 'Niedrigste Summe',
+    },
   },
   order: {
     back: 'Zurück zu den Bestellungen',

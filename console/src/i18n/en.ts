@@ -86,6 +86,13 @@ export const en = {
     export: 'Export CSV',
     list: 'Orders list',
     tabs: 'Order status',
+    sort: 'Sort',
+    sorts: {
+      '-createdAt': 'Newest first',
+      createdAt: 'Oldest first',
+      '-total': 'Highest total',
+      total: 'Lowest total',
+    },
   },
   order: {
     back: 'Back to orders',

@@ -93,6 +93,13 @@ export const it: Messages = {
     export: 'Esporta CSV',
     list: 'Elenco ordini',
     tabs: "Stato dell'ordine",
+    sort: 'Ordina',
+    sorts: {
+      '-createdAt': 'Più recenti',
+      createdAt: 'Meno recenti',
+      '-total': 'Totale più alto',
+      total: 'Totale più basso',
+    },
   },
   order: {
     back: 'Torna agli ordini',

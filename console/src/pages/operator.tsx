@@ -7,6 +7,7 @@ import { $api, fetchClient } from '../api/client';
 import type { components } from '../api/schema';
 import { CopyButton, ErrorNote, TextInput } from '../components/fields';
 import { useFormat } from '../format';
+import type { AuditSearch } from './audit-search';
 
 const toMinor = (text: string): number => Math.round(Number(text.replace(',', '.')) * 100);
 
@@ -192,21 +193,32 @@ export function AuditPage() {
   const fmt = useFormat();
   const search = useSearch({ from: '/app/operator/audit' });
   const navigate = useNavigate({ from: '/operator/audit' });
-  const [merchantId, setMerchantId] = useState(search.merchantId ?? '');
-  const [action, setAction] = useState(search.action ?? '');
+  const [filters, setFilters] = useState<AuditSearch>(search);
   const audit = $api.useQuery('get', '/v1/audit', { params: { query: { ...search, limit: 100 } } });
+  const field = (key: keyof AuditSearch, label: string, type: 'text' | 'date' = 'text') => (
+    <TextInput
+      label={label}
+      name={key}
+      type={type}
+      value={filters[key] ?? ''}
+      onChange={(v) => setFilters({ ...filters, [key]: v })}
+    />
+  );
   return (
     <>
       <h1>{t('operator.audit')}</h1>
       <Form
         onSubmit={(e) => {
           e.preventDefault();
-          void navigate({ search: { ...(merchantId ? { merchantId } : {}), ...(action ? { action } : {}) } });
+          void navigate({ search: Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) });
         }}
       >
         <div className="actions">
-          <TextInput label={t('operator.merchantId')} name="merchantId" value={merchantId} onChange={setMerchantId} />
-          <TextInput label={t('operator.action')} name="action" value={action} onChange={setAction} />
+          {field('actor', t('operator.actor'))}
+          {field('merchantId', t('operator.merchantId'))}
+          {field('action', t('operator.action'))}
+          {field('from', t('orders.from'), 'date')}
+          {field('to', t('orders.to'), 'date')}
           <Button type="submit">{t('operator.filter')}</Button>
         </div>
       </Form>

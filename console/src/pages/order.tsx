@@ -12,7 +12,6 @@ import { isOperator } from '../session';
 import { allowedActions, type ActionName } from './order-actions';
 
 type Order = components['schemas']['Order'];
-const carriers = ['gls', 'dhl', 'correos', 'ups'];
 const moving: ReadonlySet<string> = new Set(['RECEIVED', 'PROCESSING']);
 
 /** The editable fields and the review reasons' `field` names that point at them. */
@@ -50,6 +49,7 @@ export function OrderPage() {
     { refetchInterval: (q) => (q.state.data && moving.has(q.state.data.status) ? 1_000 : false) },
   );
   const events = $api.useQuery('get', '/v1/orders/{id}/events', { params: { path: { id } } });
+  const carriers = $api.useQuery('get', '/v1/carriers');
   const [editing, setEditing] = useState<Record<string, string> | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string | null>(null);
@@ -179,7 +179,7 @@ export function OrderPage() {
                 label={t('order.carrier')}
                 value={carrier}
                 onChange={setCarrier}
-                options={carriers.map((c) => ({ id: c, label: c.toUpperCase() }))}
+                options={(carriers.data?.items ?? []).map((c) => ({ id: c.code, label: c.label }))}
               />
               <Button onPress={() => void run('synchronize')}>{t('action.synchronize')}</Button>
             </>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useNavigate, useSearch, Link } from '@tanstack/react-router';
 import {
   Button,
@@ -20,13 +21,15 @@ import {
 } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { $api } from '../api/client';
-import { Choice } from '../components/fields';
+import { Choice, TextInput } from '../components/fields';
 import { orderStatuses, reasonCodes, StatusBadge, type OrderStatus, type ReasonCode } from '../components/status';
 import { useFormat } from '../format';
 import type { OrdersSearch } from './orders-search';
 import { runBulk, type BulkResult } from './orders-bulk';
 
 const PAGE = 50;
+const sorts = ['-createdAt', 'createdAt', '-total', 'total'] as const;
+type Sort = (typeof sorts)[number];
 const channelOptions = ['amazon', 'ebay', 'shopify', 'woocommerce', 'manual'];
 
 function SelectBox({ slot }: { slot?: string }) {
@@ -50,6 +53,7 @@ export function OrdersPage() {
   const [selected, setSelected] = useState<Selection>(new Set());
   const [previous, setPrevious] = useState<(string | undefined)[]>([]);
   const [results, setResults] = useState<BulkResult[] | null>(null);
+  const [externalIds, setExternalIds] = useState<Record<string, string>>({});
   const [text, setText] = useState(search.q ?? '');
 
   const setFilter = (patch: Partial<OrdersSearch>) => {
@@ -60,21 +64,38 @@ export function OrdersPage() {
 
   const status = orderStatuses.includes(search.status as OrderStatus) ? (search.status as OrderStatus) : undefined;
   const reason = reasonCodes.includes(search.reason as ReasonCode) ? (search.reason as ReasonCode) : undefined;
-  const list = $api.useQuery('get', '/v1/orders', {
-    params: {
-      query: {
-        limit: PAGE,
-        ...(status ? { status } : {}),
-        ...(reason ? { reason } : {}),
-        ...(search.channel ? { channel: search.channel } : {}),
-        ...(search.cursor ? { cursor: search.cursor } : {}),
+  const sort = sorts.includes(search.sort as Sort) ? (search.sort as Sort) : undefined;
+  // The filters every tab shares: the counts answer all tabs at once for them.
+  const shared = {
+    ...(reason ? { reason } : {}),
+    ...(search.channel ? { channel: search.channel } : {}),
+    ...(search.q ? { q: search.q } : {}),
+    ...(search.from ? { from: search.from } : {}),
+    ...(search.to ? { to: search.to } : {}),
+  };
+  const list = $api.useQuery(
+    'get',
+    '/v1/orders',
+    {
+      params: {
+        query: {
+          limit: PAGE,
+          ...shared,
+          ...(status ? { status } : {}),
+          ...(sort ? { sort } : {}),
+          ...(search.cursor ? { cursor: search.cursor } : {}),
+        },
       },
     },
-  });
+    { placeholderData: keepPreviousData },
+  );
+  const counts = $api.useQuery('get', '/v1/orders/counts', { params: { query: shared } });
   const items = list.data?.items ?? [];
+  const exportUrl = `/v1/orders/export?${new URLSearchParams({ ...shared, ...(status ? { status } : {}) }).toString()}`;
   const selectedIds = selected === 'all' ? items.map((o) => o.id) : [...selected].map(String);
 
   const bulk = async (action: 'resend' | 'cancel') => {
+    setExternalIds(Object.fromEntries(items.map((o) => [o.id, o.externalId])));
     setResults(await runBulk(action, selectedIds));
     setSelected(new Set());
     await list.refetch();
@@ -97,7 +118,7 @@ export function OrdersPage() {
           <ul>
             {results.map((r) => (
               <li key={r.id}>
-                {r.externalId ?? r.id}: {r.ok ? t('orders.bulkOk') : r.error}
+                {externalIds[r.id] ?? r.id}: {r.ok ? t('orders.bulkOk') : r.error}
               </li>
             ))}
           </ul>
@@ -204,9 +225,35 @@ export function OrdersPage() {
           onChange={(v) => setFilter({ reason: v || undefined })}
           options={[
             { id: '', label: t('orders.any') },
-            ...reasonCodes.map((c) => ({ id: c, label: t(`reason.${c}`) })),
+            ...reasonCodes.map((c) => ({
+              id: c,
+              label: `${t(`reason.${c}`)}${counts.data?.byReason[c] ? ` (${counts.data.byReason[c]})` : ''}`,
+            })),
           ]}
         />
+        <TextInput
+          label={t('orders.from')}
+          name="from"
+          type="date"
+          value={search.from ?? ''}
+          onChange={(v) => setFilter({ from: v || undefined })}
+        />
+        <TextInput
+          label={t('orders.to')}
+          name="to"
+          type="date"
+          value={search.to ?? ''}
+          onChange={(v) => setFilter({ to: v || undefined })}
+        />
+        <Choice
+          label={t('orders.sort')}
+          value={sort ?? '-createdAt'}
+          onChange={(v) => setFilter({ sort: v === '-createdAt' ? undefined : v })}
+          options={sorts.map((id) => ({ id, label: t(`orders.sorts.${id}`) }))}
+        />
+        <a className="button-link" href={exportUrl} download>
+          {t('orders.export')}
+        </a>
       </div>
       <Tabs
         selectedKey={status ?? 'all'}
@@ -215,7 +262,10 @@ export function OrdersPage() {
         <TabList aria-label={t('orders.tabs')}>
           {tabs.map((s) => (
             <Tab key={s} id={s}>
-              {s === 'all' ? t('orders.all') : t(`status.${s}`)}
+              {s === 'all' ? t('orders.all') : t(`status.${s}`)}{' '}
+              <span className="count">
+                {s === 'all' ? (counts.data?.total ?? '…') : (counts.data?.byStatus[s] ?? 0)}
+              </span>
             </Tab>
           ))}
         </TabList>

@@ -62,6 +62,16 @@ export async function stopChild(child: ChildProcess, graceMs = 20_000): Promise<
   clearTimeout(timeout);
 }
 
+/** Runs a command to its end; rejects with the end of its output when it exits non-zero. */
+export async function runToEnd(command: string, args: string[], opts: SpawnOptions = {}): Promise<void> {
+  const run = spawnLogged(command, args, opts);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    run.child.on('error', reject);
+    run.child.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${code}):\n${run.tail().slice(-4000)}`);
+}
+
 /** Polls `attempt` until it resolves, or throws the last error after `timeoutMs`. */
 export async function retryUntil<T>(
   what: string,

@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runToEnd } from './child-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const consoleSource = path.join(root, 'console');
@@ -33,7 +34,8 @@ export function consoleIsStale(): boolean {
 export async function ensureConsoleBuilt(say: (line: string) => void = () => undefined): Promise<boolean> {
   if (!consoleIsStale()) return false;
   say('building the console (dist/console)…');
-  const { build } = await import('vite');
-  await build({ configFile: path.join(consoleSource, 'vite.config.ts'), logLevel: 'warn' });
+  // In a child: the build script pins NODE_ENV=production, where vitest (which builds it for the browser tests) runs
+  // with NODE_ENV=test and Vite would bundle React's development build (+70 kB gzip) in-process.
+  await runToEnd('npm', ['run', '--silent', 'build:console'], { cwd: root });
   return true;
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runToEnd } from './child-process.js';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { forgetProcess, identify, recordProcess, stopRecorded, stopStaleProcesses } from './pid-files.js';
@@ -209,16 +209,7 @@ export async function ensureBuilt(say: (line: string) => void): Promise<{ built:
   if (existsSync(stamp) && statSync(stamp).mtimeMs > sources) return { built: false, ms: 0 };
   say('building the production code (npm run build: tsc + workflow bundle)…');
   const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'build'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`npm run build failed (${code}):\n${output.slice(-4000)}`)),
-    );
-  });
+  await runToEnd('npm', ['run', '--silent', 'build'], { cwd: projectRoot });
   return { built: true, ms: Date.now() - started };
 }
 

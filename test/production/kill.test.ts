@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../dev/http-client.js';
+import { HttpClient, waitFor } from '../../dev/http-client.js';
 import { createFundedMerchant } from '../../dev/production-merchants.js';
 import { freeTopologyPorts, startProductionTopology, type RunningTopology } from '../../dev/production-topology.js';
 import { inside, Traffic, type Window } from './support/traffic.js';
@@ -442,18 +442,47 @@ describe('metrics of every process of the topology', () => {
       // Route templates only: no order id in a label.
       expect(body).not.toMatch(/route="[^"]*ord_/);
     }
-    for (const worker of topology.workers) {
-      const body = await text(worker.metricsUrl);
-      for (const series of [
-        /^dropship_wallet_movements_total\{kind="(hold|capture)"\} \d+/m,
-        /^dropship_supplier_calls_total\{activity="submitOrder",outcome="ok"\} \d+/m,
-        /^temporal_workflow_task_schedule_to_start_latency_bucket\{/m,
-        /^temporal_activity_schedule_to_start_latency_bucket\{/m,
-        /^temporal_workflow_task_execution_latency_bucket\{/m,
-        /^temporal_sticky_cache_size\{/m,
-      ])
-        expect(body, `${worker.metricsUrl} ${series}`).toMatch(series);
+    // The workers were killed in turn above, and a restarted worker counts from zero: orders placed now give the
+    // business counters something to count. Temporal decides which worker runs which activity, so the business
+    // series are looked for across the workers; each worker must have the counters registered and export the SDK's.
+    const api = new HttpClient(topology.apis[0]!.url);
+    const merchant = await createFundedMerchant(api, operatorKey, { amount: 100_000 });
+    for (let n = 0; n < 6; n += 1) {
+      const created = await api.post('/v1/orders', orderBody({ n, kind: 'prepaid', final: 'SUBMITTED', merchant }), {
+        key: merchant.key,
+      });
+      expect(created.status, created.text).toBe(201);
+      await waitFor(
+        `order ${created.body.id} SUBMITTED`,
+        async () => (await api.get(`/v1/orders/${created.body.id}`, { key: merchant.key })).body.status === 'SUBMITTED',
+        { timeoutMs: 60_000, intervalMs: 300 },
+      );
     }
+    // A worker restarted by the churn may still be in its supervisor's back-off: wait for each to answer.
+    const workerBodies = await Promise.all(
+      topology.workers.map((worker) =>
+        waitFor(`${worker.metricsUrl} answering`, () => text(worker.metricsUrl), { timeoutMs: 30_000 }),
+      ),
+    );
+    topology.workers.forEach((worker, i) => {
+      for (const series of [
+        /^# TYPE dropship_wallet_movements_total counter$/m,
+        /^# TYPE dropship_supplier_calls_total counter$/m,
+        /^temporal_\w+\{/m,
+      ])
+        expect(workerBodies[i], `${worker.metricsUrl} ${series}`).toMatch(series);
+    });
+    const allWorkers = workerBodies.join('\n');
+    for (const series of [
+      /^dropship_wallet_movements_total\{kind="hold"\} [1-9]/m,
+      /^dropship_wallet_movements_total\{kind="capture"\} [1-9]/m,
+      /^dropship_supplier_calls_total\{activity="submitOrder",outcome="ok"\} [1-9]/m,
+      /^temporal_workflow_task_schedule_to_start_latency_bucket\{/m,
+      /^temporal_activity_schedule_to_start_latency_bucket\{/m,
+      /^temporal_workflow_task_execution_latency_bucket\{/m,
+      /^temporal_sticky_cache_size\{/m,
+    ])
+      expect(allWorkers, `the workers' /metrics ${series}`).toMatch(series);
     const sample = (await text(topology.workers[1]!.metricsUrl))
       .split('\n')
       .filter((l) =>

@@ -25,12 +25,29 @@ export const SalesChannelInfo = z
       })
       .nullable()
       .meta({ description: 'How the shop signs and names its webhooks (shops only)' }),
+    credentials: z
+      .array(
+        z.object({
+          name: z.string().meta({ example: 'accessToken' }),
+          label: z.string().meta({ example: 'Access token' }),
+        }),
+      )
+      .meta({
+        description:
+          'The API credentials `POST /v1/channels` takes for this shop, by body field (write-only, stored sealed); empty for the other kinds',
+      }),
   })
   .meta({ id: 'SalesChannelInfo' });
 export type SalesChannelInfo = z.infer<typeof SalesChannelInfo>;
 
 /** Orders posted to the API name their channel themselves; those without one of their own are "manual". */
-const posted: SalesChannelInfo = { type: 'manual', label: 'Manual', kind: 'api', webhook: null };
+const posted: SalesChannelInfo = { type: 'manual', label: 'Manual', kind: 'api', webhook: null, credentials: [] };
+
+/** `consumerSecret` → "Consumer secret": the credential fields' names are the channel modules' own. */
+const fieldLabel = (name: string): string => {
+  const words = name.replace(/([A-Z])/g, ' $1').toLowerCase();
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
+};
 
 export function channelDirectory(channels: SalesChannels): SalesChannelInfo[] {
   return [
@@ -44,8 +61,9 @@ export function channelDirectory(channels: SalesChannels): SalesChannelInfo[] {
         deliveryHeader: c.webhook.deliveryHeader,
         topics: [...c.webhook.topics],
       },
+      credentials: Object.keys(c.credentials.shape).map((name) => ({ name, label: fieldLabel(name) })),
     })),
-    ...importChannels.map((c) => ({ ...c, kind: 'import' as const, webhook: null })),
+    ...importChannels.map((c) => ({ ...c, kind: 'import' as const, webhook: null, credentials: [] })),
     posted,
   ];
 }

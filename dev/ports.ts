@@ -82,6 +82,32 @@ export async function freePort(host = '127.0.0.1', { max = rangeEnd }: { max?: n
   return systemChosenPort(host);
 }
 
+function release(port: number): void {
+  const file = path.join(reservations, String(port));
+  try {
+    if (Number(readFileSync(file, 'utf8')) === process.pid) unlinkSync(file);
+  } catch {
+    // not ours, or gone
+  }
+}
+
+/**
+ * `count` consecutive ports, each free and reserved as freePort's are, for settings that name a first port and
+ * count up from it (start:production's PORT and METRICS_PORT): a block whose later ports were only checked could
+ * be drawn by another process before its own children bind them.
+ */
+export async function freePortBlock(count: number, host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const first = randomInt(LOWEST, rangeEnd - count + 2);
+    const held: number[] = [];
+    while (held.length < count && (await portIsFree(first + held.length, host)) && reserve(first + held.length))
+      held.push(first + held.length);
+    if (held.length === count) return first;
+    held.forEach(release);
+  }
+  throw new Error(`no ${count} consecutive free ports between ${LOWEST} and ${rangeEnd}`);
+}
+
 function systemChosenPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

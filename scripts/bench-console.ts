@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { channelDirectory } from '../api/channel-directory.js';
+import { salesChannels } from '../channels/registry.js';
 import { projectOrder, type StoredOrder } from '../db/orders.js';
 import { defaultTimings } from '../domain/timings.js';
 import { orderStatuses } from '../domain/order.js';
@@ -17,6 +19,7 @@ import { chromiumArgs, provisionChromium } from '../dev/chromium.js';
  */
 const ORDERS = Number(process.env.BENCH_CONSOLE_ORDERS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_CONSOLE_ROUNDS ?? 10);
+const channelTypes = channelDirectory(salesChannels).map((c) => c.type);
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,7 +62,7 @@ try {
       id: `ord_bench_${i}`,
       workflowId: `order-ord_bench_${i}`,
       merchantId: m.body.id as string,
-      channel: ['amazon', 'ebay', 'shopify', 'woocommerce'][i % 4] ?? 'amazon',
+      channel: channelTypes[i % channelTypes.length] ?? 'manual',
       externalId: `402-${String(1_000_000 + i)}`,
       status,
       reviewReasons:

@@ -400,7 +400,7 @@ describe('the registered sales channels', () => {
     expect(res.status).toBe(422);
   });
 
-  it('are listed for the console: label, kind, and how each shop signs and names its webhooks', async () => {
+  it('are listed for the console: label, kind, how each shop signs and names its webhooks, its credential fields', async () => {
     const m = await createMerchant(stack);
     const res = await stack.api.get('/v1/sales-channels', { key: m.key });
     expect(res.status).toBe(200);
@@ -415,7 +415,11 @@ describe('the registered sales channels', () => {
           deliveryHeader: channel.webhook.deliveryHeader,
           topics: [...channel.webhook.topics],
         },
+        credentials: Object.keys(channel.credentials.shape).map((name) => ({ name, label: expect.any(String) })),
       });
+    // The labels the console's connect form shows: the field's own words ("consumerSecret" → "Consumer secret").
+    for (const field of res.body.items.flatMap((c: any) => c.credentials))
+      expect(field.label.replace(/ /g, '').toLowerCase(), field.label).toBe(field.name.toLowerCase());
     expect(res.body.items.filter((c: any) => c.kind !== 'shop').map((c: any) => c.type)).toEqual([
       'amazon',
       'ebay',

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HttpClient, waitFor } from '../../dev/http-client.js';
-import { freePort, portIsFree } from '../../dev/ports.js';
+import { freePort, freePortBlock } from '../../dev/ports.js';
 import { projectRoot } from '../../dev/temporal-server.js';
 import { shopSandboxes } from '../../simulators/shops.js';
 
@@ -45,20 +45,10 @@ const settings = {
   LOG_LEVEL: 'warn',
 };
 
-/** `count` consecutive free ports. */
-async function freeBlock(count: number): Promise<number> {
-  for (;;) {
-    const first = await freePort();
-    let free = true;
-    for (let i = 1; i < count && free; i++) free = await portIsFree(first + i);
-    if (free) return first;
-  }
-}
-
 async function ports(): Promise<Record<string, string>> {
   const named: Record<string, number> = {
-    PORT: await freeBlock(2),
-    METRICS_PORT: await freeBlock(14),
+    PORT: await freePortBlock(2),
+    METRICS_PORT: await freePortBlock(14),
     TEMPORAL_PORT: await freePort(),
     TEMPORAL_UI_PORT: await freePort(),
     EMBEDDED_POSTGRES_PORT: await freePort(),
@@ -95,9 +85,14 @@ async function launch(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitFor(
     `${entry}'s banner`,
-    async () => out.includes(banner) || (child.exitCode !== null ? Promise.reject(new Error(out)) : false),
-    { timeoutMs: 600_000, intervalMs: 100 },
+    async () => out.includes(banner) || child.exitCode !== null || child.signalCode !== null,
+    {
+      timeoutMs: 600_000,
+      intervalMs: 100,
+    },
   );
+  if (!out.includes(banner))
+    throw new Error(`${entry} exited (${child.exitCode ?? child.signalCode}) before its banner:\n${out.slice(-4000)}`);
   return {
     api: new HttpClient(`http://127.0.0.1:${env.PORT}`),
     output: () => out,

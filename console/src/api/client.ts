@@ -53,6 +53,11 @@ fetchClient.use(session);
 
 export const $api = createQueryClient(fetchClient);
 
+/** Every channel an order can come from, with its label and (shops) its credential fields: fixed while the app runs. */
+export function useSalesChannels() {
+  return $api.useQuery('get', '/v1/sales-channels', {}, { staleTime: Infinity }).data?.items ?? [];
+}
+
 export const queryClient = new QueryClient({
   defaultOptions: {
     queries: { staleTime: 5_000, retry: (count, error) => !isApiError(error) && count < 2 },

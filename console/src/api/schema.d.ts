@@ -5329,6 +5329,13 @@ export interface components {
                 /** @description The topics to subscribe in the shop */
                 topics: string[];
             } | null;
+            /** @description The API credentials `POST /v1/channels` takes for this shop, by body field (write-only, stored sealed); empty for the other kinds */
+            credentials: {
+                /** @example accessToken */
+                name: string;
+                /** @example Access token */
+                label: string;
+            }[];
         };
         Channel: {
             id: string;

@@ -186,6 +186,7 @@ export const de: Messages = {
     type: 'Shop-Typ',
     shopUrl: 'Shop-URL',
     secret: 'Webhook-Geheimnis',
+    topics: 'Ereignisse',
     webhookUrl: 'Webhook-URL',
     steps:
       'Legen Sie in der Shop-Verwaltung einen Webhook für Bestellerstellung und -änderung mit dieser URL und dem Geheimnis an.',

@@ -183,6 +183,7 @@ export const en = {
     type: 'Shop type',
     shopUrl: 'Shop URL',
     secret: 'Webhook secret',
+    topics: 'Topics',
     webhookUrl: 'Webhook URL',
     steps: 'In the shop admin, add a webhook for order creation and update with this URL and the secret.',
     rotate: 'Rotate secret',

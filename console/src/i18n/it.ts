@@ -191,6 +191,7 @@ export const it: Messages = {
     type: 'Tipo di negozio',
     shopUrl: 'URL del negozio',
     secret: 'Segreto del webhook',
+    topics: 'Eventi',
     webhookUrl: 'URL del webhook',
     steps:
       "Nell'amministrazione del negozio aggiungi un webhook per creazione e aggiornamento ordini con questo URL e il segreto.",

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
-import { $api, fetchClient } from '../api/client';
+import { $api, fetchClient, useSalesChannels } from '../api/client';
 import type { components } from '../api/schema';
 import { Choice, CopyButton, ErrorNote, TextInput } from '../components/fields';
 import { useFormat } from '../format';
@@ -29,14 +29,21 @@ function Deliveries({ id }: { id: string }) {
 function ChannelCard({ channel, onChange }: { channel: Channel; onChange: () => Promise<unknown> }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const shop = useSalesChannels().find((c) => c.type === channel.type);
+  const label = shop?.label ?? channel.type;
   const [secret, setSecret] = useState('');
   const [error, setError] = useState<unknown>(null);
   return (
-    <section className="card" aria-label={`${channel.type} ${channel.shopUrl}`}>
+    <section className="card" aria-label={`${label} ${channel.shopUrl}`}>
       <h2>
-        {channel.type} · {channel.shopUrl}
+        {label} · {channel.shopUrl}
       </h2>
       <p>{t('channels.steps')}</p>
+      {shop?.webhook && (
+        <p>
+          {t('channels.topics')}: <code>{shop.webhook.topics.join(', ')}</code>
+        </p>
+      )}
       <p>
         {t('channels.webhookUrl')}: <code>{channel.webhookUrl}</code>{' '}
         <CopyButton value={channel.webhookUrl} what={t('channels.webhookUrl')} />
@@ -87,7 +94,10 @@ export function ChannelsPage() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const list = $api.useQuery('get', '/v1/channels');
-  const [type, setType] = useState<'shopify' | 'woocommerce'>('shopify');
+  // The shops a merchant can connect, and what each asks for, come from the API (GET /v1/sales-channels).
+  const shops = useSalesChannels().filter((c) => c.kind === 'shop');
+  const [chosen, setType] = useState<string | null>(null);
+  const shop = shops.find((c) => c.type === chosen) ?? shops[0];
   const [form, setForm] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
@@ -97,11 +107,14 @@ export function ChannelsPage() {
   const set = (k: string) => (v: string) => setForm({ ...form, [k]: v });
 
   const connect = async () => {
-    const common = { shopUrl: value('shopUrl'), webhookSecret: value('webhookSecret') };
-    const body =
-      type === 'shopify'
-        ? { type, ...common, accessToken: value('accessToken') }
-        : { type, ...common, consumerKey: value('consumerKey'), consumerSecret: value('consumerSecret') };
+    if (!shop) return;
+    // One body per shop in the contract (a union by `type`); its credential fields are the ones the directory named.
+    const body = {
+      type: shop.type,
+      shopUrl: value('shopUrl'),
+      webhookSecret: value('webhookSecret'),
+      ...Object.fromEntries(shop.credentials.map((f) => [f.name, value(f.name)])),
+    } as components['schemas']['CreateChannel'];
     const { error } = await fetchClient.POST('/v1/channels', { body });
     if (error) {
       const details = (error as { error?: { details?: { path?: string; message?: string }[] } }).error?.details ?? [];
@@ -127,12 +140,9 @@ export function ChannelsPage() {
       <div className="filters">
         <Choice
           label={t('channels.type')}
-          value={type}
-          onChange={(v) => setType(v as typeof type)}
-          options={[
-            { id: 'shopify', label: 'Shopify' },
-            { id: 'woocommerce', label: 'WooCommerce' },
-          ]}
+          value={shop?.type ?? ''}
+          onChange={setType}
+          options={shops.map((c) => ({ id: c.type, label: c.label }))}
         />
         <TextInput
           label={t('channels.shopUrl')}
@@ -150,34 +160,17 @@ export function ChannelsPage() {
           onChange={set('webhookSecret')}
           error={errors.webhookSecret}
         />
-        {type === 'shopify' ? (
+        {shop?.credentials.map((f) => (
           <TextInput
-            label="Access token"
-            name="accessToken"
+            key={`${shop.type}.${f.name}`}
+            label={f.label}
+            name={f.name}
             type="password"
-            value={value('accessToken')}
-            onChange={set('accessToken')}
-            error={errors.accessToken}
+            value={value(f.name)}
+            onChange={set(f.name)}
+            error={errors[f.name]}
           />
-        ) : (
-          <>
-            <TextInput
-              label="Consumer key"
-              name="consumerKey"
-              value={value('consumerKey')}
-              onChange={set('consumerKey')}
-              error={errors.consumerKey}
-            />
-            <TextInput
-              label="Consumer secret"
-              name="consumerSecret"
-              type="password"
-              value={value('consumerSecret')}
-              onChange={set('consumerSecret')}
-              error={errors.consumerSecret}
-            />
-          </>
-        )}
+        ))}
         <Button onPress={() => void connect()}>{t('channels.connect')}</Button>
       </div>
     </>

@@ -20,7 +20,7 @@ import {
   type Selection,
 } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
-import { $api } from '../api/client';
+import { $api, useSalesChannels } from '../api/client';
 import { Choice, TextInput } from '../components/fields';
 import { orderStatuses, reasonCodes, StatusBadge, type OrderStatus, type ReasonCode } from '../components/status';
 import { useFormat } from '../format';
@@ -30,7 +30,6 @@ import { runBulk, type BulkResult } from './orders-bulk';
 const PAGE = 50;
 const sorts = ['-createdAt', 'createdAt', '-total', 'total'] as const;
 type Sort = (typeof sorts)[number];
-const channelOptions = ['amazon', 'ebay', 'shopify', 'woocommerce', 'manual'];
 
 function SelectBox({ slot }: { slot?: string }) {
   return (
@@ -48,6 +47,7 @@ function SelectBox({ slot }: { slot?: string }) {
 export function OrdersPage() {
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
+  const channels = useSalesChannels();
   const search = useSearch({ from: '/app/orders' });
   const navigate = useNavigate({ from: '/orders' });
   const [selected, setSelected] = useState<Selection>(new Set());
@@ -217,7 +217,7 @@ export function OrdersPage() {
           label={t('orders.channel')}
           value={search.channel ?? ''}
           onChange={(v) => setFilter({ channel: v || undefined })}
-          options={[{ id: '', label: t('orders.any') }, ...channelOptions.map((c) => ({ id: c, label: c }))]}
+          options={[{ id: '', label: t('orders.any') }, ...channels.map((c) => ({ id: c.type, label: c.label }))]}
         />
         <Choice
           label={t('orders.reason')}

@@ -113,7 +113,7 @@ try {
   for (const [i, m] of others.entries()) await seed(pool, m.id, OTHERS, ORDERS + 1 + i * OTHERS);
   await pool.query('ALTER TABLE orders ENABLE TRIGGER orders_notify');
   await pool.query('VACUUM ANALYZE orders');
-  await pool.query('VACUUM ANALYZE order_status_counts');
+  await pool.query('VACUUM ANALYZE order_counts');
   const seeded = (await pool.query<{ n: string }>('SELECT count(*) AS n FROM orders')).rows[0]?.n;
   console.log(
     `seeded ${seeded} orders (${ORDERS} of one merchant, ${OTHERS} of each of 4 others) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/pool.js';
 import type { SecretBox } from '../db/secret-box.js';
 import {
+  cancelPendingLinkAttempts,
   createLinkAttempt,
   finishLinkAttempt,
   getLinkAttempt,
@@ -164,6 +165,7 @@ export class PayPalLinkService {
       customerId: token.customerId,
     });
     await finishLinkAttempt(this.deps.db, attempt.setupTokenId, 'LINKED');
+    await cancelPendingLinkAttempts(this.deps.db, attempt.merchantId);
     if (previous) {
       const old = box.open(previous.vaultIdSealed);
       if (old !== token.id) await this.forget(old);
@@ -186,6 +188,7 @@ export class PayPalLinkService {
       return unavailable(error, this.deps.logger, 'deleting the saved PayPal account');
     }
     await removePayPalLink(this.deps.db, merchantId);
+    await cancelPendingLinkAttempts(this.deps.db, merchantId);
     return true;
   }
 

@@ -135,3 +135,15 @@ export async function finishLinkAttempt(
   );
   return rowCount === 1;
 }
+
+/**
+ * Ends the merchant's attempts still waiting for PayPal's approval, once a link completed or was removed: their
+ * approval pages are stale, and the settings must stop offering them. (A payer coming back through one and approving
+ * anyway still links: a cancelled attempt can end LINKED.)
+ */
+export async function cancelPendingLinkAttempts(db: Db, merchantId: string): Promise<void> {
+  await db.query(
+    `UPDATE paypal_link_attempts SET status = 'CANCELLED', finished_at = now() WHERE merchant_id = $1 AND status = 'PENDING'`,
+    [merchantId],
+  );
+}

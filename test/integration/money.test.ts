@@ -565,6 +565,30 @@ describe('PayPal linked the way PayPal links it', () => {
     ).toBe(404);
   });
 
+  it('a completed link or an unlink ends the other attempts: the settings offer no stale approval page', async () => {
+    const m = await createMerchant(stack);
+    const abandoned = (await stack.api.post('/v1/settings/paypal/link', {}, { key: m.key })).body;
+    const approved = (await stack.api.post('/v1/settings/paypal/link', {}, { key: m.key })).body;
+    await paypal.approveSetupToken(approved.setupTokenId, { payerEmail: 'ops@shop.example' });
+    const done = await stack.api.post(
+      '/v1/settings/paypal/link/complete',
+      { setupTokenId: approved.setupTokenId },
+      { key: m.key },
+    );
+    expect(done.status).toBe(200);
+    expect(done.body.paypal).toMatchObject({ linked: true, pendingLink: null });
+    expect((await stack.api.get('/v1/settings', { key: m.key })).body.paypal.pendingLink).toBeNull();
+    expect(abandoned.setupTokenId).not.toBe(approved.setupTokenId);
+
+    // A new link started while linked, then the merchant unlinks instead.
+    const started = (await stack.api.post('/v1/settings/paypal/link', {}, { key: m.key })).body;
+    expect((await stack.api.get('/v1/settings', { key: m.key })).body.paypal.pendingLink).toMatchObject({
+      approveUrl: started.approveUrl,
+    });
+    const unlinked = await stack.api.delete('/v1/settings/paypal/link', { key: m.key });
+    expect(unlinked.body.paypal).toEqual({ enabled: false, linked: false, account: null, pendingLink: null });
+  });
+
   it('unlink deletes the payment token at PayPal; orders needing PayPal then wait for funds, and PayPal top-ups answer 409', async () => {
     const m = await createMerchant(stack);
     const linked = await linkPayPal(stack, m);

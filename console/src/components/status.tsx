@@ -4,7 +4,16 @@ import type { components } from '../api/schema';
 export type OrderStatus = components['schemas']['Order']['status'];
 export type ReasonCode = components['schemas']['ReviewReason']['code'];
 
-export const orderStatuses: readonly OrderStatus[] = [
+/**
+ * Every value of a union, each in the place the console shows it: a status or review reason the API adds (the
+ * generated types) and this list lacks breaks the typecheck, naming what is missing.
+ */
+const everyOf =
+  <T extends string>() =>
+  <L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : { missing: Exclude<T, L[number]> })) =>
+    list as readonly T[];
+
+export const orderStatuses = everyOf<OrderStatus>()([
   'PENDING_REVIEW',
   'AWAITING_PAYMENT',
   'AWAITING_SHIPPING_METHOD',
@@ -14,9 +23,9 @@ export const orderStatuses: readonly OrderStatus[] = [
   'SHIPPED',
   'SENT_MANUALLY',
   'CANCELLED',
-];
+] as const);
 
-export const reasonCodes: readonly ReasonCode[] = [
+export const reasonCodes = everyOf<ReasonCode>()([
   'INSUFFICIENT_FUNDS',
   'PAYMENT_DECLINED',
   'ADDRESS_TOO_LONG',
@@ -28,7 +37,7 @@ export const reasonCodes: readonly ReasonCode[] = [
   'UNKNOWN_PRODUCT',
   'INVALID_SHIPPING_METHOD',
   'SUPPLIER_REJECTED',
-];
+] as const);
 
 export function StatusBadge({ status }: { status: OrderStatus }) {
   const { t } = useTranslation();

@@ -61,7 +61,8 @@ const zones = Object.entries(mayImport).map(([layer, allowed]) => ({
 }));
 
 /** What deterministic code may import besides its own folder and domain/: nothing that does I/O or keeps changing data. */
-const workflowAllowlist = ['@temporalio/workflow', '@temporalio/common', 'zod'];
+// async-mutex is pinned to an exact version: the order its waiters acquire in is part of how an order replays.
+const workflowAllowlist = ['@temporalio/workflow', '@temporalio/common', 'zod', 'async-mutex'];
 
 export default tseslint.config(
   // console/src/api/schema.d.ts is generated from the OpenAPI document (npm run console:api-types).

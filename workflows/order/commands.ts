@@ -34,7 +34,7 @@ export class CommandRunner {
     const { order } = state;
     switch (command.type) {
       case 'CHECK_DATA':
-        return { type: 'DATA_CHECKED', reasons: await checkData(order) };
+        return { type: 'DATA_CHECKED', reasons: await checkData(order, this.run.localActivities) };
       case 'QUOTE': {
         const quote = await external.quoteOrder({ order });
         return quote.ok ? { type: 'QUOTED', cost: quote.cost } : { type: 'QUOTE_REFUSED', reasons: quote.reasons };

@@ -2,6 +2,7 @@ import { proxyLocalActivities } from '@temporalio/workflow';
 import type { CheckActivities } from '../../activities/types.js';
 import type { OrderRecord } from '../../domain/order.js';
 import type { ReviewReason } from '../../domain/review-reasons.js';
+import type { LocalActivityLane } from './local-activity-lane.js';
 
 /**
  * The customer-data check, run as a local activity: it reads library data (phone metadata) that changes between
@@ -12,6 +13,7 @@ const checks = proxyLocalActivities<CheckActivities>({
   retry: { initialInterval: '500ms', maximumInterval: '30s', backoffCoefficient: 2 },
 });
 
-export async function checkData(order: OrderRecord): Promise<ReviewReason[]> {
-  return checks.checkOrderData({ customer: order.customer, shippingAddress: order.shippingAddress });
+export async function checkData(order: OrderRecord, lane: LocalActivityLane): Promise<ReviewReason[]> {
+  const input = { customer: order.customer, shippingAddress: order.shippingAddress };
+  return lane.run(() => checks.checkOrderData(input));
 }

@@ -94,7 +94,7 @@ async function withDataChecked(run: OrderRun, event: OrderEvent): Promise<OrderE
   for (;;) {
     await condition(() => run.state.dataReasons !== null);
     const fixed = withPatch(run.state.order, event.patch);
-    const checked = await checkData(fixed);
+    const checked = await checkData(fixed, run.localActivities);
     if (sameData(withPatch(run.state.order, event.patch), fixed)) return { ...event, checked };
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '../../domain/order-machine.js';
 import { AttentionKey, OrderStatusKey, ReviewReasonsKey } from '../../domain/search-attributes.js';
 import type { OrderWorkflowInput } from './input.js';
+import { LocalActivityLane } from './local-activity-lane.js';
 import type { Patches } from './patches.js';
 
 /** Update ids carried over continue-as-new: far more than the merchant actions an order sees between two runs. */
@@ -30,6 +31,8 @@ export class OrderRun {
   projectedVersion: number;
   unprojected: TimelineRow[] = [];
   readonly queue: Command[] = [];
+  /** Every local activity of the order goes through it (data checks, projection writes). */
+  readonly localActivities: LocalActivityLane;
   /** Ids of the updates accepted by the runs before this one (continue-as-new), answered without being judged anew. */
   readonly carriedUpdates: ReadonlySet<string>;
   /** Ids of updates accepted recently (carried ones included), oldest first, when the patch carries them. */
@@ -49,6 +52,7 @@ export class OrderRun {
     this.projectedVersion = input.resume ? this.state.version : -1;
     this.carriedUpdates = new Set(input.resume?.acceptedUpdates ?? []);
     this.acceptedUpdates = patches.updateIdsCarried ? [...(input.resume?.acceptedUpdates ?? [])] : null;
+    this.localActivities = new LocalActivityLane(patches.oneLocalActivityAtATime);
   }
 
   /** An update accepted: remembered for the next runs (the most recent ones, bounded). */

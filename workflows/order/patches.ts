@@ -15,6 +15,8 @@ export interface Patches {
   submittedAfterCapture: boolean;
   /** The ids of accepted updates are carried over continue-as-new: a retried action is answered, not judged anew. */
   updateIdsCarried: boolean;
+  /** Local activities run one at a time, so their results arrive in the same activations live and on replay. */
+  oneLocalActivityAtATime: boolean;
 }
 
 export function decidePatches(): Patches {
@@ -23,6 +25,7 @@ export function decidePatches(): Patches {
     earlyActions: patched('actions-judged-on-started-order'),
     submittedAfterCapture: patched('submitted-after-capture'),
     updateIdsCarried: patched('update-ids-survive-continue-as-new'),
+    oneLocalActivityAtATime: patched('one-local-activity-at-a-time'),
   };
 }
 

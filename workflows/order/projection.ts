@@ -37,7 +37,8 @@ export class Projection {
       const version = run.state.version;
       run.unprojected = [];
       try {
-        await this.activities.projectOrder({ view: toOrderView(run.state), timeline: rows });
+        const write = { view: toOrderView(run.state), timeline: rows };
+        await run.localActivities.run(() => this.activities.projectOrder(write));
         run.projectedVersion = Math.max(run.projectedVersion, version);
         if (failures > 0) run.attend(null);
         return;

@@ -117,8 +117,9 @@ export class SupervisedProcess {
           this.opts.say?.(`${this.name} (pid ${child.child.pid}) exited (${signal ?? `code ${code}`}) during the stop`);
         return;
       }
-      // A process that ran for a while gets the short pause again; one that keeps dying backs off.
-      this.restartDelayMs = Date.now() - startedAt > 30_000 ? 1_000 : Math.min(10_000, this.restartDelayMs * 2);
+      // A process that ran 10 s gets the short pause again (Docker's own measure of a start that succeeded); one
+      // that keeps dying sooner backs off.
+      this.restartDelayMs = Date.now() - startedAt >= 10_000 ? 1_000 : Math.min(10_000, this.restartDelayMs * 2);
       this.opts.say?.(
         `${this.name} (pid ${child.child.pid}) exited (${signal ?? `code ${code}`}); restarting in ${this.restartDelayMs} ms`,
       );

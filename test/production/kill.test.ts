@@ -240,8 +240,8 @@ describe('production topology under failure', () => {
       const churn = (async () => {
         await atProgress(0.05);
         const until = Date.now() + CHURN_MS;
-        // The next kill waits for the last one's worker to be back (the supervisor's back-off grows to 10 s and a start
-        // takes a few seconds here), so that one worker always runs: a kill every CHURN_EVERY_MS at the most.
+        // The next kill waits for the last one's worker to be back, so that one worker always runs; each worker lives
+        // about two periods, past the 10 s after which the supervisor restarts it after 1 s: a kill every period.
         for (let k = 0; Date.now() < until; k += 1) {
           const worker = topology.workers[k % topology.workers.length]!.process;
           const at = Date.now();

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { Currency, OrderStatus, OrderView } from '../domain/order.js';
+import { Currency, OrderStatus, OrderView, ReviewReasonCode } from '../domain/order.js';
 import { allowedActions, orderActions, restActionNames, type ActionName } from '../domain/order-actions.js';
 import { orderSorts } from '../db/order-listing.js';
-import { ReviewReasonCode } from '../domain/review-reasons.js';
 import { withSecretReplay } from './secret-fields.js';
 import { MerchantOwner } from './user-schemas.js';
 

@@ -1,7 +1,10 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { OrderPatch, OrderView, ShippingMethod, type OrderStatus } from './order.js';
+import { once } from './lazy.js';
+import { orderPatch, orderPatchBody, shippingMethod } from './order-patch.js';
+import type { OrderStatus } from './order-status.js';
+import type { OrderPatch, OrderView } from './order.js';
 import type { ReviewReason } from './review-reasons.js';
 
 /**
@@ -12,35 +15,40 @@ import type { ReviewReason } from './review-reasons.js';
  * Each action exists twice under its name: as a signal (operators send it from the Temporal UI or CLI) and as an
  * update (the REST API calls it; its validator refuses what the status does not allow, writing nothing). Every
  * payload is optional JSON so that a signal typed by hand in the UI works with `{}` or no input.
+ *
+ * Workflow code loads this table in every cached order: its schemas are factories, built on first use
+ * (domain/lazy.ts), and the API's schemas (domain/order.ts) are imported for their types only.
  */
 
 /** What an action answers: the order as it stands once the workflow accepted the action. */
-export const OrderActionResult = OrderView.extend({
-  channelCancellation: z.enum(['not_applicable', 'pending', 'done', 'failed']).nullable(),
-});
-export type OrderActionResult = z.infer<typeof OrderActionResult>;
+export type OrderActionResult = OrderView & {
+  channelCancellation: 'not_applicable' | 'pending' | 'done' | 'failed' | null;
+};
 
 /** Who sent it, for the timeline; the API always fills it in, a signal typed in the UI may not. */
-const by = z.string().max(200).optional();
+const by = () => z.string().max(200).optional();
 
 export interface RestExposure {
   method: 'post' | 'patch';
   /** OpenAPI style: `/v1/orders/{id}/resend`. */
   path: string;
   summary: string;
-  /** The answer's shape when it is not the plain order, and how it is made from the workflow's answer. */
-  answer?: { schema: z.ZodType; from(result: OrderActionResult): unknown };
+  /**
+   * The answer's shape when it is not the plain order, made by the API from the order view's schema (built once,
+   * for the OpenAPI document), and how it is made from the workflow's answer.
+   */
+  answer?: { schema(view: typeof OrderView): z.ZodType; from(result: OrderActionResult): unknown };
 }
 
 interface ActionSpec<N extends string, B extends z.ZodType, M extends z.ZodType, T extends string, P extends object> {
   name: N;
-  /** What a merchant may send: the REST body. */
-  args: B;
+  /** What a merchant may send: the REST body (built once, on first use). */
+  args: () => B;
   /**
    * The message the workflow accepts: the arguments, who sent it (`by`), and any field only the platform itself
-   * sends (e.g. a shop's own cancellation).
+   * sends (e.g. a shop's own cancellation). Built on first use, without OpenAPI ids (those are the API's).
    */
-  message: M;
+  message: () => M;
   /** The state machine's event type and how the parsed message becomes the rest of the event. */
   type: T;
   event: (args: z.output<M>) => P;
@@ -58,14 +66,20 @@ interface ActionSpec<N extends string, B extends z.ZodType, M extends z.ZodType,
 function action<N extends string, B extends z.ZodType, M extends z.ZodType, T extends string, P extends object>(
   spec: ActionSpec<N, B, M, T, P>,
 ) {
+  const body = once(spec.args);
+  const message = once(spec.message);
   return {
     name: spec.name,
     type: spec.type,
     label: spec.label,
     allowedIn: spec.allowedIn,
     rest: spec.rest,
-    body: spec.args,
-    message: spec.message,
+    get body(): B {
+      return body();
+    },
+    get message(): M {
+      return message();
+    },
     event: (args: z.output<M>): { type: T } & P => ({ ...spec.event(args), type: spec.type }),
     // Typed with the parsed form: senders parse before sending, and the workflow parses again whatever arrives.
     signal: defineSignal<[z.output<M>?], N>(spec.name),
@@ -73,15 +87,9 @@ function action<N extends string, B extends z.ZodType, M extends z.ZodType, T ex
   };
 }
 
-const empty = z.object({}).strict();
-const cancelArgs = z
-  .object({ reason: z.string().trim().max(500).optional() })
-  .strict()
-  .meta({ id: 'CancelOrder' });
-const synchronizeArgs = z
-  .object({ shippingMethod: ShippingMethod.optional() })
-  .strict()
-  .meta({ id: 'SynchronizeOrder' });
+const empty = () => z.object({}).strict();
+const withBy = () => empty().safeExtend({ by: by() });
+const synchronizeFields = () => z.object({ shippingMethod: shippingMethod().optional() }).strict();
 
 /** Where an order waits for the merchant: its data can be fixed and it can be cancelled. */
 const waiting: readonly OrderStatus[] = ['AWAITING_PAYMENT', 'AWAITING_SHIPPING_METHOD', 'PENDING_REVIEW'];
@@ -90,7 +98,7 @@ const entries = {
   paymentAccepted: action({
     name: 'paymentAccepted',
     args: empty,
-    message: empty.safeExtend({ by }),
+    message: withBy,
     type: 'PAYMENT_ACCEPTED',
     event: () => ({}),
     label: 'Accepting the payment',
@@ -99,9 +107,9 @@ const entries = {
   }),
   addressFixed: action({
     name: 'addressFixed',
-    args: OrderPatch,
+    args: orderPatchBody,
     // OrderPatch carries a refinement, hence an intersection rather than an extension.
-    message: OrderPatch.and(z.object({ by })),
+    message: () => orderPatch().and(z.object({ by: by() })),
     type: 'FIX_DATA',
     // `checked`: the re-checked data problems, filled in by the workflow from its check activity.
     event: ({ by: _by, ...patch }): { patch: OrderPatch; checked?: ReviewReason[] } => ({ patch }),
@@ -116,7 +124,7 @@ const entries = {
   resend: action({
     name: 'resend',
     args: empty,
-    message: empty.safeExtend({ by }),
+    message: withBy,
     type: 'RESEND',
     event: () => ({}),
     label: 'Resending',
@@ -125,9 +133,14 @@ const entries = {
   }),
   cancel: action({
     name: 'cancel',
-    args: cancelArgs,
+    args: () =>
+      z
+        .object({ reason: z.string().trim().max(500).optional() })
+        .strict()
+        .meta({ id: 'CancelOrder' }),
     // The REST body trims the reason; the message never did, and running orders must parse signals as they did.
-    message: z.object({ by, reason: z.string().max(500).optional(), fromChannel: z.boolean().optional() }).strict(),
+    message: () =>
+      z.object({ by: by(), reason: z.string().max(500).optional(), fromChannel: z.boolean().optional() }).strict(),
     type: 'CANCEL',
     event: (
       a,
@@ -142,7 +155,8 @@ const entries = {
       path: '/v1/orders/{id}/cancel',
       summary: 'Cancel; any charge is returned; says whether the sales channel was told',
       answer: {
-        schema: OrderView.extend({ channelCancelled: z.boolean(), message: z.string() }).meta({ id: 'CancelResult' }),
+        schema: (view) =>
+          view.extend({ channelCancelled: z.boolean(), message: z.string() }).meta({ id: 'CancelResult' }),
         from: (result) => ({ ...result, ...channelOutcome(result) }),
       },
     },
@@ -150,7 +164,7 @@ const entries = {
   markSentManually: action({
     name: 'markSentManually',
     args: empty,
-    message: empty.safeExtend({ by }),
+    message: withBy,
     type: 'MARK_SENT_MANUALLY',
     event: () => ({}),
     label: 'Marking as sent manually',
@@ -163,8 +177,8 @@ const entries = {
   }),
   synchronize: action({
     name: 'synchronize',
-    args: synchronizeArgs,
-    message: synchronizeArgs.safeExtend({ by }),
+    args: () => synchronizeFields().meta({ id: 'SynchronizeOrder' }),
+    message: () => synchronizeFields().safeExtend({ by: by() }),
     type: 'SYNCHRONIZE',
     event: (a): { shippingMethod?: string } =>
       typeof a.shippingMethod === 'string' ? { shippingMethod: a.shippingMethod } : {},
@@ -180,7 +194,7 @@ const entries = {
   walletToppedUp: action({
     name: 'walletToppedUp',
     args: empty,
-    message: empty.safeExtend({ by }),
+    message: withBy,
     type: 'WALLET_TOPPED_UP',
     event: () => ({}),
     label: 'A wallet top-up',

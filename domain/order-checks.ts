@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { once } from './lazy.js';
 import type { Customer, ShippingAddress } from './order.js';
 import { checkPostcode } from './postcodes.js';
 import type { ReviewReason } from './review-reasons.js';
@@ -13,8 +14,8 @@ export function supplierAddressLine(address: Pick<ShippingAddress, 'line1' | 'li
 }
 
 // zod's default e-mail pattern, copied: workers share zod frozen between workflows (workflows/shared-libraries.ts),
-// and a check writes its pattern's lastIndex.
-const email = z.email({ pattern: new RegExp(z.regexes.email) });
+// and a check writes its pattern's lastIndex. Built on first use: workflow code loads this module (domain/lazy.ts).
+const email = once(() => z.email({ pattern: new RegExp(z.regexes.email) }));
 
 /** What the checks read from libraries whose data changes between releases: given by the caller (not workflow code). */
 export interface DataLookups {
@@ -85,7 +86,7 @@ export function checkOrderData(customer: Customer, address: ShippingAddress, loo
   const mail = customer.email.trim();
   if (!mail) {
     reasons.push({ code: 'INVALID_EMAIL', field: 'customer.email', message: "The customer's e-mail is missing" });
-  } else if (!email.safeParse(mail).success) {
+  } else if (!email().safeParse(mail).success) {
     reasons.push({
       code: 'INVALID_EMAIL',
       field: 'customer.email',

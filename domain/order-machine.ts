@@ -1,15 +1,8 @@
 import { actionLabel, isActionType, type ActionEvent } from './order-actions.js';
 import { checkOrderDataInWorkflow } from './order-checks-legacy.js';
 import { formatMoney } from './money.js';
-import {
-  terminalStatuses,
-  type Charge,
-  type Cost,
-  type OrderPatch,
-  type OrderRecord,
-  type OrderStatus,
-  type Tracking,
-} from './order.js';
+import { terminalStatuses } from './order-status.js';
+import type { Charge, Cost, OrderPatch, OrderRecord, OrderStatus, Tracking } from './order.js';
 import { insufficientFunds, isAutomaticallyRetried, isDataReason, type ReviewReason } from './review-reasons.js';
 
 /**

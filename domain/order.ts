@@ -1,26 +1,28 @@
 import { z } from 'zod';
-import { ReviewReason } from './review-reasons.js';
+import { addressFields, customerFields, orderPatchBody, shippingMethod } from './order-patch.js';
+import { orderStatuses } from './order-status.js';
+import { reviewReasonCodes, type ReviewReason as ReviewReasonData } from './review-reasons.js';
 
 /**
  * The order as merchants and connectors submit it. Keys and types are enforced here (422 when wrong);
  * the *content* of customer data (a too-long address, a bad phone) is not: such an order is accepted and
  * waits in review with a reason, because a channel order must never be lost over a typo.
  */
-export const orderStatuses = [
-  'RECEIVED',
-  'AWAITING_PAYMENT',
-  'AWAITING_SHIPPING_METHOD',
-  'PENDING_REVIEW',
-  'PROCESSING',
-  'SUBMITTED',
-  'SHIPPED',
-  'CANCELLED',
-  'SENT_MANUALLY',
-] as const;
+export { orderStatuses, terminalStatuses } from './order-status.js';
 export const OrderStatus = z.enum(orderStatuses);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
-export const terminalStatuses: ReadonlySet<OrderStatus> = new Set(['SHIPPED', 'CANCELLED', 'SENT_MANUALLY']);
+export const ReviewReasonCode = z.enum(reviewReasonCodes);
+export type ReviewReasonCode = z.infer<typeof ReviewReasonCode>;
+
+export const ReviewReason = z
+  .object({
+    code: ReviewReasonCode,
+    field: z.string().optional(),
+    message: z.string(),
+  })
+  .meta({ id: 'ReviewReason' }) satisfies z.ZodType<ReviewReasonData>;
+export type ReviewReason = z.infer<typeof ReviewReason>;
 
 export const Channel = z
   .string()
@@ -47,36 +49,21 @@ export const Payment = z.object({
 });
 export type Payment = z.infer<typeof Payment>;
 
-const customerFields = {
-  name: z.string().max(200),
-  email: z.string().max(320),
-  phone: z.string().max(60),
-};
+const customer = customerFields();
 
 export const Customer = z.object({
-  name: customerFields.name,
-  email: customerFields.email.default(''),
-  phone: customerFields.phone.default(''),
+  name: customer.name,
+  email: customer.email.default(''),
+  phone: customer.phone.default(''),
 });
 export type Customer = z.infer<typeof Customer>;
 
-const addressFields = {
-  line1: z.string().max(500),
-  line2: z.string().max(500),
-  city: z.string().max(200),
-  postcode: z.string().max(40),
-  region: z.string().max(100),
-  country: z
-    .string()
-    .max(2)
-    .regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. IT')
-    .transform((c) => c.toUpperCase()),
-};
+const address = addressFields();
 
 export const ShippingAddress = z.object({
-  ...addressFields,
-  line2: addressFields.line2.default(''),
-  region: addressFields.region.default(''),
+  ...address,
+  line2: address.line2.default(''),
+  region: address.region.default(''),
 });
 export type ShippingAddress = z.infer<typeof ShippingAddress>;
 
@@ -86,7 +73,7 @@ export const OrderItem = z.object({
 });
 export type OrderItem = z.infer<typeof OrderItem>;
 
-export const ShippingMethod = z.string().trim().min(1).max(40).meta({ example: 'gls' });
+export const ShippingMethod = shippingMethod();
 
 export const NewOrder = z
   .object({
@@ -102,18 +89,7 @@ export const NewOrder = z
 export type NewOrder = z.infer<typeof NewOrder>;
 
 /** The fields a merchant may correct while an order waits. */
-export const OrderPatch = z
-  .object({
-    // No defaults here: a field left out of a fix must keep its value, not become ''.
-    customer: z.object(customerFields).partial().strict().optional(),
-    shippingAddress: z.object(addressFields).partial().strict().optional(),
-    shippingMethod: ShippingMethod.optional(),
-  })
-  .strict()
-  .refine((p) => p.customer !== undefined || p.shippingAddress !== undefined || p.shippingMethod !== undefined, {
-    message: 'nothing to change: give customer, shippingAddress or shippingMethod',
-  })
-  .meta({ id: 'OrderPatch' });
+export const OrderPatch = orderPatchBody();
 export type OrderPatch = z.infer<typeof OrderPatch>;
 
 /** Everything the workflow needs to know about the order it runs, fixed at creation. */

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** Why an order cannot go on by itself. Each code tells the merchant what to fix. */
 export const reviewReasonCodes = [
   'INSUFFICIENT_FUNDS',
@@ -15,17 +13,14 @@ export const reviewReasonCodes = [
   'SUPPLIER_REJECTED',
 ] as const;
 
-export const ReviewReasonCode = z.enum(reviewReasonCodes);
-export type ReviewReasonCode = z.infer<typeof ReviewReasonCode>;
+export type ReviewReasonCode = (typeof reviewReasonCodes)[number];
 
-export const ReviewReason = z
-  .object({
-    code: ReviewReasonCode,
-    field: z.string().optional(),
-    message: z.string(),
-  })
-  .meta({ id: 'ReviewReason' });
-export type ReviewReason = z.infer<typeof ReviewReason>;
+/** Its schema is domain/order.ts's: workflow code reads this module, which builds no schema (domain/lazy.ts). */
+export interface ReviewReason {
+  code: ReviewReasonCode;
+  field?: string;
+  message: string;
+}
 
 /** Reasons the platform clears by itself (a top-up, stock coming back) without the merchant touching the data. */
 const automaticallyRetried: ReadonlySet<ReviewReasonCode> = new Set(['INSUFFICIENT_FUNDS', 'OUT_OF_STOCK']);

@@ -7,7 +7,8 @@ import {
   type TopUpTimer,
 } from './top-up-methods/method.js';
 import { topUpMethod, topUpMethodViews, type TopUpCommand, type TopUpEvent } from './top-up-methods/registry.js';
-import { topUpWorkflowId, type TopUpRecord, type TopUpTimings, type TopUpView } from './top-up.js';
+import { topUpWorkflowId } from './ids.js';
+import type { TopUpRecord, TopUpTimings, TopUpView } from './top-up.js';
 
 /**
  * A top-up's life as a pure function, like the order's: (state, event) → new state and commands, or a refusal.

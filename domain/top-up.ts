@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Currency } from './order.js';
-import type { BankTransferInstructions } from './top-up-methods/bank-transfer.js';
-import { TopUpMethod, topUpViewShape } from './top-up-methods/registry.js';
+import { bankTransferInstructions } from './top-up-methods/bank-transfer.js';
+import { topUpMethodNames, topUpViewShape } from './top-up-methods/registry.js';
 
 /**
  * A wallet top-up: money the merchant sends the platform, by one of the methods of domain/top-up-methods/ (PayPal
@@ -9,8 +9,11 @@ import { TopUpMethod, topUpViewShape } from './top-up-methods/registry.js';
  * workflow; these are its shapes.
  */
 
-export { TopUpMethod } from './top-up-methods/registry.js';
-export { BankTransferInstructions } from './top-up-methods/bank-transfer.js';
+// The schemas of the API (workflow code imports this module for its types only: domain/lazy.ts).
+export const TopUpMethod = z.enum(topUpMethodNames);
+export type TopUpMethod = z.infer<typeof TopUpMethod>;
+export const BankTransferInstructions = bankTransferInstructions();
+export type BankTransferInstructions = z.infer<typeof BankTransferInstructions>;
 
 export const TopUpStatus = z.enum(['PENDING', 'COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED']);
 export type TopUpStatus = z.infer<typeof TopUpStatus>;
@@ -46,7 +49,7 @@ export const TopUpView = z
       .nullable()
       .meta({ description: 'What reached the wallet: for a transfer, what the bank actually received' }),
     // Each method's own part (bankTransfer, paypal…), null on the other methods' top-ups.
-    ...topUpViewShape,
+    ...topUpViewShape(),
     failure: z
       .object({ code: z.string(), message: z.string() })
       .nullable()
@@ -62,10 +65,7 @@ export const TopUpView = z
   .meta({ id: 'TopUp' });
 export type TopUpView = z.infer<typeof TopUpView>;
 
-/** The one place that turns a top-up id into its workflow id. */
-export function topUpWorkflowId(topUpId: string): string {
-  return `topup-${topUpId}`;
-}
+export { topUpWorkflowId } from './ids.js';
 
 /** How a top-up workflow retries and re-checks; configuration, passed in at start. */
 export interface TopUpTimings {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { writeHeapSnapshot } from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { defaultTimings } from '../domain/timings.js';
@@ -6,7 +7,7 @@ import { HttpClient } from '../dev/http-client.js';
 import { startEphemeralStack } from '../dev/ephemeral-stack.js';
 import { createBareWorker } from './bench/bare-worker.js';
 import { openBareWorkflows, parkOrders } from './bench/open-workflows.js';
-import { kib, mib, settledMemory } from './bench/stats.js';
+import { kib, mib, settledMemory, sleep } from './bench/stats.js';
 
 /**
  * Memory per cached open order: the worker's heap and RSS slope between FROM and TO orders waiting in pending review
@@ -15,6 +16,7 @@ import { kib, mib, settledMemory } from './bench/stats.js';
  * Run with `node --expose-gc --import tsx scripts/profile-workflow-memory.ts` (TEMPORAL_DEBUG=1 is set so the
  * workflows run on the main thread, where the heap figure can see them).
  *   PROFILE_FROM (default 100), PROFILE_TO (default 300), PROFILE_CONCURRENCY (default 10)
+ *   PROFILE_SNAPSHOT=<prefix>: a heap snapshot at each end of the platform's slope (<prefix>-<FROM|TO>.heapsnapshot)
  */
 process.env.TEMPORAL_DEBUG ??= '1';
 const FROM = Number(process.env.PROFILE_FROM ?? 100);
@@ -26,11 +28,17 @@ interface Slope {
   rss: number;
 }
 
-async function slope(openUpTo: (n: number) => Promise<void>): Promise<Slope> {
+async function slope(openUpTo: (n: number) => Promise<void>, snapshot?: string): Promise<Slope> {
   await openUpTo(FROM);
   const a = await settledMemory();
+  if (snapshot) {
+    writeHeapSnapshot(`${snapshot}-${FROM}.heapsnapshot`);
+    // Writing blocks the process for seconds: let idle keep-alive connections close before the next requests.
+    await sleep(6_000);
+  }
   await openUpTo(TO);
   const b = await settledMemory();
+  if (snapshot) writeHeapSnapshot(`${snapshot}-${TO}.heapsnapshot`);
   return { heap: (b.heapUsed - a.heapUsed) / (TO - FROM), rss: (b.rss - a.rss) / (TO - FROM) };
 }
 
@@ -48,7 +56,7 @@ try {
     const numbers = [...Array(n - opened).keys()].map((i) => i + opened);
     opened = n;
     await parkOrders(api, key, numbers, CONCURRENCY, 'memory');
-  });
+  }, process.env.PROFILE_SNAPSHOT);
 
   const native = await NativeConnection.connect({ address: stack.temporalAddress });
   const connection = await Connection.connect({ address: stack.temporalAddress });

@@ -1,6 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { once } from '../domain/lazy.js';
 import type { TopUpView } from '../domain/top-up.js';
 
 /**
@@ -8,18 +9,28 @@ import type { TopUpView } from '../domain/top-up.js';
  * named key: there is deliberately no signal, since money actions must carry an authenticated operator for the
  * audit log, which a signal typed in the Temporal UI cannot.
  */
-const operator = z.object({ name: z.string().min(1).max(100), keyId: z.string().min(1).max(100) }).strict();
+const operator = () => z.object({ name: z.string().min(1).max(100), keyId: z.string().min(1).max(100) }).strict();
 
-export const TopUpActionArgs = {
-  confirm: z
+// Built on first use: every workflow a worker caches loads this module (domain/lazy.ts).
+const confirmArgs = once(() =>
+  z
     .object({
       amountReceived: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
       bankReference: z.string().min(1).max(140),
-      by: operator,
+      by: operator(),
     })
     .strict(),
-  reject: z.object({ reason: z.string().min(1).max(500), by: operator }).strict(),
-} as const;
+);
+const rejectArgs = once(() => z.object({ reason: z.string().min(1).max(500), by: operator() }).strict());
+
+export const TopUpActionArgs = {
+  get confirm() {
+    return confirmArgs();
+  },
+  get reject() {
+    return rejectArgs();
+  },
+};
 
 export type TopUpActionName = keyof typeof TopUpActionArgs;
 export type TopUpActionInput<N extends TopUpActionName> = z.input<(typeof TopUpActionArgs)[N]>;

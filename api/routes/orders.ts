@@ -10,7 +10,7 @@ import {
 } from '../../db/order-listing.js';
 import type { Db } from '../../db/pool.js';
 import { actionNames, allowedActions, orderActions, type ActionName } from '../../domain/order-actions.js';
-import { NewOrder } from '../../domain/order.js';
+import { NewOrder, OrderView } from '../../domain/order.js';
 import { z } from 'zod';
 import { merchantOf, principalOf, scopeOf } from '../auth.js';
 import { HttpError, validationFailed } from '../errors.js';
@@ -222,7 +222,7 @@ function actionSpecs(): Spec[] {
         ...(takesArguments ? { body } : {}),
         ok: [
           200,
-          rest.answer ? z.intersection(rest.answer.schema, Order.pick({ allowedActions: true })) : Order,
+          rest.answer ? z.intersection(rest.answer.schema(OrderView), Order.pick({ allowedActions: true })) : Order,
           'The order as it stands once the action was accepted',
         ],
         errors: [400, 401, 403, 404, 409, 422, 503],

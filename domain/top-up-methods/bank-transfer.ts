@@ -1,20 +1,26 @@
 import { z } from 'zod';
+import { once } from '../lazy.js';
 import { defineTopUpMethod } from './method.js';
 
-/** Where the merchant sends a transfer, as configured, with the reference that identifies this top-up. */
-export const BankTransferInstructions = z
-  .object({
-    iban: z.string(),
-    bic: z.string(),
-    beneficiary: z.string(),
-    reference: z.string().meta({
-      description: 'ISO 11649 creditor reference to write on the transfer (check digits catch typos)',
-      example: 'RF47 8K3D 9QXW 2M5T',
-    }),
-    expiresAt: z.string().meta({ description: 'Not confirmed by then, the top-up ends EXPIRED' }),
-  })
-  .meta({ id: 'BankTransferInstructions' });
-export type BankTransferInstructions = z.infer<typeof BankTransferInstructions>;
+/**
+ * Where the merchant sends a transfer, as configured, with the reference that identifies this top-up. Built on first
+ * use: workflow code loads this module (domain/lazy.ts).
+ */
+export const bankTransferInstructions = once(() =>
+  z
+    .object({
+      iban: z.string(),
+      bic: z.string(),
+      beneficiary: z.string(),
+      reference: z.string().meta({
+        description: 'ISO 11649 creditor reference to write on the transfer (check digits catch typos)',
+        example: 'RF47 8K3D 9QXW 2M5T',
+      }),
+      expiresAt: z.string().meta({ description: 'Not confirmed by then, the top-up ends EXPIRED' }),
+    })
+    .meta({ id: 'BankTransferInstructions' }),
+);
+export type BankTransferInstructions = z.infer<ReturnType<typeof bankTransferInstructions>>;
 
 /**
  * Bank transfer: START → (waits) → CONFIRM by an operator → credit what arrived
@@ -33,19 +39,21 @@ export const bankTransferTopUps = defineTopUpMethod({
   apply: (_s, _next, _event: never) => 'A bank transfer has no events of its own',
   expires: true,
   view: {
-    shape: {
-      bankTransfer: BankTransferInstructions.extend({
-        confirmation: z
-          .object({
-            amountReceived: z.number().int(),
-            bankReference: z.string(),
-            at: z.string(),
-            by: z.string().optional(),
-          })
-          .nullable(),
-        rejection: z.object({ reason: z.string(), at: z.string(), by: z.string().optional() }).nullable(),
-      }).nullable(),
-    },
+    shape: () => ({
+      bankTransfer: bankTransferInstructions()
+        .extend({
+          confirmation: z
+            .object({
+              amountReceived: z.number().int(),
+              bankReference: z.string(),
+              at: z.string(),
+              by: z.string().optional(),
+            })
+            .nullable(),
+          rejection: z.object({ reason: z.string(), at: z.string(), by: z.string().optional() }).nullable(),
+        })
+        .nullable(),
+    }),
     of: (s) => ({
       bankTransfer: s.topUp.bankTransfer
         ? {

@@ -65,8 +65,11 @@ export interface TopUpMethodDefinition<
   start(next: TopUpState): C[];
   /** One of the method's own events, on a copy of the state (`next`); a string refuses it. */
   apply(s: TopUpState, next: TopUpState, event: E): (C | SharedTopUpCommand)[] | string;
-  /** The method's part of the top-up's view (e.g. `paypal: {…}`): null on other methods' top-ups. */
-  readonly view: { shape: V; of(s: TopUpState): z.output<z.ZodObject<V>> };
+  /**
+   * The method's part of the top-up's view (e.g. `paypal: {…}`): null on other methods' top-ups. Its schema is
+   * built when asked for (by the API, once): workflow code loads the methods (domain/lazy.ts).
+   */
+  readonly view: { shape(): V; of(s: TopUpState): z.output<z.ZodObject<V>> };
   /** Why an operator may not confirm or reject this method's top-ups; null: the finance desk settles them. */
   byHandRefusal(verb: string): string | null;
   /** Whether an unsettled top-up of this method ends EXPIRED at its deadline (EXPIRED is refused otherwise). */

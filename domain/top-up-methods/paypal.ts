@@ -60,7 +60,9 @@ export const payPalTopUps = defineTopUpMethod({
 
   expires: false,
   view: {
-    shape: { paypal: z.object({ orderId: z.string(), captureId: z.string(), captureStatus: z.string() }).nullable() },
+    shape: () => ({
+      paypal: z.object({ orderId: z.string(), captureId: z.string(), captureStatus: z.string() }).nullable(),
+    }),
     of: (s) => ({ paypal: s.paypal }),
   },
   byHandRefusal: (verb) => `A PayPal top-up is settled by PayPal and cannot be ${verb} by hand`,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { bankTransferTopUps } from './bank-transfer.js';
 import type { SharedTopUpCommand, SharedTopUpEvent, TopUpMethodDefinition, TopUpState } from './method.js';
 import { payPalTopUps, type PayPalTopUpCommand, type PayPalTopUpEvent } from './paypal.js';
@@ -21,8 +21,10 @@ export type TopUpMethodCommand = PayPalTopUpCommand;
 export type TopUpCommand = SharedTopUpCommand | TopUpMethodCommand;
 
 /** Each method's part of the view, in the order the view shows them (the view's schema and its making). */
-export const topUpViewShape = { ...bankTransferTopUps.view.shape, ...payPalTopUps.view.shape };
-export function topUpMethodViews(s: TopUpState): z.output<z.ZodObject<typeof topUpViewShape>> {
+export function topUpViewShape() {
+  return { ...bankTransferTopUps.view.shape(), ...payPalTopUps.view.shape() };
+}
+export function topUpMethodViews(s: TopUpState): z.output<z.ZodObject<ReturnType<typeof topUpViewShape>>> {
   return { ...bankTransferTopUps.view.of(s), ...payPalTopUps.view.of(s) };
 }
 
@@ -31,8 +33,9 @@ export type TopUpMethodCommandOf<M extends TopUpMethod> =
   Extract<(typeof topUpMethods)[number], { name: M }> extends { start(next: TopUpState): (infer C)[] } ? C : never;
 
 type Names = (typeof topUpMethods)[number]['name'];
-export const TopUpMethod = z.enum(topUpMethods.map((m) => m.name) as [Names, ...Names[]]);
-export type TopUpMethod = z.infer<typeof TopUpMethod>;
+/** The methods' names: domain/top-up.ts builds their schema (workflow code loads this module: domain/lazy.ts). */
+export const topUpMethodNames = topUpMethods.map((m) => m.name) as [Names, ...Names[]];
+export type TopUpMethod = Names;
 
 /** The method's steps, for the machine: typed with every event and command, as it hands them all over. */
 export function topUpMethod(name: TopUpMethod): TopUpMethodDefinition<TopUpMethod, TopUpEvent, TopUpCommand> {

@@ -73,7 +73,7 @@ const EnvSchema = z
      * (scripts/profile-workflow-memory.ts, docs/capacity.md), so 1,000 fit a worker given 1 GiB beside its ~250 MiB
      * of code and connections. An evicted order replays its (short) history on its next task.
      */
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2500),
     /**
      * Workflow tasks a worker takes at once. Its workflows run on one thread, and a task's timeout
      * (WORKFLOW_TASK_TIMEOUT, 4 s) runs from the moment the worker takes it: more tasks taken than the thread gets

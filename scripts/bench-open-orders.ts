@@ -12,7 +12,7 @@ import { mib, sequentialRoundTrips, settledMemory, type Percentiles } from './be
 
 /**
  * `node --expose-gc --import tsx scripts/bench-open-orders.ts`: OPEN_ORDERS orders (default 10,000) open on one
- * worker with its default cache (WORKER_MAX_CACHED_WORKFLOWS, 1,500): the process's RSS, and actions on the newest
+ * worker with its default cache (WORKER_MAX_CACHED_WORKFLOWS, 2,500): the process's RSS, and actions on the newest
  * orders (warm: in the cache) and on the oldest (evicted: replayed on the action's task), beside bare Temporal's
  * updates on as many open bare workflows with the same cache, on the same server, in one run. Heavy: run it alone.
  *   OPEN_ORDERS (default 10000), OPEN_CONCURRENCY (default 20), OPEN_ACTIONS (default 200 per case)

@@ -133,13 +133,25 @@ async function start(
   });
 }
 
-/** The `startToFireTimeout` of every timer the run started so far, in ms, oldest first. */
+/**
+ * The `startToFireTimeout` of every timer the workflow started so far, in ms, oldest first: from the handle's run (a
+ * started workflow's first run) on through the runs it continued as new — the dev server here suggests that after
+ * CONTINUE_AS_NEW_AFTER_EVENTS events, which an order polling tracking can reach.
+ */
 async function timersOf(handle: WorkflowHandle): Promise<number[]> {
-  const history = await handle.fetchHistory();
-  return (history.events ?? []).flatMap((e) => {
-    const t = e.timerStartedEventAttributes?.startToFireTimeout;
-    return t ? [Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6)] : [];
-  });
+  const timers: number[] = [];
+  const first = 'firstExecutionRunId' in handle ? String(handle.firstExecutionRunId) : undefined;
+  let run = first ? client.workflow.getHandle(handle.workflowId, first) : handle;
+  for (;;) {
+    const events = (await run.fetchHistory()).events ?? [];
+    for (const e of events) {
+      const t = e.timerStartedEventAttributes?.startToFireTimeout;
+      if (t) timers.push(Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6));
+    }
+    const next = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (!next) return timers;
+    run = client.workflow.getHandle(handle.workflowId, next);
+  }
 }
 
 async function untilTimers(handle: WorkflowHandle, count: number): Promise<number[]> {

@@ -8,6 +8,7 @@ import { createBareWorker } from './bench/bare-worker.js';
 import { bareAction, bareOrder } from './bench/bare-workflows.js';
 import { benchOrder } from './bench/order-body.js';
 import { devTarget, productionTarget } from './bench/targets.js';
+import { cpuBetween, formatCpu, readCpu } from './bench/cpu-usage.js';
 import { mib, percentiles, pool, sequentialRoundTrips, sleep, type Percentiles } from './bench/stats.js';
 
 /**
@@ -74,6 +75,7 @@ try {
   const worker = await createBareWorker({ connection: native, taskQueue });
   const running = worker.run();
   const closed = async (h: WorkflowHandle): Promise<boolean> => (await h.describe()).status.name !== 'RUNNING';
+  const bareCpuFrom = readCpu();
   const bare = await throughput(async (i) => {
     const handle = await client.workflow.start(bareOrder, {
       taskQueue,
@@ -82,6 +84,7 @@ try {
     });
     return () => closed(handle);
   });
+  const bareCpu = cpuBetween(bareCpuFrom, readCpu());
   const open = await Promise.all(
     Array.from({ length: OPEN }, (_, i) =>
       client.workflow.start(bareOrder, {
@@ -116,6 +119,7 @@ try {
   const statusOf = async (id: string, key: string): Promise<string> =>
     (await api.get(`/v1/orders/${id}`, { key })).body.status as string;
   let firstSubmitted: string | undefined;
+  const platformCpuFrom = readCpu();
   const platform = await throughput(async (i) => {
     const res = await api.post('/v1/orders', benchOrder(`bench-${i}`, { sku: skus[i % skus.length] }), {
       key: funded.key,
@@ -129,6 +133,7 @@ try {
       return status === 'SUBMITTED';
     };
   });
+  const platformCpu = cpuBetween(platformCpuFrom, readCpu());
   // Orders of an unfunded merchant park in review (insufficient funds): open orders to send actions to.
   const unfunded = await merchant('Bench, unfunded');
   const parked = await Promise.all(
@@ -168,6 +173,9 @@ try {
       row('start → done / SUBMITTED p99', bare.done.p99, platform.done.p99, 'ms'),
       row('action round trip p50', bareActions.p50, platformActions.p50, 'ms'),
       row('action round trip p99', bareActions.p99, platformActions.p99, 'ms'),
+      `  CPU per order, throughput phase (bench: this process${stack.description.startsWith('development') ? ', with the API, worker and simulators' : ''}; clients included):`,
+      `    bare     ${formatCpu(bareCpu, ORDERS)}`,
+      `    platform ${formatCpu(platformCpu, ORDERS)}`,
       `  history per order: bare ${bareHistory} · platform, SUBMITTED ${submittedHistory} · after ${ACTIONS / OPEN} PATCHes in review ${parkedHistory}`,
       `  (× bare: platform / bare for times, bare / platform for throughput — above 1 the platform is slower)`,
       `  RSS of this process after the run ${mib(process.memoryUsage().rss)} (the bare worker, and in development the API, worker and simulators)`,

@@ -28,9 +28,19 @@ export interface EphemeralStack {
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
+export interface EphemeralStackOptions {
+  /**
+   * Run the order worker in this process (the default). Without it only the API and the simulators run here, and
+   * the caller starts a worker of its own against `temporalAddress` and `databaseUrl` (e.g. `node
+   * dist/app/worker-main.js`, as production runs it, sealing with `env.SECRETS_KEY`).
+   */
+  worker?: boolean;
+}
+
 export async function startEphemeralStack(
   timings: OrderTimings,
   extraEnv: Record<string, string> = {},
+  opts: EphemeralStackOptions = {},
 ): Promise<EphemeralStack> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'orders-script-'));
   chmodSync(scratch, 0o755);
@@ -58,7 +68,7 @@ export async function startEphemeralStack(
     databaseUrl: postgres.url,
     temporalAddress: temporal.address,
     simulated: { supplier: sims.supplier, paypal: sims.paypal },
-    worker: true,
+    worker: opts.worker ?? true,
     api: true,
     apiPort: 0,
     apiHost: '127.0.0.1',

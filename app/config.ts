@@ -69,11 +69,11 @@ const EnvSchema = z
     TEMPORAL_UI_PORT: port.default(8233),
     TEMPORAL_CLI_PATH: z.string().optional(),
     /**
-     * Order workflows kept in the worker's memory between tasks: about 0.5 MiB of heap and 0.8 MiB of RSS each
-     * (scripts/profile-workflow-memory.ts, docs/capacity.md), so 1,000 fit a worker given 1 GiB beside its ~250 MiB
-     * of code and connections. An evicted order replays its (short) history on its next task.
+     * Order workflows kept in the worker's memory between tasks. A worker holding 10,000 open orders settled at 895 MiB
+     * of RSS with 1,000 cached, 1,020 MiB with 1,200, 1,426 MiB with 2,500 (scripts/bench-open-orders.ts,
+     * docs/capacity.md): 1,000 keep it under 1 GiB. An evicted order replays its (short) history on its next task.
      */
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2500),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
     /**
      * Workflow tasks a worker takes at once. Its workflows run on one thread, and a task's timeout
      * (WORKFLOW_TASK_TIMEOUT, 4 s) runs from the moment the worker takes it: more tasks taken than the thread gets
@@ -122,7 +122,7 @@ const EnvSchema = z
     /** How long a set-up link (a new owner, an invited user) works; it works once. */
     SETUP_LINK_TTL: duration.default(7 * 24 * 60 * 60_000),
     /** Webhook deliveries per shop connection per RATE_LIMIT_WINDOW (0: no limit); shops burst, so it is generous. */
-    WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
+    WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).default(1000),
     /** Origins allowed to call the API from a browser (comma-separated); none by default. */
     CORS_ORIGINS: z
       .string()

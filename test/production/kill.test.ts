@@ -143,7 +143,7 @@ describe('production topology under failure', () => {
       let created = 0;
       const refusedWhileReceived: string[] = [];
       /** Each action request's round trip (a retried request counts once, from its first try to its answer). */
-      const actions: { at: number; ms: number }[] = [];
+      const actions: { at: number; ms: number; what: string }[] = [];
 
       const status = async (p: Placed): Promise<any> =>
         (await traffic.send('GET', `/v1/orders/${p.id}`, { key: p.merchant.key })).body;
@@ -168,7 +168,11 @@ describe('production topology under failure', () => {
         for (let attempt = 1; ; attempt += 1) {
           const sent = Date.now();
           const res = await traffic.send(method, `/v1/orders/${p.id}${suffix}`, { key: p.merchant.key, body });
-          actions.push({ at: sent, ms: Date.now() - sent });
+          actions.push({
+            at: sent,
+            ms: Date.now() - sent,
+            what: `${method} ${suffix || '(patch)'} ${p.id} → ${res.status}${res.retried ? ' after a retry' : ''}`,
+          });
           if (res.status === 200) return;
           if (res.status === 409 && res.retried && doneWhen(await status(p))) return;
           // The workflow answers "RECEIVED … try again in a moment" while it redoes a task that a killed worker or a
@@ -399,6 +403,16 @@ describe('production topology under failure', () => {
           `action round trips (first try to answer, retries included): all ${roundTrips(actions)}; outside the Temporal and PostgreSQL outage windows ${roundTrips(churnOnly)}`,
         ];
         for (const line of figures) say(line);
+        // The slowest actions outside the windows, beside the fault before each: what a p99 is made of.
+        for (const a of [...churnOnly].sort((x, y) => y.ms - x.ms).slice(0, 8)) {
+          const before = faults
+            .filter((f) => f.at <= a.at + a.ms)
+            .sort((x, y) => x.at - y.at)
+            .at(-1);
+          say(
+            `slow action at +${((a.at - started) / 1000).toFixed(1)} s: ${a.ms} ms, ${a.what}; last fault before its answer: ${before ? `${before.what} at +${((before.at - started) / 1000).toFixed(1)} s` : 'none'}`,
+          );
+        }
         for (const e of errorsOutside.slice(0, 20))
           say(`5xx outside a window at +${((e.at - started) / 1000).toFixed(1)} s: ${e.api} ${e.what}`);
         if (errorsOutside.length) for (const line of apiErrorsLogged()) say(line);

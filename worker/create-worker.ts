@@ -41,8 +41,9 @@ export async function createOrderWorker(opts: OrderWorkerOptions): Promise<Worke
     taskQueue: opts.taskQueue,
     activities: opts.activities,
     ...code,
-    // Only used when bundling at start, like the interceptor modules below.
-    bundlerOptions: { preloadModules: workflowPreloadModules },
+    // Only for bundling at start, like the interceptor modules below: a prebuilt bundle has them built in (the SDK
+    // warns at every start when given both).
+    ...('workflowsPath' in code ? { bundlerOptions: { preloadModules: workflowPreloadModules } } : {}),
     interceptors: {
       // Only used when bundling at start; a prebuilt bundle already contains them (worker/workflow-bundle.ts).
       workflowModules: interceptorModules,

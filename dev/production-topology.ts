@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 
 import path from 'node:path';
 import { forgetProcess, identify, recordProcess, stopRecorded, stopStaleProcesses } from './pid-files.js';
 import { postmasterPid, startPostgres, type RunningPostgres } from './postgres.js';
-import { SupervisedProcess, Supervision } from './supervised-process.js';
+import { SupervisedProcess, Supervision, type SupervisedOptions } from './supervised-process.js';
 import { freePort } from './ports.js';
 import {
   databaseFromUrl,
@@ -211,6 +211,32 @@ export async function ensureBuilt(say: (line: string) => void): Promise<{ built:
   const started = Date.now();
   await runToEnd('npm', ['run', '--silent', 'build'], { cwd: projectRoot });
   return { built: true, ms: Date.now() - started };
+}
+
+/**
+ * A worker process as production runs it: `node dist/app/worker-main.js` on the production build, its `/metrics`
+ * on `metricsPort` with the SDK's exporter on `sdkMetricsPort` behind it, ready once the SDK reports its pollers
+ * (independent of the log level). `env`: the application's settings (appEnvironment).
+ */
+export function workerProcess(opts: {
+  env: Record<string, string>;
+  metricsUrl: string;
+  metricsPort: number;
+  sdkMetricsPort: number;
+  serviceName?: string | undefined;
+}): Pick<SupervisedOptions, 'command' | 'args' | 'cwd' | 'env' | 'ready'> {
+  return {
+    command: node,
+    args: [path.join(dist, 'app/worker-main.js')],
+    cwd: projectRoot,
+    env: {
+      ...opts.env,
+      METRICS_PORT: String(opts.metricsPort),
+      TEMPORAL_METRICS_PORT: String(opts.sdkMetricsPort),
+      OTEL_SERVICE_NAME: opts.serviceName ?? 'dropship-worker',
+    },
+    ready: async () => (await fetchText(opts.metricsUrl)).includes('temporal_num_pollers'),
+  };
 }
 
 async function fetchText(url: string): Promise<string> {
@@ -438,21 +464,17 @@ export async function startProductionTopology(opts: TopologyOptions): Promise<Ru
     const workers: WorkerProcess[] = ports.workerMetrics.map((metricsPort, i) => {
       const name = `worker-${i + 1}`;
       const proc = new SupervisedProcess({
+        ...workerProcess({
+          env: shared,
+          metricsUrl: metricsUrl(metricsPort),
+          metricsPort,
+          sdkMetricsPort: ports.workerSdkMetrics[i]!,
+          serviceName: opts.appEnv?.OTEL_SERVICE_NAME,
+        }),
         name,
-        command: node,
-        args: [path.join(dist, 'app/worker-main.js')],
-        cwd: projectRoot,
-        env: {
-          ...shared,
-          METRICS_PORT: String(metricsPort),
-          TEMPORAL_METRICS_PORT: String(ports.workerSdkMetrics[i]),
-          OTEL_SERVICE_NAME: opts.appEnv?.OTEL_SERVICE_NAME ?? 'dropship-worker',
-        },
         logFile: path.join(logDir, `${name}.log`),
         onSpawn: (pid) => record(name, pid),
         supervision,
-        // Polling once the SDK reports pollers: independent of the log level.
-        ready: async () => (await fetchText(metricsUrl(metricsPort))).includes('temporal_num_pollers'),
         say,
       });
       return { process: proc, metricsUrl: metricsUrl(metricsPort) };

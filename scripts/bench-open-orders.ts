@@ -233,7 +233,7 @@ try {
       tasksRow(`creation (${OPEN} orders)`, creation.tasks),
       tasksRow(SAMPLE <= cache ? 'warm actions' : 'newest actions (NOT all cached)', warm.tasks),
       tasksRow(OPEN > cache + ACTIONS ? 'evicted actions' : 'oldest actions (NOT evicted)', evicted.tasks),
-      `  worker log (LOG_LEVEL=warn): ${w.logFile}`,
+      `  worker log (LOG_LEVEL=warn): ${w.logFile}; worker starts: ${w.starts} (more than 1: it crashed and was restarted)`,
       '',
     ].join('\n'),
   );

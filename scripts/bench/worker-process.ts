@@ -3,11 +3,10 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { applicationSettings } from '../../app/config.js';
-import { spawnLogged } from '../../dev/child-process.js';
-import { projectRoot, type EphemeralStack } from '../../dev/ephemeral-stack.js';
+import { SupervisedProcess } from '../../dev/supervised-process.js';
+import type { EphemeralStack } from '../../dev/ephemeral-stack.js';
 import { freePort } from '../../dev/ports.js';
-import { appEnvironment } from '../../dev/production-topology.js';
-import { sleep } from './stats.js';
+import { appEnvironment, workerProcess } from '../../dev/production-topology.js';
 
 /**
  * The order worker as a process of its own, the way production runs it (dev/production-topology.ts): `node
@@ -15,7 +14,9 @@ import { sleep } from './stats.js';
  * started with `worker: false`, sealing with the stack's SECRETS_KEY. Call ensureBuilt first.
  */
 export interface BenchWorker {
-  pid: number;
+  readonly pid: number;
+  /** Starts of the process, the first included: more than one means it crashed and was restarted. */
+  readonly starts: number;
   /** The worker's `/metrics`: its own registry with the SDK's exporter appended. */
   metricsUrl: string;
   logFile: string;
@@ -31,7 +32,7 @@ export async function startWorkerProcess(
   settings: Record<string, string> = {},
 ): Promise<BenchWorker> {
   const metricsPort = await freePort();
-  const sdkMetricsPort = await freePort();
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const logFile = path.join(os.tmpdir(), `bench-worker-${process.pid}.log`);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -55,43 +56,37 @@ export async function startWorkerProcess(
       },
     }),
     METRICS_HOST: '127.0.0.1',
-    METRICS_PORT: String(metricsPort),
-    TEMPORAL_METRICS_PORT: String(sdkMetricsPort),
-    OTEL_SERVICE_NAME: 'dropship-worker',
   };
   if (process.env.WORKFLOW_BUNDLE_PATH) env.WORKFLOW_BUNDLE_PATH = process.env.WORKFLOW_BUNDLE_PATH;
-  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  const child = spawnLogged(process.execPath, [path.join(projectRoot, 'dist/app/worker-main.js')], {
-    cwd: projectRoot,
-    env,
+  // Supervised as in the topology: a crash is told on stderr, restarted, and counted in `starts`.
+  const worker = new SupervisedProcess({
+    ...workerProcess({ env, metricsUrl, metricsPort, sdkMetricsPort: await freePort() }),
+    name: 'worker',
     logFile,
+    say: (line) => void process.stderr.write(`[bench] ${line}\n`),
   });
-  const pid = child.child.pid;
+  await worker.start();
   const scrape = async (): Promise<string> => {
     const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(10_000) });
     if (!res.ok) throw new Error(`${metricsUrl} answered ${res.status}`);
     return res.text();
   };
-  try {
-    if (pid === undefined) throw new Error('the worker process did not start');
-    // Polling once the SDK reports pollers (as the production topology waits for its workers).
-    const deadline = Date.now() + 120_000;
-    while (!(await scrape().catch(() => '')).includes('temporal_num_pollers')) {
-      if (child.exited()) throw new Error(`the worker process exited before it polled:\n${child.tail()}`);
-      if (Date.now() > deadline) throw new Error(`the worker process did not poll within 120 s:\n${child.tail()}`);
-      await sleep(250);
-    }
-  } catch (error) {
-    await child.stop(5_000);
-    throw error;
-  }
+  const pid = (): number => {
+    if (worker.pid === undefined) throw new Error('the worker process is not running');
+    return worker.pid;
+  };
   return {
-    pid: pid!,
+    get pid() {
+      return pid();
+    },
+    get starts() {
+      return worker.starts;
+    },
     metricsUrl,
     logFile,
     scrape,
-    memory: () => processMemory(pid!),
-    stop: () => child.stop(15_000),
+    memory: () => processMemory(pid()),
+    stop: () => worker.stop(15_000),
   };
 }
 

@@ -9,7 +9,6 @@ import { createActivities } from '../activities/order-activities.js';
 import { createApp } from '../api/app.js';
 import { findConsoleDir } from '../api/console.js';
 import { OrderService } from '../api/order-service.js';
-import { migrate } from '../db/migrate.js';
 import { createPool, type Db } from '../db/pool.js';
 import { ensureCatalogSchedule } from '../worker/catalog-schedule.js';
 import { ensureIdempotencyPurgeSchedule } from '../worker/maintenance-schedule.js';
@@ -42,11 +41,9 @@ import { accountRoutes } from '../api/routes/account.js';
 import { healthRoutes } from '../api/routes/health.js';
 import { buildOpenApi, platformSpecs } from '../api/openapi.js';
 import { retryOnStart } from './startup-retry.js';
+import { prepareDatabase } from './database-start.js';
 import type { Tracing } from './tracing.js';
 import { salesChannels } from '../channels/registry.js';
-import { syncChannelTypes } from '../db/channels.js';
-import { syncTopUpMethods } from '../db/top-ups.js';
-import { topUpMethods } from '../domain/top-up-methods/registry.js';
 import { createTopUpActivities } from '../activities/top-up-activities.js';
 import { TopUpService } from '../api/top-up-service.js';
 import { OrderResumer } from '../api/order-resumer.js';
@@ -110,12 +107,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   logger.info({ services: withoutCredentials(services), worker: opts.worker, api: opts.api }, 'partner services');
   // Started before its dependencies (a reboot, compose in any order): wait for them, logging each attempt.
   const waitFor = <T>(what: string, attempt: () => Promise<T>): Promise<T> => retryOnStart(what, attempt, { logger });
-  await waitFor('PostgreSQL (migrations)', () => migrate(opts.databaseUrl, logger));
   const db = createPool(opts.databaseUrl, 20);
-  // The database accepts connections of the sales channels this code registers, and of no other.
-  await syncChannelTypes(db, salesChannels);
-  // …and top-ups of the methods it registers.
-  await syncTopUpMethods(db, topUpMethods);
+  await prepareDatabase(opts.databaseUrl, db, { logger });
   // TLS, API key and gRPC headers from the environment (TEMPORAL_TLS_*, TEMPORAL_API_KEY…): see temporal-connection.ts.
   const { connectionOptions } = loadTemporalConnection({ address: opts.temporalAddress });
   const calls = callsInFlight();

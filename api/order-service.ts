@@ -15,7 +15,7 @@ import { WORKFLOW_TASK_TIMEOUT } from '../domain/timings.js';
 import type { OrderTimings } from '../domain/timings.js';
 import { orderActions, type ActionArgs, type ActionName, type OrderActionResult } from '../domain/order-actions.js';
 import { INVALID_STATE, stateQuery } from '../workflows/messages.js';
-import type { orderWorkflow } from '../workflows/order-workflow.js';
+import type { orderWorkflowV2 } from '../workflows/order-workflow.js';
 import { HttpError, notFound } from './errors.js';
 import { actionResult, apiMetrics } from './metrics.js';
 import { refusalAsHttp, untilJudged, workflowClosed } from './update-refusals.js';
@@ -54,7 +54,7 @@ export class OrderService {
     await insertReceivedOrder(this.deps.db, view);
     try {
       await withStartDeadline(this.deps.temporal, () =>
-        this.deps.temporal.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+        this.deps.temporal.workflow.start<typeof orderWorkflowV2>('orderWorkflowV2', {
           workflowId: orderWorkflowId(id),
           taskQueue: this.deps.taskQueue,
           args: [{ order: record, timings: this.deps.timings }],

@@ -1,5 +1,5 @@
 // The workflow bundle's entry point: only deterministic code is reachable from here.
-export { orderWorkflow } from './order-workflow.js';
+export { orderWorkflow, orderWorkflowV2 } from './order-workflow.js';
 export type { OrderWorkflowInput } from './order-workflow.js';
 export { catalogSyncWorkflow } from './catalog-sync-workflow.js';
 export { idempotencyPurgeWorkflow } from './maintenance-workflow.js';

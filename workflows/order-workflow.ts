@@ -4,7 +4,7 @@ import { CommandRunner } from './order/commands.js';
 import { registerHandlers } from './order/handlers.js';
 import type { OrderWorkflowInput } from './order/input.js';
 import { OrderRun } from './order/order-run.js';
-import { decidePatches } from './order/patches.js';
+import { CURRENT_BEHAVIOUR, decidePatches, type Patches } from './order/patches.js';
 import { Projection } from './order/projection.js';
 import { runUntilFinished } from './run-loop.js';
 
@@ -16,12 +16,27 @@ export type { OrderWorkflowInput };
  * commands into activities and their outcomes into events (order/commands.ts), and the projection keeps Postgres,
  * the search attributes and the current details in step (order/projection.ts, order/order-run.ts). The loop is the
  * one the top-up workflow runs too (run-loop.ts).
+ *
+ * The workflow type of every order started since 2026-12-08: it behaves as all the patches of order/patches.ts say
+ * without recording them. A change of its behaviour is gated by a new `patched()` call, as before.
+ */
+export async function orderWorkflowV2(input: OrderWorkflowInput): Promise<OrderState> {
+  return runOrder(input, CURRENT_BEHAVIOUR);
+}
+
+/**
+ * The workflow type of the orders started before 2026-12-08: each run decides the patches of order/patches.ts, so
+ * that a run replays the path its history recorded. Kept registered while such an order can be open (a
+ * continue-as-new stays on this type); nothing starts it any more.
  */
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderState> {
+  return runOrder(input, decidePatches());
+}
+
+async function runOrder(input: OrderWorkflowInput, patches: Patches): Promise<OrderState> {
   const { timings } = input;
-  const patches = decidePatches();
   const run = new OrderRun(input, patches);
-  const projection = new Projection(run, timings);
+  const projection = new Projection(run, timings, patches.projectionAttention);
   const commands = new CommandRunner(run, timings);
 
   const begin = (): void => {

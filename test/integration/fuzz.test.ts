@@ -51,7 +51,7 @@ describe(`${REQUESTS} generated hostile requests`, () => {
 
   it('left no workflow without its order row, nor a row without its workflow', async () => {
     const rows = new Set((await db.query('SELECT id FROM orders')).rows.map((r) => `order-${r.id as string}`));
-    const query = `WorkflowType="orderWorkflow" AND TaskQueue="${stack.taskQueue}"`;
+    const query = `WorkflowType="orderWorkflowV2" AND TaskQueue="${stack.taskQueue}"`;
     let seen: string[] = [];
     await waitFor(
       'visibility to list every order workflow',

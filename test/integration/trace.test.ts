@@ -64,7 +64,7 @@ describe('tracing', () => {
     await waitForStatus(stack, m.key, created.body.id, 'SHIPPED');
     await waitFor('the workflow run span', async () => {
       await tracing.spanProcessor.forceFlush();
-      return exporter.getFinishedSpans().some((s) => s.name === 'RunWorkflow:orderWorkflow');
+      return exporter.getFinishedSpans().some((s) => s.name === 'RunWorkflow:orderWorkflowV2');
     });
 
     const spans = exporter.getFinishedSpans();
@@ -75,8 +75,8 @@ describe('tracing', () => {
     process.stderr.write(`\ntrace ${traceId} (${order.length} spans):\n${tree(order).join('\n')}\n\n`);
 
     const names = order.map((s) => s.name);
-    expect(names).toContain('StartWorkflow:orderWorkflow');
-    expect(names).toContain('RunWorkflow:orderWorkflow');
+    expect(names).toContain('StartWorkflow:orderWorkflowV2');
+    expect(names).toContain('RunWorkflow:orderWorkflowV2');
     // Every span of the order hangs from the request: nothing in the trace is an orphan.
     const ids = new Set(order.map((s) => s.spanContext().spanId));
     expect(

@@ -17,7 +17,7 @@ import {
 } from '../../domain/order-machine.js';
 import type { OrderRecord, Tracking } from '../../domain/order.js';
 import { defaultTimings, WORKFLOW_TASK_TIMEOUT, type OrderTimings } from '../../domain/timings.js';
-import type { orderWorkflow } from '../../workflows/order-workflow.js';
+import type { orderWorkflowV2 } from '../../workflows/order-workflow.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { CONTINUE_AS_NEW_AFTER_EVENTS } from '../support/global-setup.js';
 
@@ -123,9 +123,9 @@ async function start(
   w: Partial<World>,
   timings: Partial<OrderTimings> = {},
   resume?: { state: OrderState; timelineSeq: number },
-): Promise<WorkflowHandle<typeof orderWorkflow>> {
+): Promise<WorkflowHandle<typeof orderWorkflowV2>> {
   worlds.set(o.id, { ...fine, tracking: [], ...w });
-  return client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+  return client.workflow.start<typeof orderWorkflowV2>('orderWorkflowV2', {
     taskQueue,
     workflowId: orderWorkflowId(o.id),
     workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
@@ -161,7 +161,7 @@ async function untilTimers(handle: WorkflowHandle, count: number): Promise<numbe
   });
 }
 
-async function untilStatus(handle: WorkflowHandle<typeof orderWorkflow>, status: string): Promise<void> {
+async function untilStatus(handle: WorkflowHandle<typeof orderWorkflowV2>, status: string): Promise<void> {
   await waitFor(`${handle.workflowId} → ${status}`, async () => (await handle.query(stateQuery)).status === status, {
     intervalMs: 50,
   });

@@ -12,7 +12,7 @@ import {
 import type { WorkflowHandle } from '@temporalio/client';
 import { orderWorkflowId } from '../../domain/ids.js';
 import type { OrderRecord, OrderView, PaymentMethod, Tracking } from '../../domain/order.js';
-import type { orderWorkflow } from '../../workflows/order-workflow.js';
+import type { orderWorkflowV2 } from '../../workflows/order-workflow.js';
 import type { WorkflowWorker } from './workflow-worker.js';
 import type { ReviewReason } from '../../domain/review-reasons.js';
 import { defaultTimings, type OrderTimings } from '../../domain/timings.js';
@@ -121,11 +121,20 @@ export function settle(state: OrderState, event: OrderEvent, world: OrderWorld, 
   }
 }
 
-/** Starts the real order workflow for a new order with one item, answered by `world`'s stubs and timers. */
+/**
+ * Starts the real order workflow for a new order with one item, answered by `world`'s stubs and timers: of the
+ * type new orders start (`orderWorkflowV2`), or of the type of the orders started before it.
+ */
 export async function startOrder(
   worker: WorkflowWorker,
-  opts: { id: string; merchantId: string; payment: PaymentMethod; world: OrderWorld },
-): Promise<{ order: OrderRecord; handle: WorkflowHandle<typeof orderWorkflow> }> {
+  opts: {
+    id: string;
+    merchantId: string;
+    payment: PaymentMethod;
+    world: OrderWorld;
+    workflowType?: 'orderWorkflowV2' | 'orderWorkflow';
+  },
+): Promise<{ order: OrderRecord; handle: WorkflowHandle<typeof orderWorkflowV2> }> {
   const order: OrderRecord = {
     id: opts.id,
     merchantId: opts.merchantId,
@@ -137,7 +146,7 @@ export async function startOrder(
     shippingAddress: { line1: 'Via Roma 1', line2: '', city: 'Milano', postcode: '20121', region: 'MI', country: 'IT' },
     items: [{ sku: 'BB-1001', quantity: 1 }],
   };
-  const handle = await worker.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+  const handle = await worker.client.workflow.start<typeof orderWorkflowV2>(opts.workflowType ?? 'orderWorkflowV2', {
     workflowId: orderWorkflowId(order.id),
     taskQueue: worker.taskQueue,
     args: [{ order, timings: timingsFor(opts.world) }],

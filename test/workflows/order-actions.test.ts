@@ -5,7 +5,7 @@ import { actionNames, orderActions, type ActionArgs, type ActionName } from '../
 import { isTerminal, refusalFor, transition, type OrderEvent, type OrderState } from '../../domain/order-machine.js';
 import type { OrderView } from '../../domain/order.js';
 import { INVALID_STATE } from '../../workflows/messages.js';
-import type { orderWorkflow } from '../../workflows/order-workflow.js';
+import type { orderWorkflowV2 } from '../../workflows/order-workflow.js';
 import {
   happyWorld,
   type Projected,
@@ -109,7 +109,7 @@ let counter = 0;
 
 async function orderIn(
   situation: Situation,
-): Promise<{ handle: WorkflowHandle<typeof orderWorkflow>; state: OrderState; world: OrderWorld }> {
+): Promise<{ handle: WorkflowHandle<typeof orderWorkflowV2>; state: OrderState; world: OrderWorld }> {
   counter += 1;
   const id = `wf-${counter}-${Date.now().toString(36)}`;
   const world: OrderWorld = {

@@ -1,9 +1,10 @@
 import { patched } from '@temporalio/workflow';
 
 /**
- * Behaviour changes of the order workflow, each behind `patched()` so that an order started before it replays
- * exactly as it ran (its history has no marker: the old branch runs). Decided once, at the start of each run.
- * Remove a patch (keeping its new branch) once no order started before it runs any more.
+ * Behaviour changes of the order workflow type `orderWorkflow`, each behind `patched()` so that an order started
+ * before it replays exactly as it ran (its history has no marker: the old branch runs). Decided once, at the start
+ * of each run. Orders of the type `orderWorkflowV2` take them all (CURRENT_BEHAVIOUR). Remove a patch (keeping its
+ * new branch) once no order started before it runs any more.
  */
 export interface Patches {
   /** New orders check their customer data in an activity (library data recorded in history, not recomputed). */
@@ -17,6 +18,8 @@ export interface Patches {
   updateIdsCarried: boolean;
   /** Local activities run one at a time, so their results arrive in the same activations live and on replay. */
   oneLocalActivityAtATime: boolean;
+  /** Whether a projection write Postgres refuses for good is shown to operators and retried (decided late). */
+  projectionAttention(): boolean;
 }
 
 export function decidePatches(): Patches {
@@ -26,8 +29,23 @@ export function decidePatches(): Patches {
     submittedAfterCapture: patched('submitted-after-capture'),
     updateIdsCarried: patched('update-ids-survive-continue-as-new'),
     oneLocalActivityAtATime: patched('one-local-activity-at-a-time'),
+    projectionAttention,
   };
 }
+
+/**
+ * Orders of the current workflow type (`orderWorkflowV2`, workflows/order-workflow.ts) behave as every patch above
+ * says, without calling `patched()`: each call records a marker and a `TemporalChangeVersion` search-attribute
+ * upsert, ten events and five visibility writes per order that only runs started before a patch need.
+ */
+export const CURRENT_BEHAVIOUR: Patches = {
+  checksInActivity: true,
+  earlyActions: true,
+  submittedAfterCapture: true,
+  updateIdsCarried: true,
+  oneLocalActivityAtATime: true,
+  projectionAttention: () => true,
+};
 
 /** Taken when a projection write is refused for good: the order shows it to operators and retries with backoff. */
 const PROJECTION_ATTENTION = 'projection-attention';
@@ -36,6 +54,6 @@ const PROJECTION_ATTENTION = 'projection-attention';
  * The one patch decided late, at the first projection write Postgres refuses for good: only runs that met such a
  * refusal carry its marker, where the refusal happened, so deciding it at the start would replay them differently.
  */
-export function projectionAttention(): boolean {
+function projectionAttention(): boolean {
   return patched(PROJECTION_ATTENTION);
 }

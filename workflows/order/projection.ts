@@ -4,7 +4,6 @@ import { PROJECTION_REJECTED } from '../../domain/failure-types.js';
 import { toOrderView } from '../../domain/order-view.js';
 import type { OrderTimings } from '../../domain/timings.js';
 import type { OrderRun } from './order-run.js';
-import { projectionAttention } from './patches.js';
 
 /**
  * Keeps the Postgres projection (the listing row and the timeline) in step with the workflow, through a local
@@ -22,6 +21,8 @@ export class Projection {
   constructor(
     private readonly run: OrderRun,
     private readonly timings: OrderTimings,
+    /** Whether a refused write is shown and retried (patches.ts), asked at the first refusal. */
+    private readonly attendRefusals: () => boolean,
   ) {}
 
   /**
@@ -44,7 +45,7 @@ export class Projection {
         return;
       } catch (error) {
         const refusal = refusedFor(error);
-        if (refusal === undefined || !projectionAttention()) throw error;
+        if (refusal === undefined || !this.attendRefusals()) throw error;
         run.unprojected = [...rows, ...run.unprojected];
         const delay = Math.min(
           this.timings.retryMaxInterval,

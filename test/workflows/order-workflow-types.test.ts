@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../domain/order.js';
 import { stateQuery } from '../../workflows/messages.js';
@@ -11,6 +11,8 @@ import { startWorkflowWorker, type WorkflowWorker } from '../support/workflow-wo
  * them. Both take an order the same way; only the old type's history carries the patch markers and their
  * `TemporalChangeVersion` search-attribute upserts.
  */
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+
 let worker: WorkflowWorker;
 let projected: Projected<OrderView>;
 
